@@ -1,0 +1,57 @@
+"""The three newsroom languages, their aliases and detection from text."""
+
+from __future__ import annotations
+
+import re
+
+from transdesk.errors import BadInput
+
+LANGUAGES = ("ru", "uk", "en")
+ALIASES = {"ua": "uk"}
+
+_UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
+_RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
+_CYRILLIC = re.compile(r"[а-яА-Я]")
+_LATIN = re.compile(r"[a-zA-Z]")
+
+
+def normalize_lang(code: str) -> str:
+    """Return the canonical code for `code` (case-insensitive, `ua` -> `uk`) or raise BadInput."""
+    lowered = code.strip().lower()
+    lowered = ALIASES.get(lowered, lowered)
+    if lowered not in LANGUAGES:
+        raise BadInput(
+            f"unsupported language {code!r}; use one of: ru, uk (or ua), en"
+        )
+    return lowered
+
+
+def parse_lang_list(values: str | list[str] | tuple[str, ...] | None) -> list[str]:
+    """Parse `ru,uk` or repeated options into canonical codes, order kept, no duplicates."""
+    if not values:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    result: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            if part.strip():
+                code = normalize_lang(part)
+                if code not in result:
+                    result.append(code)
+    return result
+
+
+def detect_lang(text: str) -> str:
+    """Guess ru, uk or en from letters unique to each alphabet."""
+    uk = len(_UK_ONLY.findall(text))
+    ru = len(_RU_ONLY.findall(text))
+    if uk or ru:
+        return "uk" if uk > ru else "ru"
+    cyr = len(_CYRILLIC.findall(text))
+    lat = len(_LATIN.findall(text))
+    if cyr > lat:
+        return "ru"
+    if lat:
+        return "en"
+    raise BadInput("cannot detect the language of the text; pass --lang ru|uk|en")
