@@ -1,0 +1,196 @@
+"""Sentence segmentation for ru, uk and en news text.
+
+A small generic engine over rule data (`data/segment_rules.toml`). One compiled regex
+finds candidate boundaries: terminal punctuation (`. ! ? …`, possibly with closing
+quotes and brackets) followed by whitespace. Each candidate is then kept or dropped by
+looking at what comes after it (a lowercase word never starts a sentence, also behind an
+opening quote or a dialogue dash) and, after a plain period, at the word before it: an
+abbreviation from the rule data, an initial, a number or an ordinary word.
+
+The split is lossless: every sentence keeps the exact whitespace that follows it, so
+`"".join(s + ws for s, ws in split_sentences(p, lang)) == p`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+
+__all__ = ["load_rules", "split_sentences"]
+
+# Candidate boundary: a terminal punctuation run (may contain closers, e.g. `."`, `.).`),
+# then whitespace. Group 1 is the word before it (starts after whitespace or at 0).
+_CANDIDATE = re.compile(r"(?<!\S)(\S*?)([.!?…][.!?…)\]»”\"’']*)(\s+)")
+_OPENERS = "«“„\"‘'([‹"
+_DASHES = "—–-"
+_WORD = re.compile(r"[\w.’'-]+")
+_ROMAN = re.compile(r"[IVXLC]+")
+_LETTER_RUN = re.compile(r"[^\W\d_](?:\.[^\W\d_])*")
+
+# Categories of the word before a period (see the comment at the top of the rule file).
+NO_BREAK, NO_BREAK_DIGIT, MAY_END, MAY_END_ANY, AFTER_NUMBER, BEFORE_STARTER = range(6)
+_CATEGORY_KEYS = {
+    "no_break": NO_BREAK,
+    "no_break_digit": NO_BREAK_DIGIT,
+    "may_end": MAY_END,
+    "may_end_any": MAY_END_ANY,
+    "after_number": AFTER_NUMBER,
+    "before_starter": BEFORE_STARTER,
+}
+
+
+class Rules:
+    """Compiled rules of one language: abbreviation -> category, and sentence starters."""
+
+    __slots__ = ("abbreviations", "initial", "starters", "tails")
+
+    def __init__(self, abbreviations: dict[str, int], starters: frozenset[str]) -> None:
+        self.abbreviations = abbreviations
+        self.starters = starters
+        # Multi-word entries ("т. е", "и т. д") are looked up only when the token could be
+        # their last part; any suffix of an entry is a possible last part.
+        self.tails = frozenset(
+            key[i:] for key in abbreviations for i in range(len(key)) if key[i] != "."
+        )
+        # An initial before a sentence starter ends the sentence where starters are known.
+        self.initial = BEFORE_STARTER if starters else NO_BREAK
+
+
+def _compact(entry: str) -> str:
+    return "".join(entry.split())
+
+
+def _parse_rules(raw: dict[str, dict[str, list[str]]]) -> dict[str, Rules]:
+    compiled: dict[str, Rules] = {}
+    for lang, table in raw.items():
+        abbreviations: dict[str, int] = {}
+        for name, category in _CATEGORY_KEYS.items():
+            for entry in table.get(name, []):
+                key = _compact(entry)
+                if abbreviations.get(key, category) != category:
+                    raise ValueError(f"segment rules: {lang} {entry!r} is in two lists")
+                abbreviations[key] = category
+        for key, category in list(abbreviations.items()):
+            # `Проф.` at the start of a sentence is still an abbreviation.
+            if len(key) > 1 and key[0].islower():
+                abbreviations.setdefault(key[0].upper() + key[1:], category)
+        compiled[lang] = Rules(abbreviations, frozenset(table.get("starters", [])))
+    return compiled
+
+
+_RULES: dict[str, Rules] = {}
+
+
+def load_rules() -> dict[str, Rules]:
+    """Read and compile the rule file once per process."""
+    if not _RULES:
+        text = resources.files("transdesk").joinpath("data/segment_rules.toml").read_text("utf-8")
+        _RULES.update(_parse_rules(tomllib.loads(text)))
+    return _RULES
+
+
+def _is_number(word: str) -> bool:
+    return any(ch.isdigit() for ch in word) or _ROMAN.fullmatch(word) is not None
+
+
+def _category(text: str, start: int, tok: str, rules: Rules) -> int | None:
+    """Category of the word `tok` (at text[start:]) before a period; None: ordinary word."""
+    abbreviations = rules.abbreviations
+    if tok in rules.tails:
+        words = text[max(0, start - 24) : start].split()
+        if start > 24 and words:
+            words.pop(0)  # possibly cut by the window
+        for k in (2, 1):
+            if len(words) >= k and all(len(w) <= 3 for w in words[-k:]):
+                key = "".join(words[-k:]).lstrip(_OPENERS) + tok
+                category = abbreviations.get(key)
+                if category is not None:
+                    return category
+    category = abbreviations.get(tok)
+    if category is not None:
+        return category
+    if tok[-1].isdigit():
+        return None if start else NO_BREAK  # "1. " opening a paragraph is a list number
+    if _LETTER_RUN.fullmatch(tok):
+        # A single letter or a dotted run of single letters: J., J.R.R., т.д
+        if tok.isupper():
+            return rules.initial
+        if tok.islower():
+            return MAY_END
+    return None
+
+
+def _previous_word(text: str, start: int) -> str:
+    words = text[max(0, start - 24) : start].split()
+    return words[-1] if words else ""
+
+
+def _breaks(text: str, match: re.Match[str], rules: Rules) -> bool:
+    """Decide whether the candidate `match` ends a sentence."""
+    n = len(text)
+    j = match.end()
+    c = text[j]
+    if c in _DASHES:
+        # Dialogue: "— Нарешті! — сказала" continues, "осторожно. — Цифры" splits.
+        j += 1
+        while j < n and (text[j].isspace() or text[j] in _DASHES):
+            j += 1
+    while j < n and text[j] in _OPENERS:
+        j += 1
+    if j >= n:
+        return False
+    c = text[j]
+    if c.islower():
+        return False
+    punct = match.group(2)
+    if punct != ".":
+        return True  # ! ? … ... ." .» ). : no abbreviation question
+    tok = match.group(1).lstrip(_OPENERS)
+    if not tok:
+        return True
+    category = _category(text, match.start(2) - len(tok), tok, rules)
+    if category is None or category == MAY_END_ANY:
+        return True
+    if category == NO_BREAK:
+        return False
+    digit = c.isdigit()
+    if category in (MAY_END, NO_BREAK_DIGIT):
+        return not digit
+    if category == AFTER_NUMBER:
+        return not digit and _is_number(_previous_word(text, match.start(2) - len(tok)))
+    # BEFORE_STARTER
+    word = _WORD.match(text, j)
+    return word is not None and word.group() in rules.starters
+
+
+def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
+    """Split one paragraph into (sentence, whitespace_after) pairs.
+
+    Lossless: "".join(s + ws for s, ws in result) == paragraph. The paragraph must not
+    start with whitespace; it may contain single newlines and end with whitespace.
+    Every sentence is non-empty and has no leading or trailing whitespace.
+    lang is one of "ru", "uk", "en". A whitespace-only paragraph gives [].
+    """
+    rules = _RULES.get(lang)
+    if rules is None:
+        rules = load_rules().get(lang)
+        if rules is None:
+            raise ValueError(f"no segmentation rules for language {lang!r}")
+    if paragraph[:1].isspace():
+        if paragraph.isspace():
+            return []
+        raise ValueError("paragraph starts with whitespace; strip it before segmenting")
+    result: list[tuple[str, str]] = []
+    start = 0
+    n = len(paragraph)
+    for match in _CANDIDATE.finditer(paragraph):
+        ws_start, end = match.span(3)
+        if end < n and _breaks(paragraph, match, rules):
+            result.append((paragraph[start:ws_start], paragraph[ws_start:end]))
+            start = end
+    tail = paragraph[start:]
+    sentence = tail.rstrip()
+    if sentence:
+        result.append((sentence, tail[len(sentence) :]))
+    return result
