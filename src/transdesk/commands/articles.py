@@ -1,0 +1,143 @@
+"""`import`, `articles`, `units`, `status`: getting articles in and seeing where they stand."""
+
+from __future__ import annotations
+
+import click
+
+from transdesk import store
+from transdesk.commands.common import emit_json, get_db, json_option, lang_option, progress_bar
+from transdesk.languages import normalize_lang, parse_lang_list
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--lang", "lang", metavar="LANG",
+              help="Source language (ru, uk/ua, en); detected from the text if absent.")
+@click.option("--id", "article_id", metavar="SLUG",
+              help="Article id ([a-z0-9][a-z0-9-]*); default: the file name, slugified.")
+@click.option("--targets", metavar="LANGS",
+              help="Comma-separated target languages (default: the other two).")
+@click.option("--encoding", metavar="NAME", help="Text encoding (default: detected).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the total line.")
+@json_option
+def import_command(
+    files: tuple[str, ...],
+    lang: str | None,
+    article_id: str | None,
+    targets: str | None,
+    encoding: str | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Import article FILEs, or update articles imported before (msgmerge-style).
+
+    \b
+    Example:
+      transdesk import examples/ru-budget.txt
+      transdesk import --lang ua --id bridge --targets ru,en bridge.txt
+    """
+    source_lang = normalize_lang(lang) if lang else None
+    target_list = parse_lang_list(targets) if targets else None
+    reports = store.import_files(
+        get_db(), list(files), lang=source_lang, article_id=article_id,
+        targets=target_list, encoding=encoding,
+    )
+    if as_json:
+        emit_json([r.as_dict() for r in reports])
+        return
+    if not quiet:
+        for report in reports:
+            click.echo(describe_import(report))
+    if len(reports) > 1 or quiet:
+        units = sum(r.units for r in reports)
+        created = sum(r.created for r in reports)
+        click.echo(
+            f"{len(reports)} articles ({created} new, {len(reports) - created} updated),"
+            f" {units} units"
+        )
+
+
+def describe_import(report: store.ImportReport) -> str:
+    if report.created:
+        return f"imported {report.article_id} ({report.source_lang}): {report.units} units"
+    lines = [
+        f"updated {report.article_id}: {report.new} new, {report.unchanged} unchanged,"
+        f" {report.changed} changed, {report.retouched} retouched (typography only),"
+        f" {report.obsolete} obsolete"
+    ]
+    for change, key, text in report.changes:
+        lines.append(f"  {change:<9} {key:<8} {_clip(text, 70)}")
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@click.command("articles")
+@json_option
+def articles_command(as_json: bool) -> None:
+    """List articles: id, source language, percent complete per target, title."""
+    rows = store.list_articles(get_db())
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no articles yet: transdesk import FILE")
+        return
+    width = max(len(r["id"]) for r in rows)
+    for row in rows:
+        targets = "  ".join(f"{lang} {pct:5.1f}%" for lang, pct in row["targets"].items())
+        title = _clip(row["title"], 60)
+        click.echo(f"{row['id']:<{width}}  {row['source_lang']}  {targets}  {title}")
+
+
+@click.command("units")
+@click.argument("article")
+@lang_option(required=False, help="Show only this target language.")
+@json_option
+def units_command(article: str, lang: str | None, as_json: bool) -> None:
+    """Show an ARTICLE's units in order, with their translations."""
+    units = store.list_units(get_db(), article, lang)
+    if as_json:
+        emit_json(units)
+        return
+    for unit in units:
+        click.echo(f"{unit['id']:>7}  {unit['key']:<8} {unit['source']}")
+        for target, tr in unit["translations"].items():
+            text = tr["text"] if tr["text"] is not None else ""
+            click.echo(f"{'':>7}    {target} [{tr['status']}] {text}")
+
+
+@click.command("status")
+@click.argument("articles", nargs=-1)
+@lang_option(required=False, help="Only this target language.")
+@json_option
+def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -> None:
+    """Units and source words by status, per article and target language."""
+    db = get_db()
+    for article_id in articles:
+        store.get_article(db, article_id)
+    rows = store.status_counts(db, list(articles) or None, lang)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no articles yet: transdesk import FILE")
+        return
+    width = max(len(r["article"]) for r in rows)
+    for row in rows:
+        units, words = row["units"], row["words"]
+        total_words = sum(words.values())
+        done_words = words["translated"] + words["approved"]
+        click.echo(
+            f"{row['article']:<{width}}  {row['lang']}  {progress_bar(row['percent'])}"
+            f" {row['percent']:5.1f}%  "
+            f"untranslated {units['untranslated']} · draft {units['draft']} ·"
+            f" translated {units['translated']} · approved {units['approved']}"
+            f"  (words {done_words}/{total_words})"
+        )
+
+
+COMMANDS = [import_command, articles_command, units_command, status_command]

@@ -1,0 +1,625 @@
+"""Articles, units and translations in the database: import, re-import merge, queries.
+
+Every public function that writes does so in one transaction (`write_transaction`),
+with its history rows in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transdesk.article import Article, Unit, decode, parse, render
+from transdesk.db import now, write_transaction
+from transdesk.errors import BadInput
+from transdesk.languages import LANGUAGES, detect_lang
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+STATUSES = ("untranslated", "draft", "translated", "approved")
+DONE = ("translated", "approved")
+ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# Characters a "typo-only" source change may touch without sending translations back.
+_TYPO_FOLD = str.maketrans(
+    {
+        "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+        "‘": "'", "’": "'", "‚": "'", "ʼ": "'", "′": "'",
+        "—": "-", "–": "-", "‒": "-", "―": "-", "‐": "-", "‑": "-", "−": "-",
+    }
+)
+_SPACES = re.compile(r"\s+")
+SIMILARITY_THRESHOLD = 65.0  # rapidfuzz ratio; below it a sentence is new, not changed
+
+
+@dataclass
+class ImportReport:
+    article_id: str
+    source_lang: str
+    created: bool
+    units: int = 0
+    new: int = 0
+    unchanged: int = 0
+    changed: int = 0
+    retouched: int = 0
+    obsolete: int = 0
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, key, text)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article_id,
+            "source_lang": self.source_lang,
+            "created": self.created,
+            "units": self.units,
+            "new": self.new,
+            "unchanged": self.unchanged,
+            "changed": self.changed,
+            "retouched": self.retouched,
+            "obsolete": self.obsolete,
+            "changes": [{"change": c, "key": k, "source": t} for c, k, t in self.changes],
+        }
+
+
+def slugify(name: str) -> str:
+    """An article id from a file name: lower-case ASCII letters, digits and dashes."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if not slug:
+        slug = "article-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    return slug
+
+
+def check_article_id(article_id: str) -> str:
+    if not ARTICLE_ID.fullmatch(article_id):
+        raise BadInput(
+            f"invalid article id {article_id!r}: use lower-case letters, digits and dashes"
+            " ([a-z0-9][a-z0-9-]*)"
+        )
+    return article_id
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def only_typography_differs(old: str, new: str) -> bool:
+    """True when two sources differ only in whitespace, quote or dash characters."""
+
+    def fold(s: str) -> str:
+        return _SPACES.sub(" ", s.translate(_TYPO_FOLD)).strip()
+
+    return old != new and fold(old) == fold(new)
+
+
+def parse_source(
+    data: bytes, lang: str | None = None, encoding: str | None = None
+) -> tuple[Article, str]:
+    """Decode and parse file bytes; returns the article and its source language."""
+    decoded = decode(data, encoding)
+    source_lang = lang or detect_lang(decoded.text)
+    article = parse(decoded.text, source_lang, _splitter())
+    if not article.units:
+        raise BadInput("no article text found (expected a title and paragraphs)")
+    article.encoding, article.bom = decoded.encoding, decoded.bom
+    return article, source_lang
+
+
+def import_article(
+    db: Database,
+    data: bytes,
+    article_id: str,
+    lang: str | None = None,
+    targets: list[str] | None = None,
+    encoding: str | None = None,
+    translator: str | None = None,
+) -> ImportReport:
+    """Import an article's file bytes, or merge a new version into an existing article."""
+    check_article_id(article_id)
+    article, source_lang = parse_source(data, lang, encoding)
+    return store_article(db, article, article_id, source_lang, data, lang is not None,
+                         targets, translator)
+
+
+def store_article(
+    db: Database,
+    article: Article,
+    article_id: str,
+    source_lang: str,
+    data: bytes,
+    lang_given: bool = True,
+    targets: list[str] | None = None,
+    translator: str | None = None,
+) -> ImportReport:
+    """Write a parsed article in one transaction: insert it, or merge it like msgmerge."""
+    sha = hashlib.sha256(data).hexdigest()
+    if targets is not None:
+        targets = [t for t in targets if t != source_lang]
+        if not targets:
+            raise BadInput("no target language left besides the source language")
+    with write_transaction(db) as conn:
+        row = conn.execute(
+            "SELECT source_lang, targets FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        if row is None:
+            targets = targets or [code for code in LANGUAGES if code != source_lang]
+            return _insert_article(conn, article_id, article, source_lang, targets, sha)
+        old_lang, old_targets = row
+        if not lang_given and old_lang != source_lang:
+            source_lang = old_lang  # detection is a guess; the stored article knows better
+            reparsed = parse(render(article.layout, {u.key: u.text for u in article.units}),
+                             source_lang, _splitter())
+            reparsed.encoding, reparsed.bom = article.encoding, article.bom
+            article = reparsed
+        elif old_lang != source_lang:
+            raise BadInput(
+                f"article {article_id!r} was imported in {old_lang}, not {source_lang}"
+            )
+        targets = targets or old_targets.split(",")
+        return _merge_article(conn, article_id, article, source_lang, targets, sha, translator)
+
+
+def _splitter():
+    from transdesk.segment import split_sentences
+
+    return split_sentences
+
+
+def read_article_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of an article file, or BadInput saying why it cannot be read."""
+    path = Path(path)
+    if path.is_dir():
+        raise BadInput(f"{str(path)!r} is a directory, not an article file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"no such file: {str(path)!r}") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {str(path)!r}: {exc.strerror}") from None
+
+
+def import_files(
+    db: Database,
+    paths: list[str],
+    lang: str | None = None,
+    article_id: str | None = None,
+    targets: list[str] | None = None,
+    encoding: str | None = None,
+    translator: str | None = None,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> list[ImportReport]:
+    """Import files: every file is read and parsed first (bad input changes nothing),
+    then each article is written in a transaction of its own."""
+    if article_id is not None and len(paths) != 1:
+        raise BadInput("--id names one article: give exactly one file with it")
+    prepared = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        data = read_article_file(path)
+        slug = check_article_id(article_id) if article_id else slugify(Path(path).stem)
+        if slug in seen:
+            raise BadInput(f"{path!r} and {seen[slug]!r} would both be article {slug!r}")
+        seen[slug] = path
+        try:
+            article, source_lang = parse_source(data, lang, encoding)
+        except BadInput as exc:
+            raise BadInput(f"{path}: {exc}") from None
+        prepared.append((slug, article, source_lang, data))
+    reports = []
+    for slug, article, source_lang, data in prepared:
+        report = store_article(db, article, slug, source_lang, data, lang is not None,
+                               targets, translator)
+        reports.append(report)
+        if progress:
+            progress(report)
+    return reports
+
+
+def _article_row(
+    article_id: str, article: Article, source_lang: str, targets: list[str], sha: str, ts: str
+) -> list[Any]:
+    return [
+        article_id,
+        source_lang,
+        ",".join(targets),
+        article.title,
+        json.dumps(article.layout, ensure_ascii=False, separators=(",", ":")),
+        article.encoding,
+        int(article.bom),
+        sha,
+        ts,
+        ts,
+    ]
+
+
+def _insert_article(
+    conn: sqlite3.Connection,
+    article_id: str,
+    article: Article,
+    source_lang: str,
+    targets: list[str],
+    sha: str,
+) -> ImportReport:
+    ts = now()
+    conn.execute(
+        "INSERT INTO articles (id, source_lang, targets, title, layout, encoding, bom,"
+        " source_sha256, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        _article_row(article_id, article, source_lang, targets, sha, ts),
+    )
+    first_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
+    _insert_units(conn, article_id, list(enumerate(article.units)), first_id, targets, ts)
+    n = len(article.units)
+    return ImportReport(article_id, source_lang, created=True, units=n, new=n)
+
+
+def _insert_units(
+    conn: sqlite3.Connection,
+    article_id: str,
+    positioned: list[tuple[int, Unit]],
+    first_id: int,
+    targets: list[str],
+    ts: str,
+) -> None:
+    unit_rows = []
+    translation_rows = []
+    for offset, (position, unit) in enumerate(positioned):
+        unit_id = first_id + offset
+        unit_rows.append(
+            (unit_id, article_id, unit.key, unit.kind, unit.paragraph, position, unit.text,
+             word_count(unit.text), ts, ts)
+        )
+        for lang in targets:
+            translation_rows.append((unit_id, lang, article_id, position, ts, ts))
+    conn.executemany(
+        "INSERT INTO units (id, article_id, key, kind, paragraph, position, source, words,"
+        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        unit_rows,
+    )
+    conn.executemany(
+        "INSERT INTO translations (unit_id, lang, article_id, position, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?)",
+        translation_rows,
+    )
+
+
+def _match_units(
+    old: list[sqlite3.Row], new: list[Unit]
+) -> tuple[dict[int, sqlite3.Row], list[int]]:
+    """Pair new units (by index) with old unit rows, msgmerge-style.
+
+    Headers pair by key; sentences first by identical text (nearest position), then
+    the rest by similarity weighed with distance in position. Returns the pairs and
+    the old rows left over (vanished).
+    """
+    pairs: dict[int, sqlite3.Row] = {}
+    free_old = {row["id"]: row for row in old}
+    by_text: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    for row in old:
+        if row["kind"] == "sentence":
+            by_text[row["source"]].append(row)
+    old_by_key = {row["key"]: row for row in old}
+    for index, unit in enumerate(new):
+        if unit.kind != "sentence":
+            row = old_by_key.get(unit.key)
+            if row is not None and row["kind"] == unit.kind:
+                pairs[index] = row
+                del free_old[row["id"]]
+            continue
+        candidates = [r for r in by_text.get(unit.text, ()) if r["id"] in free_old]
+        if candidates:
+            row = min(candidates, key=lambda r: abs(r["position"] - index))
+            pairs[index] = row
+            del free_old[row["id"]]
+    unpaired_new = [i for i, u in enumerate(new) if i not in pairs and u.kind == "sentence"]
+    unpaired_old = [r for r in free_old.values() if r["kind"] == "sentence"]
+    if unpaired_new and unpaired_old:
+        from rapidfuzz import fuzz
+
+        scored = []
+        span = max(len(new), len(old), 1)
+        for i in unpaired_new:
+            for row in unpaired_old:
+                score = fuzz.ratio(new[i].text, row["source"])
+                if score >= SIMILARITY_THRESHOLD:
+                    distance = abs(row["position"] - i) / span
+                    scored.append((score - 20 * distance, i, row))
+        scored.sort(key=lambda item: -item[0])
+        for _score, i, row in scored:
+            if i not in pairs and row["id"] in free_old:
+                pairs[i] = row
+                del free_old[row["id"]]
+    return pairs, list(free_old)
+
+
+def _merge_article(
+    conn: sqlite3.Connection,
+    article_id: str,
+    article: Article,
+    source_lang: str,
+    targets: list[str],
+    sha: str,
+    translator: str | None,
+) -> ImportReport:
+    ts = now()
+    report = ImportReport(article_id, source_lang, created=False, units=len(article.units))
+    conn.row_factory = sqlite3.Row
+    try:
+        old = conn.execute(
+            "SELECT id, key, kind, paragraph, position, source FROM units"
+            " WHERE article_id = ? AND obsolete = 0 ORDER BY position",
+            [article_id],
+        ).fetchall()
+        pairs, vanished = _match_units(old, article.units)
+    finally:
+        conn.row_factory = None
+    old_by_id = {row["id"]: row for row in old}
+
+    def history(unit_id: int, lang: str, action: str, **values: Any) -> None:
+        conn.execute(
+            "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text,"
+            " new_text, old_status, new_status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [unit_id, lang, ts, translator, values.get("origin"), action,
+             values.get("old_text"), values.get("new_text"), values.get("old_status"),
+             values.get("new_status"), values.get("note")],
+        )
+
+    for unit_id in vanished:
+        row = old_by_id[unit_id]
+        conn.execute("UPDATE units SET obsolete = 1, updated_at = ? WHERE id = ?", [ts, unit_id])
+        conn.execute("UPDATE translations SET obsolete = 1 WHERE unit_id = ?", [unit_id])
+        history(unit_id, source_lang, "obsolete", old_text=row["source"],
+                note="sentence left the source")
+        report.obsolete += 1
+        report.changes.append(("obsolete", row["key"], row["source"]))
+    # Keys may be reshuffled between kept units: park them first (unique live keys).
+    conn.execute(
+        "UPDATE units SET key = '~' || id WHERE article_id = ? AND obsolete = 0", [article_id]
+    )
+    for index, unit in enumerate(article.units):
+        row = pairs.get(index)
+        if row is None:
+            continue
+        unit_id = row["id"]
+        conn.execute(
+            "UPDATE units SET key = ?, paragraph = ?, position = ?, source = ?, words = ?,"
+            " updated_at = ? WHERE id = ?",
+            [unit.key, unit.paragraph, index, unit.text, word_count(unit.text), ts, unit_id],
+        )
+        conn.execute("UPDATE translations SET position = ? WHERE unit_id = ?", [index, unit_id])
+        if row["source"] == unit.text:
+            report.unchanged += 1
+        elif only_typography_differs(row["source"], unit.text):
+            report.retouched += 1
+            report.changes.append(("retouched", unit.key, unit.text))
+            history(unit_id, source_lang, "source-retouched", old_text=row["source"],
+                    new_text=unit.text, note="whitespace, quotes or dashes only:"
+                    " translations keep their status")
+        else:
+            report.changed += 1
+            report.changes.append(("changed", unit.key, unit.text))
+            history(unit_id, source_lang, "source-changed", old_text=row["source"],
+                    new_text=unit.text)
+            _demote_translations(conn, unit_id, ts, history)
+    new_units = [(i, u) for i, u in enumerate(article.units) if i not in pairs]
+    if new_units:
+        first_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
+        _insert_units(conn, article_id, new_units, first_id, targets, ts)
+        for _i, unit in new_units:
+            report.changes.append(("new", unit.key, unit.text))
+    report.new = len(new_units)
+    _ensure_target_rows(conn, article_id, targets, ts)
+    conn.execute(
+        "UPDATE articles SET targets = ?, title = ?, layout = ?, encoding = ?, bom = ?,"
+        " source_sha256 = ?, updated_at = ? WHERE id = ?",
+        [*_article_row(article_id, article, source_lang, targets, sha, ts)[2:-2], ts, article_id],
+    )
+    report.changes.sort(key=lambda c: _key_order(c[1]))
+    return report
+
+
+def _demote_translations(conn: sqlite3.Connection, unit_id: int, ts: str, history: Any) -> None:
+    """A changed source sentence: every existing translation becomes a `previous` draft."""
+    rows = conn.execute(
+        "SELECT lang, text, status FROM translations WHERE unit_id = ? AND text IS NOT NULL",
+        [unit_id],
+    ).fetchall()
+    for lang, text, status in rows:
+        conn.execute(
+            "UPDATE translations SET status = 'draft', origin = 'previous', score = NULL,"
+            " updated_at = ? WHERE unit_id = ? AND lang = ?",
+            [ts, unit_id, lang],
+        )
+        history(unit_id, lang, "source-changed", origin="previous", old_text=text,
+                new_text=text, old_status=status, new_status="draft",
+                note="the source sentence changed; the old translation is kept as a draft")
+
+
+def _ensure_target_rows(
+    conn: sqlite3.Connection, article_id: str, targets: list[str], ts: str
+) -> None:
+    for lang in targets:
+        conn.execute(
+            "INSERT OR IGNORE INTO translations (unit_id, lang, article_id, position, obsolete,"
+            " created_at, updated_at) SELECT id, ?, article_id, position, obsolete, ?, ?"
+            " FROM units WHERE article_id = ?",
+            [lang, ts, ts, article_id],
+        )
+
+
+def _key_order(key: str) -> tuple[int, int, int]:
+    headers = {"date": 0, "category": 1, "title": 2}
+    if key in headers:
+        return (headers[key], 0, 0)
+    match = re.fullmatch(r"p(\d+)\.s(\d+)", key)
+    return (3, int(match[1]), int(match[2])) if match else (4, 0, 0)
+
+
+# --- queries -------------------------------------------------------------------------
+
+
+def get_article(db: Database, article_id: str) -> dict[str, Any]:
+    """The article's row as a dict, or BadInput naming the unknown id."""
+    rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+    if not rows:
+        raise BadInput(f"unknown article {article_id!r} (see 'transdesk articles')")
+    article = rows[0]
+    article["targets"] = article["targets"].split(",")
+    return article
+
+
+def article_ids(db: Database) -> list[str]:
+    return [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+
+
+def status_counts(
+    db: Database, articles: list[str] | None = None, lang: str | None = None
+) -> list[dict[str, Any]]:
+    """Units and source words by status, per article and target language (`status` shape)."""
+    where = ["t.obsolete = 0"]
+    params: list[Any] = []
+    if articles:
+        where.append(f"t.article_id IN ({','.join('?' * len(articles))})")
+        params += articles
+    if lang:
+        where.append("t.lang = ?")
+        params.append(lang)
+    sql = (
+        "SELECT t.article_id, t.lang, t.status, COUNT(*), SUM(u.words) FROM translations t"
+        " JOIN units u ON u.id = t.unit_id WHERE " + " AND ".join(where)
+        + " GROUP BY t.article_id, t.lang, t.status"
+    )
+    targets = {
+        row[0]: row[1].split(",") for row in db.execute("SELECT id, targets FROM articles")
+    }
+    table: dict[tuple[str, str], dict[str, Any]] = {}
+    for article_id, target, status, units, words in db.execute(sql, params):
+        if target not in targets.get(article_id, ()):
+            continue
+        entry = table.setdefault((article_id, target), _empty_status(article_id, target))
+        entry["units"][status] = units
+        entry["words"][status] = words or 0
+    for article_id in articles or targets:
+        for target in targets.get(article_id, ()):
+            if lang is None or target == lang:
+                table.setdefault((article_id, target), _empty_status(article_id, target))
+    result = []
+    for _key, entry in sorted(table.items()):
+        total = sum(entry["units"].values())
+        done = entry["units"]["translated"] + entry["units"]["approved"]
+        entry["percent"] = round(100.0 * done / total, 1) if total else 100.0
+        result.append(entry)
+    order = {a: i for i, a in enumerate(articles or [])}
+    result.sort(key=lambda e: (order.get(e["article"], 0), e["article"], e["lang"]))
+    return result
+
+
+def _empty_status(article_id: str, lang: str) -> dict[str, Any]:
+    return {
+        "article": article_id,
+        "lang": lang,
+        "units": dict.fromkeys(STATUSES, 0),
+        "words": dict.fromkeys(STATUSES, 0),
+        "percent": 0.0,
+    }
+
+
+def list_articles(db: Database) -> list[dict[str, Any]]:
+    """The `articles` shape: id, source language, title, percent complete per target."""
+    percents: dict[str, dict[str, float]] = defaultdict(dict)
+    for entry in status_counts(db):
+        percents[entry["article"]][entry["lang"]] = entry["percent"]
+    return [
+        {
+            "id": article_id,
+            "source_lang": source_lang,
+            "title": title,
+            "targets": {lang: percents[article_id].get(lang, 0.0) for lang in targets.split(",")},
+        }
+        for article_id, source_lang, title, targets in db.execute(
+            "SELECT id, source_lang, title, targets FROM articles ORDER BY id"
+        )
+    ]
+
+
+def list_units(
+    db: Database, article_id: str, lang: str | None = None, include_obsolete: bool = False
+) -> list[dict[str, Any]]:
+    """The `units` shape, in article order."""
+    article = get_article(db, article_id)
+    langs = [lang] if lang else article["targets"]
+    units: dict[int, dict[str, Any]] = {}
+    obsolete_clause = "" if include_obsolete else " AND obsolete = 0"
+    for unit_id, key, kind, paragraph, source in db.execute(
+        "SELECT id, key, kind, paragraph, source FROM units WHERE article_id = ?"
+        + obsolete_clause + " ORDER BY obsolete, position",
+        [article_id],
+    ):
+        units[unit_id] = {
+            "id": unit_id,
+            "key": key,
+            "kind": kind,
+            "paragraph": paragraph,
+            "source": source,
+            "translations": {},
+        }
+    placeholders = ",".join("?" * len(langs))
+    for unit_id, target, text, status, origin, translator, updated_at in db.execute(
+        "SELECT unit_id, lang, text, status, origin, translator, updated_at FROM translations"
+        f" WHERE article_id = ? AND lang IN ({placeholders})",
+        [article_id, *langs],
+    ):
+        if unit_id in units:
+            units[unit_id]["translations"][target] = {
+                "text": text,
+                "status": status,
+                "origin": origin,
+                "translator": translator,
+                "updated_at": updated_at,
+            }
+    for unit in units.values():
+        unit["translations"] = {
+            target: unit["translations"][target]
+            for target in langs
+            if target in unit["translations"]
+        }
+    return list(units.values())
+
+
+def article_texts(db: Database, article_id: str, lang: str) -> dict[str, Any]:
+    """What rendering an article in `lang` needs: layout, encoding, and per key the
+    source text and (for a target language) the translation row."""
+    article = get_article(db, article_id)
+    rows = db.execute(
+        "SELECT u.key, u.source, t.text, t.status, t.origin FROM units u"
+        " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
+        " WHERE u.article_id = ? AND u.obsolete = 0 ORDER BY u.position",
+        [lang, article_id],
+    ).fetchall()
+    return {
+        "article": article,
+        "layout": json.loads(article["layout"]),
+        "units": [
+            {"key": k, "source": s, "text": t, "status": st or "untranslated", "origin": o}
+            for k, s, t, st, o in rows
+        ],
+    }
+
+
+def render_source(db: Database, article_id: str) -> bytes:
+    """The imported file, byte for byte."""
+    from transdesk.article import encode
+
+    data = article_texts(db, article_id, "")
+    text = render(data["layout"], {u["key"]: u["source"] for u in data["units"]})
+    article = data["article"]
+    return encode(text, article["encoding"], bool(article["bom"]))
