@@ -300,4 +300,3 @@ class ApertiumProvider(Provider):
             )
             return
         result.set_ok(index, text)
-

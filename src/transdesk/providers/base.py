@@ -113,9 +113,7 @@ def read_number(
     try:
         value = int(raw) if integer else float(raw)
     except ValueError:
-        raise BadInput(
-            f"{env_name(provider, setting)} must be a number, got {raw!r}"
-        ) from None
+        raise BadInput(f"{env_name(provider, setting)} must be a number, got {raw!r}") from None
     if value < minimum:
         raise BadInput(f"{env_name(provider, setting)} must be at least {minimum:g}")
     return value

@@ -1,0 +1,355 @@
+"""Online engines through deep-translator: google, mymemory, libre, deepl, microsoft, yandex.
+
+deep-translator has no timeouts, no retries and a plain loop for batches; we add the
+deadline and retries (``providers.http``), parallel requests (a thread pool of
+``max_parallel`` workers, one client per worker: clients keep per-call state), explicit
+settings (only ``TRANSDESK_<PROVIDER>_<SETTING>``; deep-translator's own environment
+variables never count) and one mapping of every failure to a one-line error that names
+the provider and never a key.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from transdesk.errors import ProviderError
+from transdesk.providers.base import (
+    BatchFailed,
+    BatchResult,
+    Provider,
+    env_name,
+    read_number,
+    redact,
+)
+from transdesk.providers.http import CallState, HttpPolicy, http_scope
+
+_ALL_PAIRS = frozenset((s, t) for s in ("ru", "uk", "en") for t in ("ru", "uk", "en") if s != t)
+_COMMON_SETTINGS = ("TIMEOUT", "RETRIES", "BACKOFF", "PARALLEL")
+
+
+class SentenceFailed(Exception):
+    """This sentence cannot be translated by this provider; the others may be."""
+
+
+class OnlineProvider(Provider):
+    """A deep-translator client with our deadline, retries, parallelism and errors."""
+
+    pairs = _ALL_PAIRS
+    batch_size = 50
+    max_parallel = 4
+    #: Settings without which the provider is not usable.
+    required: tuple[str, ...] = ()
+    #: Settings that are secrets: never shown, scrubbed from every message.
+    secret_settings: tuple[str, ...] = ("API_KEY",)
+    #: Our language code -> the provider's.
+    codes: ClassVar[dict[str, str]] = {"ru": "ru", "uk": "uk", "en": "en"}
+    #: Longest text the client accepts (deep-translator validates it before sending).
+    max_chars = 5000
+
+    def __init__(self) -> None:
+        self.timeout = read_number(self.name, "TIMEOUT", 30.0, minimum=0.001)
+        self.retries = int(read_number(self.name, "RETRIES", 3, integer=True))
+        self.backoff = read_number(self.name, "BACKOFF", 0.5)
+        self.max_parallel = int(
+            read_number(self.name, "PARALLEL", type(self).max_parallel, minimum=1, integer=True)
+        )
+        self._values = {name: self.setting(name) for name in self.settings}
+        self._local = threading.local()
+
+    # -- what subclasses provide -------------------------------------------------------
+
+    def make_client(self, source: str, target: str) -> Any:
+        """A deep-translator client for the pair (called inside an HTTP scope)."""
+        raise NotImplementedError
+
+    def call(self, client: Any, text: str) -> Any:
+        return client.translate(text)
+
+    # -- the common machinery ----------------------------------------------------------
+
+    def policy(self) -> HttpPolicy:
+        return HttpPolicy(
+            timeout=self.timeout,
+            retries=self.retries,
+            backoff=self.backoff,
+            max_backoff=max(self.backoff * 8, min(30.0, self.timeout)),
+        )
+
+    def value(self, setting: str) -> str | None:
+        return self._values.get(setting)
+
+    def is_usable(self) -> tuple[bool, str | None]:
+        missing = [env_name(self.name, s) for s in self.required if not self.value(s)]
+        if missing:
+            return False, "set " + " and ".join(missing)
+        return True, None
+
+    def translate_batch(self, texts: list[str], source: str, target: str) -> BatchResult:
+        self.check_pair(source, target)
+        usable, why = self.is_usable()
+        if not usable:
+            raise ProviderError(f"{self.name}: not usable: {why}")
+        result = BatchResult(len(texts))
+        todo: list[int] = []
+        for i, text in enumerate(texts):
+            if not text.strip():
+                result.set_failed(i, "empty source text")
+            elif len(text) > self.max_chars:
+                result.set_failed(i, f"too long for {self.name} (over {self.max_chars} characters)")
+            else:
+                todo.append(i)
+        if not todo:
+            return result
+        self.prepare(source, target)
+        pool = ThreadPoolExecutor(
+            max_workers=min(self.max_parallel, len(todo)),
+            thread_name_prefix=f"transdesk-{self.name}",
+        )
+        futures: dict[Future[str], int] = {
+            pool.submit(self._translate_one, texts[i], source, target): i for i in todo
+        }
+        failure: BaseException | None = None
+        try:
+            for future in as_completed(futures):
+                error = future.exception()
+                if error is None:
+                    result.set_ok(futures[future], future.result())
+                elif isinstance(error, SentenceFailed):
+                    result.set_failed(futures[future], str(error))
+                else:
+                    failure = error
+                    break
+        finally:
+            # Do not wait for requests still running (each has its deadline anyway).
+            pool.shutdown(wait=False, cancel_futures=True)
+        if failure is not None:
+            if isinstance(failure, ProviderError):
+                message = str(failure)
+            else:
+                message = f"{self.name}: unexpected {type(failure).__name__}"
+            raise BatchFailed(self._scrub(message), result) from None
+        return result
+
+    def prepare(self, source: str, target: str) -> None:
+        """Hook run once per batch before the sentences (e.g. check the server's languages)."""
+
+    def _client(self, source: str, target: str) -> Any:
+        clients: dict[tuple[str, str], Any] = self._local.__dict__.setdefault("clients", {})
+        if (source, target) not in clients:
+            clients[(source, target)] = self.make_client(self.codes[source], self.codes[target])
+        return clients[(source, target)]
+
+    def _translate_one(self, text: str, source: str, target: str) -> str:
+        with http_scope(self.policy()) as state:
+            try:
+                answer = self.call(self._client(source, target), text)
+            except SentenceFailed:
+                raise
+            except Exception as exc:
+                raise self._map_error(exc, state) from None
+        if isinstance(answer, list) and all(isinstance(part, str) for part in answer):
+            answer = " ".join(answer)
+        if answer is None or (isinstance(answer, str) and not answer.strip()):
+            raise SentenceFailed(f"{self.name} returned an empty translation")
+        if not isinstance(answer, str):
+            raise ProviderError(f"{self.name}: answered garbage (not a translation)")
+        return answer.strip()
+
+    def where(self) -> str:
+        """Where requests go, for messages (host only: a URL may carry credentials)."""
+        return ""
+
+    def _map_error(self, exc: Exception, state: CallState) -> Exception:
+        """Turn any failure into SentenceFailed (this sentence) or ProviderError (all)."""
+        import requests
+        from deep_translator import exceptions as dt
+
+        name = self.name + (f" ({self.where()})" if self.where() else "")
+        status = state.last_status
+        attempts = f" after {state.attempts} attempts" if state.attempts > 1 else ""
+        if isinstance(exc, dt.NotValidLength | dt.NotValidPayload):
+            return SentenceFailed(f"{self.name} refused the text (empty, non-text or too long)")
+        if isinstance(exc, dt.TranslationNotFound):
+            return SentenceFailed(f"{self.name} found no translation")
+        if isinstance(exc, dt.LanguageNotSupportedException | dt.InvalidSourceOrTargetLanguage):
+            return ProviderError(f"{name}: language pair not supported by the client")
+        if isinstance(exc, dt.ApiKeyException):
+            return ProviderError(f"{name}: no API key; set {env_name(self.name, 'API_KEY')}")
+        if isinstance(exc, requests.Timeout):
+            return ProviderError(f"{name}: no answer within {self.timeout:g} s (timeout)")
+        if isinstance(exc, requests.ConnectionError | ConnectionError):
+            return ProviderError(f"{name}: cannot connect (network or server down)")
+        if status in (401, 403) or isinstance(exc, dt.AuthorizationException):
+            return ProviderError(
+                f"{name}: authorization refused (HTTP {status}); "
+                f"check {env_name(self.name, 'API_KEY')}"
+            )
+        if status == 429 or isinstance(exc, dt.TooManyRequests):
+            return ProviderError(f"{name}: rate limited (HTTP 429){attempts}; try again later")
+        if status is not None and status >= 400:
+            return ProviderError(f"{name}: HTTP {status}{attempts}")
+        if isinstance(exc, ValueError | KeyError | TypeError | AttributeError | IndexError):
+            # JSON decode errors are ValueErrors; the others come from parsing odd JSON.
+            return ProviderError(f"{name}: answered garbage (not the expected JSON)")
+        if isinstance(exc, requests.RequestException):
+            return ProviderError(f"{name}: request failed ({type(exc).__name__})")
+        if isinstance(exc, dt.ServerException | dt.RequestError | dt.MicrosoftAPIerror):
+            return ProviderError(f"{name}: the service reported an error ({type(exc).__name__})")
+        return ProviderError(f"{name}: unexpected {type(exc).__name__}")
+
+    def _scrub(self, message: str) -> str:
+        secrets = [self.value(s) for s in self.secret_settings]
+        return redact(message, secrets)
+
+
+class GoogleProvider(OnlineProvider):
+    name = "google"
+    settings = _COMMON_SETTINGS
+
+    def make_client(self, source: str, target: str) -> Any:
+        from deep_translator import GoogleTranslator
+
+        return GoogleTranslator(source=source, target=target)
+
+
+class MyMemoryProvider(OnlineProvider):
+    name = "mymemory"
+    settings = ("EMAIL", *_COMMON_SETTINGS)
+    secret_settings = ("EMAIL",)
+    codes: ClassVar[dict[str, str]] = {"ru": "ru-RU", "uk": "uk-UA", "en": "en-GB"}
+    max_parallel = 2
+    max_chars = 500
+
+    def make_client(self, source: str, target: str) -> Any:
+        from deep_translator import MyMemoryTranslator
+
+        extra = {"email": self.value("EMAIL")} if self.value("EMAIL") else {}
+        return MyMemoryTranslator(source=source, target=target, **extra)
+
+
+class LibreProvider(OnlineProvider):
+    """A LibreTranslate server (``TRANSDESK_LIBRE_URL``), self-hosted or public."""
+
+    name = "libre"
+    settings = ("URL", "API_KEY", *_COMMON_SETTINGS)
+    required = ("URL",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._served: dict[str, set[str]] | None = None
+        self._served_lock = threading.Lock()
+
+    def base_url(self) -> str:
+        url = self.value("URL") or ""
+        return url if url.endswith("/") else url + "/"
+
+    def where(self) -> str:
+        if not self.value("URL"):
+            return ""
+        parts = urlsplit(self.base_url())
+        host = parts.hostname or "?"
+        return f"{host}:{parts.port}" if parts.port else host
+
+    def make_client(self, source: str, target: str) -> Any:
+        from deep_translator import LibreTranslator
+
+        # The client refuses to start without a key, even for a server that needs none;
+        # its hard-coded language list lacks "uk", so build it with codes it knows and
+        # set ours through its public setters: the server decides what it serves.
+        client = LibreTranslator(
+            source="en",
+            target="es",
+            api_key=self.value("API_KEY") or "none",
+            custom_url=self.base_url(),
+        )
+        if not self.value("API_KEY"):
+            client.api_key = None  # then no api_key field is sent at all
+        client.source, client.target = source, target
+        return client
+
+    def prepare(self, source: str, target: str) -> None:
+        served = self.served_languages()
+        if served is None:
+            return
+        for code in (source, target):
+            if code not in served:
+                raise ProviderError(f"libre ({self.where()}): the server does not serve {code!r}")
+        if target not in served[source]:
+            raise ProviderError(
+                f"libre ({self.where()}): the server does not translate {source}-{target}"
+            )
+
+    def served_languages(self) -> dict[str, set[str]] | None:
+        """``GET /languages`` once: code -> target codes; None when the server won't say."""
+        with self._served_lock:
+            if self._served is None:
+                self._served = self._fetch_languages()
+            return self._served or None
+
+    def _fetch_languages(self) -> dict[str, set[str]]:
+        import requests
+
+        with http_scope(self.policy()) as state:
+            try:
+                response = requests.get(self.base_url() + "languages")
+                data = response.json() if response.status_code == 200 else None
+            except ValueError:
+                data = None
+            except Exception as exc:
+                raise BatchFailed(self._scrub(str(self._map_error(exc, state)))) from None
+        served: dict[str, set[str]] = {}
+        if isinstance(data, list):
+            for entry in data:
+                if isinstance(entry, dict) and isinstance(entry.get("code"), str):
+                    targets = entry.get("targets")
+                    served[entry["code"]] = set(targets) if isinstance(targets, list) else set()
+            codes = set(served)
+            for code, targets in served.items():
+                if not targets:
+                    served[code] = codes - {code}
+        return served
+
+
+class DeeplProvider(OnlineProvider):
+    name = "deepl"
+    settings = ("API_KEY", "FREE", *_COMMON_SETTINGS)
+    required = ("API_KEY",)
+
+    def make_client(self, source: str, target: str) -> Any:
+        from deep_translator import DeeplTranslator
+
+        key = self.value("API_KEY") or ""
+        free = self.value("FREE")
+        use_free = key.endswith(":fx") if free is None else free.lower() in ("1", "yes", "true")
+        return DeeplTranslator(source=source, target=target, api_key=key, use_free_api=use_free)
+
+
+class MicrosoftProvider(OnlineProvider):
+    name = "microsoft"
+    settings = ("API_KEY", "REGION", *_COMMON_SETTINGS)
+    required = ("API_KEY",)
+
+    def make_client(self, source: str, target: str) -> Any:
+        from deep_translator import MicrosoftTranslator
+
+        # Its constructor fetches the language list: it runs inside our HTTP scope.
+        return MicrosoftTranslator(
+            source=source,
+            target=target,
+            api_key=self.value("API_KEY"),
+            region=self.value("REGION"),
+        )
+
+
+class YandexProvider(OnlineProvider):
+    name = "yandex"
+    settings = ("API_KEY", *_COMMON_SETTINGS)
+    required = ("API_KEY",)
+
+    def make_client(self, source: str, target: str) -> Any:
+        from deep_translator import YandexTranslator
+
+        return YandexTranslator(source=source, target=target, api_key=self.value("API_KEY"))
