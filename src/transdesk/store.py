@@ -623,3 +623,61 @@ def render_source(db: Database, article_id: str) -> bytes:
     text = render(data["layout"], {u["key"]: u["source"] for u in data["units"]})
     article = data["article"]
     return encode(text, article["encoding"], bool(article["bom"]))
+
+
+# --- writing translations ------------------------------------------------------------
+
+
+def write_translation(
+    conn: sqlite3.Connection,
+    unit_id: int,
+    lang: str,
+    *,
+    text: str | None,
+    status: str,
+    origin: str | None,
+    translator: str | None,
+    score: float | None = None,
+    action: str = "edit",
+    note: str | None = None,
+    ts: str | None = None,
+) -> bool:
+    """Set one translation and record the change in the history, inside the caller's
+    transaction. Returns False (and writes nothing) when nothing would change.
+
+    Every writer (submit, review, draft, po import) goes through here, so no text a
+    translator typed is ever overwritten without a history row holding it.
+    """
+    if status not in STATUSES:
+        raise BadInput(f"unknown status {status!r}")
+    row = conn.execute(
+        "SELECT text, status, origin, score FROM translations WHERE unit_id = ? AND lang = ?",
+        [unit_id, lang],
+    ).fetchone()
+    if row is None:
+        raise BadInput(f"unit {unit_id} has no {lang} translation (not a target language)")
+    old_text, old_status, old_origin, old_score = row
+    if (old_text, old_status, old_origin, old_score) == (text, status, origin, score):
+        return False
+    ts = ts or now()
+    conn.execute(
+        "UPDATE translations SET text = ?, status = ?, origin = ?, score = ?, translator = ?,"
+        " updated_at = ? WHERE unit_id = ? AND lang = ?",
+        [text, status, origin, score, translator, ts, unit_id, lang],
+    )
+    conn.execute(
+        "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text, new_text,"
+        " old_status, new_status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [unit_id, lang, ts, translator, origin, action, old_text, text, old_status, status, note],
+    )
+    return True
+
+
+def unit_id_for(db: Database, article_id: str, key: str) -> int:
+    """The id of an article's live unit with this key, or BadInput."""
+    row = db.execute(
+        "SELECT id FROM units WHERE article_id = ? AND key = ? AND obsolete = 0", [article_id, key]
+    ).fetchone()
+    if row is None:
+        raise BadInput(f"article {article_id!r} has no unit {key!r}")
+    return row[0]
