@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from transdesk.segment import load_rules, split_sentences
+from transdesk.segment import _parse_rules, load_rules, split_sentences
 
 SHARED = pathlib.Path("/work/shared")
 SAMPLES = sorted((SHARED / "samples").glob("*.gold.json"))
@@ -167,6 +167,9 @@ EN = [
     ("Markets priced in a pause, e.g. futures showed it, i.e. 92% odds.", 1),
     ("Analysts at Goldman Sachs Inc. expect a cut.", 1),
     ("He works at Acme Inc. The company grew.", 2),
+    ("Apple Inc. CEO Tim Cook spoke first.", 1),
+    ("The vote is at 3 p.m. ET on Friday.", 1),
+    ("They met at 9 a.m. Monday in Kyiv.", 1),
     ("Room No. 5 was booked.", 1),
     ("Smith vs. Jones was decided on Friday.", 1),
     ("Taxes, duties, etc. The rest is unclear.", 2),
@@ -234,6 +237,11 @@ def test_rules_loaded_once_and_consistent() -> None:
     assert set(rules) == {"ru", "uk", "en"}
     assert load_rules() is rules
     assert rules["ru"].abbreviations["т.е"] == rules["ru"].abbreviations["Т.е"]
+
+
+def test_rule_in_two_lists_is_rejected() -> None:
+    with pytest.raises(ValueError, match="two lists"):
+        _parse_rules({"ru": {"no_break": ["ок"], "may_end": ["ок"]}})
 
 
 # --- losslessness, property style ----------------------------------------------------

@@ -24,7 +24,7 @@ __all__ = ["load_rules", "split_sentences"]
 _CANDIDATE = re.compile(r"(?<!\S)(\S*?)([.!?…][.!?…)\]»”\"’']*)(\s+)")
 _OPENERS = "«“„\"‘'([‹"
 _DASHES = "—–-"
-_WORD = re.compile(r"[\w.’'-]+")
+_WORD = re.compile(r"\w+")
 _ROMAN = re.compile(r"[IVXLC]+")
 _LETTER_RUN = re.compile(r"[^\W\d_](?:\.[^\W\d_])*")
 
@@ -41,13 +41,19 @@ _CATEGORY_KEYS = {
 
 
 class Rules:
-    """Compiled rules of one language: abbreviation -> category, and sentence starters."""
+    """Compiled rules of one language: abbreviation -> category, starters, continuations."""
 
-    __slots__ = ("abbreviations", "initial", "starters", "tails")
+    __slots__ = ("abbreviations", "continuations", "initial", "starters", "tails")
 
-    def __init__(self, abbreviations: dict[str, int], starters: frozenset[str]) -> None:
+    def __init__(
+        self,
+        abbreviations: dict[str, int],
+        starters: frozenset[str],
+        continuations: frozenset[str],
+    ) -> None:
         self.abbreviations = abbreviations
         self.starters = starters
+        self.continuations = continuations
         # Multi-word entries ("т. е", "и т. д") are looked up only when the token could be
         # their last part; any suffix of an entry is a possible last part.
         self.tails = frozenset(
@@ -75,7 +81,11 @@ def _parse_rules(raw: dict[str, dict[str, list[str]]]) -> dict[str, Rules]:
             # `Проф.` at the start of a sentence is still an abbreviation.
             if len(key) > 1 and key[0].islower():
                 abbreviations.setdefault(key[0].upper() + key[1:], category)
-        compiled[lang] = Rules(abbreviations, frozenset(table.get("starters", [])))
+        compiled[lang] = Rules(
+            abbreviations,
+            frozenset(table.get("starters", [])),
+            frozenset(table.get("continuations", [])),
+        )
     return compiled
 
 
@@ -149,19 +159,26 @@ def _breaks(text: str, match: re.Match[str], rules: Rules) -> bool:
     tok = match.group(1).lstrip(_OPENERS)
     if not tok:
         return True
-    category = _category(text, match.start(2) - len(tok), tok, rules)
-    if category is None or category == MAY_END_ANY:
+    start = match.start(2) - len(tok)
+    category = _category(text, start, tok, rules)
+    if category is None:
         return True
     if category == NO_BREAK:
         return False
-    digit = c.isdigit()
-    if category in (MAY_END, NO_BREAK_DIGIT):
-        return not digit
-    if category == AFTER_NUMBER:
-        return not digit and _is_number(_previous_word(text, match.start(2) - len(tok)))
-    # BEFORE_STARTER
-    word = _WORD.match(text, j)
-    return word is not None and word.group() in rules.starters
+    if category == BEFORE_STARTER:
+        return _next_word(text, j) in rules.starters
+    if c.isdigit():
+        if category != MAY_END_ANY:
+            return False
+    elif category == AFTER_NUMBER and not _is_number(_previous_word(text, start)):
+        return False
+    # An abbreviation that may end a sentence, unless the next word continues it: 2 p.m. ET
+    return not rules.continuations or _next_word(text, j) not in rules.continuations
+
+
+def _next_word(text: str, pos: int) -> str:
+    word = _WORD.match(text, pos)
+    return word.group() if word else ""
 
 
 def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
