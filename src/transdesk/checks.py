@@ -18,9 +18,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from transdesk.errors import BadInput
-from transdesk.languages import ALIASES, LANGUAGES
+from transdesk.languages import LANGUAGES, normalize_lang
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,6 @@ CheckFn = Callable[[str, str, str, str], "str | None"]
 
 _CYR = "\u0400-\u04ff"
 _SPACES = " \u00a0\u202f\u2009"  # space, no-break, narrow no-break, thin
-_DIGIT = re.compile(r"[0-9]")
 
 # --- URLs and e-mail addresses ---------------------------------------------------------
 
@@ -63,7 +63,7 @@ def _without_urls(text: str) -> str:
 # ru/uk: decimal comma, thousands grouped by a (no-break, narrow, thin) space.
 # A dot between digits is read leniently as a decimal point too.
 _NUM_CYR = re.compile(
-    rf"""(?<![0-9])(?:
+    rf"""(?=[0-9])(?<![0-9])(?:  # the lookahead first lets re skip to digits fast
         (?P<dotted>[0-9]+(?:\.[0-9]+){{2,}})              # 17.02.2026, 1.2.3: separate numbers
       | (?P<time>[0-9]{{1,2}}:[0-5][0-9])(?![0-9])          # 14:30
       | (?P<grouped>[0-9]{{1,3}}(?:[{_SPACES}][0-9]{{3}})+(?![0-9])(?:,[0-9]+)?)  # 1 500,50
@@ -73,7 +73,7 @@ _NUM_CYR = re.compile(
 )
 # en: decimal point, thousands grouped by a comma or a no-break/thin space.
 _NUM_EN = re.compile(
-    r"""(?<![0-9])(?:
+    r"""(?=[0-9])(?<![0-9])(?:  # the lookahead first lets re skip to digits fast
         (?P<dotted>[0-9]+(?:\.[0-9]+){2,})
       | (?P<time>[0-9]{1,2}:[0-5][0-9])(?![0-9])
       | (?P<grouped>[0-9]{1,3}(?:[,\u00a0\u202f\u2009][0-9]{3})+(?![0-9])(?:\.[0-9]+)?)
@@ -99,8 +99,7 @@ _ROMAN = re.compile(
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 
 
-@dataclass
-class _Number:
+class _Number(NamedTuple):
     value: float
     raw: str
     end: int
@@ -109,31 +108,39 @@ class _Number:
 def _parse_numbers(text: str, lang: str) -> list[_Number]:
     pattern = _NUM_EN if lang == "en" else _NUM_CYR
     found: list[_Number] = []
+    en = lang == "en"
     for m in pattern.finditer(text):
         raw = m.group()
-        if m.lastgroup == "dotted":
-            # A date or version: each part is a number of its own.
-            start = m.start()
-            for part in raw.split("."):
-                start += len(part) + 1
-                found.append(_Number(float(part), part, start - 1))
-            continue
-        if m.lastgroup == "time" or (lang == "en" and raw.isdigit() and len(raw) <= 2):
+        kind = m.lastgroup
+        if kind == "plain":
+            if en:
+                if len(raw) > 2 or not raw.isdigit():
+                    found.append(_Number(float(raw), raw, m.end()))
+                    continue
+                kind = "time"  # a bare hour may be followed by a.m./p.m.
+            else:
+                found.append(_Number(float(raw.replace(",", ".")), raw, m.end()))
+                continue
+        if kind == "time":
             # Clock times: 14:30 is 14 and 30; 14:00 and 2 p.m. are both just 14.
             hour, _, minutes = raw.partition(":")
             value = int(hour)
-            ampm = _AMPM.match(text, m.end()) if lang == "en" and 0 < value <= 12 else None
+            ampm = _AMPM.match(text, m.end()) if en and 0 < value <= 12 else None
             if ampm is not None:
                 value = value % 12 + (12 if ampm.group(1) in "pP" else 0)
             found.append(_Number(float(value), raw, m.end()))
             if minutes and minutes != "00":
                 found.append(_Number(float(minutes), raw, m.end()))
-            continue
-        if lang == "en":
-            digits = raw.translate(_GROUP_SEPARATORS).replace(",", "")
-        else:
-            digits = raw.translate(_GROUP_SEPARATORS).replace(",", ".")
-        found.append(_Number(float(digits), raw, m.end()))
+        elif kind == "dotted":
+            # A date or version: each part is a number of its own.
+            start = m.start()
+            for part in raw.split("."):
+                start += len(part) + 1
+                found.append(_Number(float(part), part, start - 1))
+        else:  # grouped thousands
+            digits = raw.translate(_GROUP_SEPARATORS)
+            digits = digits.replace(",", "") if en else digits.replace(",", ".")
+            found.append(_Number(float(digits), raw, m.end()))
     return found
 
 
@@ -207,11 +214,11 @@ def check_numbers(source: str, target: str, source_lang: str, target_lang: str) 
     ``3.5 trillion``) or a Roman numeral on the other side (``XXI век`` = ``21st century``).
     Numbers spelled out in words are out of scope.
     """
-    if _DIGIT.search(source) is None and _DIGIT.search(target) is None:
-        return None
     src_text, tgt_text = _without_urls(source), _without_urls(target)
     src = _parse_numbers(src_text, source_lang)
     tgt = _parse_numbers(tgt_text, target_lang)
+    if not src and not tgt:
+        return None
     if sorted(n.value for n in src) == sorted(n.value for n in tgt):
         return None
     src_left, tgt_left = _take_matches(src, tgt, lambda n: n.value)
@@ -460,7 +467,10 @@ def check_brackets(source: str, target: str, source_lang: str, target_lang: str)
 
 def check_urls(source: str, target: str, source_lang: str, target_lang: str) -> str | None:
     """URLs and e-mail addresses appear verbatim, as many times as in the source."""
-    src, tgt = Counter(_urls(source)), Counter(_urls(target))
+    src_urls, tgt_urls = _urls(source), _urls(target)
+    if src_urls == tgt_urls:
+        return None
+    src, tgt = Counter(src_urls), Counter(tgt_urls)
     if src == tgt:
         return None
     missing = list((src - tgt).elements())
@@ -487,7 +497,10 @@ def check_untranslated(source: str, target: str, source_lang: str, target_lang: 
     capitalised words or acronyms (``Goldman Sachs``, ``NATO``, ``iPhone``) unless it is
     Cyrillic in an English translation; and a single word between ru and uk (``спорт``).
     """
-    if _WS.sub(" ", source.strip()).casefold() != _WS.sub(" ", target.strip()).casefold():
+    src_words, tgt_words = source.split(), target.split()
+    if len(src_words) != len(tgt_words):
+        return None
+    if " ".join(src_words).casefold() != " ".join(tgt_words).casefold():
         return None
     words = _LETTER_WORD.findall(_without_urls(source))
     if not words:
@@ -549,10 +562,11 @@ def check_length(source: str, target: str, source_lang: str, target_lang: str) -
 
 # --- alphabet --------------------------------------------------------------------------
 
-_MIXED_WORD = re.compile(rf"(?i)[a-z][{_CYR}]|[{_CYR}][a-z]")
+_MIXED = rf"[a-zA-Z][{_CYR}]|[{_CYR}][a-zA-Z]"
+# One scan per text: a Latin/Cyrillic pair inside a word, or a letter of the other language.
+_SUSPECT_RU = re.compile(rf"{_MIXED}|[іїєґІЇЄҐ]")
+_SUSPECT_UK = re.compile(rf"{_MIXED}|[ыэъёЫЭЪЁ]")
 _WORD_AT = re.compile(r"\w+")
-_RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
-_UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 
 
 def _word_around(text: str, index: int) -> str:
@@ -577,20 +591,16 @@ def check_wrong_alphabet(
         if m is not None:
             return f"Cyrillic letters in English text: {_word_around(target, m.start())!r}"
         return None
-    m = _MIXED_WORD.search(target)
-    if m is not None:
-        return f"Latin and Cyrillic letters mixed in a word: {_word_around(target, m.start())!r}"
+    suspect = _SUSPECT_UK if target_lang == "uk" else _SUSPECT_RU
+    m = suspect.search(target)
+    if m is None:
+        return None
+    word = _word_around(target, m.start())
+    if len(m.group()) == 2:
+        return f"Latin and Cyrillic letters mixed in a word: {word!r}"
     if target_lang == "uk":
-        m = _RU_ONLY.search(target)
-        if m is not None:
-            word = _word_around(target, m.start())
-            return f"Russian letter {m.group()!r} in Ukrainian text: {word!r}"
-    elif target_lang == "ru":
-        m = _UK_ONLY.search(target)
-        if m is not None:
-            word = _word_around(target, m.start())
-            return f"Ukrainian letter {m.group()!r} in Russian text: {word!r}"
-    return None
+        return f"Russian letter {m.group()!r} in Ukrainian text: {word!r}"
+    return f"Ukrainian letter {m.group()!r} in Russian text: {word!r}"
 
 
 # --- Ukrainian apostrophe --------------------------------------------------------------
@@ -650,15 +660,6 @@ CHECKS: dict[str, CheckFn] = {
 CHECK_NAMES: tuple[str, ...] = tuple(CHECKS)
 
 
-def _lang(code: str) -> str:
-    if code in LANGUAGES:
-        return code
-    code = ALIASES.get(code.strip().lower(), code.strip().lower())
-    if code not in LANGUAGES:
-        raise BadInput(f"unsupported language {code!r}; use one of: ru, uk (or ua), en")
-    return code
-
-
 def run_checks(
     source: str,
     target: str,
@@ -668,18 +669,22 @@ def run_checks(
 ) -> list[Finding]:
     """Run every check except those in `ignore`; findings come in CHECKS order.
 
-    Raises BadInput for an unknown language or an unknown check name in `ignore`.
+    Languages may be given as aliases (``ua``). Raises BadInput for an unknown language or
+    an unknown check name in `ignore`.
     """
-    source_lang, target_lang = _lang(source_lang), _lang(target_lang)
-    skip = frozenset(ignore) if ignore else frozenset()
-    if skip:
+    if source_lang not in LANGUAGES:
+        source_lang = normalize_lang(source_lang)
+    if target_lang not in LANGUAGES:
+        target_lang = normalize_lang(target_lang)
+    items: Iterable[tuple[str, CheckFn]] = CHECKS.items()
+    if ignore:
+        skip = frozenset(ignore)
         unknown = sorted(skip.difference(CHECKS))
         if unknown:
             raise BadInput(f"unknown check {unknown[0]!r}; known checks: {', '.join(CHECK_NAMES)}")
+        items = [item for item in items if item[0] not in skip]
     findings = []
-    for name, check in CHECKS.items():
-        if name in skip:
-            continue
+    for name, check in items:
         message = check(source, target, source_lang, target_lang)
         if message is not None:
             findings.append(Finding(name, message))
