@@ -1,0 +1,196 @@
+"""Apertium ru <-> uk through real pipeline processes, on the sample articles' sentences."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from transdesk.errors import BadInput, ProviderError
+from transdesk.providers import get_provider
+from transdesk.providers.apertium import (
+    ApertiumProvider,
+    build_pipeline,
+    escape_stream,
+    strip_marks,
+    unescape_stream,
+)
+
+SAMPLES = Path(os.environ.get("TRANSDESK_SAMPLES", "/work/shared/samples"))
+MODES = Path("/usr/share/apertium/modes")
+installed = pytest.mark.skipif(
+    not (MODES / "rus-ukr.mode").exists(), reason="apertium-rus-ukr not installed"
+)
+MARK = re.compile(r"(?<!\w)[*#@]\w")
+
+
+def sentences(name: str) -> list[str]:
+    data = json.loads((SAMPLES / f"{name}.gold.json").read_text(encoding="utf-8"))
+    return [s for paragraph in data["paragraphs"] for s in paragraph]
+
+
+RU = sentences("ru-budget")
+UK = sentences("uk-bridge")
+
+
+@pytest.fixture
+def apertium() -> ApertiumProvider:
+    provider = get_provider("apertium")
+    assert isinstance(provider, ApertiumProvider)
+    return provider
+
+
+@installed
+@pytest.mark.parametrize(("texts", "source", "target"), [(RU, "ru", "uk"), (UK, "uk", "ru")])
+def test_samples_every_sentence_drafted(
+    apertium: ApertiumProvider, texts: list[str], source: str, target: str
+) -> None:
+    result = apertium.translate_batch(texts, source, target)
+    assert len(result) == len(texts) == len(result.reasons)
+    for text, (draft, reason) in zip(texts, result.pairs(), strict=True):
+        assert draft is not None, (text, reason)  # the fixed pipeline translates them all
+        assert reason is None
+        assert not MARK.search(draft), draft
+        assert draft != text
+
+
+@installed
+def test_known_translations(apertium: ApertiumProvider) -> None:
+    ru_uk = apertium.translate_batch(
+        ["Эксперты настроены осторожно.", "Голосование ожидается в октябре!"], "ru", "uk"
+    )
+    assert list(ru_uk) == ["Експерти налаштовані обережно.", "Голосування очікується у жовтні!"]
+    uk_ru = apertium.translate_batch(["Про це повідомив міський голова А. Садовий."], "uk", "ru")
+    assert list(uk_ru) == ["Про это уведомил городской голова А. Садовый."]
+
+
+@installed
+def test_unknown_word_marks_are_stripped(apertium: ApertiumProvider) -> None:
+    # "Силуанов" and "ВВП" are unknown to the pair: raw Apertium writes "*Силуанов".
+    [draft] = apertium.translate_batch(["Министр А. Силуанов назвал ВВП."], "ru", "uk")
+    assert draft is not None
+    assert "Силуанов" in draft and "ВВП" in draft
+    assert "*" not in draft
+
+
+@installed
+def test_batch_equals_one_by_one(apertium: ApertiumProvider) -> None:
+    """The separator is reliable: a big shuffled batch answers as single sentences do."""
+    single = {text: apertium.translate_batch([text], "ru", "uk")[0] for text in RU}
+    batch = RU * 20
+    random.Random(7).shuffle(batch)
+    result = apertium.translate_batch(batch, "ru", "uk")
+    assert list(result) == [single[text] for text in batch]
+
+
+@installed
+def test_stream_special_characters_survive(apertium: ApertiumProvider) -> None:
+    texts = [
+        "Цифры [1] выглядят ^ реалистично $5 \\ a/b <x> {y} #хэштег @user",
+        "",
+        "   ",
+        "без точки в конце",
+        "Строка\nс переводом",
+        "NUL\0внутри",
+    ]
+    result = apertium.translate_batch(texts, "ru", "uk")
+    first = result[0]
+    assert first is not None
+    for kept in ("[1]", "^", "$5", "\\", "a/b", "<x>", "{y}", "#хэштег", "@user"):
+        assert kept in first, (kept, first)
+    assert result[1] is None and result.reasons[1] == "empty source text"
+    assert result[2] is None and result.reasons[2] == "empty source text"
+    assert result[3] == "без точки наприкінці"
+    assert result[4] is not None and result[5] is not None
+
+
+@installed
+def test_stock_mode_loses_sentences_with_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Observed with apertium-rus-ukr 0.2.1-4: the stock tagger dies (SIGSEGV) on most
+    sentences (here ru 7 of 9, uk 5 of 8 crash); each gets a reason, never a draft."""
+    fixed = ApertiumProvider()
+    monkeypatch.setenv("TRANSDESK_APERTIUM_MODE", "stock")
+    stock = ApertiumProvider()
+    for texts, source, target in ((RU, "ru", "uk"), (UK, "uk", "ru")):
+        good = fixed.translate_batch(texts, source, target)
+        bad = stock.translate_batch(texts, source, target)
+        assert len(bad) == len(texts)
+        assert sum(d is not None for d in bad) < sum(d is not None for d in good)
+        for draft, reason in bad.pairs():
+            if draft is None:
+                assert reason is not None and "crashed" in reason
+            else:
+                assert reason is None and not MARK.search(draft)
+
+
+@installed
+def test_speed(apertium: ApertiumProvider) -> None:
+    batch = (RU * 23)[:200]
+    apertium.translate_batch(batch[:2], "ru", "uk")  # warm the file cache
+    start = time.perf_counter()
+    result = apertium.translate_batch(batch, "ru", "uk")
+    rate = len(batch) / (time.perf_counter() - start)
+    print(f"apertium ru->uk: {rate:.0f} sentences/s in one batch of {len(batch)}")
+    assert all(draft is not None for draft in result)
+    assert rate > 100
+
+
+def test_not_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TRANSDESK_APERTIUM_DIR", str(tmp_path))
+    provider = ApertiumProvider()
+    assert provider.is_usable() == (
+        False,
+        "apertium-rus-ukr not installed (apt-get install apertium-rus-ukr)",
+    )
+    with pytest.raises(ProviderError, match="apt-get install apertium-rus-ukr"):
+        provider.translate_batch(["Привет"], "ru", "uk")
+
+
+def test_bad_settings_and_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(BadInput, match="ru-en"):
+        ApertiumProvider().translate_batch(["Привет"], "ru", "en")
+    monkeypatch.setenv("TRANSDESK_APERTIUM_MODE", "fast")
+    with pytest.raises(BadInput, match="TRANSDESK_APERTIUM_MODE"):
+        ApertiumProvider()
+
+
+@installed
+def test_fixed_pipeline_is_built_from_the_mode_file() -> None:
+    mode = (MODES / "rus-ukr.mode").read_text(encoding="utf-8")
+    fixed = build_pipeline(mode, fixed=True)
+    stock = build_pipeline(mode, fixed=False)
+    names = [Path(argv[0]).name for argv in fixed]
+    assert "apertium-tagger" not in names
+    assert "apertium-tagger" in [Path(argv[0]).name for argv in stock]
+    assert len(fixed) == len(stock) - 1
+    cg = fixed[names.index("cg-proc")]
+    assert cg[:4] == ["cg-proc", "-z", "-1", "-n"]
+    assert all(argv[1] == "-z" for argv in fixed)
+    assert not any("$" in arg for argv in fixed for arg in argv)
+
+
+def test_stream_escaping_round_trip() -> None:
+    text = "a [b] ^c$ \\d / <e> @f {g}"
+    escaped = escape_stream(text)
+    assert escaped == "a \\[b\\] \\^c\\$ \\\\d \\/ \\<e\\> \\@f \\{g\\}"
+    assert unescape_stream(escaped) == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "source", "expected"),
+    [
+        ("министр *Силуанов.", "", "министр Силуанов."),
+        ("#вийшов @слово *ок.", "", "вийшов слово ок."),
+        ("#*хэштег", "#хэштег", "#хэштег"),
+        ("@*user", "@user", "@user"),
+        ("mail a@b.c", "", "mail a@b.c"),
+        ("3 * 4", "", "3 * 4"),
+    ],
+)
+def test_strip_marks(raw: str, source: str, expected: str) -> None:
+    assert strip_marks(raw, source) == expected
