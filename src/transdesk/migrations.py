@@ -93,7 +93,29 @@ def m010_claims_index(db: Database) -> None:
     )
 
 
+def m040_check_exceptions(db: Database) -> None:
+    """Quality-check findings accepted as known exceptions, per unit, language and check.
+
+    `text` is the translation that was accepted: once the translation changes, the
+    exception no longer applies and the check speaks again.
+    """
+    db.executescript(
+        """
+        CREATE TABLE check_exceptions (
+            unit_id INTEGER NOT NULL REFERENCES units(id),
+            lang TEXT NOT NULL,
+            check_name TEXT NOT NULL,       -- a name from transdesk.checks.CHECK_NAMES
+            text TEXT NOT NULL,             -- the translation accepted
+            note TEXT,
+            accepted_by TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (unit_id, lang, check_name)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 def register(migrations) -> None:
     """Register every migration, in order."""
-    for fn in (m001_core, m010_claims_index):
+    for fn in (m001_core, m010_claims_index, m040_check_exceptions):
         migrations()(fn)
