@@ -233,6 +233,9 @@ def check_numbers(source: str, target: str, source_lang: str, target_lang: str) 
     src_raw = " and ".join(n.raw for n in src_left)
     tgt_raw = " and ".join(n.raw for n in tgt_left)
     if src_left and tgt_left:
+        if src_raw == tgt_raw:  # same digits, read differently: 1,500 is 1500 in en, 1.5 in ru
+            src_raw += " (" + " and ".join(f"{n.value:g}" for n in src_left) + ")"
+            tgt_raw += " (" + " and ".join(f"{n.value:g}" for n in tgt_left) + ")"
         return f"numbers differ: source has {src_raw}, translation has {tgt_raw}"
     if src_left:
         return f"numbers differ: source has {src_raw}, missing in the translation"
