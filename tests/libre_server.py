@@ -203,7 +203,9 @@ class LibreServer:
         return [r for r in self.log if r.method == "POST" and r.path == "/translate"]
 
     def start(self) -> LibreServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -83,7 +83,12 @@ def test_parse_gives_cldr_numbers() -> None:
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples not available")
 @pytest.mark.parametrize(
     ("name", "lang"),
-    [("ru-budget", "ru"), ("uk-bridge", "uk"), ("en-fed-rates", "en"), ("en-troops-withdrawal", "en")],
+    [
+        ("ru-budget", "ru"),
+        ("uk-bridge", "uk"),
+        ("en-fed-rates", "en"),
+        ("en-troops-withdrawal", "en"),
+    ],
 )
 def test_sample_date_lines(name: str, lang: str) -> None:
     line = (SAMPLES / f"{name}.txt").read_text(encoding="utf-8").splitlines()[2]
