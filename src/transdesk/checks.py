@@ -32,7 +32,7 @@ class Finding:
     message: str
 
 
-CheckFn = Callable[[str, str, str, str], "str | None"]
+CheckFn = Callable[[str, str, str, str], str | None]
 
 _CYR = "\u0400-\u04ff"
 _SPACES = " \u00a0\u202f\u2009"  # space, no-break, narrow no-break, thin
