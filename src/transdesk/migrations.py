@@ -93,6 +93,115 @@ def m010_claims_index(db: Database) -> None:
     )
 
 
+def m020_memory(db: Database) -> None:
+    """Translation memory: every translated/approved text and its unit's source, indexed.
+
+    ``tm_memory`` holds one row per (group, language): a group is a unit (``grp`` =
+    unit id) or an imported TMX unit (``grp`` = minus its id); any two languages of a
+    group make a memory pair.  ``key = grp * 4 + language index`` (ru 0, uk 1, en 2).
+    Triggers keep it in step with `translations` and `units`, whoever writes them;
+    ``tm_fts`` (FTS5, external content) finds fuzzy candidates without a scan.
+    """
+    lang_index = "(CASE {0} WHEN 'ru' THEN 0 WHEN 'uk' THEN 1 ELSE 2 END)"
+    new_idx = lang_index.format("new.lang")
+    src_idx = lang_index.format("a.source_lang")
+    done = "status IN ('translated', 'approved') AND trim(coalesce(text, '')) != ''"
+    refresh = f"""
+        DELETE FROM tm_memory WHERE key = new.unit_id * 4 + {new_idx};
+        INSERT INTO tm_memory (key, grp, lang, text)
+            SELECT new.unit_id * 4 + {new_idx}, new.unit_id, new.lang, new.text
+            WHERE new.status IN ('translated', 'approved')
+              AND trim(coalesce(new.text, '')) != '';
+        DELETE FROM tm_memory WHERE key IN (
+                SELECT u.id * 4 + {src_idx} FROM units u JOIN articles a ON a.id = u.article_id
+                WHERE u.id = new.unit_id)
+            AND NOT EXISTS (SELECT 1 FROM translations WHERE unit_id = new.unit_id AND {done});
+        INSERT OR IGNORE INTO tm_memory (key, grp, lang, text)
+            SELECT u.id * 4 + {src_idx}, u.id, a.source_lang, u.source
+            FROM units u JOIN articles a ON a.id = u.article_id
+            WHERE u.id = new.unit_id
+              AND EXISTS (SELECT 1 FROM translations WHERE unit_id = new.unit_id AND {done});
+    """
+    db.executescript(
+        f"""
+        CREATE TABLE tm_memory (
+            key INTEGER PRIMARY KEY,        -- grp * 4 + language index
+            grp INTEGER NOT NULL,           -- unit id, or minus a tm_imported id
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX tm_memory_exact ON tm_memory(lang, substr(text, 1, 40));
+        CREATE VIRTUAL TABLE tm_fts USING fts5(
+            text, content='tm_memory', content_rowid='key',
+            tokenize='unicode61 remove_diacritics 0'
+        );
+        CREATE VIRTUAL TABLE tm_vocab USING fts5vocab(tm_fts, row);
+        CREATE TRIGGER tm_memory_ai AFTER INSERT ON tm_memory BEGIN
+            INSERT INTO tm_fts (rowid, text) VALUES (new.key, new.text);
+        END;
+        CREATE TRIGGER tm_memory_ad AFTER DELETE ON tm_memory BEGIN
+            INSERT INTO tm_fts (tm_fts, rowid, text) VALUES ('delete', old.key, old.text);
+        END;
+        CREATE TRIGGER tm_memory_au AFTER UPDATE ON tm_memory BEGIN
+            INSERT INTO tm_fts (tm_fts, rowid, text) VALUES ('delete', old.key, old.text);
+            INSERT INTO tm_fts (rowid, text) VALUES (new.key, new.text);
+        END;
+        CREATE TRIGGER tm_translations_au AFTER UPDATE OF text, status ON translations
+        WHEN old.status IN ('translated', 'approved') OR new.status IN ('translated', 'approved')
+        BEGIN {refresh} END;
+        CREATE TRIGGER tm_translations_ai AFTER INSERT ON translations
+        WHEN new.status IN ('translated', 'approved')
+        BEGIN {refresh} END;
+        CREATE TRIGGER tm_units_source AFTER UPDATE OF source ON units
+        WHEN old.source IS NOT new.source
+        BEGIN
+            UPDATE tm_memory SET text = new.source WHERE key = new.id * 4 + (
+                SELECT {src_idx} FROM articles a WHERE a.id = new.article_id);
+        END;
+        CREATE TABLE tm_imported (
+            id INTEGER PRIMARY KEY,
+            digest TEXT NOT NULL UNIQUE,    -- of the unit's sorted (lang, text) pairs
+            file TEXT,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE tm_imported_variants (
+            tu_id INTEGER NOT NULL REFERENCES tm_imported(id),
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (tu_id, lang)
+        ) WITHOUT ROWID;
+        INSERT INTO tm_memory (key, grp, lang, text)
+            SELECT t.unit_id * 4 + {lang_index.format("t.lang")}, t.unit_id, t.lang, t.text
+            FROM translations t WHERE t.{done};
+        INSERT OR IGNORE INTO tm_memory (key, grp, lang, text)
+            SELECT u.id * 4 + {src_idx}, u.id, a.source_lang, u.source
+            FROM units u JOIN articles a ON a.id = u.article_id
+            WHERE EXISTS (SELECT 1 FROM translations WHERE unit_id = u.id AND {done});
+        """
+    )
+
+
+def m021_mt_cache(db: Database) -> None:
+    """Every provider answer, kept even when the run fails: a sentence is never sent twice.
+
+    ``text`` NULL means the provider answered "cannot translate this one" (``reason``).
+    """
+    db.executescript(
+        """
+        CREATE TABLE mt_cache (
+            provider TEXT NOT NULL,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source TEXT NOT NULL,
+            text TEXT,
+            reason TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (provider, source_lang, target_lang, source)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 def m040_check_exceptions(db: Database) -> None:
     """Quality-check findings accepted as known exceptions, per unit, language and check.
 
@@ -117,5 +226,5 @@ def m040_check_exceptions(db: Database) -> None:
 
 def register(migrations) -> None:
     """Register every migration, in order."""
-    for fn in (m001_core, m010_claims_index, m040_check_exceptions):
+    for fn in (m001_core, m010_claims_index, m020_memory, m021_mt_cache, m040_check_exceptions):
         migrations()(fn)
