@@ -266,3 +266,26 @@ def test_lossless_random_concatenations() -> None:
                 parts.append(rng.choice(SPACES))
             text = "".join(parts).lstrip()
             assert_well_formed(text, lang)
+
+
+def test_long_runs_stay_fast() -> None:
+    import time
+
+    started = time.perf_counter()
+    for text in ("." * 50_000 + "x", "!?" * 25_000 + " a", ".)" * 25_000 + " A", "a" * 100_000 + ". B"):
+        assert_well_formed(text, "en")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_speed_on_news_text(corpus: pathlib.Path) -> None:
+    """Far above what a quadratic or per-character Python loop would reach."""
+    import time
+
+    paragraphs = [p for path in corpus.glob("*.txt") for p in paragraphs_of(path.read_text("utf-8"))]
+    count = 0
+    started = time.perf_counter()
+    for _ in range(5):
+        for paragraph in paragraphs:
+            count += len(split_sentences(paragraph, "ru" if paragraph[0] > "z" else "en"))
+    rate = count / (time.perf_counter() - started)
+    assert rate > 50_000, rate

@@ -14,14 +14,17 @@ The split is lossless: every sentence keeps the exact whitespace that follows it
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources
 
 __all__ = ["load_rules", "split_sentences"]
 
-# Candidate boundary: a terminal punctuation run (may contain closers, e.g. `."`, `.).`),
-# then whitespace. Group 1 is the word before it (starts after whitespace or at 0).
-_CANDIDATE = re.compile(r"(?<!\S)(\S*?)([.!?…][.!?…)\]»”\"’']*)(\s+)")
+# Candidate boundary: whitespace after terminal punctuation or a closer (`. `, `?! `,
+# `." `, `.). `, `” `). The punctuation run before it is read back in Python, and a run
+# without a terminal (`” but`) is no boundary. The lookbehind keeps the scan linear.
+_PUNCT = ".!?…)]»”\"’'"
+_PUNCT_SET = frozenset(_PUNCT)
+_CANDIDATE = re.compile(rf"(?<=[{re.escape(_PUNCT)}])\s+")
+_TOKEN_WINDOW = 32  # longer than any abbreviation
+_TERMINALS = frozenset(".!?…")
 _OPENERS = "«“„\"‘'([‹"
 _DASHES = "—–-"
 _WORD = re.compile(r"\w+")
@@ -95,6 +98,9 @@ _RULES: dict[str, Rules] = {}
 def load_rules() -> dict[str, Rules]:
     """Read and compile the rule file once per process."""
     if not _RULES:
+        import tomllib
+        from importlib import resources
+
         text = resources.files("transdesk").joinpath("data/segment_rules.toml").read_text("utf-8")
         _RULES.update(_parse_rules(tomllib.loads(text)))
     return _RULES
@@ -136,10 +142,9 @@ def _previous_word(text: str, start: int) -> str:
     return words[-1] if words else ""
 
 
-def _breaks(text: str, match: re.Match[str], rules: Rules) -> bool:
-    """Decide whether the candidate `match` ends a sentence."""
+def _breaks(text: str, ws_start: int, j: int, rules: Rules) -> bool:
+    """Decide whether the whitespace at text[ws_start:j], before text[j], ends a sentence."""
     n = len(text)
-    j = match.end()
     c = text[j]
     if c in _DASHES:
         # Dialogue: "— Нарешті! — сказала" continues, "осторожно. — Цифры" splits.
@@ -153,13 +158,24 @@ def _breaks(text: str, match: re.Match[str], rules: Rules) -> bool:
     c = text[j]
     if c.islower():
         return False
-    punct = match.group(2)
-    if punct != ".":
-        return True  # ! ? … ... ." .» ). : no abbreviation question
-    tok = match.group(1).lstrip(_OPENERS)
+    end = ws_start - 1  # the last punctuation mark
+    if text[end] != "." or (end and text[end - 1] in _PUNCT_SET):
+        # ! ? … ... ." .» ). end the sentence; a closer alone (” but) does not.
+        run_start = end
+        while run_start and text[run_start - 1] in _PUNCT_SET:
+            run_start -= 1
+        return not _TERMINALS.isdisjoint(text[run_start:ws_start])
+    # A plain period: the word before it decides.
+    if not end or text[end - 1].isspace():
+        return True
+    window = text[max(0, end - _TOKEN_WINDOW) : end]
+    tok = window.rsplit(None, 1)[-1]
+    if len(tok) == _TOKEN_WINDOW:
+        return True  # a long word, no abbreviation
+    tok = tok.lstrip(_OPENERS)
     if not tok:
         return True
-    start = match.start(2) - len(tok)
+    start = end - len(tok)
     category = _category(text, start, tok, rules)
     if category is None:
         return True
@@ -202,8 +218,8 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
     start = 0
     n = len(paragraph)
     for match in _CANDIDATE.finditer(paragraph):
-        ws_start, end = match.span(3)
-        if end < n and _breaks(paragraph, match, rules):
+        ws_start, end = match.span()
+        if end < n and _breaks(paragraph, ws_start, end, rules):
             result.append((paragraph[start:ws_start], paragraph[ws_start:end]))
             start = end
     tail = paragraph[start:]
