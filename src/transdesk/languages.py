@@ -43,7 +43,9 @@ def parse_lang_list(values: str | list[str] | tuple[str, ...] | None) -> list[st
 
 
 def detect_lang(text: str) -> str:
-    """Guess ru, uk or en from letters unique to each alphabet."""
+    """Guess ru, uk or en from letters unique to each alphabet (in the first 4,000
+    characters: an article's opening says enough, and archives import faster)."""
+    text = text[:4000]
     uk = len(_UK_ONLY.findall(text))
     ru = len(_RU_ONLY.findall(text))
     if uk or ru:

@@ -127,7 +127,7 @@ def import_article(
     """Import an article's file bytes, or merge a new version into an existing article."""
     check_article_id(article_id)
     article, source_lang = parse_source(data, lang, encoding)
-    return store_article(db, article, article_id, source_lang, data, lang is not None,
+    return store_article(db, article, article_id, source_lang, _sha256(data), lang is not None,
                          targets, translator)
 
 
@@ -136,13 +136,14 @@ def store_article(
     article: Article,
     article_id: str,
     source_lang: str,
-    data: bytes,
+    sha: str,
     lang_given: bool = True,
     targets: list[str] | None = None,
     translator: str | None = None,
 ) -> ImportReport:
-    """Write a parsed article in one transaction: insert it, or merge it like msgmerge."""
-    sha = hashlib.sha256(data).hexdigest()
+    """Write a parsed article in one transaction: insert it, or merge it like msgmerge.
+
+    `sha` is the SHA-256 of the file's bytes, kept to tell an unchanged re-import."""
     if targets is not None:
         targets = [t for t in targets if t != source_lang]
         if not targets:
@@ -202,27 +203,52 @@ def import_files(
     then each article is written in a transaction of its own."""
     if article_id is not None and len(paths) != 1:
         raise BadInput("--id names one article: give exactly one file with it")
-    prepared = []
+    jobs = []
     seen: dict[str, str] = {}
     for path in paths:
-        data = read_article_file(path)
         slug = check_article_id(article_id) if article_id else slugify(Path(path).stem)
         if slug in seen:
             raise BadInput(f"{path!r} and {seen[slug]!r} would both be article {slug!r}")
         seen[slug] = path
-        try:
-            article, source_lang = parse_source(data, lang, encoding)
-        except BadInput as exc:
-            raise BadInput(f"{path}: {exc}") from None
-        prepared.append((slug, article, source_lang, data))
+        jobs.append((path, slug, lang, encoding))
+    prepared = _parse_all(jobs)
     reports = []
-    for slug, article, source_lang, data in prepared:
-        report = store_article(db, article, slug, source_lang, data, lang is not None,
+    for slug, article, source_lang, sha in prepared:
+        report = store_article(db, article, slug, source_lang, sha, lang is not None,
                                targets, translator)
         reports.append(report)
         if progress:
             progress(report)
     return reports
+
+
+PARALLEL_PARSE_MIN_FILES = 64
+
+
+def _parse_all(jobs: list[tuple[str, str, str | None, str | None]]) -> list[tuple]:
+    """Read and parse every file before anything is written, on all cores for an archive."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_PARSE_MIN_FILES or workers < 2:
+        return [_read_and_parse(job) for job in jobs]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with context.Pool(workers) as pool:
+        return pool.map(_read_and_parse, jobs, chunksize=32)
+
+
+def _read_and_parse(job: tuple[str, str, str | None, str | None]) -> tuple:
+    path, slug, lang, encoding = job
+    data = read_article_file(path)
+    try:
+        article, source_lang = parse_source(data, lang, encoding)
+    except BadInput as exc:
+        raise BadInput(f"{path}: {exc}") from None
+    return slug, article, source_lang, _sha256(data)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _article_row(
