@@ -1,0 +1,458 @@
+"""The translator's workflow: claim the next unit, submit, review, and the history.
+
+A claim is two columns of the translation row, `claimed_by` and `claim_expires`; a
+claim is free when `claimed_by IS NULL` or `claim_expires` has passed. Finding and
+claiming the next unit happen in one `BEGIN IMMEDIATE` transaction, so translators
+asking at the same moment never get the same unit. Every change of text or status goes
+through `store.write_translation`, which keeps the history.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from transdesk import store
+from transdesk.db import now, write_transaction
+from transdesk.errors import BadInput, Refused
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlite_utils import Database
+
+DEFAULT_CLAIM_MINUTES = 30.0
+TM_SOURCE_PREFIX = "tm-source: "
+# Queue order: untranslated first, then drafts; review mode takes translated units.
+WORK_STATUSES = ("untranslated", "draft")
+REVIEW_STATUSES = ("translated",)
+
+
+def expiry(minutes: float, start: datetime | None = None) -> str:
+    """The claim_expires timestamp `minutes` from now, in the format of `db.now()`."""
+    start = start or datetime.now(UTC)
+    return (start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_claim_minutes(minutes: float) -> float:
+    if not minutes > 0:
+        raise BadInput(f"claim duration must be a positive number of minutes, not {minutes}")
+    return minutes
+
+
+# --- claiming -------------------------------------------------------------------------
+
+
+def next_unit(
+    db: Database,
+    lang: str,
+    translator: str,
+    article: str | None = None,
+    review: bool = False,
+    claim_minutes: float = DEFAULT_CLAIM_MINUTES,
+    exclude: Iterable[int] = (),
+) -> dict[str, Any] | None:
+    """Claim the next unit needing work in `lang` for `translator` and return it in the
+    `units` shape plus `article`, `lang` and `claim_expires`; None when nothing is left.
+
+    The translator's own live claim comes back first. Units in `exclude` (skipped in
+    this session) are passed over.
+    """
+    check_claim_minutes(claim_minutes)
+    if article is not None:
+        targets = store.get_article(db, article)["targets"]
+        if lang not in targets:
+            raise BadInput(
+                f"article {article!r} is not translated into {lang}"
+                f" (its targets: {', '.join(targets)})"
+            )
+    excluded = sorted(set(exclude))
+    with write_transaction(db) as conn:
+        ts = now()
+        unit_id = _own_claim(conn, lang, translator, article, review, ts, excluded)
+        if unit_id is None:
+            unit_id = _first_free(conn, lang, translator, article, review, ts, excluded)
+        if unit_id is None:
+            return None
+        expires = expiry(claim_minutes)
+        conn.execute(
+            "UPDATE translations SET claimed_by = ?, claim_expires = ?"
+            " WHERE unit_id = ? AND lang = ?",
+            [translator, expires, unit_id, lang],
+        )
+    return unit_json(db, unit_id, lang, expires)
+
+
+def _mode_filter(review: bool, translator: str) -> tuple[str, list[Any]]:
+    if review:
+        return " AND (translator IS NULL OR translator != ?)", [translator]
+    return "", []
+
+
+def _own_claim(
+    conn: sqlite3.Connection,
+    lang: str,
+    translator: str,
+    article: str | None,
+    review: bool,
+    ts: str,
+    excluded: list[int],
+) -> int | None:
+    statuses = REVIEW_STATUSES if review else WORK_STATUSES
+    sql = (
+        "SELECT unit_id FROM translations WHERE claimed_by = ? AND lang = ?"
+        " AND claim_expires >= ? AND obsolete = 0"
+        f" AND status IN ({','.join('?' * len(statuses))})"
+    )
+    params: list[Any] = [translator, lang, ts, *statuses]
+    extra, extra_params = _mode_filter(review, translator)
+    sql += extra
+    params += extra_params
+    if article is not None:
+        sql += " AND article_id = ?"
+        params.append(article)
+    if excluded:
+        sql += f" AND unit_id NOT IN ({','.join('?' * len(excluded))})"
+        params += excluded
+    row = conn.execute(sql + " ORDER BY article_id, position LIMIT 1", params).fetchone()
+    return row[0] if row else None
+
+
+def _first_free(
+    conn: sqlite3.Connection,
+    lang: str,
+    translator: str,
+    article: str | None,
+    review: bool,
+    ts: str,
+    excluded: list[int],
+) -> int | None:
+    """Walk the `translations_queue` index status by status; the first free row wins."""
+    extra, extra_params = _mode_filter(review, translator)
+    for status in REVIEW_STATUSES if review else WORK_STATUSES:
+        sql = (
+            "SELECT unit_id FROM translations INDEXED BY translations_queue"
+            " WHERE lang = ? AND status = ? AND obsolete = 0"
+            " AND (claimed_by IS NULL OR claim_expires < ?)" + extra
+        )
+        params: list[Any] = [lang, status, ts, *extra_params]
+        if article is not None:
+            sql += " AND article_id = ?"
+            params.append(article)
+        if excluded:
+            sql += f" AND unit_id NOT IN ({','.join('?' * len(excluded))})"
+            params += excluded
+        row = conn.execute(sql + " ORDER BY article_id, position LIMIT 1", params).fetchone()
+        if row:
+            return row[0]
+    return None
+
+
+def next_unit_plan(db: Database, lang: str = "en", translator: str = "x") -> list[str]:
+    """EXPLAIN QUERY PLAN of the queue query (for tests and the benchmark)."""
+    extra, extra_params = _mode_filter(False, translator)
+    rows = db.execute(
+        "EXPLAIN QUERY PLAN SELECT unit_id FROM translations INDEXED BY translations_queue"
+        " WHERE lang = ? AND status = ? AND obsolete = 0"
+        " AND (claimed_by IS NULL OR claim_expires < ?)" + extra
+        + " ORDER BY article_id, position LIMIT 1",
+        [lang, "untranslated", now(), *extra_params],
+    ).fetchall()
+    return [row[-1] for row in rows]
+
+
+def release(db: Database, unit_id: int, lang: str, translator: str) -> bool:
+    """Give back `translator`'s claim on a unit (skip, quit, Ctrl-C). Others' claims stay."""
+    with write_transaction(db) as conn:
+        cursor = conn.execute(
+            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL"
+            " WHERE unit_id = ? AND lang = ? AND claimed_by = ?",
+            [unit_id, lang, translator],
+        )
+        return cursor.rowcount > 0
+
+
+# --- submitting -----------------------------------------------------------------------
+
+
+@dataclass
+class SubmitResult:
+    unit_id: int
+    lang: str
+    status: str
+    text: str
+    changed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit_id, "lang": self.lang, "status": self.status,
+                "text": self.text, "changed": self.changed}
+
+
+def submit(
+    db: Database,
+    unit_id: int,
+    lang: str,
+    translator: str,
+    text: str | None = None,
+    accept: bool = False,
+    approve: bool = False,
+) -> SubmitResult:
+    """Save a translation (`translated`, or `approved` with `approve`) and release the claim.
+
+    - `text` is the translator's own text (origin `human`); `accept` keeps the current
+      text (a draft, or with `approve` the translation under review) and its origin.
+    - Refused (exit 1) when someone else holds a live claim on the unit, when `accept`
+      finds no text, and when `approve` would approve the translator's own work or a
+      unit nobody has translated yet. A unit nobody claimed may be submitted.
+    - Bad input (exit 2): unknown unit, a language the article does not translate
+      into, an empty text, both or neither of `text` and `accept`.
+    """
+    if (text is None) == (not accept):
+        raise BadInput("give either a text (--text) or --accept, not both")
+    if text is not None:
+        text = text.strip()
+        if not text:
+            raise BadInput("empty translation: type the text, or use --accept for the draft")
+    with write_transaction(db) as conn:
+        row = _translation_row(conn, unit_id, lang)
+        ts = now()
+        if row["claimed_by"] not in (None, translator) and row["claim_expires"] >= ts:
+            raise Refused(
+                f"unit {unit_id} ({lang}) is claimed by {row['claimed_by']} until"
+                f" {row['claim_expires'][:19].replace('T', ' ')} UTC; ask them or wait"
+            )
+        if row["obsolete"]:
+            raise Refused(f"unit {unit_id} is obsolete (its sentence left the source)")
+        old_status, old_text = row["status"], row["text"]
+        if accept and (old_text is None or old_status == "untranslated"):
+            raise Refused(f"unit {unit_id} ({lang}) has no draft to accept: type a translation")
+        if approve:
+            if old_status not in store.DONE:
+                raise Refused(
+                    f"unit {unit_id} ({lang}) is {old_status}: approving is a second person's"
+                    " review; submit it as translated first"
+                )
+            if row["translator"] == translator:
+                raise Refused(
+                    f"unit {unit_id} ({lang}) was translated by you: someone else reviews it"
+                )
+        status = "approved" if approve else "translated"
+        if accept:
+            new_text, origin, score = old_text, row["origin"], row["score"]
+            action = "approve" if approve else "accept"
+        else:
+            new_text, origin, score = text, "human", None
+            action = "correct" if approve else "translate"
+        changed = store.write_translation(
+            conn, unit_id, lang, text=new_text, status=status, origin=origin,
+            translator=translator, score=score, action=action, ts=ts,
+        )
+        conn.execute(
+            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL"
+            " WHERE unit_id = ? AND lang = ?",
+            [unit_id, lang],
+        )
+    return SubmitResult(unit_id, lang, status, new_text, changed)
+
+
+def _translation_row(conn: sqlite3.Connection, unit_id: int, lang: str) -> sqlite3.Row:
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    row = cursor.execute(
+        "SELECT * FROM translations WHERE unit_id = ? AND lang = ?", [unit_id, lang]
+    ).fetchone()
+    if row is not None:
+        return row
+    unit = cursor.execute(
+        "SELECT u.article_id, a.targets FROM units u JOIN articles a ON a.id = u.article_id"
+        " WHERE u.id = ?",
+        [unit_id],
+    ).fetchone()
+    if unit is None:
+        raise BadInput(f"unknown unit {unit_id} (see 'transdesk units ARTICLE')")
+    raise BadInput(
+        f"unit {unit_id} of article {unit['article_id']!r} has no {lang} translation"
+        f" (its targets: {unit['targets'].replace(',', ', ')})"
+    )
+
+
+# --- what a translator sees -----------------------------------------------------------
+
+
+def unit_json(db: Database, unit_id: int, lang: str, claim_expires: str | None) -> dict[str, Any]:
+    """One unit in the `units` JSON shape, plus `article`, `lang` and `claim_expires`."""
+    unit = db.execute(
+        "SELECT u.article_id, u.key, u.kind, u.paragraph, u.source, a.targets FROM units u"
+        " JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
+        [unit_id],
+    ).fetchone()
+    article_id, key, kind, paragraph, source, targets = unit
+    translations: dict[str, dict[str, Any]] = {}
+    rows = {
+        row[0]: row[1:]
+        for row in db.execute(
+            "SELECT lang, text, status, origin, translator, updated_at FROM translations"
+            " WHERE unit_id = ?",
+            [unit_id],
+        )
+    }
+    for target in targets.split(","):
+        if target in rows:
+            text, status, origin, who, updated_at = rows[target]
+            translations[target] = {"text": text, "status": status, "origin": origin,
+                                    "translator": who, "updated_at": updated_at}
+    return {
+        "id": unit_id,
+        "key": key,
+        "kind": kind,
+        "paragraph": paragraph,
+        "source": source,
+        "translations": translations,
+        "article": article_id,
+        "lang": lang,
+        "claim_expires": claim_expires,
+    }
+
+
+@dataclass
+class UnitView:
+    """Everything the interactive screen shows about one claimed unit."""
+
+    unit: dict[str, Any]
+    lang: str
+    source_lang: str
+    title: str
+    number: int  # 1-based position among the article's live units
+    count: int
+    percent: float
+    previous: str | None
+    following: str | None
+    score: float | None
+    tm_source: str | None
+
+    @property
+    def current(self) -> dict[str, Any]:
+        return self.unit["translations"][self.lang]
+
+    @property
+    def others(self) -> dict[str, str]:
+        """The unit's text in the other target languages, where there is one."""
+        return {
+            lang: tr["text"]
+            for lang, tr in self.unit["translations"].items()
+            if lang != self.lang and tr["text"]
+        }
+
+
+def unit_view(db: Database, unit: dict[str, Any]) -> UnitView:
+    """Context for a unit returned by `next_unit`: title, progress, neighbours, TM source."""
+    unit_id, lang, article_id = unit["id"], unit["lang"], unit["article"]
+    title, source_lang = db.execute(
+        "SELECT title, source_lang FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    position = db.execute("SELECT position FROM units WHERE id = ?", [unit_id]).fetchone()[0]
+    number, count = db.execute(
+        "SELECT SUM(position <= ?), COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
+        [position, article_id],
+    ).fetchone()
+    counts = store.status_counts(db, [article_id], lang)
+    previous = following = None
+    if unit["paragraph"] is not None:
+        previous = _neighbour(db, article_id, unit["paragraph"], position, "<", "DESC")
+        following = _neighbour(db, article_id, unit["paragraph"], position, ">", "ASC")
+    score = db.execute(
+        "SELECT score FROM translations WHERE unit_id = ? AND lang = ?", [unit_id, lang]
+    ).fetchone()[0]
+    return UnitView(
+        unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
+        count=count, percent=counts[0]["percent"] if counts else 0.0, previous=previous,
+        following=following, score=score, tm_source=tm_source(db, unit_id, lang),
+    )
+
+
+def _neighbour(
+    db: Database, article_id: str, paragraph: int, position: int, op: str, order: str
+) -> str | None:
+    row = db.execute(
+        f"SELECT source FROM units WHERE article_id = ? AND paragraph = ? AND position {op} ?"
+        f" AND obsolete = 0 ORDER BY position {order} LIMIT 1",
+        [article_id, paragraph, position],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def tm_source(db: Database, unit_id: int, lang: str) -> str | None:
+    """The remembered source of the current TM draft (history note `tm-source: ...`)."""
+    row = db.execute(
+        "SELECT origin, note FROM history WHERE unit_id = ? AND lang = ? ORDER BY id DESC"
+        " LIMIT 1",
+        [unit_id, lang],
+    ).fetchone()
+    if row and row[0] == "tm" and row[1] and row[1].startswith(TM_SOURCE_PREFIX):
+        return row[1][len(TM_SOURCE_PREFIX):]
+    return None
+
+
+_TOKEN = re.compile(r"\s+|\w+(?:[-'’]\w+)*|[^\w\s]")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level diff as (op, text) pieces: op is `=`, `-` (only in old) or `+`."""
+    import difflib
+
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    pieces: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pieces.append(("=", "".join(a[i1:i2])))
+            continue
+        if tag in ("delete", "replace"):
+            pieces.append(("-", "".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            pieces.append(("+", "".join(b[j1:j2])))
+    return pieces
+
+
+# --- history --------------------------------------------------------------------------
+
+
+def history(
+    db: Database,
+    article: str | None = None,
+    unit: int | None = None,
+    lang: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """History rows, newest first: who changed which unit's text or status, when, how."""
+    where: list[str] = []
+    params: list[Any] = []
+    if article is not None:
+        store.get_article(db, article)
+        where.append("u.article_id = ?")
+        params.append(article)
+    if unit is not None:
+        if db.execute("SELECT 1 FROM units WHERE id = ?", [unit]).fetchone() is None:
+            raise BadInput(f"unknown unit {unit} (see 'transdesk units ARTICLE')")
+        where.append("h.unit_id = ?")
+        params.append(unit)
+    if lang is not None:
+        where.append("h.lang = ?")
+        params.append(lang)
+    sql = (
+        "SELECT h.id, h.unit_id, u.article_id, u.key, h.lang, h.at, h.translator, h.origin,"
+        " h.action, h.old_status, h.new_status, h.old_text, h.new_text, h.note"
+        " FROM history h JOIN units u ON u.id = h.unit_id"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY h.id DESC"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    keys = ("id", "unit", "article", "key", "lang", "at", "translator", "origin", "action",
+            "old_status", "new_status", "old_text", "new_text", "note")
+    return [dict(zip(keys, row, strict=True)) for row in db.execute(sql, params)]
