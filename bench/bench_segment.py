@@ -153,8 +153,15 @@ def main() -> None:
         corpus = args.corpus or pathlib.Path(tmp)
         if args.corpus is None:
             subprocess.run(
-                [sys.executable, str(SHARED / "bench/make_corpus.py"), str(corpus),
-                 "--articles", str(args.articles), "--gold", "--translations"],
+                [
+                    sys.executable,
+                    str(SHARED / "bench/make_corpus.py"),
+                    str(corpus),
+                    "--articles",
+                    str(args.articles),
+                    "--gold",
+                    "--translations",
+                ],
                 check=True,
             )
         pairs = list(gold_pairs(corpus))

@@ -62,8 +62,17 @@ def test_sample_lossless(gold_path: pathlib.Path) -> None:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     out = tmp_path_factory.mktemp("corpus")
     subprocess.run(
-        [sys.executable, str(SHARED / "bench/make_corpus.py"), str(out), "--articles", "9",
-         "--seed", "7", "--gold", "--translations"],
+        [
+            sys.executable,
+            str(SHARED / "bench/make_corpus.py"),
+            str(out),
+            "--articles",
+            "9",
+            "--seed",
+            "7",
+            "--gold",
+            "--translations",
+        ],
         check=True,
     )
     return out
@@ -202,7 +211,9 @@ def test_traps(lang: str, text: str, count: int) -> None:
 
 
 def test_exact_pieces() -> None:
-    assert split_sentences("Кабинет утвердил проект на 2026 г. Расходы составят ок. 3,5 трлн.", "ru") == [
+    assert split_sentences(
+        "Кабинет утвердил проект на 2026 г. Расходы составят ок. 3,5 трлн.", "ru"
+    ) == [
         ("Кабинет утвердил проект на 2026 г.", " "),
         ("Расходы составят ок. 3,5 трлн.", ""),
     ]
@@ -246,12 +257,43 @@ def test_rule_in_two_lists_is_rejected() -> None:
 
 # --- losslessness, property style ----------------------------------------------------
 
-PIECES = [
-    trap for trap, _ in RU + UK + EN
-] + [
-    "ок.", "т. е.", "т.е.", "г.", "2026 г.", "р.", "м.", "U.S.", "p.m.", "etc.", "А.", "J.",
-    "...", "…", "?!", "!", "?", ".", "—", "– так", "«", "»", "“", "”", '"', "'", "(", ")",
-    "(с. 12).", "2.9%", "3,5", "Нарешті!", "— сказала", "слово", "Word", "x",
+PIECES = [trap for trap, _ in RU + UK + EN] + [
+    "ок.",
+    "т. е.",
+    "т.е.",
+    "г.",
+    "2026 г.",
+    "р.",
+    "м.",
+    "U.S.",
+    "p.m.",
+    "etc.",
+    "А.",
+    "J.",
+    "...",
+    "…",
+    "?!",
+    "!",
+    "?",
+    ".",
+    "—",
+    "– так",
+    "«",
+    "»",
+    "“",
+    "”",
+    '"',
+    "'",
+    "(",
+    ")",
+    "(с. 12).",
+    "2.9%",
+    "3,5",
+    "Нарешті!",
+    "— сказала",
+    "слово",
+    "Word",
+    "x",
 ]
 SPACES = [" ", "  ", "\n", " \n", "\u00a0", "\t", ""]
 
@@ -272,7 +314,12 @@ def test_long_runs_stay_fast() -> None:
     import time
 
     started = time.perf_counter()
-    for text in ("." * 50_000 + "x", "!?" * 25_000 + " a", ".)" * 25_000 + " A", "a" * 100_000 + ". B"):
+    for text in (
+        "." * 50_000 + "x",
+        "!?" * 25_000 + " a",
+        ".)" * 25_000 + " A",
+        "a" * 100_000 + ". B",
+    ):
         assert_well_formed(text, "en")
     assert time.perf_counter() - started < 1.0
 
@@ -281,7 +328,9 @@ def test_speed_on_news_text(corpus: pathlib.Path) -> None:
     """Far above what a quadratic or per-character Python loop would reach."""
     import time
 
-    paragraphs = [p for path in corpus.glob("*.txt") for p in paragraphs_of(path.read_text("utf-8"))]
+    paragraphs = [
+        p for path in corpus.glob("*.txt") for p in paragraphs_of(path.read_text("utf-8"))
+    ]
     count = 0
     started = time.perf_counter()
     for _ in range(5):
