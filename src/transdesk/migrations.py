@@ -85,6 +85,11 @@ def m001_core(db: Database) -> None:
     )
 
 
+def m002_translations_by_article(db: Database) -> None:
+    """Per-article reads (units, status, export) without scanning every translation."""
+    db.execute("CREATE INDEX translations_article ON translations(article_id, lang)")
+
+
 def m010_claims_index(db: Database) -> None:
     """Finding a translator's own claim (`next` gives it back first) without a scan."""
     db.execute(
@@ -226,5 +231,12 @@ def m040_check_exceptions(db: Database) -> None:
 
 def register(migrations) -> None:
     """Register every migration, in order."""
-    for fn in (m001_core, m010_claims_index, m020_memory, m021_mt_cache, m040_check_exceptions):
+    for fn in (
+        m001_core,
+        m002_translations_by_article,
+        m010_claims_index,
+        m020_memory,
+        m021_mt_cache,
+        m040_check_exceptions,
+    ):
         migrations()(fn)
