@@ -1,12 +1,20 @@
-"""Exporting articles: the source's layout filled with a language's text."""
+"""Exporting articles: the source's layout filled with a language's text, and the
+aligned views (TSV, TMX, JSON, HTML) built from the same unit list.
+
+`load_view` reads an article in one language once; every format renders that view.
+Nothing is written before every requested output has been rendered, so a refusal
+(an incomplete language) leaves no file behind.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transdesk import store
 from transdesk.article import encode, render
@@ -15,6 +23,170 @@ from transdesk.errors import BadInput, Refused
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+# format name -> file extension used when writing into a directory
+FORMATS: dict[str, str] = {
+    "article": "txt",
+    "aligned": "tsv",
+    "tmx": "tmx",
+    "json": "json",
+    "html": "html",
+}
+
+
+@dataclass
+class AlignedUnit:
+    """One live unit of an article with its translation in one language."""
+
+    key: str
+    kind: str
+    source: str
+    target: str | None
+    status: str
+    origin: str | None
+    translator: str | None
+    updated_at: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.status in store.DONE
+
+
+@dataclass
+class ArticleView:
+    """An article seen in one target language: layout plus aligned units in order."""
+
+    article_id: str
+    source_lang: str
+    lang: str
+    title: str
+    layout: list[list[str | None]]
+    encoding: str
+    bom: bool
+    units: list[AlignedUnit]
+
+    @property
+    def missing(self) -> list[AlignedUnit]:
+        return [u for u in self.units if not u.done]
+
+    @property
+    def percent(self) -> float:
+        if not self.units:
+            return 100.0
+        return round(100.0 * sum(u.done for u in self.units) / len(self.units), 1)
+
+    def counts(self) -> dict[str, int]:
+        result = dict.fromkeys(store.STATUSES, 0)
+        for unit in self.units:
+            result[unit.status] += 1
+        return result
+
+
+@dataclass
+class Rendered:
+    """One export ready to be written: bytes plus what had to be filled in."""
+
+    article_id: str
+    lang: str
+    fmt: str
+    data: bytes
+    filled_draft: int = 0
+    filled_source: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.article_id}.{self.lang}.{FORMATS[self.fmt]}"
+
+
+def load_view(db: Database, article_id: str, lang: str) -> ArticleView:
+    """Read an article's live units with their `lang` translation, in order."""
+    article = store.get_article(db, article_id)
+    if lang not in article["targets"]:
+        raise BadInput(
+            f"{lang} is not a target language of {article_id!r}"
+            f" (targets: {', '.join(article['targets'])})"
+        )
+    rows = db.execute(
+        "SELECT u.key, u.kind, u.source, t.text, t.status, t.origin, t.translator,"
+        " t.updated_at FROM units u"
+        " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
+        " WHERE u.article_id = ? AND u.obsolete = 0 ORDER BY u.position",
+        [lang, article_id],
+    ).fetchall()
+    units = [
+        AlignedUnit(key, kind, source, text, status or "untranslated", origin, translator,
+                    updated)
+        for key, kind, source, text, status, origin, translator, updated in rows
+    ]
+    return ArticleView(
+        article_id=article_id,
+        source_lang=article["source_lang"],
+        lang=lang,
+        title=article["title"],
+        layout=json.loads(article["layout"]),
+        encoding=article["encoding"],
+        bom=bool(article["bom"]),
+        units=units,
+    )
+
+
+def describe_missing(view: ArticleView) -> str:
+    """`p1.s2 (draft), p3.s1` — every unit that keeps the language incomplete."""
+    return ", ".join(
+        u.key if u.status == "untranslated" else f"{u.key} ({u.status})" for u in view.missing
+    )
+
+
+def render_article(view: ArticleView, allow_incomplete: bool = False) -> Rendered:
+    """The translated article in the source's layout (switcher, blank lines, final newline).
+
+    Incomplete: refused, or with `allow_incomplete` drafts fill the gaps, else the source.
+    """
+    missing = view.missing
+    if missing and not allow_incomplete:
+        raise Refused(
+            f"{view.article_id} is not complete in {view.lang}: {len(missing)} of"
+            f" {len(view.units)} units missing or draft: {describe_missing(view)}"
+            " (use --allow-incomplete to fill them with drafts or the source)"
+        )
+    texts: dict[str, str] = {}
+    drafts = sources = 0
+    for unit in view.units:
+        if unit.done and unit.target is not None:
+            texts[unit.key] = unit.target
+        elif unit.target:
+            texts[unit.key] = unit.target
+            drafts += 1
+        else:
+            texts[unit.key] = unit.source
+            sources += 1
+    text = render(view.layout, texts)
+    data = encode(text, "utf-8", view.bom and view.encoding == "utf-8")
+    return Rendered(view.article_id, view.lang, "article", data, drafts, sources)
+
+
+def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> Rendered:
+    """Render a view in one of FORMATS."""
+    if fmt == "article":
+        return render_article(view, allow_incomplete)
+    if fmt == "aligned":
+        from transdesk.formats import aligned_tsv
+
+        return Rendered(view.article_id, view.lang, fmt, aligned_tsv(view))
+    if fmt == "json":
+        from transdesk.formats import view_json
+
+        return Rendered(view.article_id, view.lang, fmt, view_json(view))
+    if fmt == "tmx":
+        from transdesk.tmx import view_tmx
+
+        return Rendered(view.article_id, view.lang, fmt, view_tmx(view))
+    if fmt == "html":
+        from transdesk.html_report import review_page
+
+        return Rendered(view.article_id, view.lang, fmt, review_page(view).encode("utf-8"))
+    raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+
 
 def export_article(db: Database, article_id: str, lang: str) -> bytes:
     """The article in `lang`: the original bytes for the source language, else the
@@ -22,14 +194,50 @@ def export_article(db: Database, article_id: str, lang: str) -> bytes:
     article = store.get_article(db, article_id)
     if lang == article["source_lang"]:
         return store.render_source(db, article_id)
-    if lang not in article["targets"]:
-        raise BadInput(f"{lang} is not a target language of {article_id!r}")
-    data = store.article_texts(db, article_id, lang)
-    missing = [u["key"] for u in data["units"] if u["status"] not in store.DONE]
-    if missing:
-        raise Refused(f"{article_id} is not complete in {lang}: missing {', '.join(missing)}")
-    text = render(data["layout"], {u["key"]: u["text"] for u in data["units"]})
-    return encode(text, "utf-8", bool(article["bom"]) and article["encoding"] == "utf-8")
+    return render_article(load_view(db, article_id, lang)).data
+
+
+def export_articles(
+    db: Database,
+    article_ids: list[str],
+    lang: str,
+    fmt: str = "article",
+    allow_incomplete: bool = False,
+) -> list[Rendered]:
+    """Render every article first; if any is refused, one Refused names them all."""
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    results: list[Rendered] = []
+    refusals: list[str] = []
+    for article_id in article_ids:
+        article = store.get_article(db, article_id)
+        if lang == article["source_lang"]:
+            if fmt != "article":
+                raise BadInput(
+                    f"{lang} is the source language of {article_id!r}: the {fmt} format"
+                    " needs a target language"
+                )
+            results.append(Rendered(article_id, lang, fmt, store.render_source(db, article_id)))
+            continue
+        try:
+            results.append(render_view(load_view(db, article_id, lang), fmt, allow_incomplete))
+        except Refused as exc:
+            refusals.append(str(exc))
+    if refusals:
+        raise Refused("; ".join(refusals))
+    return results
+
+
+def finished_articles(db: Database, lang: str) -> list[str]:
+    """Articles that have `lang` as a target and every live unit translated or approved."""
+    rows = db.execute(
+        "SELECT a.id FROM articles a WHERE instr(',' || a.targets || ',', ?) > 0"
+        " AND NOT EXISTS (SELECT 1 FROM translations t WHERE t.article_id = a.id"
+        " AND t.lang = ? AND t.obsolete = 0 AND t.status NOT IN ('translated', 'approved'))"
+        " ORDER BY a.id",
+        [f",{lang},", lang],
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def write_output(output: str, data: bytes) -> None:
@@ -38,7 +246,18 @@ def write_output(output: str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    path = Path(output)
+    write_atomic(Path(output), data)
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file in the same directory and
+    `os.replace`. A file that already holds exactly these bytes is left untouched
+    (no mtime churn); returns whether the file was written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -48,3 +267,25 @@ def write_output(output: str, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return True
+
+
+def write_into(directory: str | os.PathLike[str], results: list[Rendered]) -> list[Path]:
+    """Write each result as `<dir>/<article>.<lang>.<ext>`; returns the paths."""
+    root = Path(directory)
+    if root.exists() and not root.is_dir():
+        raise BadInput(f"{str(root)!r} is a file; several exports need a directory (-o DIR)")
+    paths = []
+    for result in results:
+        path = root / result.filename
+        write_atomic(path, result.data)
+        paths.append(path)
+    return paths
+
+
+def summary(results: list[Rendered]) -> dict[str, Any]:
+    return {
+        "files": len(results),
+        "filled_draft": sum(r.filled_draft for r in results),
+        "filled_source": sum(r.filled_source for r in results),
+    }

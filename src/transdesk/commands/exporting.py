@@ -1,25 +1,149 @@
-"""`export`: articles out of the database."""
+"""`export` and `po export` / `po import`: articles and catalogs out, PO files back in."""
 
 from __future__ import annotations
 
 import click
 
-from transdesk.commands.common import get_db, lang_option
+from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.errors import BadInput
+
+FORMAT_NAMES = ["article", "aligned", "tmx", "json", "html"]
 
 
 @click.command("export")
-@click.argument("article")
+@click.argument("articles", nargs=-1)
 @lang_option(required=True, help="Language to export (the source language gives the original).")
-@click.option("-o", "--output", default="-", show_default=True,
-              help="File to write, or - for stdout.")
-@click.option("--format", "fmt", type=click.Choice(["article"]), default="article",
-              show_default=True)
-def export_command(article: str, lang: str, output: str, fmt: str) -> None:
-    """Export ARTICLE in a language, in the source's exact layout."""
-    from transdesk.export import export_article, write_output
+@click.option("-o", "--output", metavar="PATH|DIR|-",
+              help="File to write, - for stdout (the default for one article), or a"
+                   " directory for several articles or --finished"
+                   " (files <article>.<lang>.<ext>).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="article",
+              show_default=True,
+              help="article: the source's layout; aligned: TSV key/source/target/status;"
+                   " tmx: TMX 1.4 of the translated units; json; html: a review page.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Export an incomplete language: gaps filled with drafts, else the source.")
+@click.option("--finished", is_flag=True,
+              help="Instead of ARTICLEs: every article complete in the language (needs -o DIR).")
+def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt: str,
+                   allow_incomplete: bool, finished: bool) -> None:
+    """Export ARTICLEs in a language: the translated article in exactly the source's
+    layout, or an aligned view (TSV, TMX, JSON, HTML).
 
-    data = export_article(get_db(), article, lang)
-    write_output(output, data)
+    Exit 1 (listing the missing and draft units) when the language is not complete
+    and the format is `article`, unless --allow-incomplete.
+
+    \b
+    Examples:
+      transdesk export ru-budget --lang uk -o ru-budget.uk.txt
+      transdesk export ru-budget --lang en --format tmx -o ru-budget.tmx
+      transdesk export ru-budget uk-bridge --lang en --format html -o review/
+      transdesk export --finished --lang uk -o out/
+    """
+    from transdesk import export
+
+    db = get_db()
+    if finished and articles:
+        raise BadInput("give ARTICLEs or --finished, not both")
+    if not finished and not articles:
+        raise BadInput("name at least one ARTICLE, or use --finished")
+    ids = export.finished_articles(db, lang) if finished else list(dict.fromkeys(articles))
+    to_dir = finished or len(ids) > 1
+    if to_dir and (output is None or output == "-"):
+        raise BadInput("several articles are written into a directory: give -o DIR")
+    results = export.export_articles(db, ids, lang, fmt, allow_incomplete)
+    filled = sum(r.filled_draft + r.filled_source for r in results)
+    if filled:
+        click.echo(
+            f"incomplete: {filled} units filled in"
+            f" ({sum(r.filled_draft for r in results)} with drafts,"
+            f" {sum(r.filled_source for r in results)} with the source text)",
+            err=True,
+        )
+    if to_dir:
+        assert output is not None
+        paths = export.write_into(output, results)
+        click.echo(f"wrote {len(paths)} files to {output}", err=True)
+    else:
+        export.write_output(output or "-", results[0].data)
 
 
-COMMANDS = [export_command]
+@click.group("po")
+def po_group() -> None:
+    """Gettext catalogs: export POT/PO/MO files, import edited PO files."""
+
+
+@po_group.command("export")
+@click.argument("articles", nargs=-1)
+@lang_option(required=False, help="Only this language (default: every target of each article).")
+@click.option("--dir", "directory", default="locales", show_default=True, type=click.Path(),
+              help="Folder for <article>.pot and <lang>/LC_MESSAGES/<article>.po.")
+@click.option("--mo", is_flag=True, help="Also compile <article>.mo next to each PO file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@json_option
+def po_export_command(articles: tuple[str, ...], lang: str | None, directory: str, mo: bool,
+                      quiet: bool, as_json: bool) -> None:
+    """Write gettext catalogs of ARTICLEs (default: all): msgctxt = unit key,
+    msgid = source, msgstr = translation, `#, fuzzy` for drafts.
+
+    Re-exporting an unchanged database gives byte-identical files.
+
+    \b
+    Example:
+      transdesk po export ru-budget --lang uk --mo
+      msgfmt --check locales/uk/LC_MESSAGES/ru-budget.po
+    """
+    from transdesk.po import export_catalogs
+
+    report = export_catalogs(get_db(), list(articles) or None, lang, directory, mo)
+    if as_json:
+        emit_json(report.as_dict())
+    elif not quiet:
+        click.echo(
+            f"{report.articles} articles: {len(report.written)} files written,"
+            f" {len(report.unchanged)} unchanged in {directory}"
+        )
+
+
+@po_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@lang_option(required=False,
+             help="Language of the files (default: their Language header; must agree).")
+@as_option
+@json_option
+def po_import_command(files: tuple[str, ...], lang: str | None, translator: str,
+                      as_json: bool) -> None:
+    """Take translations back from PO FILEs (edited in Poedit, Weblate, ...).
+
+    Matched by article (X-Transdesk-Article header, else the file name), msgctxt and
+    msgid. Fuzzy entries become drafts, others `translated` (origin po-import).
+    Entries whose msgid is no longer the source, and units changed in the database
+    since the export (conflicts), are reported and left alone. All files are applied
+    in one transaction; a malformed file changes nothing (exit 2).
+
+    \b
+    Example:
+      transdesk po import locales/uk/LC_MESSAGES/ru-budget.po --as olena
+    """
+    from transdesk.po import import_catalogs
+
+    reports = import_catalogs(get_db(), list(files), lang, translator)
+    if as_json:
+        emit_json([r.as_dict() for r in reports])
+        return
+    for r in reports:
+        click.echo(
+            f"{r.file}: {r.article} ({r.lang}): {len(r.applied)} applied,"
+            f" {len(r.unchanged)} unchanged, {len(r.conflicts)} conflicts,"
+            f" {len(r.outdated)} outdated, {len(r.unknown)} unknown"
+        )
+        for conflict in r.conflicts:
+            click.echo(f"  conflict  {conflict['key']}: changed in the database since the"
+                       f" export ({conflict['database_status']}); left alone")
+        for key in r.outdated:
+            click.echo(f"  outdated  {key}: the source sentence changed; not applied")
+        for key in r.unknown:
+            click.echo(f"  unknown   {key}: no such unit in {r.article}")
+
+
+COMMANDS = [export_command, po_group]
