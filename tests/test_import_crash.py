@@ -1,0 +1,74 @@
+"""An archive import killed with SIGKILL leaves whole articles only, and a sound file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import ROOT, transdesk_cmd
+
+from transdesk.store import parse_source
+
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+
+
+def count_articles(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(db, timeout=5)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_sigkill_mid_import_leaves_no_half_article(tmp_path):
+    corpus = tmp_path / "corpus"
+    if MAKE_CORPUS.exists():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--articles", "1500",
+                        "--lang", "mix"], check=True, capture_output=True)
+    else:  # no shared/ beside the checkout: multiply the examples
+        corpus.mkdir()
+        for i in range(1500):
+            source = sorted((ROOT / "examples").glob("*.txt"))[i % 4]
+            (corpus / f"a{i:04d}-{source.name}").write_bytes(source.read_bytes())
+    files = sorted(corpus.glob("*.txt"))
+    db = tmp_path / "crash.db"
+    proc = subprocess.Popen([*transdesk_cmd(), "--db", str(db), "import", "-q", *map(str, files)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while count_articles(db) < 20 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the import finished before it could be killed"
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    imported = conn.execute("SELECT id FROM articles").fetchall()
+    assert 20 <= len(imported) < len(files)
+    by_slug = {path.stem.lower(): path for path in files}
+    for (article_id,) in imported:
+        article, _lang = parse_source(by_slug[article_id].read_bytes())
+        units = conn.execute("SELECT COUNT(*) FROM units WHERE article_id = ?",
+                             [article_id]).fetchone()[0]
+        translations = conn.execute("SELECT COUNT(*) FROM translations WHERE article_id = ?",
+                                    [article_id]).fetchone()[0]
+        assert units == len(article.units)
+        assert translations == 2 * units
+    orphans = conn.execute("SELECT COUNT(*) FROM units WHERE article_id NOT IN"
+                           " (SELECT id FROM articles)").fetchone()[0]
+    assert orphans == 0
+    conn.close()
+
+    # and the same command, run again, completes the archive
+    result = subprocess.run([*transdesk_cmd(), "--db", str(db), "import", "-q", *map(str, files)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert count_articles(db) == len(files)
