@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 
 from transdesk.segment import split_sentences
 
-SHARED = pathlib.Path("/work/shared")
+SHARED = pathlib.Path(__file__).resolve().parent.parent.parent / "shared"
 Splitter = Callable[[str, str], list[str]]
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import time
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
 from transdesk.errors import BadInput, ProviderError
 from transdesk.providers import get_provider
@@ -21,7 +21,6 @@ from transdesk.providers.apertium import (
     unescape_stream,
 )
 
-SAMPLES = Path(os.environ.get("TRANSDESK_SAMPLES", "/work/shared/samples"))
 MODES = Path("/usr/share/apertium/modes")
 installed = pytest.mark.skipif(
     not (MODES / "rus-ukr.mode").exists(), reason="apertium-rus-ukr not installed"

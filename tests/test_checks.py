@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SAMPLES
 
 from transdesk import checks
 from transdesk.checks import CHECK_NAMES, CHECKS, Finding, extract_numbers, run_checks
 from transdesk.errors import BadInput
-
-SAMPLES = Path("/work/shared/samples")
 
 # Careful hand translations of the sample articles: run_checks must find nothing.
 RU_BUDGET_EN = [

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +19,7 @@ DATES = [
     {"ru": "Пятница, 9 января", "uk": "Пʼятниця, 9 січня", "en": "Friday, 9 January"},
 ]
 DIRECTIONS = [(s, t) for s, t in itertools.permutations(("ru", "uk", "en"), 2)]
-SAMPLES = Path(os.environ.get("TRANSDESK_SAMPLES", "/work/shared/samples"))
+from conftest import SAMPLES  # noqa: E402
 
 
 @pytest.mark.parametrize(("source", "target"), DIRECTIONS)

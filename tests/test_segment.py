@@ -9,10 +9,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from transdesk.segment import _parse_rules, load_rules, split_sentences
 
-SHARED = pathlib.Path("/work/shared")
+SHARED = ROOT.parent / "shared"  # CI lays shared/ beside the checkout
 SAMPLES = sorted((SHARED / "samples").glob("*.gold.json"))
 
 
