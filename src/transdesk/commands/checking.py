@@ -1,7 +1,139 @@
-"""Commands of this group are being written; see the issues."""
+"""`check` (the CI gate), `accept` and `accepted` (known exceptions to quality checks)."""
 
 from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from transdesk import gate
+from transdesk.checks import CHECK_NAMES
+from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+
+
+@click.command("check")
+@click.argument("articles", nargs=-1)
+@lang_option(required=False, multiple=True,
+             help="Target language to check (repeatable or comma-separated; default: each"
+                  " article's targets).")
+@click.option("--min", "min_percent", default="100", show_default=True, metavar="PERCENT",
+              help="Fail when an article is below this percent complete in a language.")
+@click.option("--format", "fmt", type=click.Choice(gate.FORMATS), default="text",
+              show_default=True, help="Report format.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--strict", is_flag=True, help="Quality findings fail the check (exit 1).")
+@click.option("--ignore", multiple=True, metavar="NAME",
+              help="Skip a quality check (repeatable or comma-separated): "
+                   + ", ".join(CHECK_NAMES) + ".")
+@click.option("--po", "po_dir", metavar="DIR",
+              help="Check the gettext catalogs DIR/<lang>/LC_MESSAGES/<article>.po instead of"
+                   " the database (no database is opened).")
+@click.pass_context
+def check_command(
+    ctx: click.Context,
+    articles: tuple[str, ...],
+    lang: list[str],
+    min_percent: str,
+    fmt: str,
+    as_json: bool,
+    strict: bool,
+    ignore: tuple[str, ...],
+    po_dir: str | None,
+) -> None:
+    """Check that ARTICLEs (default: all) are translated and pass the quality checks.
+
+    Exit 0 when every article is at least --min percent complete in every language
+    checked (quality findings are warnings, unless --strict); 1 when not, listing each
+    missing or draft unit as `article:key [lang] status`; 2 on bad usage.
+    Known exceptions recorded with `transdesk accept` are not reported.
+
+    \b
+    Checks: numbers, end-punctuation, quotes, quote-style, brackets, urls, untranslated,
+            whitespace, length, wrong-alphabet, apostrophe.
+    \b
+    Examples:
+      transdesk check
+      transdesk check ru-budget --lang ua --strict
+      transdesk check --min 80 --format junit > check.xml
+      transdesk check --po locales --strict --format github
+    """
+    options = {
+        "articles": list(articles) or None,
+        "langs": lang or None,
+        "min_percent": gate.parse_min(min_percent),
+        "strict": strict,
+        "ignore": gate.parse_ignore(ignore),
+    }
+    if po_dir is not None:
+        report = gate.check_catalogs(po_dir, **options)
+    else:
+        report = gate.check_database(get_db(), **options)
+    click.echo(gate.render(report, "json" if as_json else fmt), nl=False)
+    ctx.exit(report.exit_code)
+
+
+@click.command("accept")
+@click.argument("article")
+@click.argument("key")
+@lang_option(required=True)
+@click.option("--check", "check_name", required=True, metavar="NAME",
+              help=f"The check whose finding is accepted: {', '.join(CHECK_NAMES)}.")
+@click.option("--note", metavar="TEXT", help="Why the finding is fine (kept in the history).")
+@click.option("--revoke", is_flag=True, help="Remove the exception: the check speaks again.")
+@as_option
+@json_option
+def accept_command(
+    article: str,
+    key: str,
+    lang: str,
+    check_name: str,
+    note: str | None,
+    revoke: bool,
+    translator: str,
+    as_json: bool,
+) -> None:
+    """Accept a quality-check finding on one unit as a known exception.
+
+    `check` no longer reports that check on ARTICLE's unit KEY in the language, as long
+    as the translation stays the one accepted; the acceptance is recorded (who, when,
+    note) with a history row. Exit 1 when the check finds nothing there.
+
+    \b
+    Examples:
+      transdesk accept ru-budget p3.s1 --lang en --check quotes --note "dialogue"
+      transdesk accept ru-budget p3.s1 --lang en --check quotes --revoke
+    """
+    db = get_db()
+    if revoke:
+        gate.revoke_finding(db, article, key, lang, check_name, translator)
+        if as_json:
+            emit_json({"article": article, "key": key, "lang": lang,
+                       "check": check_name.lower(), "revoked": True})
+        else:
+            click.echo(f"revoked: {article}:{key} [{lang}] {check_name.lower()}")
+        return
+    record = gate.accept_finding(db, article, key, lang, check_name, translator, note)
+    if as_json:
+        emit_json(record)
+        return
+    click.echo(f"accepted: {article}:{key} [{lang}] {record['check']}: {record['message']}")
+
+
+@click.command("accepted")
+@click.argument("articles", nargs=-1)
+@json_option
+def accepted_command(articles: tuple[str, ...], as_json: bool) -> None:
+    """List the accepted exceptions (`stale` once the translation changed since)."""
+    rows = gate.list_exceptions(get_db(), list(articles) or None)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no accepted exceptions")
+        return
+    for row in rows:
+        stale = "" if row["current"] else "  (stale: the translation changed)"
+        note = f"  {row['note']}" if row["note"] else ""
+        click.echo(f"{row['article']}:{row['key']} [{row['lang']}] {row['check']}"
+                   f"  by {row['accepted_by']} {row['at'][:10]}{note}{stale}")
+
+
+COMMANDS = [check_command, accept_command, accepted_command]

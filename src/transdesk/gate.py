@@ -1,0 +1,806 @@
+"""The CI gate behind `transdesk check`: completeness and quality findings in one report.
+
+The report is built either from the database (`check_database`: one query per language)
+or from gettext catalogs laid out as `po export` writes them (`check_catalogs`: no
+database at all), and rendered by `render(report, format)` as text, JSON, JUnit XML or
+GitHub workflow annotations. Accepted exceptions (`accept_finding`) silence one check on
+one unit and language for as long as the accepted translation stays unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transdesk.checks import CHECK_NAMES, CHECKS
+from transdesk.db import now, write_transaction
+from transdesk.errors import BadInput, Refused
+from transdesk.languages import LANGUAGES, detect_lang, normalize_lang
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+FORMATS = ("text", "json", "junit", "github")
+DONE = ("translated", "approved")
+PO_ACCEPT_FLAG = "accept-"  # `#, accept-quotes` on a PO entry accepts the `quotes` finding
+_LANG_ORDER = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+
+# --- the report model ----------------------------------------------------------------
+
+
+@dataclass
+class Missing:
+    """A unit that is not done: `untranslated` or `draft` (empty or fuzzy in PO)."""
+
+    key: str
+    status: str
+    source: str
+    line: int | None = None  # of the PO entry
+
+
+@dataclass
+class Problem:
+    """One quality-check finding on a done unit."""
+
+    key: str
+    check: str
+    message: str
+    source: str
+    translation: str
+    accepted: bool = False
+    note: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class LangResult:
+    """One article in one target language."""
+
+    article: str
+    lang: str
+    units: int = 0
+    done: int = 0
+    file: str | None = None  # the PO catalog, when checking catalogs
+    missing: list[Missing] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.done / self.units, 1) if self.units else 100.0
+
+    def below(self, min_percent: float) -> bool:
+        """Exact comparison: 99.96% is below 100 even though it rounds to 100.0."""
+        return self.done * 100.0 < min_percent * self.units
+
+    @property
+    def open_findings(self) -> list[Problem]:
+        return [p for p in self.findings if not p.accepted]
+
+
+@dataclass
+class Report:
+    results: list[LangResult]
+    min_percent: float = 100.0
+    strict: bool = False
+    ignored: tuple[str, ...] = ()
+    origin: str = "database"  # or "po"
+
+    @property
+    def articles(self) -> list[str]:
+        return list(dict.fromkeys(r.article for r in self.results))
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted({r.lang for r in self.results}, key=_LANG_ORDER.__getitem__)
+
+    @property
+    def incomplete(self) -> list[LangResult]:
+        return [r for r in self.results if r.below(self.min_percent)]
+
+    @property
+    def severity(self) -> str:
+        """What an open quality finding is in this run: `error` with --strict."""
+        return "error" if self.strict else "warning"
+
+    def failed(self, result: LangResult) -> bool:
+        return result.below(self.min_percent) or bool(self.strict and result.open_findings)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(self.failed(r) for r in self.results) else 0
+
+    def counts(self) -> dict[str, int]:
+        incomplete = self.incomplete
+        open_findings = sum(len(r.open_findings) for r in self.results)
+        return {
+            "articles": len(self.articles),
+            "languages": len(self.languages),
+            "incomplete_articles": len({r.article for r in incomplete}),
+            "incomplete": len(incomplete),
+            "missing": sum(len(r.missing) for r in incomplete),
+            "warnings": 0 if self.strict else open_findings,
+            "failures": open_findings if self.strict else 0,
+            "accepted": sum(len(r.findings) - len(r.open_findings) for r in self.results),
+        }
+
+
+# --- option values -------------------------------------------------------------------
+
+
+def parse_ignore(values: Iterable[str]) -> tuple[str, ...]:
+    """`--ignore` values, repeated or comma-separated; BadInput names an unknown check."""
+    names: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            if name not in CHECKS:
+                raise BadInput(
+                    f"unknown check {part.strip()!r} in --ignore; known checks:"
+                    f" {', '.join(CHECK_NAMES)}"
+                )
+            if name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+def parse_min(value: str | float) -> float:
+    """`--min PERCENT`: a number from 0 to 100 (a trailing % is allowed)."""
+    text = str(value).strip().removesuffix("%")
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not 0.0 <= number <= 100.0:  # also false for nan
+        raise BadInput(f"--min must be a percentage from 0 to 100, not {str(value)!r}")
+    return number
+
+
+def _active_checks(ignore: Iterable[str]) -> list[tuple[str, Callable[..., str | None]]]:
+    skip = set(ignore)
+    return [(name, fn) for name, fn in CHECKS.items() if name not in skip]
+
+
+# --- from the database ---------------------------------------------------------------
+
+
+def check_database(
+    db: Database,
+    articles: list[str] | None = None,
+    langs: list[str] | None = None,
+    min_percent: float = 100.0,
+    strict: bool = False,
+    ignore: Iterable[str] = (),
+) -> Report:
+    """Check the selected articles (default: all) in the selected languages (default:
+    each article's targets). One query per language fetches every live translation row
+    of the selected articles with its unit; accepted exceptions come in one more."""
+    ignored = parse_ignore(ignore)
+    meta = {
+        row[0]: (row[1], row[2].split(","))
+        for row in db.execute("SELECT id, source_lang, targets FROM articles")
+    }
+    selected = list(dict.fromkeys(articles or sorted(meta)))
+    for article_id in selected:
+        if article_id not in meta:
+            raise BadInput(f"unknown article {article_id!r} (see 'transdesk articles')")
+    langs = [normalize_lang(lang) for lang in langs] if langs else list(LANGUAGES)
+    checks = _active_checks(ignored)
+    results: list[LangResult] = []
+    # Few article ids go into the query; many are filtered here (SQLite's variable limit).
+    in_sql = bool(articles) and len(selected) <= 500
+    for lang in langs:
+        targeted = [a for a in selected if lang in meta[a][1]]
+        if not targeted:
+            continue
+        by_article = {a: LangResult(a, lang) for a in targeted}
+        sql = (
+            "SELECT t.article_id, t.unit_id, u.key, u.source, t.text, t.status"
+            " FROM translations t JOIN units u ON u.id = t.unit_id"
+            " WHERE t.lang = ? AND t.obsolete = 0"
+        )
+        params: list[Any] = [lang]
+        if in_sql:
+            sql += f" AND t.article_id IN ({','.join('?' * len(targeted))})"
+            params += targeted
+        sql += " ORDER BY t.article_id, t.position"
+        accepted = _accepted_for(db, lang)
+        current: LangResult | None = None
+        source_lang = ""
+        for article_id, unit_id, key, source, text, status in db.execute(sql, params):
+            if current is None or current.article != article_id:
+                current = by_article.get(article_id)  # None: an article not selected
+                if current is None:
+                    continue
+                source_lang = meta[article_id][0]
+            current.units += 1
+            if status not in DONE or text is None:
+                current.missing.append(Missing(key, status, source))
+                continue
+            current.done += 1
+            for name, fn in checks:
+                message = fn(source, text, source_lang, lang)
+                if message is None:
+                    continue
+                problem = Problem(key, name, message, source, text)
+                exception = accepted.get((unit_id, name))
+                if exception is not None and exception[0] == text:
+                    problem.accepted, problem.note = True, exception[1]
+                current.findings.append(problem)
+        results.extend(by_article.values())
+    results.sort(key=lambda r: (r.article, _LANG_ORDER[r.lang]))
+    return Report(results, min_percent, strict, ignored, "database")
+
+
+def _accepted_for(db: Database, lang: str) -> dict[tuple[int, str], tuple[str, str | None]]:
+    return {
+        (unit_id, check): (text, note)
+        for unit_id, check, text, note in db.execute(
+            "SELECT unit_id, check_name, text, note FROM check_exceptions WHERE lang = ?", [lang]
+        )
+    }
+
+
+# --- accepted exceptions -------------------------------------------------------------
+
+
+def accept_finding(
+    db: Database,
+    article_id: str,
+    key: str,
+    lang: str,
+    check: str,
+    accepted_by: str,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Record that `check`'s finding on this unit's current translation is a known,
+    accepted exception (with a history row). Refused when the check finds nothing."""
+    from transdesk.store import get_article, unit_id_for
+
+    lang = normalize_lang(lang)
+    check = _check_name(check)
+    article = get_article(db, article_id)
+    if lang not in article["targets"]:
+        raise BadInput(f"{lang} is not a target language of {article_id!r}")
+    unit_id = unit_id_for(db, article_id, key)
+    source, text, status = db.execute(
+        "SELECT u.source, t.text, t.status FROM units u JOIN translations t"
+        " ON t.unit_id = u.id AND t.lang = ? WHERE u.id = ?",
+        [lang, unit_id],
+    ).fetchone()
+    where = f"{article_id}:{key} [{lang}]"
+    if status not in DONE or text is None:
+        raise Refused(f"{where} is {status}: only translated text has findings to accept")
+    message = CHECKS[check](source, text, article["source_lang"], lang)
+    if message is None:
+        raise Refused(f"check {check!r} finds nothing in {where}: nothing to accept")
+    ts = now()
+    with write_transaction(db) as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO check_exceptions (unit_id, lang, check_name, text, note,"
+            " accepted_by, at) VALUES (?,?,?,?,?,?,?)",
+            [unit_id, lang, check, text, note, accepted_by, ts],
+        )
+        _history(conn, unit_id, lang, ts, accepted_by, "accept-check", text, status,
+                 f"{check}: {message}" + (f" ({note})" if note else ""))
+    return {"article": article_id, "key": key, "lang": lang, "check": check,
+            "message": message, "note": note, "accepted_by": accepted_by, "at": ts}
+
+
+def revoke_finding(
+    db: Database, article_id: str, key: str, lang: str, check: str, revoked_by: str
+) -> None:
+    """Remove an accepted exception (the check speaks again), with a history row."""
+    from transdesk.store import get_article, unit_id_for
+
+    lang = normalize_lang(lang)
+    check = _check_name(check)
+    get_article(db, article_id)
+    unit_id = unit_id_for(db, article_id, key)
+    with write_transaction(db) as conn:
+        row = conn.execute(
+            "SELECT t.text, t.status FROM check_exceptions e JOIN translations t"
+            " ON t.unit_id = e.unit_id AND t.lang = e.lang"
+            " WHERE e.unit_id = ? AND e.lang = ? AND e.check_name = ?",
+            [unit_id, lang, check],
+        ).fetchone()
+        if row is None:
+            raise Refused(f"no accepted {check!r} exception on {article_id}:{key} [{lang}]")
+        conn.execute(
+            "DELETE FROM check_exceptions WHERE unit_id = ? AND lang = ? AND check_name = ?",
+            [unit_id, lang, check],
+        )
+        _history(conn, unit_id, lang, now(), revoked_by, "revoke-check", row[0], row[1], check)
+
+
+def list_exceptions(db: Database, articles: list[str] | None = None) -> list[dict[str, Any]]:
+    """Accepted exceptions: article, key, lang, check, note, accepted_by, at, and whether
+    the translation is still the one accepted (`current`)."""
+    from transdesk.store import get_article
+
+    for article_id in articles or ():
+        get_article(db, article_id)
+    sql = (
+        "SELECT u.article_id, u.key, e.lang, e.check_name, e.note, e.accepted_by, e.at,"
+        " e.text = t.text FROM check_exceptions e JOIN units u ON u.id = e.unit_id"
+        " LEFT JOIN translations t ON t.unit_id = e.unit_id AND t.lang = e.lang"
+    )
+    params: list[str] = []
+    if articles:
+        sql += f" WHERE u.article_id IN ({','.join('?' * len(articles))})"
+        params = list(articles)
+    sql += " ORDER BY u.article_id, u.position, e.lang, e.check_name"
+    keys = ("article", "key", "lang", "check", "note", "accepted_by", "at", "current")
+    rows = [dict(zip(keys, row, strict=True)) for row in db.execute(sql, params)]
+    for row in rows:
+        row["current"] = bool(row["current"])
+    return rows
+
+
+def _check_name(name: str) -> str:
+    if name.strip().lower() not in CHECKS:
+        raise BadInput(f"unknown check {name!r}; known checks: {', '.join(CHECK_NAMES)}")
+    return name.strip().lower()
+
+
+def _history(conn: Any, unit_id: int, lang: str, ts: str, who: str, action: str, text: str,
+             status: str, note: str) -> None:
+    conn.execute(
+        "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text,"
+        " new_text, old_status, new_status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [unit_id, lang, ts, who, "human", action, text, text, status, status, note],
+    )
+
+
+# --- from PO catalogs ----------------------------------------------------------------
+
+
+@dataclass
+class PoEntry:
+    key: str  # msgctxt
+    source: str  # msgid
+    text: str  # msgstr
+    fuzzy: bool
+    flags: tuple[str, ...]
+    line: int
+
+
+@dataclass
+class PoCatalog:
+    path: Path
+    headers: dict[str, str]
+    entries: list[PoEntry]
+
+
+def find_catalogs(directory: str | os.PathLike[str]) -> list[tuple[str, str, Path]]:
+    """(article, language directory, path) of every `DIR/<lang>/LC_MESSAGES/<article>.po`."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise BadInput(f"no such directory: {str(directory)!r} (--po DIR)")
+    found = []
+    with os.scandir(root) as langs:
+        for lang_dir in langs:
+            messages = Path(lang_dir.path, "LC_MESSAGES")
+            if not lang_dir.is_dir() or not messages.is_dir():
+                continue
+            with os.scandir(messages) as files:
+                for entry in files:
+                    if entry.name.endswith(".po") and entry.is_file():
+                        found.append((entry.name[:-3], lang_dir.name, Path(entry.path)))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return found
+
+
+def check_catalogs(
+    directory: str | os.PathLike[str],
+    articles: list[str] | None = None,
+    langs: list[str] | None = None,
+    min_percent: float = 100.0,
+    strict: bool = False,
+    ignore: Iterable[str] = (),
+) -> Report:
+    """Check PO catalogs as `po export` writes them, with no database.
+
+    Empty and fuzzy entries are missing units; the others get the quality checks. The
+    language comes from the path and the `Language` header (BadInput if they disagree),
+    the article from `X-Transdesk-Article` or the file name, the source language from
+    `X-Transdesk-Source-Language` or else from the text of the msgids. An entry flagged
+    `#, accept-<check>` has that check's finding accepted.
+    """
+    ignored = parse_ignore(ignore)
+    catalogs = find_catalogs(directory)
+    if not catalogs:
+        raise BadInput(f"no catalogs in {str(directory)!r}: expected <lang>/LC_MESSAGES/*.po")
+    known = {article for article, _lang, _path in catalogs}
+    for article in articles or ():
+        if article not in known:
+            raise BadInput(f"no catalog for article {article!r} in {str(directory)!r}")
+    wanted_langs = [normalize_lang(lang) for lang in langs] if langs else None
+    wanted = set(articles) if articles else None
+    checks = _active_checks(ignored)
+    results = []
+    for article, _dir_lang, path in catalogs:
+        if wanted is not None and article not in wanted:
+            continue
+        catalog = read_po(path)
+        lang = _catalog_lang(catalog, _dir_lang)
+        if wanted_langs is not None and lang not in wanted_langs:
+            continue
+        article = catalog.headers.get("X-Transdesk-Article", "").strip() or article
+        results.append(_check_catalog(catalog, article, lang, checks))
+    results.sort(key=lambda r: (r.article, _LANG_ORDER[r.lang]))
+    return Report(results, min_percent, strict, ignored, "po")
+
+
+def _catalog_lang(catalog: PoCatalog, dir_name: str) -> str:
+    header = catalog.headers.get("Language", "").strip()
+    from_header = _lang_or_none(re.split(r"[_@.-]", header)[0]) if header else None
+    from_path = _lang_or_none(dir_name)
+    if from_header and from_path and from_header != from_path:
+        raise BadInput(f"{catalog.path}: header says Language {header!r} but it lies under"
+                       f" {dir_name}/")
+    lang = from_header or from_path
+    if lang is None:
+        raise BadInput(f"{catalog.path}: unknown language (set the Language header to ru, uk"
+                       " or en)")
+    return lang
+
+
+def _lang_or_none(code: str) -> str | None:
+    try:
+        return normalize_lang(code)
+    except BadInput:
+        return None
+
+
+def _check_catalog(
+    catalog: PoCatalog, article: str, lang: str, checks: list[tuple[str, Callable[..., Any]]]
+) -> LangResult:
+    result = LangResult(article, lang, file=str(catalog.path))
+    source_lang = _lang_or_none(catalog.headers.get("X-Transdesk-Source-Language", "")
+                                or catalog.headers.get("X-Source-Language", ""))
+    if source_lang is None:
+        try:
+            source_lang = detect_lang(" ".join(e.source for e in catalog.entries[:50]))
+        except BadInput:
+            source_lang = "en"  # nothing to read: no letters, so no language conventions
+    for entry in catalog.entries:
+        result.units += 1
+        if not entry.text or entry.fuzzy:
+            status = "draft" if entry.fuzzy and entry.text else "untranslated"
+            result.missing.append(Missing(entry.key, status, entry.source, entry.line))
+            continue
+        result.done += 1
+        for name, fn in checks:
+            message = fn(entry.source, entry.text, source_lang, lang)
+            if message is not None:
+                accepted = PO_ACCEPT_FLAG + name in entry.flags
+                result.findings.append(Problem(entry.key, name, message, entry.source,
+                                               entry.text, accepted, None, entry.line))
+    return result
+
+
+def read_po(path: Path) -> PoCatalog:
+    """Read a catalog: the fast reader for what `po export` writes, polib for the rest."""
+    data = path.read_bytes()
+    catalog = _read_po_fast(path, data)
+    return catalog if catalog is not None else _read_po_polib(path)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v"}
+_ESCAPE = re.compile(r"\\(.)")
+_KEYWORDS = ("msgctxt", "msgid", "msgstr")
+
+
+def _unquote(text: str) -> str | None:
+    text = text.strip()
+    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+        return None
+    body = text[1:-1]
+    if "\\" not in body:
+        return None if '"' in body else body
+    try:
+        return _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], body)
+    except KeyError:  # octal or hex escapes: leave them to polib
+        return None
+
+
+def _read_po_fast(path: Path, data: bytes) -> PoCatalog | None:
+    """Parse the PO subset our own export writes (UTF-8; msgctxt, msgid, msgstr, flags,
+    comments, obsolete `#~` entries). Returns None on anything else (plural forms, other
+    charsets, odd syntax), so that polib reads the file and reports real errors."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    entries: list[PoEntry] = []
+    headers: dict[str, str] | None = None
+    fields: dict[str, str] = {}
+    flags: list[str] = []
+    current = ""
+    start = 0
+    obsolete = False
+
+    def flush() -> bool:
+        nonlocal headers, fields, flags, current, start, obsolete
+        if obsolete:
+            pass  # `#~` entries are no longer units
+        elif fields:
+            if "msgid" not in fields or "msgstr" not in fields:
+                return False
+            if fields["msgid"] == "" and "msgctxt" not in fields:
+                if headers is not None:
+                    return False
+                headers = _parse_headers(fields["msgstr"])
+            else:
+                entries.append(PoEntry(fields.get("msgctxt", ""), fields["msgid"],
+                                       fields["msgstr"], "fuzzy" in flags, tuple(flags), start))
+        elif flags:
+            return False
+        fields, flags, current, start, obsolete = {}, [], "", 0, False
+        return True
+
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            if not flush():
+                return None
+            continue
+        first = line[0]
+        if first == '"':
+            value = _unquote(line)
+            if value is None or not current:
+                return None
+            fields[current] += value
+            continue
+        if first == "#":
+            if "msgstr" in fields and not flush():
+                return None
+            if line.startswith("#,"):
+                flags.extend(f.strip() for f in line[2:].split(",") if f.strip())
+            elif line.startswith("#~"):
+                obsolete = True
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword not in _KEYWORDS:
+            return None  # msgid_plural, msgstr[0], garbage: polib decides
+        if keyword != "msgstr" and "msgstr" in fields and not flush():
+            return None
+        if keyword in fields:
+            return None
+        value = _unquote(rest)
+        if value is None:
+            return None
+        fields[keyword] = value
+        current = keyword
+        if keyword == "msgid":
+            start = lineno
+    if not flush():
+        return None
+    if headers is None:
+        headers = {}
+    charset = re.search(r"charset=([\w-]+)", headers.get("Content-Type", ""))
+    if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return None
+    return PoCatalog(path, headers, entries)
+
+
+def _parse_headers(text: str) -> dict[str, str]:
+    headers = {}
+    for line in text.split("\n"):
+        name, sep, value = line.partition(":")
+        if sep:
+            headers[name.strip()] = value.strip()
+    return headers
+
+
+def _read_po_polib(path: Path) -> PoCatalog:
+    import polib
+
+    try:
+        po = polib.pofile(str(path))
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise BadInput(f"malformed PO file {str(path)!r}: {exc}") from None
+    entries = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        text = entry.msgstr
+        if entry.msgid_plural:
+            text = entry.msgstr_plural.get(0, "")
+        entries.append(PoEntry(entry.msgctxt or "", entry.msgid, text, entry.fuzzy,
+                               tuple(entry.flags), entry.linenum))
+    return PoCatalog(path, dict(po.metadata), entries)
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def render(report: Report, fmt: str = "text") -> str:
+    """The report in one of FORMATS, as the text to print (ending in a newline)."""
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    return {"text": render_text, "json": render_json, "junit": render_junit,
+            "github": render_github}[fmt](report)
+
+
+def summary_line(report: Report) -> str:
+    """`3 articles, 2 languages: 1 incomplete (5 units missing), 2 warnings`."""
+    c = report.counts()
+    line = (f"{_plural(c['articles'], 'article')}, {_plural(c['languages'], 'language')}:"
+            f" {c['incomplete_articles']} incomplete")
+    if c["missing"]:
+        line += f" ({_plural(c['missing'], 'unit')} missing)"
+    line += ", " + (_plural(c["failures"], "failure") if report.strict
+                    else _plural(c["warnings"], "warning"))
+    if c["accepted"]:
+        line += f", {c['accepted']} accepted"
+    if report.ignored:
+        line += f" (ignored: {', '.join(report.ignored)})"
+    return line
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _where(article: str, key: str, lang: str) -> str:
+    return f"{article}:{key} [{lang}]"
+
+
+def render_text(report: Report) -> str:
+    """Grouped by article, only what needs attention, then the summary line."""
+    lines: list[str] = []
+    last_article = None
+    for r in report.results:
+        below = r.below(report.min_percent)
+        if not r.missing and not r.open_findings:
+            continue
+        if r.article != last_article:
+            lines.append(r.article)
+            last_article = r.article
+        state = []
+        if r.missing:
+            what = _plural(len(r.missing), "unit") + " missing"
+            state.append(f"incomplete: {what}" if below
+                         else f"{what} (allowed by --min {report.min_percent:g})")
+        if r.open_findings:
+            state.append(_plural(len(r.open_findings), report.severity))
+        lines.append(f"  {r.lang}  {r.percent:5.1f}%  " + ", ".join(state))
+        if below:  # units missing within --min are counted, not listed
+            lines += [f"    {_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
+        for p in r.open_findings:
+            lines.append(f"    {_where(r.article, p.key, r.lang)} {report.severity} {p.check}:"
+                         f" {p.message}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The JSON shape (stable keys; see `render_json`)."""
+    results = []
+    for r in report.results:
+        results.append({
+            "article": r.article,
+            "lang": r.lang,
+            "file": r.file,
+            "units": r.units,
+            "done": r.done,
+            "percent": r.percent,
+            "complete": r.done == r.units,
+            "passed": not report.failed(r),
+            "missing": [{"key": m.key, "status": m.status, "source": m.source}
+                        for m in r.missing],
+            "findings": [
+                {"key": p.key, "check": p.check, "severity": "accepted" if p.accepted
+                 else report.severity, "message": p.message, "source": p.source,
+                 "translation": p.translation, "note": p.note}
+                for p in r.findings
+            ],
+        })
+    return {
+        "ok": report.exit_code == 0,
+        "exit_code": report.exit_code,
+        "source": report.origin,
+        "min": report.min_percent,
+        "strict": report.strict,
+        "ignored": list(report.ignored),
+        "summary": report.counts(),
+        "results": results,
+    }
+
+
+def render_json(report: Report) -> str:
+    """`{"ok", "exit_code", "source", "min", "strict", "ignored", "summary", "results"}`;
+    one result per article and language with `missing` and `findings` lists."""
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML: a testsuite per article, a testcase per language (classname = article,
+    name = language); a `<failure>` lists the missing units and, with --strict, the
+    findings; without --strict the warnings go to `<system-out>`."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("testsuites", name="transdesk check")
+    total = failures = 0
+    for article in report.articles:
+        results = [r for r in report.results if r.article == article]
+        failed = sum(1 for r in results if report.failed(r))
+        suite = ET.SubElement(root, "testsuite", name=article, tests=str(len(results)),
+                              failures=str(failed), errors="0", skipped="0")
+        total += len(results)
+        failures += failed
+        for r in results:
+            case = ET.SubElement(suite, "testcase", classname=article, name=r.lang)
+            if r.file:
+                case.set("file", r.file)
+            finding_lines = [f"{_where(r.article, p.key, r.lang)} {p.check}: {p.message}"
+                             for p in r.open_findings]
+            if report.failed(r):
+                messages, body = [], []
+                if r.below(report.min_percent):
+                    messages.append(f"{_plural(len(r.missing), 'unit')} missing"
+                                    f" ({r.percent:g}% < {report.min_percent:g}%)")
+                    body += [f"{_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
+                if report.strict and r.open_findings:
+                    messages.append(f"{_plural(len(r.open_findings), 'check')} failed")
+                    body += finding_lines
+                failure = ET.SubElement(case, "failure", message="; ".join(messages),
+                                        type="incomplete" if r.below(report.min_percent)
+                                        else "quality")
+                failure.text = "\n".join(body)
+            elif finding_lines:
+                ET.SubElement(case, "system-out").text = "\n".join(
+                    f"warning {line}" for line in finding_lines)
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gh_line(level: str, r: LangResult, line: int | None, title: str, message: str) -> str:
+    props = []
+    if r.file:
+        props.append(f"file={_gh_property(r.file)}")
+        if line:
+            props.append(f"line={line}")
+    props.append(f"title={_gh_property(title)}")
+    return f"::{level} {','.join(props)}::{_gh_data(message)}"
+
+
+def render_github(report: Report) -> str:
+    """GitHub workflow commands: `::error` for each missing unit of a language below
+    --min, `::warning` (or `::error` with --strict) for each finding, then the summary.
+    From catalogs, `file=` is the PO file and `line=` its entry; from the database there
+    is no file to point at, so the title names `article:key [lang]`."""
+    lines = []
+    for r in report.results:
+        if r.below(report.min_percent):
+            for m in r.missing:
+                where = _where(r.article, m.key, r.lang)
+                lines.append(_gh_line("error", r, m.line, f"{where} {m.status}",
+                                      f"{where} is {m.status}: {m.source}"))
+        for p in r.open_findings:
+            where = _where(r.article, p.key, r.lang)
+            lines.append(_gh_line(report.severity, r, p.line, f"{p.check} {where}",
+                                  f"{where} {p.check}: {p.message}"))
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
