@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install everything (system packages, Python packages) and run the whole test suite,
+# the linter, and transdesk's own check on the project's translated example catalogs.
+#   bash scripts/test.sh [pytest args...]
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+source "$repo/scripts/install.sh"
+install_system_packages apertium-rus-ukr gettext chromium
+install_python_package "$repo" "[test]"
+PATH="$repo/.venv/bin:$PATH"
+cd "$repo"
+ruff check src tests bench
+transdesk check --po locales --strict
+python -m pytest "$@"
