@@ -1,7 +1,185 @@
-"""Commands of this group are being written; see the issues."""
+"""`draft`, `providers`, `tm import`/`tm export`: machine drafts and translation memory."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-COMMANDS: list[click.Command] = []
+from transdesk.commands.common import emit_json, get_db, json_option, lang_option
+
+
+@click.command("draft")
+@click.argument("articles", nargs=-1)
+@lang_option(help="Language to draft into: ru, uk (or ua), en.")
+@click.option("--provider", "-p", metavar="NAME",
+              help="apertium, google, mymemory, libre, deepl, microsoft, yandex, or none"
+                   " (memory and CLDR only). Default: apertium for ru<->uk, else google.")
+@click.option("--no-tm", is_flag=True, help="Do not use the translation memory.")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help="Draft at most N units.")
+@click.option("--threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
+              help="Lowest fuzzy memory score (percent) used as a draft.")
+@click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
+              help="Sentences per provider call (default: the provider's own).")
+@click.option("--retry-failed", is_flag=True,
+              help="Ask the provider again for sentences it could not translate before.")
+@click.option("--verbose", "-v", is_flag=True, help="List each unit left without a draft.")
+@json_option
+def draft_command(
+    articles: tuple[str, ...],
+    lang: str,
+    provider: str | None,
+    no_tm: bool,
+    limit: int | None,
+    threshold: float,
+    batch_size: int | None,
+    retry_failed: bool,
+    verbose: bool,
+    as_json: bool,
+) -> None:
+    """Pre-fill untranslated units of ARTICLEs (default: all) as drafts.
+
+    Translation memory first (exact, then fuzzy matches with their score), the
+    date line through CLDR, then the provider. Translated and approved text is
+    never touched. Every answer is committed and cached as it arrives: after a
+    failure, run the same command again to resume; no sentence is sent twice.
+
+    Provider settings come from TRANSDESK_<PROVIDER>_<SETTING> variables only
+    (see `transdesk providers`).
+
+    \b
+    Examples:
+      transdesk draft ru-budget --lang uk
+      transdesk draft --lang en --provider libre --limit 100
+      transdesk draft uk-bridge --lang ru --provider none --threshold 85
+
+    Exit status: 0 done (some units may be left without a draft: see the summary),
+    1 the provider failed (re-run to resume), 2 bad input.
+    """
+    from transdesk.draft import draft
+
+    db = get_db()
+    options = dict(provider=provider, use_tm=not no_tm, limit=limit, threshold=threshold,
+                   batch_size=batch_size, retry_failed=retry_failed)
+    if as_json or not sys.stdout.isatty():
+        report = draft(db, lang, list(articles) or None, **options)
+    else:
+        report = _draft_with_bar(db, lang, list(articles) or None, options)
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    if verbose:
+        for miss in report.missing:
+            click.echo(f"  {miss.article} {miss.key}: {miss.reason}")
+    click.echo(report.summary())
+
+
+def _draft_with_bar(db, lang: str, articles: list[str] | None, options: dict):
+    from transdesk.draft import draft
+
+    bar = None
+    shown = 0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"drafting {lang}", show_pos=True)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        return draft(db, lang, articles, progress=progress, **options)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@click.command("providers")
+@json_option
+def providers_command(as_json: bool) -> None:
+    """List the translation providers, their language pairs, and whether each is
+    usable now (and if not, what to set or install). Setting values are never shown.
+
+    \b
+    Example:
+      transdesk providers --json
+    """
+    from transdesk.providers import describe_providers
+
+    described = describe_providers()
+    if as_json:
+        emit_json(described)
+        return
+    width = max(len(p["name"]) for p in described)
+    for entry in described:
+        state = "usable" if entry["usable"] else f"not usable: {entry['reason']}"
+        pairs = " ".join(entry["pairs"])
+        click.echo(f"{entry['name']:<{width}}  {state}")
+        click.echo(f"{'':<{width}}  pairs: {pairs}")
+        if entry["settings"]:
+            click.echo(f"{'':<{width}}  settings: {', '.join(entry['settings'])}")
+
+
+@click.group("tm")
+def tm_group() -> None:
+    """Translation memory: exchange it with other tools as TMX 1.4."""
+
+
+@tm_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@json_option
+def tm_import_command(files: tuple[str, ...], as_json: bool) -> None:
+    """Add the translation units of TMX FILEs to the memory used by `draft`.
+
+    Languages ru, uk (ua) and en are kept (ru-RU, uk-UA, ... are understood);
+    units already in the memory are skipped, so importing a file again is harmless.
+    Each file is imported in one transaction; a malformed file exits 2 and adds
+    nothing.
+
+    \b
+    Example:
+      transdesk tm import memory.tmx
+    """
+    from transdesk.tm import import_tmx
+
+    db = get_db()
+    reports = [(path, import_tmx(db, path)) for path in files]
+    if as_json:
+        emit_json([{"file": path, **report.as_dict()} for path, report in reports])
+        return
+    for path, report in reports:
+        click.echo(
+            f"{path}: imported {report.units} translation units"
+            f" ({report.duplicates} already known, {report.skipped} without two of ru/uk/en)"
+        )
+
+
+@tm_group.command("export")
+@click.argument("output", type=click.Path())
+@click.option("--article", "articles", multiple=True, metavar="ID",
+              help="Only this article's units (repeatable).")
+@click.option("--include-imported", is_flag=True, help="Also write imported TMX memory.")
+def tm_export_command(output: str, articles: tuple[str, ...], include_imported: bool) -> None:
+    """Write every translated/approved unit (with its source and all its done
+    translations) to OUTPUT as TMX 1.4 (`-` for stdout).
+
+    \b
+    Example:
+      transdesk tm export memory.tmx
+    """
+    from transdesk import store
+    from transdesk.export import write_output
+    from transdesk.tm import export_tmx
+
+    db = get_db()
+    for article_id in articles:
+        store.get_article(db, article_id)  # unknown article: exit 2
+    data, count = export_tmx(db, list(articles) or None, include_imported)
+    write_output(output, data)
+    if output != "-":
+        click.echo(f"wrote {count} translation units to {output}")
+
+
+COMMANDS: list[click.Command] = [draft_command, providers_command, tm_group]

@@ -1,0 +1,395 @@
+"""Machine drafts for untranslated units: memory first, then the CLDR date line, then a
+provider.
+
+Only ``untranslated`` units are drafted, and each write re-checks the status inside
+its transaction (a translator may have submitted meanwhile): ``translated`` and
+``approved`` text is never touched.  Work is committed as it goes (memory drafts in
+chunks, provider answers per batch) and every provider answer is kept in ``mt_cache``
+keyed by (provider, pair, sentence) in the same transaction, so a run that fails or is
+killed resumes where it stopped and never asks for a sentence twice; identical
+sentences within a run are asked once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from transdesk import store
+from transdesk.db import now, write_transaction
+from transdesk.errors import BadInput, ProviderError
+from transdesk.tm import DEFAULT_THRESHOLD, Memory
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from transdesk.providers import Provider
+
+#: ``progress(done, total)`` after each unit is settled (drafted or given up on).
+ProgressCallback = Callable[[int, int], None]
+
+NO_PROVIDER = "none"
+#: Memory and CLDR drafts are committed in chunks of this many units.
+COMMIT_EVERY = 200
+_NOT_ATTEMPTED = "not translated"  # the provider's reason for a sentence it never tried
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    article_id: str
+    key: str
+    kind: str
+    source: str
+    source_lang: str
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A unit left without a draft, and why."""
+
+    article: str
+    key: str
+    unit_id: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "key": self.key, "unit_id": self.unit_id,
+                "reason": self.reason}
+
+
+@dataclass
+class DraftReport:
+    lang: str
+    selected: int = 0
+    by_origin: Counter[str] = field(default_factory=Counter)
+    missing: list[Miss] = field(default_factory=list)
+    skipped: int = 0  # no longer untranslated when its draft was written
+    cached: int = 0  # sentences answered from mt_cache
+    sent: int = 0  # distinct sentences sent to a provider
+
+    @property
+    def drafted(self) -> int:
+        return sum(self.by_origin.values())
+
+    def summary(self) -> str:
+        """``drafted 42 units: tm 10, cldr 1, mt:apertium 31; 2 without a draft (...)``."""
+        if not self.selected:
+            return f"nothing to draft: no untranslated units in {self.lang}"
+        line = f"drafted {self.drafted} unit{'s' if self.drafted != 1 else ''}"
+        if self.by_origin:
+            line += ": " + ", ".join(f"{o} {n}" for o, n in self._origins())
+        if self.missing:
+            reasons = Counter(m.reason for m in self.missing)
+            why = "; ".join(f"{r}: {n}" if len(reasons) > 1 else r for r, n in
+                            reasons.most_common())
+            line += f"; {len(self.missing)} without a draft ({why})"
+        if self.skipped:
+            line += f"; {self.skipped} skipped (translated meanwhile)"
+        return line
+
+    def _origins(self) -> list[tuple[str, int]]:
+        order = {"tm": 0, "cldr": 1}
+        return sorted(self.by_origin.items(), key=lambda item: (order.get(item[0], 2), item[0]))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "lang": self.lang,
+            "selected": self.selected,
+            "drafted": self.drafted,
+            "by_origin": dict(self._origins()),
+            "without_draft": [m.as_dict() for m in self.missing],
+            "skipped": self.skipped,
+            "cached": self.cached,
+            "sent": self.sent,
+        }
+
+
+@dataclass
+class _Pending:
+    unit: Unit
+    text: str
+    origin: str
+    score: float | None = None
+    note: str | None = None
+
+
+class _Writer:
+    """Writes drafts, re-checking in the transaction that each unit is still untranslated."""
+
+    def __init__(self, db: Database, lang: str, report: DraftReport,
+                 progress: ProgressCallback | None) -> None:
+        self.db, self.lang, self.report, self.progress = db, lang, report, progress
+        self.settled = 0
+
+    def commit(self, drafts: Iterable[_Pending], misses: Iterable[Miss] = (),
+               cache_rows: Iterable[tuple[Any, ...]] = ()) -> None:
+        drafts, misses, cache_rows = list(drafts), list(misses), list(cache_rows)
+        ts = now()
+        with write_transaction(self.db) as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO mt_cache (provider, source_lang, target_lang, source,"
+                " text, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(*row, ts) for row in cache_rows],
+            )
+            written = [d for d in drafts if self._write(conn, d, ts)]
+        for item in written:
+            self.report.by_origin[item.origin] += 1
+        self.report.skipped += len(drafts) - len(written)
+        self.report.missing.extend(misses)
+        self.settled += len(drafts) + len(misses)
+        if self.progress is not None and (drafts or misses):
+            self.progress(self.settled, self.report.selected)
+
+    def _write(self, conn: sqlite3.Connection, item: _Pending, ts: str) -> bool:
+        row = conn.execute(
+            "SELECT status FROM translations WHERE unit_id = ? AND lang = ?",
+            [item.unit.id, self.lang],
+        ).fetchone()
+        if row is None or row[0] != "untranslated":
+            return False
+        return store.write_translation(
+            conn, item.unit.id, self.lang, text=item.text, status="draft", origin=item.origin,
+            translator=None, score=item.score, action="draft", note=item.note, ts=ts,
+        )
+
+
+def select_units(
+    db: Database, lang: str, articles: list[str] | None = None, limit: int | None = None
+) -> list[Unit]:
+    """The live ``untranslated`` units in ``lang``, in article and position order."""
+    if articles is None:
+        ids = [a for a in store.article_ids(db) if lang in store.get_article(db, a)["targets"]]
+    else:
+        ids = []
+        for article_id in dict.fromkeys(articles):
+            article = store.get_article(db, article_id)  # BadInput if unknown
+            if lang not in article["targets"]:
+                raise BadInput(
+                    f"{lang} is not a target language of {article_id}"
+                    f" (targets: {', '.join(article['targets'])})"
+                )
+            ids.append(article_id)
+    if not ids or limit == 0:
+        return []
+    marks = ",".join("?" * len(ids))
+    sql = (
+        "SELECT u.id, u.article_id, u.key, u.kind, u.source, a.source_lang"
+        " FROM translations t JOIN units u ON u.id = t.unit_id"
+        " JOIN articles a ON a.id = t.article_id"
+        f" WHERE t.lang = ? AND t.status = 'untranslated' AND t.obsolete = 0"
+        f" AND t.article_id IN ({marks}) ORDER BY t.article_id, t.position"
+    )
+    params: list[Any] = [lang, *ids]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [Unit(*row) for row in db.conn.execute(sql, params)]
+
+
+def resolve_providers(
+    units: list[Unit], lang: str, provider: str | None
+) -> dict[str, Provider | None]:
+    """Source language -> the provider drafting from it (None for ``--provider none``).
+
+    An explicit provider that does not serve a pair, or one that is not usable, is
+    refused here, before anything is written.
+    """
+    from transdesk.providers import default_provider, get_provider
+
+    chosen: dict[str, Provider | None] = {}
+    instances: dict[str, Provider] = {}
+    for source_lang in sorted({u.source_lang for u in units}):
+        name = provider if provider is not None else default_provider(source_lang, lang)
+        if name.strip().lower() == NO_PROVIDER:
+            chosen[source_lang] = None
+            continue
+        if name not in instances:
+            instances[name] = get_provider(name)
+            usable, why = instances[name].is_usable()
+            if not usable:
+                raise ProviderError(
+                    f"provider {instances[name].name} is not usable: {why}"
+                    " (or draft from memory only with --provider none)"
+                )
+        instances[name].check_pair(source_lang, lang)
+        chosen[source_lang] = instances[name]
+    return chosen
+
+
+def draft(
+    db: Database,
+    lang: str,
+    articles: list[str] | None = None,
+    *,
+    provider: str | None = None,
+    use_tm: bool = True,
+    limit: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    batch_size: int | None = None,
+    retry_failed: bool = False,
+    progress: ProgressCallback | None = None,
+) -> DraftReport:
+    """Draft the untranslated units of ``articles`` (default: all) in ``lang``.
+
+    ``provider``: a provider name, ``"none"`` (memory and CLDR only) or None (the
+    default per source language).  Raises ProviderError (after committing everything
+    finished) when the provider fails; a re-run resumes.
+    """
+    if not 0 <= threshold <= 100:
+        raise BadInput("--threshold must be between 0 and 100")
+    if batch_size is not None and batch_size < 1:
+        raise BadInput("--batch-size must be at least 1")
+    units = select_units(db, lang, articles, limit)
+    report = DraftReport(lang=lang, selected=len(units))
+    if not units:
+        return report
+    providers = resolve_providers(units, lang, provider)
+    writer = _Writer(db, lang, report, progress)
+    rest = _draft_locally(db, units, lang, use_tm, threshold, writer)
+    by_provider: dict[tuple[str, str], list[Unit]] = {}
+    for unit in rest:
+        chosen = providers[unit.source_lang]
+        if chosen is None:
+            why = "no memory match" if use_tm else "no provider (--provider none)"
+            writer.commit([], [Miss(unit.article_id, unit.key, unit.id, why)])
+        else:
+            by_provider.setdefault((chosen.name, unit.source_lang), []).append(unit)
+    for (_, source_lang), group in by_provider.items():
+        chosen = providers[source_lang]
+        assert chosen is not None
+        _draft_with_provider(db, chosen, group, source_lang, lang, writer,
+                             batch_size or chosen.batch_size, retry_failed)
+    return report
+
+
+def _draft_locally(
+    db: Database, units: list[Unit], lang: str, use_tm: bool, threshold: float,
+    writer: _Writer,
+) -> list[Unit]:
+    """Memory (exact, then fuzzy) and CLDR drafts; returns the units still without one.
+
+    A date line is tried with CLDR before fuzzy memory: a 90 % match of another date
+    is a wrong date, CLDR's answer is exact.
+    """
+    from transdesk.dates import translate_date_line
+
+    memories: dict[str, Memory] = {}
+    rest: list[Unit] = []
+    pending: list[_Pending] = []
+    for unit in units:
+        found: _Pending | None = None
+        memory = None
+        if use_tm:
+            memory = memories.setdefault(unit.source_lang,
+                                         Memory(db, unit.source_lang, lang, threshold))
+            match = memory.exact(unit.source, exclude_unit=unit.id)
+            if match is not None:
+                found = _Pending(unit, match.text, "tm", match.score,
+                                 f"tm-source: {match.source}")
+        if found is None and unit.kind == "date":
+            text = translate_date_line(unit.source, unit.source_lang, lang)
+            if text:
+                found = _Pending(unit, text, "cldr")
+        if found is None and memory is not None:
+            fuzzy = memory.fuzzy(unit.source, exclude_unit=unit.id)
+            if fuzzy:
+                match = fuzzy[0]
+                found = _Pending(unit, match.text, "tm", match.score,
+                                 f"tm-source: {match.source}")
+        if found is None:
+            rest.append(unit)
+        else:
+            pending.append(found)
+            if len(pending) >= COMMIT_EVERY:
+                writer.commit(pending)
+                pending = []
+    writer.commit(pending)
+    return rest
+
+
+def _draft_with_provider(
+    db: Database, provider: Provider, units: list[Unit], source: str, target: str,
+    writer: _Writer, batch_size: int, retry_failed: bool,
+) -> None:
+    """Cached answers first, then the distinct new sentences in batches, each batch
+    committed (cache rows and drafts) in one transaction as it comes back."""
+    from transdesk.providers import BatchFailed
+
+    origin = f"mt:{provider.name}"
+    by_text: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_text.setdefault(unit.source, []).append(unit)
+
+    def settle(text: str, answer: str | None, reason: str | None,
+               drafts: list[_Pending], misses: list[Miss]) -> None:
+        for unit in by_text[text]:
+            if answer:
+                drafts.append(_Pending(unit, answer, origin))
+            else:
+                misses.append(Miss(unit.article_id, unit.key, unit.id,
+                                   reason or f"{provider.name}: no translation"))
+
+    todo: list[str] = []
+    drafts: list[_Pending] = []
+    misses: list[Miss] = []
+    for text, (answer, reason) in _cached(db, provider.name, source, target, by_text).items():
+        if answer is None and (retry_failed or reason is None):
+            todo.append(text)
+            continue
+        writer.report.cached += 1
+        settle(text, answer, reason, drafts, misses)
+    writer.commit(drafts, misses)
+
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        failure: ProviderError | None = None
+        try:
+            result = provider.translate_batch(batch, source, target)
+        except BatchFailed as exc:
+            failure, result = exc, exc.partial
+        except ProviderError as exc:
+            failure, result = exc, None
+        drafts, misses, rows = [], [], []
+        if result is not None and len(result) == len(batch):
+            for text, (answer, reason) in zip(batch, result.pairs(), strict=True):
+                answer = answer.strip() if answer else None
+                if answer is None and (failure is not None and reason == _NOT_ATTEMPTED):
+                    continue  # never tried: the re-run asks for it
+                reason = reason or f"{provider.name}: empty answer"
+                rows.append((provider.name, source, target, text, answer,
+                             None if answer else reason))
+                writer.report.sent += 1
+                settle(text, answer, reason, drafts, misses)
+        writer.commit(drafts, misses, rows)
+        if failure is not None:
+            drafted = writer.report.drafted
+            raise ProviderError(
+                f"{_one_line(str(failure))}; drafted {drafted} unit{'s' if drafted != 1 else ''}"
+                " so far, re-run to resume"
+            ) from None
+
+
+def _cached(
+    db: Database, provider: str, source: str, target: str, texts: Iterable[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """text -> (answer, reason) from mt_cache; (None, None) for texts never asked."""
+    texts = list(texts)
+    found: dict[str, tuple[str | None, str | None]] = dict.fromkeys(texts, (None, None))
+    for start in range(0, len(texts), 500):
+        chunk = texts[start : start + 500]
+        rows = db.conn.execute(
+            "SELECT source, text, reason FROM mt_cache WHERE provider = ? AND source_lang = ?"
+            f" AND target_lang = ? AND source IN ({','.join('?' * len(chunk))})",
+            [provider, source, target, *chunk],
+        )
+        for text, answer, reason in rows:
+            found[text] = (answer, reason)
+    return found
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
