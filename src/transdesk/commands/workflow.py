@@ -80,7 +80,9 @@ def _read_line(prompt: str) -> str | None:
     if not line:
         click.echo()
         return None
-    return line.rstrip("\r\n")
+    line = line.rstrip("\r\n")
+    click.echo(line)  # piped input: echo it, so the output reads as a transcript
+    return line
 
 
 def _edit(text: str) -> str | None:

@@ -1,0 +1,214 @@
+"""The interactive `next` loop driven through its real input: transcripts, then rows."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import transdesk_cmd
+from helpers_workflow import put, row
+
+TITLE = "── ru-budget · Правительство одобрило проект бюджета на 2026 г."
+KEYS = "   :a accept · :e editor · :s skip · :q quit · :h help"
+
+
+@pytest.fixture
+def budget(run, samples):
+    assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
+    return run
+
+
+def test_type_skip_accept_refusal_and_quit(budget, db_path):
+    put(db_path, 1, "uk", "Понеділок, 17 лютого", status="translated", origin="human",
+        translator="olena")
+    result = budget("next", "--lang", "en",
+                    input="Monday, 17 February\n\n:a\n:s\n:x\n::colon title\n:q\n")
+    assert result.exit_code == 0
+    assert result.stdout == "\n".join([
+        "",
+        TITLE,
+        "   unit 1 of 12 · date · id 1 · en 0.0% done",
+        "       ru▸ Понедельник, 17 февраля",
+        "       en  (no draft)",
+        "       uk  Понеділок, 17 лютого  [translated]",
+        KEYS,
+        "en> Monday, 17 February",
+        "  saved (translated)",
+        "",
+        TITLE,
+        "   unit 2 of 12 · category · id 2 · en 8.3% done",
+        "       ru▸ экономика",
+        "       en  (no draft)",
+        KEYS,
+        "en> ",
+        "  (nothing saved) :a accept · :e editor · :s skip · :q quit · :h help",
+        "en> :a",
+        "  no draft to accept: type a translation, or :s to skip",
+        "en> :s",
+        "",
+        TITLE,
+        "   unit 3 of 12 · title · id 3 · en 8.3% done",
+        "       ru▸ Правительство одобрило проект бюджета на 2026 г.",
+        "       en  (no draft)",
+        KEYS,
+        "en> :x",
+        "  unknown command ':x': :h for help (start a translation with '::' to begin it with ':')",
+        "en> ::colon title",
+        "  saved (translated)",
+        "",
+        TITLE,
+        "   unit 4 of 12 · p1.s1 · id 4 · en 16.7% done",
+        "       ru▸ Кабинет министров утвердил проект бюджета на 2026 г.",
+        "        …  Расходы составят ок. 3,5 трлн руб., т.е. на 7% больше, чем в прошлом году.",
+        "       en  (no draft)",
+        KEYS,
+        "en> :q",
+        "2 saved, 1 skipped.",
+        "",
+    ])
+    first, skipped, title, quit_at = (row(db_path, u, "en") for u in (1, 2, 3, 4))
+    assert (first["text"], first["status"], first["origin"], first["translator"]) == (
+        "Monday, 17 February", "translated", "human", "tester")
+    assert (title["text"], title["status"]) == (":colon title", "translated")
+    assert (skipped["status"], skipped["claimed_by"]) == ("untranslated", None)
+    assert (quit_at["status"], quit_at["claimed_by"]) == ("untranslated", None)
+    assert [h["unit"] for h in budget.json("log", "--lang", "en")] == [3, 1]
+
+
+def test_draft_screen_shows_score_memory_diff_and_other_language(budget, db_path):
+    for unit_id in range(1, 13):
+        if unit_id != 4:
+            put(db_path, unit_id, "en", f"T{unit_id}", status="translated", origin="human",
+                translator="olena")
+    put(db_path, 4, "uk", "Кабінет міністрів затвердив проєкт бюджету на 2026 рік.",
+        origin="mt:apertium")
+    put(db_path, 4, "en", "The cabinet approved the draft budget for 2025.", origin="tm",
+        score=87.5, note="tm-source: Кабинет министров утвердил проект бюджета на 2025 г.")
+    result = budget("next", "--lang", "en", input=":a")  # no final newline: still a line
+    assert result.exit_code == 0
+    assert result.stdout == "\n".join([
+        "",
+        TITLE,
+        "   unit 4 of 12 · p1.s1 · id 4 · en 91.7% done",
+        "       ru▸ Кабинет министров утвердил проект бюджета на 2026 г.",
+        "        …  Расходы составят ок. 3,5 трлн руб., т.е. на 7% больше, чем в прошлом году.",
+        "       en▸ The cabinet approved the draft budget for 2025.",
+        "           [draft, tm 87.5%]",
+        "   memory  Кабинет министров утвердил проект бюджета на [-2025-]{+2026+} г.",
+        "           [-only in the remembered source-] {+only in this one+}",
+        "       uk  Кабінет міністрів затвердив проєкт бюджету на 2026 рік.  [draft]",
+        KEYS,
+        "en> :a",
+        "  saved (translated)",
+        "Nothing left to translate in en.",
+        "1 saved, 0 skipped.",
+        "",
+    ])
+    accepted = row(db_path, 4, "en")
+    assert (accepted["text"], accepted["status"], accepted["origin"], accepted["score"]) == (
+        "The cabinet approved the draft budget for 2025.", "translated", "tm", 87.5)
+
+
+def test_end_of_input_keeps_what_was_typed_and_releases_the_claim(budget, db_path):
+    result = budget("next", "--lang", "en", input="Monday\n")
+    assert result.exit_code == 0
+    assert result.stdout.endswith("en> Monday\n  saved (translated)\n" + "\n".join([
+        "",
+        TITLE,
+        "   unit 2 of 12 · category · id 2 · en 8.3% done",
+        "       ru▸ экономика",
+        "       en  (no draft)",
+        KEYS,
+        "en> ",
+        "1 saved, 0 skipped.",
+        "",
+    ]))
+    assert row(db_path, 1, "en")["text"] == "Monday"
+    assert row(db_path, 2, "en")["claimed_by"] is None
+    # a colleague gets the unit at once, not after 30 minutes
+    assert budget.json("next", "--lang", "en", "--as", "bob")["id"] == 2
+
+
+def test_editor_for_long_sentences(budget, db_path, tmp_path):
+    script = tmp_path / "fake_editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "p.write_text('Edited: ' + p.read_text(encoding='utf-8') + '\\n', encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    put(db_path, 1, "en", "Monday, 17 February", origin="cldr")
+    for unit_id in range(2, 13):
+        put(db_path, unit_id, "en", f"T{unit_id}", status="translated", origin="human",
+            translator="olena")
+    result = budget("next", "--lang", "en", input=":e\n",
+                    env={"EDITOR": f"{sys.executable} {script}", "VISUAL": ""})
+    assert result.exit_code == 0, result.output
+    assert "en> :e\n  saved (translated)\n" in result.stdout
+    saved = row(db_path, 1, "en")
+    assert (saved["text"], saved["origin"]) == ("Edited: Monday, 17 February", "human")
+
+
+def test_review_loop_approves_and_corrects(budget, db_path):
+    for unit_id, text in ((1, "Monday, 17 February"), (2, "economics")):
+        assert budget("submit", str(unit_id), "--lang", "en", "--text", text).exit_code == 0
+    mine = budget("next", "--lang", "en", "--review", input=":a\n")
+    assert mine.stdout == "Nothing left to review in en.\n0 saved, 0 skipped.\n"
+    result = budget("next", "--lang", "en", "--review", "--as", "bob", input=":a\neconomy\n")
+    assert result.exit_code == 0
+    assert "       en▸ Monday, 17 February\n           [translated, human, by tester]\n" in result.stdout
+    assert "   :a approve · :e editor · :s skip · :q quit · :h help\n" in result.stdout
+    assert result.stdout.endswith(
+        "en> economy\n  saved (approved)\nNothing left to review in en.\n2 saved, 0 skipped.\n")
+    approved, corrected = row(db_path, 1, "en"), row(db_path, 2, "en")
+    assert (approved["status"], approved["translator"], approved["text"]) == (
+        "approved", "bob", "Monday, 17 February")
+    assert (corrected["status"], corrected["translator"], corrected["text"]) == (
+        "approved", "bob", "economy")
+
+
+def test_real_process_with_stdin_from_a_pipe(budget, db_path):
+    env = {**os.environ, "TRANSDESK_USER": "pipe"}
+    proc = subprocess.run(
+        [*transdesk_cmd(), "--db", str(db_path), "next", "--lang", "ua"],
+        input="Понеділок, 17 лютого\n:s\nЕкономіка\n".encode(), capture_output=True,
+        env=env, timeout=60,
+    )
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stderr == b""
+    assert "uk> Понеділок, 17 лютого\n  saved (translated)\n" in out
+    assert "uk> Економіка\n  saved (translated)\n" in out
+    assert out.endswith("uk> \n2 saved, 1 skipped.\n")
+    assert (row(db_path, 1, "uk")["text"], row(db_path, 1, "uk")["translator"]) == (
+        "Понеділок, 17 лютого", "pipe")
+    assert row(db_path, 2, "uk")["status"] == "untranslated"
+    assert row(db_path, 3, "uk")["text"] == "Економіка"
+    assert [r["claimed_by"] for r in (row(db_path, u, "uk") for u in (2, 3, 4))] == [None] * 3
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child")
+def test_ctrl_c_keeps_saved_units_and_releases_the_claim(budget, db_path):
+    proc = subprocess.Popen(
+        [*transdesk_cmd(), "--db", str(db_path), "next", "--lang", "en"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "TRANSDESK_USER": "ann"},
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(b"Monday\n")
+    proc.stdin.flush()
+    deadline = time.monotonic() + 30
+    while row(db_path, 2, "en")["claimed_by"] != "ann":  # unit 1 saved, unit 2 on screen
+        assert time.monotonic() < deadline, "the loop never reached unit 2"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err.decode().strip() == "Interrupted."  # one line, no traceback
+    assert (row(db_path, 1, "en")["text"], row(db_path, 1, "en")["status"]) == (
+        "Monday", "translated")
+    assert row(db_path, 2, "en")["claimed_by"] is None
