@@ -141,23 +141,20 @@ def build_catalogs(
     for lang in langs:
         by_unit = rows[lang]
         entries = []
-        latest, last_translator = "", None
+        latest, last_translator = "", ""  # of the latest translation update
         for unit_id, key, source in units:
             text, status, origin, translator, updated = by_unit.get(
                 unit_id, (None, "untranslated", None, None, None)
             )
             entries.append(CatalogEntry(key, source, text, status, origin, translator))
-            if updated and updated > latest:
+            if status != "untranslated" and updated and updated >= latest:
                 latest = updated
-            if status != "untranslated" and translator and (updated or "") >= (
-                last_translator[1] if last_translator else ""
-            ):
-                last_translator = (translator, updated or "")
+                last_translator = translator or last_translator
         header = dict(base)
         header.update(
             {
                 "PO-Revision-Date": po_date(latest or article["updated_at"]),
-                "Last-Translator": last_translator[0] if last_translator else "transdesk",
+                "Last-Translator": last_translator or "transdesk",
                 "Language-Team": LANGUAGE_TEAMS[lang],
                 "Language": lang,
                 "Plural-Forms": plural_forms(lang),
@@ -320,14 +317,34 @@ class _Parsed:
     lang: str
 
 
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(
+    rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_PO_STRING}"
+)
+
+
+def check_po_syntax(text: str) -> str | None:
+    """The first line that is neither a comment, a keyword with a quoted string, nor a
+    quoted continuation (polib silently repairs some of those), as an error message."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
+            return f"line {number}: {stripped[:60]!r} is not a PO keyword line or string"
+    return None
+
+
 def _read_po(path: str) -> Any:
     import polib
 
     if not Path(path).is_file():
         raise BadInput(f"no such file: {path!r}")
     try:
+        charset = polib.detect_encoding(path)
+        error = check_po_syntax(Path(path).read_text(encoding=charset))
+        if error:
+            raise ValueError(error)
         return polib.pofile(path, wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, LookupError) as exc:
         raise BadInput(f"{path}: malformed PO file: {exc}") from None
 
 
