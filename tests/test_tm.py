@@ -1,0 +1,229 @@
+"""Translation memory: exact and fuzzy matches across articles and languages, TMX."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from transdesk import tm
+from transdesk.db import open_db, write_transaction
+from transdesk.store import unit_id_for, write_translation
+
+BUDGET_UK = {
+    "title": "Уряд схвалив проєкт бюджету на 2026 р.",
+    "p1.s1": "Кабінет міністрів затвердив проєкт бюджету на 2026 р.",
+    "p3.s1": "Експерти налаштовані обережно.",
+}
+BUDGET_EN = {"title": "The government approved the draft budget for 2026"}
+
+# A later article sharing one sentence exactly and one nearly (a changed number).
+FOLLOW_UP = """\
+Вторник, 18 февраля
+экономика
+
+Правительство одобрило проект бюджета на 2026 г.
+
+Кабинет министров утвердил проект бюджета на 2027 г. Эксперты настроены осторожно.
+"""
+
+
+def translate(db_path: Path, article: str, lang: str, texts: dict[str, str],
+              status: str = "translated") -> None:
+    """What a translator's submit does: the one writer, in one transaction."""
+    db = open_db(db_path)
+    with write_transaction(db) as conn:
+        for key, text in texts.items():
+            write_translation(conn, unit_id_for(db, article, key), lang, text=text,
+                              status=status, origin="human", translator="olha")
+    db.close()
+
+
+def units_by_key(run, article: str, lang: str) -> dict[str, dict]:
+    return {u["key"]: u["translations"][lang] for u in run.json("units", article, "--lang", lang)}
+
+
+def history_notes(db_path: Path, article: str, lang: str) -> dict[str, str | None]:
+    db = open_db(db_path)
+    rows = db.execute(
+        "SELECT u.key, h.note FROM history h JOIN units u ON u.id = h.unit_id"
+        " WHERE u.article_id = ? AND h.lang = ? AND h.action = 'draft'", [article, lang]
+    ).fetchall()
+    db.close()
+    return dict(rows)
+
+
+def test_exact_and_fuzzy_memory_across_articles(run, samples, db_path, tmp_path):
+    assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
+    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    (tmp_path / "follow-up.txt").write_text(FOLLOW_UP, encoding="utf-8")
+    assert run("import", str(tmp_path / "follow-up.txt"), "--lang", "ru").exit_code == 0
+
+    result = run("draft", "follow-up", "--lang", "uk", "--provider", "none")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "drafted 4 units: tm 3, cldr 1; 1 without a draft (no memory match)\n"
+    )
+    units = units_by_key(run, "follow-up", "uk")
+    assert units["title"]["text"] == BUDGET_UK["title"]
+    assert (units["title"]["status"], units["title"]["origin"]) == ("draft", "tm")
+    assert units["p1.s2"]["text"] == BUDGET_UK["p3.s1"]
+    assert units["p1.s1"]["text"] == BUDGET_UK["p1.s1"]  # the fuzzy one: 2026 for 2027
+    assert units["date"]["text"] == "Вівторок, 18 лютого"
+    assert units["category"]["status"] == "untranslated"
+    db = open_db(db_path)
+    scores = dict(db.execute(
+        "SELECT u.key, t.score FROM translations t JOIN units u ON u.id = t.unit_id"
+        " WHERE t.article_id = 'follow-up' AND t.lang = 'uk' AND t.origin = 'tm'").fetchall())
+    assert scores["title"] == 100.0
+    assert 75 <= scores["p1.s1"] < 100
+    notes = history_notes(db_path, "follow-up", "uk")
+    assert notes["p1.s1"] == "tm-source: Кабинет министров утвердил проект бюджета на 2026 г."
+    assert notes["date"] is None
+
+
+def test_threshold_and_no_tm(run, samples, db_path, tmp_path):
+    run("import", str(samples / "ru-budget.txt"))
+    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    (tmp_path / "follow-up.txt").write_text(FOLLOW_UP, encoding="utf-8")
+    run("import", str(tmp_path / "follow-up.txt"), "--lang", "ru")
+
+    strict = run.json("draft", "follow-up", "--lang", "uk", "--provider", "none",
+                      "--threshold", "99.5")
+    assert strict["by_origin"] == {"tm": 2, "cldr": 1}  # the two exact matches only
+
+    run("import", str(tmp_path / "follow-up.txt"), "--lang", "ru", "--id", "again")
+    without = run.json("draft", "again", "--lang", "uk", "--provider", "none", "--no-tm")
+    assert without["by_origin"] == {"cldr": 1}
+    assert {m["reason"] for m in without["without_draft"]} == {"no provider (--provider none)"}
+
+
+def test_memory_in_every_direction(run, samples, db_path, tmp_path):
+    """ru source translated into uk and en: memory for uk->ru, and uk<->en too."""
+    run("import", str(samples / "ru-budget.txt"))
+    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(db_path, "ru-budget", "en", BUDGET_EN, status="approved")
+    (tmp_path / "uk.txt").write_text(BUDGET_UK["title"] + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text(BUDGET_EN["title"] + "\n", encoding="utf-8")
+    run("import", str(tmp_path / "uk.txt"), "--lang", "uk", "--id", "uk-art")
+    run("import", str(tmp_path / "en.txt"), "--lang", "en", "--id", "en-art")
+
+    assert run("draft", "uk-art", "--lang", "ru", "--provider", "none").exit_code == 0
+    assert run("draft", "uk-art", "--lang", "en", "--provider", "none").exit_code == 0
+    assert run("draft", "en-art", "--lang", "uk", "--provider", "none").exit_code == 0
+
+    assert units_by_key(run, "uk-art", "ru")["title"]["text"] == (
+        "Правительство одобрило проект бюджета на 2026 г.")
+    assert units_by_key(run, "uk-art", "en")["title"]["text"] == BUDGET_EN["title"]
+    assert units_by_key(run, "en-art", "uk")["title"]["text"] == BUDGET_UK["title"]
+
+
+def test_memory_never_matches_a_unit_against_itself(run, samples, db_path):
+    run("import", str(samples / "ru-budget.txt"))
+    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    db = open_db(db_path)
+    uid = unit_id_for(db, "ru-budget", "title")
+    memory = tm.Memory(db, "ru", "uk")
+    source = "Правительство одобрило проект бюджета на 2026 г."
+    assert memory.best(source).text == BUDGET_UK["title"]
+    assert memory.best(source, exclude_unit=uid) is None
+    assert memory.fuzzy(source + "!", exclude_unit=uid) == []
+
+
+def test_memory_forgets_a_translation_sent_back_to_draft(run, samples, db_path):
+    run("import", str(samples / "ru-budget.txt"))
+    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(db_path, "ru-budget", "uk", {"title": "Уряд схвалив"}, status="draft")
+    db = open_db(db_path)
+    memory = tm.Memory(db, "ru", "uk")
+    assert memory.best("Правительство одобрило проект бюджета на 2026 г.") is None
+    assert memory.best("Эксперты настроены осторожно.").text == BUDGET_UK["p3.s1"]
+
+
+def test_tmx_round_trip_into_a_fresh_database(run, samples, db_path, tmp_path):
+    run("import", str(samples / "ru-budget.txt"))
+    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(db_path, "ru-budget", "en", BUDGET_EN)
+    out = tmp_path / "memory.tmx"
+
+    result = run("tm", "export", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote 3 translation units to {out}\n"
+    text = out.read_text(encoding="utf-8")
+    assert '<tmx version="1.4">' in text
+    assert '<tu tuid="ru-budget:title" srclang="ru">' in text
+    assert '<tuv xml:lang="en">' in text
+    units = tm.read_tmx(out)
+    assert units[0] == {"ru": "Правительство одобрило проект бюджета на 2026 г.",
+                        "uk": BUDGET_UK["title"], "en": BUDGET_EN["title"]}
+
+    other = tmp_path / "other.db"
+    imported = run("--db", str(other), "tm", "import", str(out), "--json")
+    assert json.loads(imported.stdout) == [
+        {"file": str(out), "imported": 3, "duplicates": 0, "skipped": 0}]
+    again = run("--db", str(other), "tm", "import", str(out))
+    assert again.stdout == f"{out}: imported 0 translation units (3 already known, 0 without two of ru/uk/en)\n"
+    run("--db", str(other), "import", str(samples / "ru-budget.txt"))
+    drafted = run("--db", str(other), "draft", "--lang", "uk", "--provider", "none", "--json")
+    assert json.loads(drafted.stdout)["by_origin"] == {"tm": 3, "cldr": 1}
+
+
+def test_tmx_from_another_tool(run, samples, tmp_path):
+    tmx = tmp_path / "vendor.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="ru-RU"'
+        ' datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x"'
+        ' creationtool="x" creationtoolversion="1"/><body>'
+        '<tu><tuv xml:lang="ru-RU"><seg>Эксперты настроены <ph>&lt;b&gt;</ph>осторожно.</seg></tuv>'
+        '<tuv xml:lang="UK-UA"><seg>Експерти налаштовані обережно.</seg></tuv></tu>'
+        '<tu><tuv xml:lang="ru"><seg>Только одна сторона</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Nur eine Seite</seg></tuv></tu>'
+        "</body></tmx>", encoding="utf-8")
+    result = run("tm", "import", str(tmx))
+    assert result.exit_code == 0, result.output
+    assert "imported 1 translation units (0 already known, 1 without two of ru/uk/en)" in result.stdout
+    run("import", str(samples / "ru-budget.txt"))
+    run("draft", "--lang", "uk", "--provider", "none")
+    assert units_by_key(run, "ru-budget", "uk")["p3.s1"]["text"] == "Експерти налаштовані обережно."
+
+
+def test_malformed_tmx_exits_2_and_adds_nothing(run, db_path, tmp_path):
+    good = tmp_path / "good.tmx"
+    good.write_text('<tmx version="1.4"><body><tu><tuv xml:lang="ru"><seg>Да</seg></tuv>'
+                    '<tuv xml:lang="uk"><seg>Так</seg></tuv></tu></body></tmx>', encoding="utf-8")
+    bad = tmp_path / "bad.tmx"
+    bad.write_text("<tmx><body><tu>", encoding="utf-8")
+
+    result = run("tm", "import", str(bad))
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}: not a valid TMX file")
+    assert run("tm", "import", str(tmp_path / "missing.tmx")).exit_code == 2
+    db = open_db(db_path)
+    assert db.execute("SELECT count(*) FROM tm_memory").fetchone()[0] == 0
+    db.close()
+    assert run("tm", "import", str(good)).exit_code == 0
+
+
+def test_tm_export_to_stdout_and_unknown_article(run, samples, db_path):
+    run("import", str(samples / "ru-budget.txt"))
+    translate(db_path, "ru-budget", "uk", {"p3.s1": BUDGET_UK["p3.s1"]})
+    result = run("tm", "export", "-")
+    assert result.exit_code == 0
+    assert "<seg>Експерти налаштовані обережно.</seg>" in result.stdout
+    assert run("tm", "export", "-", "--article", "nope").exit_code == 2
+
+
+def test_fuzzy_lookup_uses_the_index_not_a_scan(run, samples, db_path):
+    """Candidates come from FTS5 (rare words), ranked: check the query plan."""
+    run("import", str(samples / "ru-budget.txt"))
+    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    db = open_db(db_path)
+    plan = " ".join(row[3] for row in db.execute(
+        "EXPLAIN QUERY PLAN SELECT m.grp FROM tm_memory m WHERE m.lang = 'ru'"
+        " AND substr(m.text, 1, 40) = substr('x', 1, 40) AND +m.text = 'x'"))
+    assert "USING INDEX tm_memory_exact (lang=? AND <expr>=?)" in plan
+    memory = tm.Memory(db, "ru", "uk")
+    assert memory._query("Эксперты настроены очень осторожно.") is not None
+    assert memory._query("Совсем другие слова") is None  # nothing known: no query at all
