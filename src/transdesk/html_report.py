@@ -36,13 +36,13 @@ h1 { font-size: 1.25rem; margin: 0 0 4px; overflow-wrap: anywhere; }
   list-style: none; margin: 0; padding: 0; }
 .legend li::before { content: ""; display: inline-block; width: .7em; height: .7em;
   border-radius: 2px; margin-right: 4px; background: var(--c); }
-.units { display: grid; grid-template-columns: 5.5rem 1fr 1fr; gap: 0;
+.units { display: grid; grid-template-columns: 7.5rem 1fr 1fr; gap: 0;
   border-top: 1px solid var(--line); }
 .unit { display: contents; }
 .unit > div { padding: 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere;
   white-space: pre-wrap; }
 .unit .key { font: .8rem/1.4 ui-monospace, Menlo, Consolas, monospace; color: var(--muted);
-  border-left: 5px solid var(--c); white-space: normal; }
+  border-left: 5px solid var(--c); white-space: normal; overflow-wrap: normal; }
 .unit .key .status { display: block; color: var(--c); font-weight: 600; }
 .unit .target.empty { color: var(--muted); font-style: italic; }
 .colhead { font-weight: 600; padding: 6px 8px; background: #f8f9fa;
@@ -64,6 +64,7 @@ h1 { font-size: 1.25rem; margin: 0 0 4px; overflow-wrap: anywhere; }
   .unit .target { padding-bottom: 10px; border-left: 5px solid var(--c); }
   .unit .source { border-left: 5px solid var(--c); }
   .unit .key { border-left: 5px solid var(--c); }
+  .unit .key .status { display: inline; margin-left: .6em; }
 }
 """
 
