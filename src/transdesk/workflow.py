@@ -219,7 +219,7 @@ def submit(
     with write_transaction(db) as conn:
         row = _translation_row(conn, unit_id, lang)
         ts = now()
-        if row["claimed_by"] not in (None, translator) and row["claim_expires"] >= ts:
+        if row["claimed_by"] not in (None, translator) and (row["claim_expires"] or "") >= ts:
             raise Refused(
                 f"unit {unit_id} ({lang}) is claimed by {row['claimed_by']} until"
                 f" {row['claim_expires'][:19].replace('T', ' ')} UTC; ask them or wait"
@@ -445,7 +445,9 @@ def history(
     sql = (
         "SELECT h.id, h.unit_id, u.article_id, u.key, h.lang, h.at, h.translator, h.origin,"
         " h.action, h.old_status, h.new_status, h.old_text, h.new_text, h.note"
-        " FROM history h JOIN units u ON u.id = h.unit_id"
+        # without an article, walk the history newest first so LIMIT stops the scan
+        f" FROM history h {'JOIN' if article is not None else 'CROSS JOIN'} units u"
+        " ON u.id = h.unit_id"
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
