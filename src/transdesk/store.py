@@ -12,7 +12,7 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -199,23 +199,51 @@ def import_files(
     translator: str | None = None,
     progress: Callable[[ImportReport], None] | None = None,
 ) -> list[ImportReport]:
-    """Import files: every file is read and parsed first (bad input changes nothing),
-    then each article is written in a transaction of its own."""
+    """Import files, each article in a transaction of its own.
+
+    Every file is read and decoded before anything is written, so bad input changes
+    nothing; a file whose bytes match the stored article is reported unchanged without
+    parsing it again. Sentence splitting of an archive runs in worker processes while
+    this process writes (a pipeline over all cores).
+    """
     if article_id is not None and len(paths) != 1:
         raise BadInput("--id names one article: give exactly one file with it")
-    jobs = []
+    stored = {
+        row[0]: (row[1], row[2])
+        for row in db.execute("SELECT id, source_sha256, source_lang FROM articles")
+    }
+    plan: list[tuple[str, Any]] = []  # ("unchanged", slug) or ("parse", job)
     seen: dict[str, str] = {}
     for path in paths:
         slug = check_article_id(article_id) if article_id else slugify(Path(path).stem)
         if slug in seen:
             raise BadInput(f"{path!r} and {seen[slug]!r} would both be article {slug!r}")
         seen[slug] = path
-        jobs.append((path, slug, lang, encoding))
-    prepared = _parse_all(jobs)
+        data = read_article_file(path)
+        old = stored.get(slug)
+        if (old and old[0] == _sha256(data) and targets is None and encoding is None
+                and (lang is None or lang == old[1])):
+            plan.append(("unchanged", slug))
+            continue
+        try:
+            decoded = decode(data, encoding)
+            if lang is None:
+                detect_lang(decoded.text)
+        except BadInput as exc:
+            raise BadInput(f"{path}: {exc}") from None
+        plan.append(("parse", (path, slug, lang, encoding)))
+    parsed = _parse_all([job for kind, job in plan if kind == "parse"])
     reports = []
-    for slug, article, source_lang, sha in prepared:
-        report = store_article(db, article, slug, source_lang, sha, lang is not None,
-                               targets, translator)
+    for kind, item in plan:
+        if kind == "unchanged":
+            units = db.execute("SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
+                               [item]).fetchone()[0]
+            report = ImportReport(item, stored[item][1], created=False, units=units,
+                                  unchanged=units)
+        else:
+            slug, article, source_lang, sha = next(parsed)
+            report = store_article(db, article, slug, source_lang, sha, lang is not None,
+                                   targets, translator)
         reports.append(report)
         if progress:
             progress(report)
@@ -225,16 +253,17 @@ def import_files(
 PARALLEL_PARSE_MIN_FILES = 64
 
 
-def _parse_all(jobs: list[tuple[str, str, str | None, str | None]]) -> list[tuple]:
-    """Read and parse every file before anything is written, on all cores for an archive."""
+def _parse_all(jobs: list[tuple[str, str, str | None, str | None]]) -> Iterator[tuple]:
+    """Parse files in order; for an archive, in worker processes ahead of the writer."""
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_PARSE_MIN_FILES or workers < 2:
-        return [_read_and_parse(job) for job in jobs]
+        yield from map(_read_and_parse, jobs)
+        return
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers) as pool:
-        return pool.map(_read_and_parse, jobs, chunksize=32)
+        yield from pool.imap(_read_and_parse, jobs, chunksize=16)
 
 
 def _read_and_parse(job: tuple[str, str, str | None, str | None]) -> tuple:
