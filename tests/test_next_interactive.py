@@ -10,7 +10,7 @@ import time
 
 import pytest
 from conftest import transdesk_cmd
-from helpers_workflow import put, row
+from helpers_workflow import put, row, sql
 
 TITLE = "── ru-budget · Правительство одобрило проект бюджета на 2026 г."
 KEYS = "   :a accept · :e editor · :s skip · :q quit · :h help"
@@ -212,3 +212,29 @@ def test_ctrl_c_keeps_saved_units_and_releases_the_claim(budget, db_path):
     assert (row(db_path, 1, "en")["text"], row(db_path, 1, "en")["status"]) == (
         "Monday", "translated")
     assert row(db_path, 2, "en")["claimed_by"] is None
+
+
+def test_text_typed_after_losing_the_claim_is_shown_back_not_lost(budget, db_path):
+    """The claim ran out while the translator typed and a colleague took the unit."""
+    from transdesk.db import open_db
+    from transdesk.session import Session, Terminal
+
+    lines = iter(["My long translation", ":q"])
+    shown: list[str] = []
+
+    def read(prompt: str) -> str | None:
+        if row(db_path, 1, "en")["claimed_by"] == "tester":  # the colleague steps in
+            sql(db_path, "UPDATE translations SET claimed_by = 'bob',"
+                " claim_expires = '2999-01-01T00:00:00.000000Z' WHERE unit_id = 1")
+        return next(lines, None)
+
+    db = open_db(db_path)
+    summary = Session(db, Terminal(read=read, write=shown.append, edit=lambda text: None),
+                      "en", "tester").run()
+    db.close()
+    assert "  not saved: unit 1 (en) is claimed by bob until 2999-01-01 00:00:00 UTC; ask them" \
+           " or wait" in shown
+    assert "  your text: My long translation" in shown
+    assert (summary.saved, summary.ended) == (0, "quit")
+    assert row(db_path, 1, "en")["claimed_by"] == "bob"  # bob's claim is not ours to release
+    assert row(db_path, 2, "en")["claimed_by"] is None  # ours, released on quit
