@@ -299,3 +299,17 @@ def test_malformed_po_changes_nothing(run, tiny, db_path, tmp_path):
     missing = run("po", "import", str(tmp_path / "nope.po"))
     assert missing.exit_code == 2
     assert table_dump(db_path) == before
+
+
+def test_po_export_language_selection(run, samples, tmp_path):
+    for name in ("ru-budget", "uk-bridge"):
+        assert run("import", str(samples / f"{name}.txt")).exit_code == 0
+    result = run("po", "export", "--lang", "ua")
+    assert result.exit_code == 0
+    files = sorted(str(p.relative_to(tmp_path / "locales"))
+                   for p in (tmp_path / "locales").rglob("*") if p.is_file())
+    assert files == ["ru-budget.pot", "uk/LC_MESSAGES/ru-budget.po"]  # uk-bridge: source uk
+    result = run("po", "export", "uk-bridge", "--lang", "uk")
+    assert result.exit_code == 2
+    assert "uk is not a target language of 'uk-bridge'" in result.stderr
+    assert run("po", "export", "nope").exit_code == 2
