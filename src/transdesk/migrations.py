@@ -229,6 +229,31 @@ def m040_check_exceptions(db: Database) -> None:
     )
 
 
+def m041_check_cache(db: Database) -> None:
+    """Quality-check results per translation, so that `check` re-runs the checks only on
+    text that changed. Triggers drop a row whenever its translation or source changes;
+    `check_cache_version` holds a fingerprint of the checks (a new version empties it)."""
+    db.executescript(
+        """
+        CREATE TABLE check_cache (
+            unit_id INTEGER NOT NULL,
+            lang TEXT NOT NULL,
+            findings TEXT NOT NULL,         -- '' when clean, else JSON [[check, message], ...]
+            PRIMARY KEY (unit_id, lang)
+        ) WITHOUT ROWID;
+        CREATE TABLE check_cache_version (version TEXT NOT NULL);
+        CREATE TRIGGER check_cache_translation AFTER UPDATE OF text ON translations
+        BEGIN
+            DELETE FROM check_cache WHERE unit_id = NEW.unit_id AND lang = NEW.lang;
+        END;
+        CREATE TRIGGER check_cache_source AFTER UPDATE OF source ON units
+        BEGIN
+            DELETE FROM check_cache WHERE unit_id = NEW.id;
+        END;
+        """
+    )
+
+
 def register(migrations) -> None:
     """Register every migration, in order."""
     for fn in (
@@ -238,5 +263,6 @@ def register(migrations) -> None:
         m020_memory,
         m021_mt_cache,
         m040_check_exceptions,
+        m041_check_cache,
     ):
         migrations()(fn)
