@@ -11,6 +11,7 @@ import pytest
 from helpers_check import TITLES, query, translate, write_article
 
 from transdesk.checks import CHECK_NAMES
+from transdesk.db import open_db, write_transaction
 
 RU_BUDGET_EN = {
     "date": "Monday, 17 February",
@@ -355,3 +356,27 @@ def test_github_format(mixed):
     assert summary == "1 article, 2 languages: 1 incomplete (11 units missing), 1 warning"
     strict = mixed("check", "--format", "github", "--strict", "--lang", "en").stdout
     assert strict.startswith("::error title=quotes ru-budget%3Ap3.s1 [en]::")
+
+
+# --- the check cache ---------------------------------------------------------------------
+
+
+def test_results_are_cached_and_invalidated(budget):
+    translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are «cautious»."})
+    first = report(budget, "--lang", "en")
+    assert [f["check"] for f in first["results"][0]["findings"]] == ["quotes", "quote-style"]
+    cached = query(budget.db_path, "SELECT COUNT(*), SUM(findings != '') FROM check_cache"
+                                   " WHERE lang = 'en'")
+    assert cached == [(12, 1)]
+    # a changed translation drops its cached result (trigger) and is checked again
+    translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are cautious."})
+    assert report(budget, "--lang", "en")["results"][0]["findings"] == []
+    # a cache written by other checks (another version of checks.py) is not trusted
+    db = open_db(budget.db_path)
+    with write_transaction(db) as conn:
+        conn.execute("UPDATE check_cache SET findings = '[[\"numbers\", \"stale\"]]'")
+        conn.execute("UPDATE check_cache_version SET version = 'older checks'")
+    db.close()
+    assert report(budget, "--lang", "en")["results"][0]["findings"] == []
+    assert query(budget.db_path, "SELECT COUNT(*) FROM check_cache WHERE findings != ''") \
+        == [(0,)]

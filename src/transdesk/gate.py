@@ -181,8 +181,13 @@ def check_database(
     ignore: Iterable[str] = (),
 ) -> Report:
     """Check the selected articles (default: all) in the selected languages (default:
-    each article's targets). One query per language fetches every live translation row
-    of the selected articles with its unit; accepted exceptions come in one more."""
+    each article's targets).
+
+    Per language, a handful of set-oriented queries (never one per unit): counts by
+    article, the missing units, the translated units whose check results are not cached,
+    and the cached findings. Results of the checks are kept in `check_cache` (dropped by
+    triggers when a text changes), so a run re-checks only what changed since the last.
+    """
     ignored = parse_ignore(ignore)
     meta = {
         row[0]: (row[1], row[2].split(","))
@@ -193,51 +198,149 @@ def check_database(
         if article_id not in meta:
             raise BadInput(f"unknown article {article_id!r} (see 'transdesk articles')")
     langs = [normalize_lang(lang) for lang in langs] if langs else list(LANGUAGES)
-    checks = _active_checks(ignored)
+    active = set(CHECK_NAMES).difference(ignored)
+    cache = _CheckCache(db)
     results: list[LangResult] = []
-    # Few article ids go into the query; many are filtered here (SQLite's variable limit).
-    in_sql = bool(articles) and len(selected) <= 500
     for lang in langs:
         targeted = [a for a in selected if lang in meta[a][1]]
-        if not targeted:
-            continue
-        by_article = {a: LangResult(a, lang) for a in targeted}
-        sql = (
-            "SELECT t.article_id, t.unit_id, u.key, u.source, t.text, t.status"
-            " FROM translations t JOIN units u ON u.id = t.unit_id"
-            " WHERE t.lang = ? AND t.obsolete = 0"
-        )
-        params: list[Any] = [lang]
-        if in_sql:
-            sql += f" AND t.article_id IN ({','.join('?' * len(targeted))})"
-            params += targeted
-        sql += " ORDER BY t.article_id, t.position"
-        accepted = _accepted_for(db, lang)
-        current: LangResult | None = None
-        source_lang = ""
-        for article_id, unit_id, key, source, text, status in db.execute(sql, params):
-            if current is None or current.article != article_id:
-                current = by_article.get(article_id)  # None: an article not selected
-                if current is None:
-                    continue
-                source_lang = meta[article_id][0]
-            current.units += 1
-            if status not in DONE or text is None:
-                current.missing.append(Missing(key, status, source))
-                continue
-            current.done += 1
-            for name, fn in checks:
-                message = fn(source, text, source_lang, lang)
-                if message is None:
-                    continue
-                problem = Problem(key, name, message, source, text)
-                exception = accepted.get((unit_id, name))
-                if exception is not None and exception[0] == text:
-                    problem.accepted, problem.note = True, exception[1]
-                current.findings.append(problem)
-        results.extend(by_article.values())
+        if targeted:
+            results += _check_language(db, lang, targeted, bool(articles), meta, active, cache)
+    cache.save()
     results.sort(key=lambda r: (r.article, _LANG_ORDER[r.lang]))
     return Report(results, min_percent, strict, ignored, "database")
+
+
+def _check_language(
+    db: Database,
+    lang: str,
+    targeted: list[str],
+    filtered: bool,
+    meta: dict[str, tuple[str, list[str]]],
+    active: set[str],
+    cache: _CheckCache,
+) -> list[LangResult]:
+    by_article = {a: LangResult(a, lang) for a in targeted}
+    where = "t.lang = ? AND t.obsolete = 0"
+    params: list[Any] = [lang]
+    if filtered and len(targeted) <= 500:  # more ids than that are filtered here instead
+        where += f" AND t.article_id IN ({','.join('?' * len(targeted))})"
+        params += targeted
+    done_sql = "t.status IN ('translated', 'approved') AND t.text IS NOT NULL"
+
+    for article_id, units, done in db.execute(
+        f"SELECT t.article_id, COUNT(*), SUM({done_sql}) FROM translations t WHERE {where}"
+        " GROUP BY t.article_id", params
+    ):
+        if article_id in by_article:
+            by_article[article_id].units, by_article[article_id].done = units, done
+
+    for article_id, key, source, status in db.execute(
+        "SELECT t.article_id, u.key, u.source, t.status FROM translations t"
+        f" JOIN units u ON u.id = t.unit_id WHERE {where} AND NOT ({done_sql})"
+        " ORDER BY t.article_id, t.position", params
+    ):
+        if article_id in by_article:
+            by_article[article_id].missing.append(Missing(key, status, source))
+
+    accepted = _accepted_for(db, lang)
+    found: list[tuple[str, int, int, str, str, str, list[tuple[str, str]]]] = []
+    memo: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    uncached = "" if not cache.usable else (
+        " AND NOT EXISTS (SELECT 1 FROM check_cache c"
+        " WHERE c.unit_id = t.unit_id AND c.lang = t.lang)")
+    for article_id, unit_id, position, key, source, text in db.execute(
+        "SELECT t.article_id, t.unit_id, t.position, u.key, u.source, t.text"
+        f" FROM translations t JOIN units u ON u.id = t.unit_id WHERE {where} AND {done_sql}"
+        + uncached, params
+    ):
+        source_lang = meta[article_id][0]
+        memo_key = (source, text, source_lang)
+        findings = memo.get(memo_key)
+        if findings is None:
+            findings = memo[memo_key] = [
+                (name, message) for name, fn in CHECKS.items()
+                if (message := fn(source, text, source_lang, lang)) is not None
+            ]
+        cache.put(unit_id, lang, findings)
+        if findings and article_id in by_article:
+            found.append((article_id, position, unit_id, key, source, text, findings))
+    if cache.usable:
+        for article_id, unit_id, position, key, source, text, lines in db.execute(
+            "SELECT t.article_id, t.unit_id, t.position, u.key, u.source, t.text, c.findings"
+            " FROM check_cache c JOIN translations t ON t.unit_id = c.unit_id AND t.lang = c.lang"
+            f" JOIN units u ON u.id = t.unit_id WHERE c.lang = ? AND c.findings != ''"
+            f" AND {where} AND {done_sql}", [lang, *params]
+        ):
+            if article_id in by_article:
+                found.append((article_id, position, unit_id, key, source, text,
+                              _CheckCache.decode(lines)))
+
+    found.sort(key=lambda f: (f[0], f[1]))
+    for article_id, _position, unit_id, key, source, text, findings in found:
+        result = by_article[article_id]
+        for name, message in findings:
+            if name not in active:
+                continue
+            problem = Problem(key, name, message, source, text)
+            exception = accepted.get((unit_id, name))
+            if exception is not None and exception[0] == text:
+                problem.accepted, problem.note = True, exception[1]
+            result.findings.append(problem)
+    return list(by_article.values())
+
+
+class _CheckCache:
+    """Check results kept in the database between runs (see migration m041).
+
+    The version is a fingerprint of checks.py: changing a check empties the cache. A
+    database that cannot be written (read-only file, another writer holding the lock
+    for long) just means no caching: the checks run and the report is the same."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.version = _checks_fingerprint()
+        row = db.execute("SELECT version FROM check_cache_version").fetchone()
+        self.usable = row is not None and row[0] == self.version
+        self.rows: list[tuple[int, str, str]] = []
+
+    def put(self, unit_id: int, lang: str, findings: list[tuple[str, str]]) -> None:
+        encoded = json.dumps(findings, ensure_ascii=False) if findings else ""
+        self.rows.append((unit_id, lang, encoded))
+
+    @staticmethod
+    def decode(encoded: str) -> list[tuple[str, str]]:
+        return [(name, message) for name, message in json.loads(encoded)]
+
+    def save(self) -> None:
+        if not self.rows and self.usable:
+            return
+        import sqlite3
+
+        try:
+            with write_transaction(self.db) as conn:
+                if not self.usable:
+                    conn.execute("DELETE FROM check_cache")
+                    conn.execute("DELETE FROM check_cache_version")
+                    conn.execute("INSERT INTO check_cache_version VALUES (?)", [self.version])
+                conn.executemany("INSERT OR REPLACE INTO check_cache VALUES (?, ?, ?)",
+                                 self.rows)
+        except sqlite3.OperationalError:
+            pass  # read-only or busy: the next run checks again
+        self.rows = []
+
+
+_FINGERPRINT: list[str] = []
+
+
+def _checks_fingerprint() -> str:
+    if not _FINGERPRINT:
+        import hashlib
+
+        from transdesk import checks
+
+        data = Path(checks.__file__).read_bytes()
+        _FINGERPRINT.append(hashlib.sha1(data).hexdigest())
+    return _FINGERPRINT[0]
 
 
 def _accepted_for(db: Database, lang: str) -> dict[tuple[int, str], tuple[str, str | None]]:
