@@ -13,6 +13,7 @@ sentences within a run are asked once.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -317,8 +318,6 @@ def _draft_with_provider(
 ) -> None:
     """Cached answers first, then the distinct new sentences in batches, each batch
     committed (cache rows and drafts) in one transaction as it comes back."""
-    from transdesk.providers import BatchFailed
-
     origin = f"mt:{provider.name}"
     by_text: dict[str, list[Unit]] = {}
     for unit in units:
@@ -346,24 +345,17 @@ def _draft_with_provider(
 
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
-        failure: ProviderError | None = None
-        try:
-            result = provider.translate_batch(batch, source, target)
-        except BatchFailed as exc:
-            failure, result = exc, exc.partial
-        except ProviderError as exc:
-            failure, result = exc, None
+        outcomes, failure = _translate(provider, batch, source, target)
         drafts, misses, rows = [], [], []
-        if result is not None and len(result) == len(batch):
-            for text, (answer, reason) in zip(batch, result.pairs(), strict=True):
-                answer = answer.strip() if answer else None
-                if answer is None and (failure is not None and reason == _NOT_ATTEMPTED):
-                    continue  # never tried: the re-run asks for it
-                reason = reason or f"{provider.name}: empty answer"
-                rows.append((provider.name, source, target, text, answer,
-                             None if answer else reason))
-                writer.report.sent += 1
-                settle(text, answer, reason, drafts, misses)
+        for text, outcome in zip(batch, outcomes, strict=True):
+            if outcome is None:
+                continue  # never tried: the re-run asks for it
+            answer, reason = outcome
+            answer = answer.strip() if answer else None
+            reason = reason or f"{provider.name}: empty answer"
+            rows.append((provider.name, source, target, text, answer, None if answer else reason))
+            writer.report.sent += 1
+            settle(text, answer, reason, drafts, misses)
         writer.commit(drafts, misses, rows)
         if failure is not None:
             drafted = writer.report.drafted
@@ -371,6 +363,51 @@ def _draft_with_provider(
                 f"{_one_line(str(failure))}; drafted {drafted} unit{'s' if drafted != 1 else ''}"
                 " so far, re-run to resume"
             ) from None
+
+
+Outcome = tuple[str | None, str | None] | None  # (answer, reason); None: never attempted
+
+
+def _translate(
+    provider: Provider, batch: list[str], source: str, target: str
+) -> tuple[list[Outcome], ProviderError | None]:
+    """One outcome per sentence of ``batch``, and the failure that stopped the provider.
+
+    A provider that sends requests in parallel gets one sentence per call from a pool
+    of its ``max_parallel`` workers: when one request fails, no new one starts, and the
+    answers of those already in flight (each has its deadline) are still collected, so
+    nothing answered is lost and asked again on the re-run.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from transdesk.providers import BatchFailed
+
+    def attempted(pairs: list[tuple[str | None, str | None]]) -> list[Outcome]:
+        return [None if answer is None and reason == _NOT_ATTEMPTED else (answer, reason)
+                for answer, reason in pairs]
+
+    if provider.max_parallel <= 1 or len(batch) == 1:
+        try:
+            return attempted(provider.translate_batch(batch, source, target).pairs()), None
+        except BatchFailed as exc:
+            partial = exc.partial.pairs() if len(exc.partial) == len(batch) else []
+            return attempted(partial) if partial else [None] * len(batch), exc
+
+    stop = threading.Event()
+
+    def one(text: str) -> tuple[Outcome, ProviderError | None]:
+        if stop.is_set():
+            return None, None
+        outcomes, failure = _translate(provider, [text], source, target)
+        if failure is not None:
+            stop.set()
+        return outcomes[0], failure
+
+    with ThreadPoolExecutor(max_workers=min(provider.max_parallel, len(batch)),
+                            thread_name_prefix="transdesk-draft") as pool:
+        results = list(pool.map(one, batch))
+    failure = next((f for _, f in results if f is not None), None)
+    return [outcome for outcome, _ in results], failure
 
 
 def _cached(
