@@ -670,3 +670,18 @@ def test_apostrophe_fires(target: str, message: str) -> None:
 
 def test_apostrophe_only_checks_ukrainian() -> None:
     assert checks.check_apostrophe("x", "О`Нил", "en", "ru") is None
+
+
+@pytest.mark.parametrize(
+    ("target", "fires"),
+    [
+        ("Пауэлл сказал журналистам в 2 часа дня в Вашингтоне.", False),
+        ("Пауэлл сказал журналистам в 14:00 в Вашингтоне.", False),
+        ("Пауэлл сказал журналистам в 3 часа дня в Вашингтоне.", True),
+        ("Пауэлл сказал журналистам в 15:00 в Вашингтоне.", True),
+    ],
+)
+def test_numbers_twelve_hour_time_may_keep_its_face_value(target, fires):
+    source = "Mr. Powell told reporters at 2 p.m. in Washington."
+    findings = run_checks(source, target, "en", "ru")
+    assert bool([f for f in findings if f.check == "numbers"]) is fires

@@ -103,6 +103,7 @@ class _Number(NamedTuple):
     value: float
     raw: str
     end: int
+    face: float | None = None  # the hour as written, for 12-hour times: 2 in "2 p.m."
 
 
 def _parse_numbers(text: str, lang: str) -> list[_Number]:
@@ -126,9 +127,10 @@ def _parse_numbers(text: str, lang: str) -> list[_Number]:
             hour, _, minutes = raw.partition(":")
             value = int(hour)
             ampm = _AMPM.match(text, m.end()) if en and 0 < value <= 12 else None
+            face = float(value)
             if ampm is not None:
                 value = value % 12 + (12 if ampm.group(1) in "pP" else 0)
-            found.append(_Number(float(value), raw, m.end()))
+            found.append(_Number(float(value), raw, m.end(), face if ampm else None))
             if minutes and minutes != "00":
                 found.append(_Number(float(minutes), raw, m.end()))
         elif kind == "dotted":
@@ -226,6 +228,9 @@ def check_numbers(source: str, target: str, source_lang: str, target_lang: str) 
         scale = {id(n): _scaled(src_text, n) for n in src_left}
         scale.update({id(n): _scaled(tgt_text, n) for n in tgt_left})
         src_left, tgt_left = _take_matches(src_left, tgt_left, lambda n: scale[id(n)])
+    if src_left and tgt_left:  # "2 p.m." may stay "2 часа дня" as well as become "14:00"
+        src_left, tgt_left = _take_matches(
+            src_left, tgt_left, lambda n: n.value if n.face is None else n.face)
     src_left = _explain_by_roman(src_left, tgt_text)
     tgt_left = _explain_by_roman(tgt_left, src_text)
     if not src_left and not tgt_left:
