@@ -120,6 +120,10 @@ def test_several_articles_and_finished_go_into_a_directory(run, samples, db_path
                                                           "uk-bridge.en.txt"]
     assert (finished / "uk-bridge.en.txt").read_bytes() == (out / "uk-bridge.en.txt").read_bytes()
     assert "wrote 2 files" in result.stderr
+    one = tmp_path / "one"
+    one.mkdir()
+    assert run("export", "uk-bridge", "--lang", "en", "-o", str(one)).exit_code == 0
+    assert [p.name for p in one.iterdir()] == ["uk-bridge.en.txt"]
     # one incomplete article among several: refused, nothing written
     again = tmp_path / "again"
     result = run("export", "ru-budget", "en-fed-rates", "--lang", "uk", "-o", str(again))

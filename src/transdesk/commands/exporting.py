@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
@@ -48,7 +50,9 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
     if not finished and not articles:
         raise BadInput("name at least one ARTICLE, or use --finished")
     ids = export.finished_articles(db, lang) if finished else list(dict.fromkeys(articles))
-    to_dir = finished or len(ids) > 1
+    to_dir = finished or len(ids) > 1 or (
+        output not in (None, "-") and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+    )
     if to_dir and (output is None or output == "-"):
         raise BadInput("several articles are written into a directory: give -o DIR")
     results = export.export_articles(db, ids, lang, fmt, allow_incomplete)
