@@ -130,19 +130,28 @@ class _Writer:
                cache_rows: Iterable[tuple[Any, ...]] = ()) -> None:
         drafts, misses, cache_rows = list(drafts), list(misses), list(cache_rows)
         ts = now()
-        with write_transaction(self.db) as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO mt_cache (provider, source_lang, target_lang, source,"
-                " text, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(*row, ts) for row in cache_rows],
-            )
-            written = [d for d in drafts if self._write(conn, d, ts)]
+        written: list[_Pending] = []
+        if drafts or cache_rows:
+            with write_transaction(self.db) as conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO mt_cache (provider, source_lang, target_lang,"
+                    " source, text, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(*row, ts) for row in cache_rows],
+                )
+                written = [d for d in drafts if self._write(conn, d, ts)]
         for item in written:
             self.report.by_origin[item.origin] += 1
         self.report.skipped += len(drafts) - len(written)
         self.report.missing.extend(misses)
         self.settled += len(drafts) + len(misses)
         if self.progress is not None and (drafts or misses):
+            self.progress(self.settled, self.report.selected)
+
+    def settle(self, misses: list[Miss]) -> None:
+        """Units given up on without writing anything."""
+        self.report.missing.extend(misses)
+        self.settled += len(misses)
+        if self.progress is not None and misses:
             self.progress(self.settled, self.report.selected)
 
     def _write(self, conn: sqlite3.Connection, item: _Pending, ts: str) -> bool:
@@ -252,13 +261,15 @@ def draft(
     writer = _Writer(db, lang, report, progress)
     rest = _draft_locally(db, units, lang, use_tm, threshold, writer)
     by_provider: dict[tuple[str, str], list[Unit]] = {}
+    misses: list[Miss] = []
+    why = "no memory match" if use_tm else "no provider (--provider none)"
     for unit in rest:
         chosen = providers[unit.source_lang]
         if chosen is None:
-            why = "no memory match" if use_tm else "no provider (--provider none)"
-            writer.commit([], [Miss(unit.article_id, unit.key, unit.id, why)])
+            misses.append(Miss(unit.article_id, unit.key, unit.id, why))
         else:
             by_provider.setdefault((chosen.name, unit.source_lang), []).append(unit)
+    writer.settle(misses)
     for (_, source_lang), group in by_provider.items():
         chosen = providers[source_lang]
         assert chosen is not None
