@@ -254,6 +254,48 @@ def m041_check_cache(db: Database) -> None:
     )
 
 
+def m042_check_findings(db: Database) -> None:
+    """Replace m041's per-translation cache with what stays small: the findings of
+    translations that have any, and the translations whose text (or source) changed
+    since the last check. A warm `check` then reads no clean translation at all."""
+    db.executescript(
+        """
+        DROP TRIGGER check_cache_translation;
+        DROP TRIGGER check_cache_source;
+        DROP TABLE check_cache;
+        DELETE FROM check_cache_version;   -- no findings recorded yet: check everything
+        CREATE TABLE check_findings (
+            unit_id INTEGER NOT NULL,
+            lang TEXT NOT NULL,
+            findings TEXT NOT NULL,         -- JSON [[check, message], ...]
+            PRIMARY KEY (unit_id, lang)
+        ) WITHOUT ROWID;
+        CREATE TABLE check_dirty (
+            unit_id INTEGER NOT NULL,
+            lang TEXT NOT NULL,
+            marker INTEGER NOT NULL,        -- random(): `check` clears only what it saw
+            PRIMARY KEY (unit_id, lang)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER check_dirty_new AFTER INSERT ON translations
+        WHEN NEW.text IS NOT NULL
+        BEGIN
+            INSERT OR REPLACE INTO check_dirty VALUES (NEW.unit_id, NEW.lang, random());
+        END;
+        CREATE TRIGGER check_dirty_translation AFTER UPDATE OF text ON translations
+        WHEN NEW.text IS NOT OLD.text
+        BEGIN
+            INSERT OR REPLACE INTO check_dirty VALUES (NEW.unit_id, NEW.lang, random());
+        END;
+        CREATE TRIGGER check_dirty_source AFTER UPDATE OF source ON units
+        WHEN NEW.source IS NOT OLD.source
+        BEGIN
+            INSERT OR REPLACE INTO check_dirty SELECT unit_id, lang, random()
+            FROM translations WHERE unit_id = NEW.id;
+        END;
+        """
+    )
+
+
 def register(migrations) -> None:
     """Register every migration, in order."""
     for fn in (
@@ -264,5 +306,6 @@ def register(migrations) -> None:
         m021_mt_cache,
         m040_check_exceptions,
         m041_check_cache,
+        m042_check_findings,
     ):
         migrations()(fn)
