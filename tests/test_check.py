@@ -361,22 +361,29 @@ def test_github_format(mixed):
 # --- the check cache ---------------------------------------------------------------------
 
 
-def test_results_are_cached_and_invalidated(budget):
+def test_findings_are_recorded_and_rechecked_on_change(budget):
     translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are «cautious»."})
     first = report(budget, "--lang", "en")
     assert [f["check"] for f in first["results"][0]["findings"]] == ["quotes", "quote-style"]
-    cached = query(budget.db_path, "SELECT COUNT(*), SUM(findings != '') FROM check_cache"
-                                   " WHERE lang = 'en'")
-    assert cached == [(12, 1)]
-    # a changed translation drops its cached result (trigger) and is checked again
+    # `--lang en` alone cannot vouch for the whole database: nothing recorded yet
+    assert query(budget.db_path, "SELECT COUNT(*) FROM check_findings") == [(0,)]
+    assert report(budget)["summary"]["warnings"] == 2
+    assert query(budget.db_path, "SELECT u.key, f.lang FROM check_findings f"
+                                 " JOIN units u ON u.id = f.unit_id") == [("p3.s1", "en")]
+    assert query(budget.db_path, "SELECT COUNT(*) FROM check_dirty") == [(0,)]
+    # a changed translation is marked (trigger) and checked again
     translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are cautious."})
+    assert query(budget.db_path, "SELECT COUNT(*) FROM check_dirty") == [(1,)]
     assert report(budget, "--lang", "en")["results"][0]["findings"] == []
-    # a cache written by other checks (another version of checks.py) is not trusted
+    assert query(budget.db_path, "SELECT COUNT(*) FROM check_findings") == [(0,)]
+    translate(budget.db_path, "ru-budget", "en", {"p4.s2": "The vote is in October."})
+    assert report(budget, "--lang", "en")["summary"]["warnings"] == 1
+    assert report(budget, "--lang", "en")["summary"]["warnings"] == 1  # from the record
+    # findings recorded by other checks (another version of checks.py) are not trusted
     db = open_db(budget.db_path)
     with write_transaction(db) as conn:
-        conn.execute("UPDATE check_cache SET findings = '[[\"numbers\", \"stale\"]]'")
+        conn.execute("UPDATE check_findings SET findings = '[[\"numbers\", \"stale\"]]'")
         conn.execute("UPDATE check_cache_version SET version = 'older checks'")
     db.close()
-    assert report(budget, "--lang", "en")["results"][0]["findings"] == []
-    assert query(budget.db_path, "SELECT COUNT(*) FROM check_cache WHERE findings != ''") \
-        == [(0,)]
+    findings = report(budget, "--lang", "en")["results"][0]["findings"]
+    assert [f["check"] for f in findings] == ["end-punctuation"]

@@ -183,10 +183,11 @@ def check_database(
     """Check the selected articles (default: all) in the selected languages (default:
     each article's targets).
 
-    Per language, a handful of set-oriented queries (never one per unit): counts by
-    article, the missing units, the translated units whose check results are not cached,
-    and the cached findings. Results of the checks are kept in `check_cache` (dropped by
-    triggers when a text changes), so a run re-checks only what changed since the last.
+    Per language a few set-oriented queries, never one per unit: counts by article and
+    status (from an index alone), the missing units, and the findings. Findings are
+    recorded in the database (`check_findings`), and triggers mark a translation whose
+    text or source changes (`check_dirty`), so a run checks only what changed since the
+    last one; the first run (or a changed checks.py) checks every translated unit.
     """
     ignored = parse_ignore(ignore)
     meta = {
@@ -199,15 +200,22 @@ def check_database(
             raise BadInput(f"unknown article {article_id!r} (see 'transdesk articles')")
     langs = [normalize_lang(lang) for lang in langs] if langs else list(LANGUAGES)
     active = set(CHECK_NAMES).difference(ignored)
-    cache = _CheckCache(db)
+    # A full re-check can be recorded only when it covers everything.
+    recorded = _RecordedFindings(db, everything=not articles and set(langs) == set(LANGUAGES))
     results: list[LangResult] = []
     for lang in langs:
         targeted = [a for a in selected if lang in meta[a][1]]
         if targeted:
-            results += _check_language(db, lang, targeted, bool(articles), meta, active, cache)
-    cache.save()
+            results += _check_language(db, lang, targeted, bool(articles), meta, active,
+                                       recorded)
+    recorded.save()
     results.sort(key=lambda r: (r.article, _LANG_ORDER[r.lang]))
     return Report(results, min_percent, strict, ignored, "database")
+
+
+_DONE_SQL = "t.status IN ('translated', 'approved')"
+_ROW = ("SELECT t.article_id, t.unit_id, t.position, t.text, u.key, u.source"
+        " FROM translations t JOIN units u ON u.id = t.unit_id")
 
 
 def _check_language(
@@ -217,7 +225,7 @@ def _check_language(
     filtered: bool,
     meta: dict[str, tuple[str, list[str]]],
     active: set[str],
-    cache: _CheckCache,
+    recorded: _RecordedFindings,
 ) -> list[LangResult]:
     by_article = {a: LangResult(a, lang) for a in targeted}
     where = "t.lang = ? AND t.obsolete = 0"
@@ -225,56 +233,69 @@ def _check_language(
     if filtered and len(targeted) <= 500:  # more ids than that are filtered here instead
         where += f" AND t.article_id IN ({','.join('?' * len(targeted))})"
         params += targeted
-    done_sql = "t.status IN ('translated', 'approved') AND t.text IS NOT NULL"
 
-    for article_id, units, done in db.execute(
-        f"SELECT t.article_id, COUNT(*), SUM({done_sql}) FROM translations t WHERE {where}"
-        " GROUP BY t.article_id", params
+    # Ordered like the index (lang, status, article_id): no sorting, no table reads.
+    for status, article_id, units in db.execute(
+        f"SELECT t.status, t.article_id, COUNT(*) FROM translations t WHERE {where}"
+        " GROUP BY t.status, t.article_id", params
     ):
-        if article_id in by_article:
-            by_article[article_id].units, by_article[article_id].done = units, done
-
+        result = by_article.get(article_id)
+        if result is not None:
+            result.units += units
+            if status in DONE:
+                result.done += units
     for article_id, key, source, status in db.execute(
         "SELECT t.article_id, u.key, u.source, t.status FROM translations t"
-        f" JOIN units u ON u.id = t.unit_id WHERE {where} AND NOT ({done_sql})"
+        f" JOIN units u ON u.id = t.unit_id WHERE {where} AND NOT {_DONE_SQL}"
         " ORDER BY t.article_id, t.position", params
     ):
         if article_id in by_article:
             by_article[article_id].missing.append(Missing(key, status, source))
 
-    accepted = _accepted_for(db, lang)
     found: list[tuple[str, int, int, str, str, str, list[tuple[str, str]]]] = []
     memo: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    uncached = "" if not cache.usable else (
-        " AND NOT EXISTS (SELECT 1 FROM check_cache c"
-        " WHERE c.unit_id = t.unit_id AND c.lang = t.lang)")
-    for article_id, unit_id, position, key, source, text in db.execute(
-        "SELECT t.article_id, t.unit_id, t.position, u.key, u.source, t.text"
-        f" FROM translations t JOIN units u ON u.id = t.unit_id WHERE {where} AND {done_sql}"
-        + uncached, params
-    ):
-        source_lang = meta[article_id][0]
-        memo_key = (source, text, source_lang)
-        findings = memo.get(memo_key)
-        if findings is None:
-            findings = memo[memo_key] = [
-                (name, message) for name, fn in CHECKS.items()
-                if (message := fn(source, text, source_lang, lang)) is not None
-            ]
-        cache.put(unit_id, lang, findings)
-        if findings and article_id in by_article:
-            found.append((article_id, position, unit_id, key, source, text, findings))
-    if cache.usable:
-        for article_id, unit_id, position, key, source, text, lines in db.execute(
-            "SELECT t.article_id, t.unit_id, t.position, u.key, u.source, t.text, c.findings"
-            " FROM check_cache c JOIN translations t ON t.unit_id = c.unit_id AND t.lang = c.lang"
-            f" JOIN units u ON u.id = t.unit_id WHERE c.lang = ? AND c.findings != ''"
-            f" AND {where} AND {done_sql}", [lang, *params]
-        ):
-            if article_id in by_article:
-                found.append((article_id, position, unit_id, key, source, text,
-                              _CheckCache.decode(lines)))
 
+    def run_checks_on(rows: Iterable[tuple]) -> None:
+        for article_id, unit_id, position, text, key, source in rows:
+            source_lang = meta[article_id][0]
+            memo_key = (source, text, source_lang)
+            findings = memo.get(memo_key)
+            if findings is None:
+                findings = memo[memo_key] = [
+                    (name, message) for name, fn in CHECKS.items()
+                    if (message := fn(source, text, source_lang, lang)) is not None
+                ]
+            recorded.put(unit_id, lang, findings)
+            if findings and article_id in by_article:
+                found.append((article_id, position, unit_id, key, source, text, findings))
+
+    if not recorded.valid:
+        recorded.seen_dirty(lang, db.execute(
+            "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang]).fetchall())
+        run_checks_on(db.execute(f"{_ROW} WHERE {where} AND {_DONE_SQL} AND t.text IS NOT NULL",
+                                 params))
+    else:
+        # Changed since the last check (every article: the list is short and stays useful).
+        dirty = db.execute("SELECT unit_id, marker FROM check_dirty WHERE lang = ?",
+                           [lang]).fetchall()
+        recorded.seen_dirty(lang, dirty)
+        if dirty:
+            run_checks_on(db.execute(
+                f"{_ROW} JOIN check_dirty d ON d.unit_id = t.unit_id AND d.lang = t.lang"
+                f" WHERE t.lang = ? AND t.obsolete = 0 AND {_DONE_SQL}"
+                " AND t.text IS NOT NULL", [lang]))
+        changed = {unit_id for unit_id, _marker in dirty}
+        for article_id, unit_id, position, text, key, source, encoded in db.execute(
+            f"SELECT t.article_id, t.unit_id, t.position, t.text, u.key, u.source, f.findings"
+            " FROM check_findings f JOIN translations t ON t.unit_id = f.unit_id"
+            f" AND t.lang = f.lang JOIN units u ON u.id = t.unit_id WHERE f.lang = ?"
+            f" AND {where} AND {_DONE_SQL}", [lang, *params]
+        ):
+            if article_id in by_article and unit_id not in changed:
+                found.append((article_id, position, unit_id, key, source, text,
+                              _RecordedFindings.decode(encoded)))
+
+    accepted = _accepted_for(db, lang)
     found.sort(key=lambda f: (f[0], f[1]))
     for article_id, _position, unit_id, key, source, text, findings in found:
         result = by_article[article_id]
@@ -289,44 +310,64 @@ def _check_language(
     return list(by_article.values())
 
 
-class _CheckCache:
-    """Check results kept in the database between runs (see migration m041).
+class _RecordedFindings:
+    """Findings kept in the database between runs (migrations m041, m042).
 
-    The version is a fingerprint of checks.py: changing a check empties the cache. A
-    database that cannot be written (read-only file, another writer holding the lock
-    for long) just means no caching: the checks run and the report is the same."""
+    `check_findings` holds the findings of translations that have any; `check_dirty`
+    lists translations changed since (filled by triggers, each row with a random
+    marker, so that a change made while `check` runs is not lost). A fingerprint of
+    checks.py versions the record: a new version means checking everything again. A
+    database that cannot be written (read-only, locked for long) only costs speed."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, everything: bool) -> None:
         self.db = db
+        self.everything = everything
         self.version = _checks_fingerprint()
         row = db.execute("SELECT version FROM check_cache_version").fetchone()
-        self.usable = row is not None and row[0] == self.version
-        self.rows: list[tuple[int, str, str]] = []
+        self.valid = row is not None and row[0] == self.version
+        self.rows: dict[tuple[int, str], str] = {}
+        self.dirty: list[tuple[int, str, int]] = []
 
     def put(self, unit_id: int, lang: str, findings: list[tuple[str, str]]) -> None:
-        encoded = json.dumps(findings, ensure_ascii=False) if findings else ""
-        self.rows.append((unit_id, lang, encoded))
+        self.rows[(unit_id, lang)] = json.dumps(findings, ensure_ascii=False) if findings else ""
+
+    def seen_dirty(self, lang: str, rows: list[tuple[int, int]]) -> None:
+        self.dirty += [(unit_id, lang, marker) for unit_id, marker in rows]
 
     @staticmethod
     def decode(encoded: str) -> list[tuple[str, str]]:
         return [(name, message) for name, message in json.loads(encoded)]
 
     def save(self) -> None:
-        if not self.rows and self.usable:
+        if not self.valid and not self.everything:
+            return  # a partial re-check cannot vouch for the rest
+        if self.valid and not self.dirty:
             return
         import sqlite3
 
         try:
             with write_transaction(self.db) as conn:
-                if not self.usable:
-                    conn.execute("DELETE FROM check_cache")
+                if not self.valid:
+                    conn.execute("DELETE FROM check_findings")
                     conn.execute("DELETE FROM check_cache_version")
                     conn.execute("INSERT INTO check_cache_version VALUES (?)", [self.version])
-                conn.executemany("INSERT OR REPLACE INTO check_cache VALUES (?, ?, ?)",
-                                 self.rows)
+                    conn.executemany(
+                        "INSERT INTO check_findings VALUES (?, ?, ?)",
+                        [(u, lang, f) for (u, lang), f in self.rows.items() if f])
+                else:
+                    changed = {(u, lang) for u, lang, _marker in self.dirty}
+                    conn.executemany(
+                        "DELETE FROM check_findings WHERE unit_id = ? AND lang = ?", changed)
+                    conn.executemany(
+                        "INSERT INTO check_findings VALUES (?, ?, ?)",
+                        [(u, lang, f) for (u, lang), f in self.rows.items()
+                         if f and (u, lang) in changed])
+                conn.executemany(
+                    "DELETE FROM check_dirty WHERE unit_id = ? AND lang = ? AND marker = ?",
+                    self.dirty)
         except sqlite3.OperationalError:
-            pass  # read-only or busy: the next run checks again
-        self.rows = []
+            pass  # read-only or busy: the next run checks these again
+        self.rows, self.dirty = {}, []
 
 
 _FINGERPRINT: list[str] = []
@@ -529,6 +570,7 @@ def check_catalogs(
     wanted_langs = [normalize_lang(lang) for lang in langs] if langs else None
     wanted = set(articles) if articles else None
     checks = _active_checks(ignored)
+    memo: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
     results = []
     for article, _dir_lang, path in catalogs:
         if wanted is not None and article not in wanted:
@@ -538,7 +580,7 @@ def check_catalogs(
         if wanted_langs is not None and lang not in wanted_langs:
             continue
         article = catalog.headers.get("X-Transdesk-Article", "").strip() or article
-        results.append(_check_catalog(catalog, article, lang, checks))
+        results.append(_check_catalog(catalog, article, lang, checks, memo))
     results.sort(key=lambda r: (r.article, _LANG_ORDER[r.lang]))
     return Report(results, min_percent, strict, ignored, "po")
 
@@ -565,8 +607,14 @@ def _lang_or_none(code: str) -> str | None:
 
 
 def _check_catalog(
-    catalog: PoCatalog, article: str, lang: str, checks: list[tuple[str, Callable[..., Any]]]
+    catalog: PoCatalog,
+    article: str,
+    lang: str,
+    checks: list[tuple[str, Callable[..., Any]]],
+    memo: dict[tuple[str, str, str, str], list[tuple[str, str]]],
 ) -> LangResult:
+    """Completeness and findings of one catalog; `memo` holds the findings of sentence
+    pairs seen before (news repeats itself: about half the sentences of a big archive)."""
     result = LangResult(article, lang, file=str(catalog.path))
     source_lang = _lang_or_none(catalog.headers.get("X-Transdesk-Source-Language", "")
                                 or catalog.headers.get("X-Source-Language", ""))
@@ -582,12 +630,17 @@ def _check_catalog(
             result.missing.append(Missing(entry.key, status, entry.source, entry.line))
             continue
         result.done += 1
-        for name, fn in checks:
-            message = fn(entry.source, entry.text, source_lang, lang)
-            if message is not None:
-                accepted = PO_ACCEPT_FLAG + name in entry.flags
-                result.findings.append(Problem(entry.key, name, message, entry.source,
-                                               entry.text, accepted, None, entry.line))
+        memo_key = (entry.source, entry.text, source_lang, lang)
+        findings = memo.get(memo_key)
+        if findings is None:
+            findings = memo[memo_key] = [
+                (name, message) for name, fn in checks
+                if (message := fn(entry.source, entry.text, source_lang, lang)) is not None
+            ]
+        for name, message in findings:
+            accepted = PO_ACCEPT_FLAG + name in entry.flags
+            result.findings.append(Problem(entry.key, name, message, entry.source,
+                                           entry.text, accepted, None, entry.line))
     return result
 
 
