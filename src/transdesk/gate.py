@@ -246,7 +246,8 @@ def _check_language(
                 result.done += units
     for article_id, key, source, status in db.execute(
         "SELECT t.article_id, u.key, u.source, t.status FROM translations t"
-        f" JOIN units u ON u.id = t.unit_id WHERE {where} AND NOT {_DONE_SQL}"
+        f" JOIN units u ON u.id = t.unit_id WHERE {where}"
+        " AND t.status IN ('untranslated', 'draft')"
         " ORDER BY t.article_id, t.position", params
     ):
         if article_id in by_article:
@@ -287,7 +288,8 @@ def _check_language(
         changed = {unit_id for unit_id, _marker in dirty}
         for article_id, unit_id, position, text, key, source, encoded in db.execute(
             f"SELECT t.article_id, t.unit_id, t.position, t.text, u.key, u.source, f.findings"
-            " FROM check_findings f JOIN translations t ON t.unit_id = f.unit_id"
+            # CROSS JOIN: SQLite keeps this order, from the few findings to their rows.
+            " FROM check_findings f CROSS JOIN translations t ON t.unit_id = f.unit_id"
             f" AND t.lang = f.lang JOIN units u ON u.id = t.unit_id WHERE f.lang = ?"
             f" AND {where} AND {_DONE_SQL}", [lang, *params]
         ):
@@ -654,93 +656,93 @@ def read_po(path: Path) -> PoCatalog:
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
             "f": "\f", "v": "\v"}
 _ESCAPE = re.compile(r"\\(.)")
-_KEYWORDS = ("msgctxt", "msgid", "msgstr")
+_VALID_BODY = re.compile(r'(?:[^"\\]|\\.)*')
+# One entry as `po export` (polib, msgcat) writes it: comments, msgctxt, msgid, msgstr,
+# each string on one or more quoted lines.
+_PO_ENTRY = re.compile(
+    r'((?:#[^\n]*\n)*)'
+    r'(?:msgctxt ("[^\n]*"\n(?:"[^\n]*"\n)*))?'
+    r'msgid ("[^\n]*"\n(?:"[^\n]*"\n)*)'
+    r'msgstr ("[^\n]*"(?:\n"[^\n]*")*)[ \t]*(?:\n|\Z)'
+)
+_PO_COMMENTS = re.compile(r'(?:#[^\n]*(?:\n|\Z))+')
+_PO_BLANK = re.compile(r'(?:[ \t]*(?:\n|\Z))+')
 
 
-def _unquote(text: str) -> str | None:
-    text = text.strip()
-    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
-        return None
-    body = text[1:-1]
-    if "\\" not in body:
-        return None if '"' in body else body
-    try:
-        return _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], body)
-    except KeyError:  # octal or hex escapes: leave them to polib
-        return None
+_PO_SEGMENT = re.compile(r'^"(.*)"[ \t]*$', re.M)
+
+
+def _po_string(block: str) -> str | None:
+    """The value of quoted lines (`"a"\n"b"\n` -> `ab`), or None if polib should judge."""
+    if block.count('"') == 2:
+        body = block[1:block.rindex('"')]
+    else:
+        body = "".join(_PO_SEGMENT.findall(block))
+    if '"' in body or "\\" in body:
+        if not _VALID_BODY.fullmatch(body):
+            return None
+        try:
+            return _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], body)
+        except KeyError:  # octal or hex escapes: polib's business
+            return None
+    return body
 
 
 def _read_po_fast(path: Path, data: bytes) -> PoCatalog | None:
-    """Parse the PO subset our own export writes (UTF-8; msgctxt, msgid, msgstr, flags,
-    comments, obsolete `#~` entries). Returns None on anything else (plural forms, other
-    charsets, odd syntax), so that polib reads the file and reports real errors."""
+    """Parse the PO subset that `po export` writes (UTF-8; comments, flags, msgctxt,
+    msgid, msgstr; obsolete `#~` entries skipped) with a few regular expressions.
+    Returns None on anything else (plural forms, other charsets, odd syntax), so that
+    polib reads the file and reports real errors."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
     entries: list[PoEntry] = []
     headers: dict[str, str] | None = None
-    fields: dict[str, str] = {}
-    flags: list[str] = []
-    current = ""
-    start = 0
-    obsolete = False
-
-    def flush() -> bool:
-        nonlocal headers, fields, flags, current, start, obsolete
-        if obsolete:
-            pass  # `#~` entries are no longer units
-        elif fields:
-            if "msgid" not in fields or "msgstr" not in fields:
-                return False
-            if fields["msgid"] == "" and "msgctxt" not in fields:
-                if headers is not None:
-                    return False
-                headers = _parse_headers(fields["msgstr"])
-            else:
-                entries.append(PoEntry(fields.get("msgctxt", ""), fields["msgid"],
-                                       fields["msgstr"], "fuzzy" in flags, tuple(flags), start))
-        elif flags:
-            return False
-        fields, flags, current, start, obsolete = {}, [], "", 0, False
-        return True
-
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            if not flush():
-                return None
+    pos, end, line, counted = 0, len(text), 1, 0
+    while pos < end:
+        if text[pos] == "\n":
+            pos += 1
             continue
-        first = line[0]
-        if first == '"':
-            value = _unquote(line)
-            if value is None or not current:
+        m = _PO_ENTRY.match(text, pos)
+        if m is None:
+            blank = _PO_BLANK.match(text, pos)
+            if blank and blank.end() > pos:
+                pos = blank.end()
+                continue
+            m = _PO_COMMENTS.match(text, pos)  # an obsolete entry, or a lone comment
+            if m is None:
                 return None
-            fields[current] += value
+            pos = m.end()
             continue
-        if first == "#":
-            if "msgstr" in fields and not flush():
+        comments, ctxt_block, msgid_block, msgstr_block = m.groups()
+        if "#~" in comments:
+            return None
+        msgid = _po_string(msgid_block)
+        msgstr = _po_string(msgstr_block)
+        msgctxt = _po_string(ctxt_block) if ctxt_block is not None else None
+        if msgid is None or msgstr is None or (ctxt_block is not None and msgctxt is None):
+            return None
+        msgid_at = m.start(3)
+        line += text.count("\n", counted, msgid_at)
+        counted = msgid_at
+        if msgid == "" and msgctxt is None:
+            if headers is not None:
                 return None
-            if line.startswith("#,"):
-                flags.extend(f.strip() for f in line[2:].split(",") if f.strip())
-            elif line.startswith("#~"):
-                obsolete = True
-            continue
-        keyword, _, rest = line.partition(" ")
-        if keyword not in _KEYWORDS:
-            return None  # msgid_plural, msgstr[0], garbage: polib decides
-        if keyword != "msgstr" and "msgstr" in fields and not flush():
-            return None
-        if keyword in fields:
-            return None
-        value = _unquote(rest)
-        if value is None:
-            return None
-        fields[keyword] = value
-        current = keyword
-        if keyword == "msgid":
-            start = lineno
-    if not flush():
-        return None
+            headers = _parse_headers(msgstr)
+        else:
+            flags: tuple[str, ...] = ()
+            if "#," in comments:
+                flags = tuple(
+                    flag.strip()
+                    for row in comments.split("\n") if row.startswith("#,")
+                    for flag in row[2:].split(",") if flag.strip()
+                )
+            entries.append(PoEntry(msgctxt or "", msgid, msgstr, "fuzzy" in flags, flags,
+                                   line))
+        pos = m.end()
     if headers is None:
         headers = {}
     charset = re.search(r"charset=([\w-]+)", headers.get("Content-Type", ""))
