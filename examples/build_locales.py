@@ -7,6 +7,9 @@ Imports `examples/*.txt` into a temporary database, loads every human translatio
 `approved` (origin human, translator "transdesk newsroom"), and writes the POT/PO
 catalogs with the `po export` library function. CI then runs
 `transdesk check --po locales --strict` on them: the repository dogfoods its own gate.
+
+Every timestamp is `--date` (default: a fixed day), not the clock, so that rebuilding
+from unchanged inputs gives byte-identical catalogs and a clean `git diff`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from transdesk.errors import BadInput, TransdeskError
 
 EXAMPLES = Path(__file__).resolve().parent
 TRANSLATOR = "transdesk newsroom"
+DATE = "2026-11-25"
 
 
 def read_tsv(path: Path) -> dict[str, str]:
@@ -39,7 +43,7 @@ def read_tsv(path: Path) -> dict[str, str]:
     return rows
 
 
-def load_translations(db, directory: Path) -> int:
+def load_translations(db, directory: Path, ts: str) -> int:
     """Every TSV in `directory` as approved human translations; returns the count."""
     count = 0
     for path in sorted(directory.glob("*.tsv")):
@@ -50,18 +54,21 @@ def load_translations(db, directory: Path) -> int:
             for key, text in rows.items():
                 store.write_translation(conn, ids[key], lang, text=text, status="approved",
                                         origin="human", translator=TRANSLATOR,
-                                        note="examples/translations")
+                                        note="examples/translations", ts=ts)
                 count += 1
     return count
 
 
-def build(out_dir: Path, examples: Path = EXAMPLES) -> po.PoExportReport:
+def build(out_dir: Path, examples: Path = EXAMPLES, date: str = DATE) -> po.PoExportReport:
+    ts = f"{date}T00:00:00.000000Z"
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "examples.db")
         try:
             articles = sorted(str(p) for p in examples.glob("*.txt"))
             store.import_files(db, articles, translator=TRANSLATOR)
-            load_translations(db, examples / "translations")
+            with write_transaction(db) as conn:  # dates of a build, not of the clock
+                conn.execute("UPDATE articles SET created_at = ?, updated_at = ?", [ts, ts])
+            load_translations(db, examples / "translations", ts)
             return po.export_catalogs(db, directory=out_dir)
         finally:
             db.close()
@@ -70,9 +77,11 @@ def build(out_dir: Path, examples: Path = EXAMPLES) -> po.PoExportReport:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", default="locales", help="output directory (default: locales)")
+    parser.add_argument("--date", default=DATE,
+                        help=f"date of the catalogs, YYYY-MM-DD (default: {DATE})")
     args = parser.parse_args(argv)
     try:
-        report = build(Path(args.dir))
+        report = build(Path(args.dir), date=args.date)
     except TransdeskError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return exc.exit_code
