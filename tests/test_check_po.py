@@ -240,3 +240,30 @@ def test_plural_and_other_charsets_fall_back_to_polib(tmp_path):
                    'msgctxt "title"\nmsgid "Заголовок"\nmsgstr "Заголовок"\n'.encode("cp1251"))
     assert _read_po_fast(cp, cp.read_bytes()) is None
     assert read_po(cp).entries[0].text == "Заголовок"
+
+
+# --- dogfood: the repository's own catalogs ------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_locales_are_built_from_the_examples_and_pass_strict(run, tmp_path):
+    """`locales/` is exactly what examples/build_locales.py makes (rebuild and commit
+    after editing examples/translations), and the strict gate passes on it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_locales",
+                                                  ROOT / "examples" / "build_locales.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--dir", str(tmp_path / "built")]) == 0
+    built = {p.relative_to(tmp_path / "built"): p.read_bytes()
+             for p in (tmp_path / "built").rglob("*.po*")}
+    committed = {p.relative_to(ROOT / "locales"): p.read_bytes()
+                 for p in (ROOT / "locales").rglob("*.po*")}
+    assert sorted(built) == sorted(committed)
+    stale = [str(path) for path in built if built[path] != committed[path]]
+    assert stale == [], "run: python examples/build_locales.py"
+    result = run("check", "--po", str(ROOT / "locales"), "--strict")
+    assert result.exit_code == 0, result.output
+    no_database(tmp_path)
