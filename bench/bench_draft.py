@@ -23,7 +23,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = Path(os.environ.get("TRANSDESK_SHARED", ROOT.parent / "shared")) / "bench" / "make_corpus.py"
+SHARED = Path(os.environ.get("TRANSDESK_SHARED", ROOT.parent / "shared"))
+MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from libre_server import LibreServer  # noqa: E402

@@ -225,5 +225,5 @@ def test_fuzzy_lookup_uses_the_index_not_a_scan(run, samples, db_path):
         " AND substr(m.text, 1, 40) = substr('x', 1, 40) AND +m.text = 'x'"))
     assert "USING INDEX tm_memory_exact (lang=? AND <expr>=?)" in plan
     memory = tm.Memory(db, "ru", "uk")
-    assert memory._query("Эксперты настроены очень осторожно.") is not None
-    assert memory._query("Совсем другие слова") is None  # nothing known: no query at all
+    assert memory._rare_words("Эксперты настроены очень осторожно.")[0] == "эксперты"
+    assert memory._rare_words("Совсем другие слова") == []  # nothing known: no query at all

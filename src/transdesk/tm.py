@@ -6,14 +6,15 @@ unit, and every imported TMX variant.  Rows are grouped (a unit, or an imported 
 unit); any two languages of a group are a memory pair, so a ru article translated into
 uk and en gives ru<->uk, ru<->en and uk<->en memory.
 
-Fuzzy candidates come from the FTS5 index: the query is the sentence's rarest words
-(document frequencies from ``tm_vocab``), ranked by bm25, so a lookup touches a few
-posting lists and never scans the memory; rapidfuzz then scores the candidates.
+Fuzzy candidates come from the FTS5 index, queried with the sentence's rarest words
+(document frequencies from ``tm_vocab``), so a lookup touches a few posting lists and
+never scans the memory; rapidfuzz then scores the candidates.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import sqlite3
@@ -32,10 +33,10 @@ if TYPE_CHECKING:
 
 DEFAULT_THRESHOLD = 75.0
 LANG_INDEX = {"ru": 0, "uk": 1, "en": 2}
-#: How many of a sentence's rarest words go into the candidate query.
-QUERY_WORDS = 8
-#: How many candidates (by bm25) are scored with rapidfuzz.
-CANDIDATES = 40
+#: Candidates hold any two of the sentence's this many rarest words.
+PAIR_WORDS = 4
+#: How many candidates are scored with rapidfuzz (at most).
+CANDIDATES = 2000
 _WORD = re.compile(r"[^\W_]+")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _INLINE_CODE = {"bpt", "ept", "ph", "it", "ut"}  # TMX inline markup holding native code
@@ -111,38 +112,49 @@ class Memory:
         return Match(source=text, text=row[1], score=100.0, group=row[0])
 
     def fuzzy(self, text: str, exclude_unit: int | None = None, limit: int = 1) -> list[Match]:
-        """Fuzzy matches (rapidfuzz ratio >= threshold), best first."""
-        query = self._query(text)
-        if query is None:
-            return []
-        from rapidfuzz import fuzz
+        """Fuzzy matches (rapidfuzz ratio >= threshold), best first.
 
-        rows = self.conn.execute(
-            "SELECT m.grp, m.text, t.text FROM"
-            " (SELECT rowid AS key FROM tm_fts WHERE tm_fts MATCH ? AND (rowid & 3) = ?"
-            "  ORDER BY rank LIMIT ?) hit"
-            " JOIN tm_memory m ON m.key = hit.key"
-            " JOIN tm_memory t ON t.key = m.grp * 4 + ?"
-            " WHERE m.grp != ?",
-            [query, LANG_INDEX[self.source], CANDIDATES, LANG_INDEX[self.target],
-             exclude_unit or 0],
+        Candidates: remembered sentences holding any two of this one's four rarest words
+        (an FTS5 query streamed without ranking every hit, up to CANDIDATES of them);
+        rapidfuzz scores them all in one call.
+        """
+        from rapidfuzz import fuzz, process
+
+        words = self._rare_words(text)[:PAIR_WORDS]
+        if not words:
+            return []
+        query = _quote(words[0])
+        if len(words) > 1:
+            pairs = itertools.combinations(words, 2)
+            query = " OR ".join(f"({_quote(a)} AND {_quote(b)})" for a, b in pairs)
+        candidates = self.conn.execute(
+            "SELECT m.grp, m.text FROM tm_fts f JOIN tm_memory m ON m.key = f.rowid"
+            " WHERE tm_fts MATCH ? AND (f.rowid & 3) = ? LIMIT ?",
+            [query, LANG_INDEX[self.source], CANDIDATES],
         ).fetchall()
+        best = process.extract(
+            text, [c[1] for c in candidates], scorer=fuzz.ratio, limit=limit * 5 + 5,
+            score_cutoff=self.threshold,
+        )
         scored: dict[str, Match] = {}
-        for group, source, target in rows:
-            score = round(fuzz.ratio(text, source), 1)
-            if score < self.threshold:
+        for source, score, index in best:
+            group = candidates[index][0]
+            if group == exclude_unit:
                 continue
-            score = min(score, 99.9) if source != text else 100.0
-            best = scored.get(target)
-            if best is None or (score, group > 0) > (best.score, best.group > 0):
-                scored[target] = Match(source=source, text=target, score=score, group=group)
+            row = self.conn.execute(
+                "SELECT text FROM tm_memory WHERE key = ?", [_key(group, self.target)]
+            ).fetchone()
+            if row is None:
+                continue
+            score = 100.0 if source == text else min(round(score, 1), 99.9)
+            known = scored.get(row[0])
+            if known is None or (score, group > 0) > (known.score, known.group > 0):
+                scored[row[0]] = Match(source=source, text=row[0], score=score, group=group)
         return sorted(scored.values(), key=lambda m: (-m.score, m.group < 0))[:limit]
 
-    def _query(self, text: str) -> str | None:
-        """An FTS5 query OR-ing the sentence's rarest words that the memory knows."""
+    def _rare_words(self, text: str) -> list[str]:
+        """The sentence's words the memory knows, rarest first (document frequency)."""
         words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))
-        if not words:
-            return None
         unknown = [w for w in words if w not in self._doc_freq]
         if unknown:
             for w in unknown:
@@ -154,10 +166,11 @@ class Memory:
                     f"SELECT term, doc FROM tm_vocab WHERE term IN ({marks})", chunk
                 ):
                     self._doc_freq[term] = doc
-        known = sorted((w for w in words if self._doc_freq[w]), key=lambda w: self._doc_freq[w])
-        if not known:
-            return None
-        return " OR ".join('"' + w.replace('"', '""') + '"' for w in known[:QUERY_WORDS])
+        return sorted((w for w in words if self._doc_freq[w]), key=lambda w: self._doc_freq[w])
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def find_matches(
