@@ -43,11 +43,13 @@ def check_command(
     Exit 0 when every article is at least --min percent complete in every language
     checked (quality findings are warnings, unless --strict); 1 when not, listing each
     missing or draft unit as `article:key [lang] status`; 2 on bad usage.
-    Known exceptions recorded with `transdesk accept` are not reported.
+    Known exceptions recorded with `transdesk accept` (in a catalog: the flag
+    `#, accept-CHECK` on the entry) are not reported.
 
     \b
     Checks: numbers, end-punctuation, quotes, quote-style, brackets, urls, untranslated,
             whitespace, length, wrong-alphabet, apostrophe.
+
     \b
     Examples:
       transdesk check
