@@ -13,7 +13,6 @@ sentences within a run are asked once.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk import store
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, ProviderError
+from transdesk.providers.base import NOT_ATTEMPTED
 from transdesk.tm import DEFAULT_THRESHOLD, Memory
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ ProgressCallback = Callable[[int, int], None]
 NO_PROVIDER = "none"
 #: Memory and CLDR drafts are committed in chunks of this many units.
 COMMIT_EVERY = 200
-_NOT_ATTEMPTED = "not translated"  # the provider's reason for a sentence it never tried
 
 
 @dataclass(frozen=True)
@@ -384,41 +383,21 @@ def _translate(
 ) -> tuple[list[Outcome], ProviderError | None]:
     """One outcome per sentence of ``batch``, and the failure that stopped the provider.
 
-    A provider that sends requests in parallel gets one sentence per call from a pool
-    of its ``max_parallel`` workers: when one request fails, no new one starts, and the
-    answers of those already in flight (each has its deadline) are still collected, so
-    nothing answered is lost and asked again on the re-run.
+    On a failure the provider returns what it finished (requests already in flight
+    included), so nothing answered is lost and asked again on the re-run.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from transdesk.providers import BatchFailed
 
-    def attempted(pairs: list[tuple[str | None, str | None]]) -> list[Outcome]:
-        return [None if answer is None and reason == _NOT_ATTEMPTED else (answer, reason)
-                for answer, reason in pairs]
+    try:
+        return _attempted(provider.translate_batch(batch, source, target).pairs()), None
+    except BatchFailed as exc:
+        partial = exc.partial.pairs() if len(exc.partial) == len(batch) else []
+        return (_attempted(partial) if partial else [None] * len(batch)), exc
 
-    if provider.max_parallel <= 1 or len(batch) == 1:
-        try:
-            return attempted(provider.translate_batch(batch, source, target).pairs()), None
-        except BatchFailed as exc:
-            partial = exc.partial.pairs() if len(exc.partial) == len(batch) else []
-            return attempted(partial) if partial else [None] * len(batch), exc
 
-    stop = threading.Event()
-
-    def one(text: str) -> tuple[Outcome, ProviderError | None]:
-        if stop.is_set():
-            return None, None
-        outcomes, failure = _translate(provider, [text], source, target)
-        if failure is not None:
-            stop.set()
-        return outcomes[0], failure
-
-    with ThreadPoolExecutor(max_workers=min(provider.max_parallel, len(batch)),
-                            thread_name_prefix="transdesk-draft") as pool:
-        results = list(pool.map(one, batch))
-    failure = next((f for _, f in results if f is not None), None)
-    return [outcome for outcome, _ in results], failure
+def _attempted(pairs: list[tuple[str | None, str | None]]) -> list[Outcome]:
+    return [None if answer is None and reason == NOT_ATTEMPTED else (answer, reason)
+            for answer, reason in pairs]
 
 
 def _cached(

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from transdesk.errors import BadInput, ProviderError
 
+NOT_ATTEMPTED = "not translated"
+
 
 class BatchResult(list[str | None]):
     """A list of translations (``None`` = not translated) with a parallel ``reasons`` list.
@@ -24,7 +26,11 @@ class BatchResult(list[str | None]):
 
     def __init__(self, size: int = 0) -> None:
         super().__init__([None] * size)
-        self.reasons: list[str | None] = ["not translated"] * size
+        self.reasons: list[str | None] = [NOT_ATTEMPTED] * size
+
+    def attempted(self, index: int) -> bool:
+        """Whether the provider answered for this sentence (a translation or a reason)."""
+        return self[index] is not None or self.reasons[index] != NOT_ATTEMPTED
 
     def set_ok(self, index: int, text: str) -> None:
         self[index] = text

@@ -34,6 +34,10 @@ class SentenceFailed(Exception):
     """This sentence cannot be translated by this provider; the others may be."""
 
 
+class _NotStarted(Exception):
+    """A request not sent because another one of the batch failed first."""
+
+
 class OnlineProvider(Provider):
     """A deep-translator client with our deadline, retries, parallelism and errors."""
 
@@ -108,9 +112,20 @@ class OnlineProvider(Provider):
             max_workers=min(self.max_parallel, len(todo)),
             thread_name_prefix=f"transdesk-{self.name}",
         )
-        futures: dict[Future[str], int] = {
-            pool.submit(self._translate_one, texts[i], source, target): i for i in todo
-        }
+        stop = threading.Event()  # set by the first failing request: start no more
+
+        def attempt(text: str) -> str:
+            if stop.is_set():
+                raise _NotStarted
+            try:
+                return self._translate_one(text, source, target)
+            except SentenceFailed:
+                raise
+            except BaseException:
+                stop.set()
+                raise
+
+        futures: dict[Future[str], int] = {pool.submit(attempt, texts[i]): i for i in todo}
         failure: BaseException | None = None
         try:
             for future in as_completed(futures):
@@ -119,12 +134,23 @@ class OnlineProvider(Provider):
                     result.set_ok(futures[future], future.result())
                 elif isinstance(error, SentenceFailed):
                     result.set_failed(futures[future], str(error))
-                else:
+                elif not isinstance(error, _NotStarted):
                     failure = error
                     break
         finally:
-            # Do not wait for requests still running (each has its deadline anyway).
-            pool.shutdown(wait=False, cancel_futures=True)
+            # No new request after a failure; those already running (each has its
+            # deadline) are waited for, and their answers kept in the partial result,
+            # so that nothing answered is asked again on the re-run.
+            pool.shutdown(wait=True, cancel_futures=True)
+        if failure is not None:
+            for future, i in futures.items():
+                if future.cancelled() or not future.done() or result.attempted(i):
+                    continue
+                error = future.exception()
+                if error is None:
+                    result.set_ok(i, future.result())
+                elif isinstance(error, SentenceFailed):
+                    result.set_failed(i, str(error))
         if failure is not None:
             if isinstance(failure, ProviderError):
                 message = str(failure)
