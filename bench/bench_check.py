@@ -151,13 +151,16 @@ def main() -> None:
         [*TRANSDESK, "check", "--po", str(locales), "--ignore", ",".join(CHECK_NAMES)],
         args.repeat)
     times["pocount"], _ = timed(["pocount", *lang_dirs], args.repeat)
+    flagged = 0
     if not args.no_pofilter:
         total = 0.0
         for lang_dir in lang_dirs:
             out_dir = args.work / "pofilter" / Path(lang_dir).name
             shutil.rmtree(out_dir, ignore_errors=True)
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
             elapsed, _ = timed(["pofilter", "--progress=none", "-i", lang_dir, "-o",
-                                str(out_dir)], 1, ok=(0, 1, 2))
+                                str(out_dir)], 1, ok=(0,))
+            flagged += sum(1 for _ in out_dir.rglob("*.po"))
             total += elapsed
         times["pofilter"] = total
 
@@ -167,6 +170,8 @@ def main() -> None:
         counts = json.loads(summary)["summary"]
         print(f"  {name:<11} findings: {counts['warnings']} warnings, {counts['missing']}"
               f" missing units, {counts['incomplete']} incomplete languages")
+    if flagged:
+        print(f"  pofilter    flagged entries in {flagged} of {po_files} PO files")
     for name, seconds in times.items():
         print(f"  {name:<22} {seconds:7.2f} s")
     print("ratios:")
