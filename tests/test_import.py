@@ -297,3 +297,14 @@ def test_status_and_articles_json_shapes(run, samples):
 def test_empty_database_json_is_empty_list(run):
     assert run.json("articles") == []
     assert run.json("status") == []
+
+
+@pytest.mark.parametrize("weekday", ["П'ятниця", "Пʼятниця", "П’ятниця"])
+def test_date_line_with_an_apostrophe(run, tmp_path, weekday):
+    path = tmp_path / "friday.txt"
+    path.write_text(f"RU  UA  EN\n\n{weekday}, 28 лютого\nполітика\n\nЗаголовок\n\nРечення.\n",
+                    encoding="utf-8")
+    assert run("import", str(path)).exit_code == 0
+    units = run.json("units", "friday")
+    assert [(u["key"], u["source"]) for u in units[:3]] == [
+        ("date", f"{weekday}, 28 лютого"), ("category", "політика"), ("title", "Заголовок")]

@@ -17,11 +17,12 @@ from transdesk.errors import BadInput
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SWITCHER = re.compile(r"\s*(?:RU|UA|UK|EN)(?:[\s|/]+(?:RU|UA|UK|EN))+\s*", re.IGNORECASE)
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’ʼ](?=[^\W\d_]))*"  # a word, with apostrophes: П'ятниця
 _DATE_LINE = re.compile(
-    r"""\s*(?:
-        [^\W\d_]+,\s*\d{1,2}\.?\s+[^\W\d_]+\.?(?:\s+\d{4})?   # Saturday, 2 November [2026]
-      | [^\W\d_]+,\s*[^\W\d_]+\s+\d{1,2}(?:,\s*\d{4})?       # Saturday, November 2[, 2026]
-      | \d{1,2}\s+[^\W\d_]+(?:\s+\d{4})?                     # 2 November [2026]
+    rf"""\s*(?:
+        {_WORD},\s*\d{{1,2}}\.?\s+{_WORD}\.?(?:\s+\d{{4}})?   # Saturday, 2 November [2026]
+      | {_WORD},\s*{_WORD}\s+\d{{1,2}}(?:,\s*\d{{4}})?       # Saturday, November 2[, 2026]
+      | \d{{1,2}}\s+{_WORD}(?:\s+\d{{4}})?                     # 2 November [2026]
     )\s*""",
     re.VERBOSE,
 )
