@@ -261,6 +261,22 @@ def test_accepting_an_exception_makes_strict_green(budget):
         == [(1,)]
 
 
+def test_an_accepted_exception_travels_in_the_exported_catalog(budget, tmp_path):
+    translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are cautious"})
+    assert budget("accept", "ru-budget", "p3.s1", "--lang", "en", "--check",
+                  "end-punctuation").exit_code == 0
+    locales = tmp_path / "loc"
+    assert budget("po", "export", "ru-budget", "--lang", "en", "--dir", str(locales)).exit_code == 0
+    po = (locales / "en" / "LC_MESSAGES" / "ru-budget.po").read_text(encoding="utf-8")
+    assert "#, accept-end-punctuation\nmsgctxt \"p3.s1\"" in po
+    strict = budget("check", "--po", str(locales), "--lang", "en", "--strict")
+    assert strict.exit_code == 0, strict.output
+    # once the text changes, the exception no longer covers it, in the catalog too
+    translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are careful"})
+    assert budget("po", "export", "ru-budget", "--lang", "en", "--dir", str(locales)).exit_code == 0
+    assert budget("check", "--po", str(locales), "--lang", "en", "--strict").exit_code == 1
+
+
 def test_accept_refuses_what_is_not_there(budget):
     nothing = budget("accept", "ru-budget", "p3.s1", "--lang", "en", "--check", "quotes")
     assert nothing.exit_code == 1

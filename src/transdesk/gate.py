@@ -22,13 +22,13 @@ from transdesk.checks import CHECK_NAMES, CHECKS
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, Refused
 from transdesk.languages import LANGUAGES, detect_lang, normalize_lang
+from transdesk.po import ACCEPT_FLAG_PREFIX as PO_ACCEPT_FLAG
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 FORMATS = ("text", "json", "junit", "github")
 DONE = ("translated", "approved")
-PO_ACCEPT_FLAG = "accept-"  # `#, accept-quotes` on a PO entry accepts the `quotes` finding
 _LANG_ORDER = {lang: i for i, lang in enumerate(LANGUAGES)}
 
 

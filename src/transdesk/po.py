@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 ARTICLE_HEADER = "X-Transdesk-Article"
 SOURCE_LANG_HEADER = "X-Transdesk-Source-Language"
 HASH_PREFIX = "transdesk-hash: "
+ACCEPT_FLAG_PREFIX = "accept-"  # `#, accept-quotes`: the `quotes` finding is accepted
 ORIGIN = "po-import"
 WRAP_WIDTH = 78  # as msgcat and Poedit wrap
 LANGUAGE_TEAMS = {"ru": "Russian", "uk": "Ukrainian", "en": "English"}
@@ -74,6 +75,7 @@ class CatalogEntry:
     status: str = "untranslated"
     origin: str | None = None
     translator: str | None = None
+    accepted: tuple[str, ...] = ()  # checks whose finding is accepted for this text
 
     @property
     def fuzzy(self) -> bool:
@@ -124,6 +126,7 @@ def build_catalogs(
             [article_id, *langs],
         ):
             rows[lang][unit_id] = (text, status, origin, translator, updated)
+    accepted = _accepted_checks(db, article_id, langs)
     base = {
         "Project-Id-Version": f"{article_id}",
         "POT-Creation-Date": po_date(article["updated_at"]),
@@ -146,7 +149,8 @@ def build_catalogs(
             text, status, origin, translator, updated = by_unit.get(
                 unit_id, (None, "untranslated", None, None, None)
             )
-            entries.append(CatalogEntry(key, source, text, status, origin, translator))
+            entries.append(CatalogEntry(key, source, text, status, origin, translator,
+                                        accepted.get((unit_id, lang), ())))
             if status != "untranslated" and updated and updated >= latest:
                 latest = updated
                 last_translator = translator or last_translator
@@ -164,6 +168,22 @@ def build_catalogs(
             Catalog(article_id, article["source_lang"], lang, article["title"], header, entries)
         )
     return catalogs
+
+
+def _accepted_checks(
+    db: Database, article_id: str, langs: list[str]
+) -> dict[tuple[int, str], tuple[str, ...]]:
+    """Accepted check exceptions that still cover the current text, per (unit, lang)."""
+    found: dict[tuple[int, str], list[str]] = {}
+    for unit_id, lang, check in db.execute(
+        "SELECT e.unit_id, e.lang, e.check_name FROM check_exceptions e"
+        " JOIN translations t ON t.unit_id = e.unit_id AND t.lang = e.lang"
+        " WHERE t.article_id = ? AND e.text = t.text ORDER BY e.check_name",
+        [article_id],
+    ):
+        if lang in langs:
+            found.setdefault((unit_id, lang), []).append(check)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 _PLURALS: dict[str, str] = {}
@@ -207,6 +227,7 @@ def to_pofile(catalog: Catalog) -> polib.POFile:
             po_entry.comment = HASH_PREFIX + state_hash(entry.status, entry.text)
             if entry.fuzzy:
                 po_entry.flags.append("fuzzy")
+            po_entry.flags.extend(f"{ACCEPT_FLAG_PREFIX}{check}" for check in entry.accepted)
         po.append(po_entry)
     return po
 
