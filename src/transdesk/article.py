@@ -38,12 +38,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 Splitter = Callable[[str, str], list[tuple[str, str]]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     key: str
     kind: str  # date, category, title, sentence
     paragraph: int | None
     text: str
+    words: int = 0  # filled by the store, which knows how it counts words
 
 
 @dataclass

@@ -13,6 +13,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,6 +112,7 @@ def parse_source(
     article = parse(decoded.text, source_lang, _splitter())
     if not article.units:
         raise BadInput("no article text found (expected a title and paragraphs)")
+    _count_words(article)
     article.encoding, article.bom = decoded.encoding, decoded.bom
     return article, source_lang
 
@@ -161,13 +163,19 @@ def store_article(
             reparsed = parse(render(article.layout, {u.key: u.text for u in article.units}),
                              source_lang, _splitter())
             reparsed.encoding, reparsed.bom = article.encoding, article.bom
-            article = reparsed
+            article = _count_words(reparsed)
         elif old_lang != source_lang:
             raise BadInput(
                 f"article {article_id!r} was imported in {old_lang}, not {source_lang}"
             )
         targets = targets or old_targets.split(",")
         return _merge_article(conn, article_id, article, source_lang, targets, sha, translator)
+
+
+def _count_words(article: Article) -> Article:
+    for unit in article.units:
+        unit.words = word_count(unit.text)
+    return article
 
 
 def _splitter():
@@ -208,62 +216,81 @@ def import_files(
     """
     if article_id is not None and len(paths) != 1:
         raise BadInput("--id names one article: give exactly one file with it")
-    stored = {
-        row[0]: (row[1], row[2])
-        for row in db.execute("SELECT id, source_sha256, source_lang FROM articles")
-    }
-    plan: list[tuple[str, Any]] = []  # ("unchanged", slug) or ("parse", job)
+    slugs: list[str] = []
     seen: dict[str, str] = {}
     for path in paths:
         slug = check_article_id(article_id) if article_id else slugify(Path(path).stem)
         if slug in seen:
             raise BadInput(f"{path!r} and {seen[slug]!r} would both be article {slug!r}")
         seen[slug] = path
-        data = read_article_file(path)
-        old = stored.get(slug)
-        if (old and old[0] == _sha256(data) and targets is None and encoding is None
-                and (lang is None or lang == old[1])):
-            plan.append(("unchanged", slug))
-            continue
-        try:
-            decoded = decode(data, encoding)
-            if lang is None:
-                detect_lang(decoded.text)
-        except BadInput as exc:
-            raise BadInput(f"{path}: {exc}") from None
-        plan.append(("parse", (path, slug, lang, encoding)))
-    parsed = _parse_all([job for kind, job in plan if kind == "parse"])
+        slugs.append(slug)
+    stored = {
+        row[0]: (row[1], row[2])
+        for row in db.execute("SELECT id, source_sha256, source_lang FROM articles")
+    }
     reports = []
-    for kind, item in plan:
-        if kind == "unchanged":
-            units = db.execute("SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
-                               [item]).fetchone()[0]
-            report = ImportReport(item, stored[item][1], created=False, units=units,
-                                  unchanged=units)
-        else:
-            slug, article, source_lang, sha = next(parsed)
-            report = store_article(db, article, slug, source_lang, sha, lang is not None,
-                                   targets, translator)
-        reports.append(report)
-        if progress:
-            progress(report)
+    with _workers(len(paths)) as pool:
+        # 1. read and decode everything: bad input stops us before any write
+        shas = _map(pool, _inspect, [(path, lang, encoding) for path in paths])
+        plan = []
+        for path, slug, sha in zip(paths, slugs, shas, strict=True):
+            old = stored.get(slug)
+            unchanged = (old is not None and old[0] == sha and targets is None
+                         and encoding is None and (lang is None or lang == old[1]))
+            plan.append((slug, None if unchanged else (path, slug, lang, encoding)))
+        # 2. parse (in the workers, ahead of the writer) and write, article by article
+        jobs = [job for _slug, job in plan if job is not None]
+        parsed = pool.imap(_read_and_parse, jobs, chunksize=16) if pool else map(
+            _read_and_parse, jobs)
+        for slug, job in plan:
+            if job is None:
+                units = db.execute(
+                    "SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0", [slug]
+                ).fetchone()[0]
+                report = ImportReport(slug, stored[slug][1], created=False, units=units,
+                                      unchanged=units)
+            else:
+                slug, article, source_lang, sha = next(parsed)
+                report = store_article(db, article, slug, source_lang, sha, lang is not None,
+                                       targets, translator)
+            reports.append(report)
+            if progress:
+                progress(report)
     return reports
 
 
-PARALLEL_PARSE_MIN_FILES = 64
+PARALLEL_MIN_FILES = 64
 
 
-def _parse_all(jobs: list[tuple[str, str, str | None, str | None]]) -> Iterator[tuple]:
-    """Parse files in order; for an archive, in worker processes ahead of the writer."""
+@contextmanager
+def _workers(files: int) -> Iterator[Any]:
+    """A process pool for an archive (None for a few files: not worth starting one)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_PARSE_MIN_FILES or workers < 2:
-        yield from map(_read_and_parse, jobs)
+    if files < PARALLEL_MIN_FILES or workers < 2:
+        yield None
         return
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers) as pool:
-        yield from pool.imap(_read_and_parse, jobs, chunksize=16)
+        yield pool
+
+
+def _map(pool: Any, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    return pool.map(fn, items, chunksize=64) if pool else [fn(item) for item in items]
+
+
+def _inspect(job: tuple[str, str | None, str | None]) -> str:
+    """Read and decode a file (BadInput naming it if that fails); its bytes' SHA-256."""
+    path, lang, encoding = job
+    data = read_article_file(path)
+    try:
+        decoded = decode(data, encoding)
+        if lang is None:
+            detect_lang(decoded.text)
+    except BadInput as exc:
+        raise BadInput(f"{path}: {exc}") from None
+    return _sha256(data)
 
 
 def _read_and_parse(job: tuple[str, str, str | None, str | None]) -> tuple:
@@ -331,7 +358,7 @@ def _insert_units(
         unit_id = first_id + offset
         unit_rows.append(
             (unit_id, article_id, unit.key, unit.kind, unit.paragraph, position, unit.text,
-             word_count(unit.text), ts, ts)
+             unit.words, ts, ts)
         )
         for lang in targets:
             translation_rows.append((unit_id, lang, article_id, position, ts, ts))
@@ -436,10 +463,6 @@ def _merge_article(
                 note="sentence left the source")
         report.obsolete += 1
         report.changes.append(("obsolete", row["key"], row["source"]))
-    # Keys may be reshuffled between kept units: park them first (unique live keys).
-    conn.execute(
-        "UPDATE units SET key = '~' || id WHERE article_id = ? AND obsolete = 0", [article_id]
-    )
     for index, unit in enumerate(article.units):
         row = pairs.get(index)
         if row is None:
