@@ -69,12 +69,13 @@ def next_unit(
                 f"article {article!r} is not translated into {lang}"
                 f" (its targets: {', '.join(targets)})"
             )
-    excluded = sorted(set(exclude))
+    statuses = REVIEW_STATUSES if review else WORK_STATUSES
+    where, params = _queue_filter(lang, translator, article, review, sorted(set(exclude)))
     with write_transaction(db) as conn:
         ts = now()
-        unit_id = _own_claim(conn, lang, translator, article, review, ts, excluded)
+        unit_id = _own_claim(conn, translator, ts, statuses, where, params)
         if unit_id is None:
-            unit_id = _first_free(conn, lang, translator, article, review, ts, excluded)
+            unit_id = _first_free(conn, ts, statuses, where, params)
         if unit_id is None:
             return None
         expires = expiry(claim_minutes)
@@ -86,66 +87,57 @@ def next_unit(
     return unit_json(db, unit_id, lang, expires)
 
 
-def _mode_filter(review: bool, translator: str) -> tuple[str, list[Any]]:
+def _queue_filter(
+    lang: str, translator: str, article: str | None, review: bool, excluded: list[int]
+) -> tuple[str, list[Any]]:
+    """The conditions every queue query shares: the language, live units, in review
+    someone else's work, the article, and not the units passed over this session."""
+    where = "lang = ? AND obsolete = 0"
+    params: list[Any] = [lang]
     if review:
-        return " AND (translator IS NULL OR translator != ?)", [translator]
-    return "", []
+        where += " AND (translator IS NULL OR translator != ?)"
+        params.append(translator)
+    if article is not None:
+        where += " AND article_id = ?"
+        params.append(article)
+    if excluded:
+        where += f" AND unit_id NOT IN ({','.join('?' * len(excluded))})"
+        params += excluded
+    return where, params
+
+
+_IN_QUEUE_ORDER = " ORDER BY article_id, position LIMIT 1"
+# one status at a time through the queue index; a claim that has run out is free
+_FREE_UNIT_SQL = (
+    "SELECT unit_id FROM translations INDEXED BY translations_queue"
+    " WHERE status = ? AND (claimed_by IS NULL OR claim_expires < ?) AND "
+)
 
 
 def _own_claim(
     conn: sqlite3.Connection,
-    lang: str,
     translator: str,
-    article: str | None,
-    review: bool,
     ts: str,
-    excluded: list[int],
+    statuses: tuple[str, ...],
+    where: str,
+    params: list[Any],
 ) -> int | None:
-    statuses = REVIEW_STATUSES if review else WORK_STATUSES
-    sql = (
-        "SELECT unit_id FROM translations WHERE claimed_by = ? AND lang = ?"
-        " AND claim_expires >= ? AND obsolete = 0"
-        f" AND status IN ({','.join('?' * len(statuses))})"
-    )
-    params: list[Any] = [translator, lang, ts, *statuses]
-    extra, extra_params = _mode_filter(review, translator)
-    sql += extra
-    params += extra_params
-    if article is not None:
-        sql += " AND article_id = ?"
-        params.append(article)
-    if excluded:
-        sql += f" AND unit_id NOT IN ({','.join('?' * len(excluded))})"
-        params += excluded
-    row = conn.execute(sql + " ORDER BY article_id, position LIMIT 1", params).fetchone()
+    row = conn.execute(
+        "SELECT unit_id FROM translations WHERE claimed_by = ? AND claim_expires >= ?"
+        f" AND status IN ({','.join('?' * len(statuses))}) AND {where}{_IN_QUEUE_ORDER}",
+        [translator, ts, *statuses, *params],
+    ).fetchone()
     return row[0] if row else None
 
 
 def _first_free(
-    conn: sqlite3.Connection,
-    lang: str,
-    translator: str,
-    article: str | None,
-    review: bool,
-    ts: str,
-    excluded: list[int],
+    conn: sqlite3.Connection, ts: str, statuses: tuple[str, ...], where: str, params: list[Any]
 ) -> int | None:
     """Walk the `translations_queue` index status by status; the first free row wins."""
-    extra, extra_params = _mode_filter(review, translator)
-    for status in REVIEW_STATUSES if review else WORK_STATUSES:
-        sql = (
-            "SELECT unit_id FROM translations INDEXED BY translations_queue"
-            " WHERE lang = ? AND status = ? AND obsolete = 0"
-            " AND (claimed_by IS NULL OR claim_expires < ?)" + extra
-        )
-        params: list[Any] = [lang, status, ts, *extra_params]
-        if article is not None:
-            sql += " AND article_id = ?"
-            params.append(article)
-        if excluded:
-            sql += f" AND unit_id NOT IN ({','.join('?' * len(excluded))})"
-            params += excluded
-        row = conn.execute(sql + " ORDER BY article_id, position LIMIT 1", params).fetchone()
+    for status in statuses:
+        row = conn.execute(
+            _FREE_UNIT_SQL + where + _IN_QUEUE_ORDER, [status, ts, *params]
+        ).fetchone()
         if row:
             return row[0]
     return None
@@ -153,13 +145,10 @@ def _first_free(
 
 def next_unit_plan(db: Database, lang: str = "en", translator: str = "x") -> list[str]:
     """EXPLAIN QUERY PLAN of the queue query (for tests and the benchmark)."""
-    extra, extra_params = _mode_filter(False, translator)
+    where, params = _queue_filter(lang, translator, None, False, [])
     rows = db.execute(
-        "EXPLAIN QUERY PLAN SELECT unit_id FROM translations INDEXED BY translations_queue"
-        " WHERE lang = ? AND status = ? AND obsolete = 0"
-        " AND (claimed_by IS NULL OR claim_expires < ?)" + extra
-        + " ORDER BY article_id, position LIMIT 1",
-        [lang, "untranslated", now(), *extra_params],
+        "EXPLAIN QUERY PLAN " + _FREE_UNIT_SQL + where + _IN_QUEUE_ORDER,
+        [WORK_STATUSES[0], now(), *params],
     ).fetchall()
     return [row[-1] for row in rows]
 
