@@ -308,3 +308,24 @@ def test_date_line_with_an_apostrophe(run, tmp_path, weekday):
     units = run.json("units", "friday")
     assert [(u["key"], u["source"]) for u in units[:3]] == [
         ("date", f"{weekday}, 28 лютого"), ("category", "політика"), ("title", "Заголовок")]
+
+
+def test_status_counts_drafts_and_leaves_out_obsolete_units(run, tmp_path):
+    path = tmp_path / "budget.txt"
+    path.write_text(ORIGINAL, encoding="utf-8")
+    assert run("import", str(path), "--targets", "en").exit_code == 0
+    submit_direct(run.db_path, "p1.s1", "en", "First sentence about the budget.")
+    submit_direct(run.db_path, "p1.s3", "en", "The third sentence stays.", "draft")
+    submit_direct(run.db_path, "p2.s1", "en", "A paragraph that will vanish.", "approved")
+    (before,) = run.json("status", "budget")
+    assert before["units"] == {"untranslated": 5, "draft": 1, "translated": 1, "approved": 1}
+    assert before["words"]["approved"] == 3 and before["percent"] == 25.0
+    path.write_text(UPDATED, encoding="utf-8")
+    assert run("import", str(path)).exit_code == 0
+    (after,) = run.json("status", "budget", "--lang", "en")
+    # p1.s1 changed (its translation is now a `previous` draft), p2 is obsolete, one new
+    assert after["units"] == {"untranslated": 5, "draft": 2, "translated": 0, "approved": 0}
+    from transdesk.store import word_count
+
+    assert sum(after["words"].values()) == sum(
+        word_count(u["source"]) for u in run.json("units", "budget"))

@@ -562,51 +562,67 @@ def article_ids(db: Database) -> list[str]:
 def status_counts(
     db: Database, articles: list[str] | None = None, lang: str | None = None
 ) -> list[dict[str, Any]]:
-    """Units and source words by status, per article and target language (`status` shape)."""
-    where = ["t.obsolete = 0"]
-    params: list[Any] = []
+    """Units and source words by status, per article and target language (`status` shape).
+
+    Every live unit has a row per target language, so `untranslated` is the article's
+    total less the other statuses: the totals come from `units`, and only rows that
+    have work in them are read from `translations` (through its queue index).
+    """
+    article_filter, params = "", []
     if articles:
-        where.append(f"t.article_id IN ({','.join('?' * len(articles))})")
-        params += articles
-    if lang:
-        where.append("t.lang = ?")
-        params.append(lang)
-    sql = (
-        "SELECT t.article_id, t.lang, t.status, COUNT(*), SUM(u.words) FROM translations t"
-        " JOIN units u ON u.id = t.unit_id WHERE " + " AND ".join(where)
-        + " GROUP BY t.article_id, t.lang, t.status"
-    )
+        article_filter = f" AND article_id IN ({','.join('?' * len(articles))})"
+        params = list(articles)
     targets = {
-        row[0]: row[1].split(",") for row in db.execute("SELECT id, targets FROM articles")
+        article_id: wanted.split(",")
+        for article_id, wanted in db.execute(
+            "SELECT id, targets FROM articles WHERE 1" + article_filter.replace("article_id", "id"),
+            params,
+        )
     }
+    totals = {
+        article_id: (units, words or 0)
+        for article_id, units, words in db.execute(
+            "SELECT article_id, COUNT(*), SUM(words) FROM units WHERE obsolete = 0"
+            + article_filter + " GROUP BY article_id",
+            params,
+        )
+    }
+    langs = [lang] if lang else list(LANGUAGES)
+    worked = db.execute(
+        "SELECT t.article_id, t.lang, t.status, COUNT(*), SUM(u.words) FROM translations t"
+        " JOIN units u ON u.id = t.unit_id"
+        f" WHERE t.lang IN ({','.join('?' * len(langs))})"
+        " AND t.status IN ('draft', 'translated', 'approved') AND t.obsolete = 0"
+        + article_filter.replace("article_id", "t.article_id")
+        + " GROUP BY t.article_id, t.lang, t.status",
+        [*langs, *params],
+    )
     table: dict[tuple[str, str], dict[str, Any]] = {}
-    for article_id, target, status, units, words in db.execute(sql, params):
-        if target not in targets.get(article_id, ()):
-            continue
-        entry = table.setdefault((article_id, target), _empty_status(article_id, target))
-        entry["units"][status] = units
-        entry["words"][status] = words or 0
-    for article_id in articles or targets:
-        for target in targets.get(article_id, ()):
+    for article_id, wanted in targets.items():
+        for target in wanted:
             if lang is None or target == lang:
-                table.setdefault((article_id, target), _empty_status(article_id, target))
-    result = []
-    for _key, entry in sorted(table.items()):
-        total = sum(entry["units"].values())
+                table[(article_id, target)] = _empty_status(article_id, target)
+    for article_id, target, status, units, words in worked:
+        entry = table.get((article_id, target))
+        if entry is not None:
+            entry["units"][status] = units
+            entry["words"][status] = words or 0
+    for (article_id, _target), entry in table.items():
+        units, words = totals.get(article_id, (0, 0))
+        entry["units"]["untranslated"] = units - sum(entry["units"].values())
+        entry["words"]["untranslated"] = words - sum(entry["words"].values())
         done = entry["units"]["translated"] + entry["units"]["approved"]
-        entry["percent"] = round(100.0 * done / total, 1) if total else 100.0
-        result.append(entry)
+        entry["percent"] = round(100.0 * done / units, 1) if units else 100.0
     order = {a: i for i, a in enumerate(articles or [])}
-    result.sort(key=lambda e: (order.get(e["article"], 0), e["article"], e["lang"]))
-    return result
+    return [table[key] for key in sorted(table, key=lambda k: (order.get(k[0], 0), k))]
 
 
 def _empty_status(article_id: str, lang: str) -> dict[str, Any]:
     return {
         "article": article_id,
         "lang": lang,
-        "units": dict.fromkeys(STATUSES, 0),
-        "words": dict.fromkeys(STATUSES, 0),
+        "units": {"untranslated": 0, "draft": 0, "translated": 0, "approved": 0},
+        "words": {"untranslated": 0, "draft": 0, "translated": 0, "approved": 0},
         "percent": 0.0,
     }
 
