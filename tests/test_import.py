@@ -125,6 +125,7 @@ def test_lang_option_accepts_ua_alias(run, samples):
         ("empty", ["import", "empty.txt"], "empty"),
         ("blank", ["import", "blank.txt"], "empty"),
         ("binary", ["import", "binary.bin"], "binary"),
+        ("switcher", ["import", "good.txt", "switcher.txt"], "no article text"),
         ("good", ["import", "good.txt", "--lang", "fr"], "unsupported language"),
         ("good", ["import", "good.txt", "--id", "../x"], "invalid article id"),
         ("good", ["import", "good.txt", "--id", "Big"], "invalid article id"),
@@ -140,6 +141,7 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(run, tmp_path, setup, 
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.txt").write_bytes(b" \n\n\t\n")
     (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "switcher.txt").write_bytes("RU\u00a0\u00a0UA  EN\n\n".encode())
     (tmp_path / "good.txt").write_bytes((SAMPLES / "ru-budget.txt").read_bytes())
     assert run("import", str(tmp_path / "good.txt")).exit_code == 0
     before = table_dump(run.db_path)

@@ -128,6 +128,11 @@ def encode(text: str, encoding: str, bom: bool) -> bytes:
     return body
 
 
+def has_article_text(text: str) -> bool:
+    """Whether anything but blank lines and a switcher line is there (a cheap pre-check)."""
+    return any(line.strip() and not _SWITCHER.fullmatch(line) for line in _LINE.findall(text))
+
+
 def is_date_line(line: str) -> bool:
     return bool(_DATE_LINE.fullmatch(line))
 

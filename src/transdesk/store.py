@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transdesk.article import Article, Unit, decode, parse, render
+from transdesk.article import Article, Unit, decode, has_article_text, parse, render
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
 from transdesk.languages import LANGUAGES, detect_lang
@@ -39,6 +39,7 @@ _TYPO_FOLD = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+NO_ARTICLE_TEXT = "no article text found (expected a title and paragraphs)"
 SIMILARITY_THRESHOLD = 65.0  # rapidfuzz ratio; below it a sentence is new, not changed
 
 
@@ -111,7 +112,7 @@ def parse_source(
     source_lang = lang or detect_lang(decoded.text)
     article = parse(decoded.text, source_lang, _splitter())
     if not article.units:
-        raise BadInput("no article text found (expected a title and paragraphs)")
+        raise BadInput(NO_ARTICLE_TEXT)
     _count_words(article)
     article.encoding, article.bom = decoded.encoding, decoded.bom
     return article, source_lang
@@ -286,6 +287,8 @@ def _inspect(job: tuple[str, str | None, str | None]) -> str:
     data = read_article_file(path)
     try:
         decoded = decode(data, encoding)
+        if not has_article_text(decoded.text):
+            raise BadInput(NO_ARTICLE_TEXT)
         if lang is None:
             detect_lang(decoded.text)
     except BadInput as exc:
