@@ -5,8 +5,17 @@ from __future__ import annotations
 import click
 
 from transdesk import store
-from transdesk.commands.common import emit_json, get_db, json_option, lang_option, progress_bar
+from transdesk.commands.common import (
+    emit_json,
+    emit_rows,
+    get_db,
+    json_option,
+    lang_option,
+    progress_bar,
+)
 from transdesk.languages import normalize_lang, parse_lang_list
+
+NO_ARTICLES = "no articles yet: transdesk import FILE"
 
 
 @click.command("import")
@@ -80,17 +89,13 @@ def _clip(text: str, width: int) -> str:
 def articles_command(as_json: bool) -> None:
     """List articles: id, source language, percent complete per target, title."""
     rows = store.list_articles(get_db())
-    if as_json:
-        emit_json(rows)
-        return
-    if not rows:
-        click.echo("no articles yet: transdesk import FILE")
-        return
-    width = max(len(r["id"]) for r in rows)
-    for row in rows:
+    width = max((len(r["id"]) for r in rows), default=0)
+
+    def describe(row: dict) -> str:
         targets = "  ".join(f"{lang} {pct:5.1f}%" for lang, pct in row["targets"].items())
-        title = _clip(row["title"], 60)
-        click.echo(f"{row['id']:<{width}}  {row['source_lang']}  {targets}  {title}")
+        return f"{row['id']:<{width}}  {row['source_lang']}  {targets}  {_clip(row['title'], 60)}"
+
+    emit_rows(rows, as_json, describe, empty=NO_ARTICLES)
 
 
 @click.command("units")
@@ -99,15 +104,15 @@ def articles_command(as_json: bool) -> None:
 @json_option
 def units_command(article: str, lang: str | None, as_json: bool) -> None:
     """Show an ARTICLE's units in order, with their translations."""
-    units = store.list_units(get_db(), article, lang)
-    if as_json:
-        emit_json(units)
-        return
-    for unit in units:
-        click.echo(f"{unit['id']:>7}  {unit['key']:<8} {unit['source']}")
-        for target, tr in unit["translations"].items():
-            text = tr["text"] if tr["text"] is not None else ""
-            click.echo(f"{'':>7}    {target} [{tr['status']}] {text}")
+    emit_rows(store.list_units(get_db(), article, lang), as_json, _describe_unit)
+
+
+def _describe_unit(unit: dict) -> str:
+    lines = [f"{unit['id']:>7}  {unit['key']:<8} {unit['source']}"]
+    for target, tr in unit["translations"].items():
+        text = tr["text"] if tr["text"] is not None else ""
+        lines.append(f"{'':>7}    {target} [{tr['status']}] {text}")
+    return "\n".join(lines)
 
 
 @click.command("status")
@@ -120,24 +125,20 @@ def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -
     for article_id in articles:
         store.get_article(db, article_id)
     rows = store.status_counts(db, list(articles) or None, lang)
-    if as_json:
-        emit_json(rows)
-        return
-    if not rows:
-        click.echo("no articles yet: transdesk import FILE")
-        return
-    width = max(len(r["article"]) for r in rows)
-    for row in rows:
+    width = max((len(r["article"]) for r in rows), default=0)
+
+    def describe(row: dict) -> str:
         units, words = row["units"], row["words"]
-        total_words = sum(words.values())
         done_words = words["translated"] + words["approved"]
-        click.echo(
+        return (
             f"{row['article']:<{width}}  {row['lang']}  {progress_bar(row['percent'])}"
             f" {row['percent']:5.1f}%  "
             f"untranslated {units['untranslated']} · draft {units['draft']} ·"
             f" translated {units['translated']} · approved {units['approved']}"
-            f"  (words {done_words}/{total_words})"
+            f"  (words {done_words}/{sum(words.values())})"
         )
+
+    emit_rows(rows, as_json, describe, empty=NO_ARTICLES)
 
 
 COMMANDS = [import_command, articles_command, units_command, status_command]

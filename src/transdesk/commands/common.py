@@ -80,6 +80,21 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def emit_rows(
+    rows: list[Any], as_json: bool, describe: Callable[[Any], str], empty: str | None = None
+) -> None:
+    """The rows as JSON (`[]` when there are none), or `describe(row)` for each row, or
+    the `empty` line when there are none."""
+    if as_json:
+        emit_json(rows)
+    elif not rows:
+        if empty is not None:
+            click.echo(empty)
+    else:
+        for row in rows:
+            click.echo(describe(row))
+
+
 def progress_bar(percent: float, width: int = 20) -> str:
     """`██████████░░░░░░░░░░` — readable at a glance, also without colour."""
     filled = round(width * percent / 100)

@@ -8,7 +8,14 @@ import sys
 import click
 
 from transdesk import workflow
-from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.commands.common import (
+    as_option,
+    emit_json,
+    emit_rows,
+    get_db,
+    json_option,
+    lang_option,
+)
 
 
 def claim_minutes_option(fn):
@@ -142,28 +149,26 @@ def log_command(
       transdesk log --unit 1234 --json
     """
     rows = workflow.history(get_db(), article, unit_id, lang, limit or None)
-    if as_json:
-        emit_json(rows)
-        return
-    if not rows:
-        click.echo("no history yet")
-        return
-    for row in rows:
-        status = row["new_status"]
-        if row["old_status"] != row["new_status"]:
-            status = f"{row['old_status']} → {row['new_status']}"
-        click.echo(
-            f"{row['at'][:19].replace('T', ' ')}  {row['article']} {row['key']} (id {row['unit']})"
-            f" {row['lang']}  {row['action']}  {status}  by {row['translator'] or '?'}"
-            f" [{row['origin'] or '?'}]"
-        )
-        if row["old_text"] != row["new_text"]:
-            if row["old_text"] is not None:
-                click.echo(f"    - {row['old_text']}")
-            if row["new_text"] is not None:
-                click.echo(f"    + {row['new_text']}")
-        if row["note"]:
-            click.echo(f"    note: {row['note']}")
+    emit_rows(rows, as_json, _describe_change, empty="no history yet")
+
+
+def _describe_change(row: dict) -> str:
+    status = row["new_status"]
+    if row["old_status"] != row["new_status"]:
+        status = f"{row['old_status']} → {row['new_status']}"
+    lines = [
+        f"{row['at'][:19].replace('T', ' ')}  {row['article']} {row['key']} (id {row['unit']})"
+        f" {row['lang']}  {row['action']}  {status}  by {row['translator'] or '?'}"
+        f" [{row['origin'] or '?'}]"
+    ]
+    if row["old_text"] != row["new_text"]:
+        if row["old_text"] is not None:
+            lines.append(f"    - {row['old_text']}")
+        if row["new_text"] is not None:
+            lines.append(f"    + {row['new_text']}")
+    if row["note"]:
+        lines.append(f"    note: {row['note']}")
+    return "\n".join(lines)
 
 
 COMMANDS: list[click.Command] = [next_command, submit_command, log_command]
