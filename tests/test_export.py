@@ -210,3 +210,20 @@ def test_export_to_stdout_and_file_are_the_same(run, budget, db_path, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert io.BytesIO(out.read_bytes()).read().endswith(b"\n")
     assert Path(out).read_text(encoding="utf-8").splitlines()[0] == "RU  UA  EN"
+
+
+def test_unwritable_output_is_one_error_line(run, budget, tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a directory")
+    result = run("export", "ru-budget", "--lang", "ru", "-o", str(blocker / "x.txt"))
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: cannot write '{blocker / 'x.txt'}': '{blocker}' is a file, not a directory\n")
+    result = run("po", "export", "--dir", str(blocker / "locales"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot write '{blocker / 'locales'}")
+    assert result.stderr.endswith(f"'{blocker}' is a file, not a directory\n")
+    result = run("tm", "export", str(tmp_path))
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: '{tmp_path}' is a directory: give a file name\n")
+    assert blocker.read_text() == "not a directory"
+    assert not [p for p in tmp_path.rglob("*.tmp")]
