@@ -72,6 +72,12 @@ def test_claim_duration_from_option_and_environment(budget, db_path):
     assert 0 < minutes_left(claim(budget, "--as", "eve", "--claim-minutes", "2")) <= 2
     result = budget("next", "--lang", "en", "--json", "--claim-minutes", "0")
     assert result.exit_code == 2 and "positive" in error_of(result)
+    for nonsense in ("inf", "nan", "1e300", "-5"):
+        result = budget("next", "--lang", "en", "--json", "--claim-minutes", nonsense)
+        assert (result.exit_code, result.stdout) == (2, ""), nonsense
+        assert error_of(result).startswith(
+            "Error: claim duration must be a positive number of minutes, at most 525600"
+            " (a year), not "), nonsense
 
 
 def test_expired_claim_is_free_again(budget, db_path):
@@ -155,7 +161,11 @@ def test_submit_refusals(budget, db_path):
         (["2", "--lang", "en", "--text", "  \n"], 2, "Error: empty translation"),
         (["2", "--lang", "en", "--accept"], 1, "Error: unit 2 (en) has no draft to accept"),
         (["2", "--lang", "en"], 2, "Error: give either a text (--text) or --accept"),
+        (["2", "--lang", "en"], 2,
+         "Error: give either a text (--text) or --accept for the draft"),
         (["2", "--lang", "en", "--text", "x", "--accept"], 2, "Error: give either"),
+        (["2", "--lang", "en", "--text", "x", "--accept"], 2,
+         "Error: give either a text (--text) or --accept, not both"),
         (["999", "--lang", "en", "--text", "x"], 2, "Error: unknown unit 999"),
         (["2", "--lang", "ru", "--text", "x"], 2,
          "Error: unit 2 of article 'ru-budget' has no ru translation (its targets: uk, en)"),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 DEFAULT_CLAIM_MINUTES = 30.0
+MAX_CLAIM_MINUTES = 365 * 24 * 60
 TM_SOURCE_PREFIX = "tm-source: "
 # Queue order: untranslated first, then drafts; review mode takes translated units.
 WORK_STATUSES = ("untranslated", "draft")
@@ -38,8 +39,12 @@ def expiry(minutes: float, start: datetime | None = None) -> str:
 
 
 def check_claim_minutes(minutes: float) -> float:
-    if not minutes > 0:
-        raise BadInput(f"claim duration must be a positive number of minutes, not {minutes}")
+    """A claim lasts more than nothing and at most a year (also no NaN or infinity)."""
+    if not 0 < minutes <= MAX_CLAIM_MINUTES:
+        raise BadInput(
+            f"claim duration must be a positive number of minutes, at most"
+            f" {MAX_CLAIM_MINUTES} (a year), not {minutes:g}"
+        )
     return minutes
 
 
@@ -199,8 +204,10 @@ def submit(
     - Bad input (exit 2): unknown unit, a language the article does not translate
       into, an empty text, both or neither of `text` and `accept`.
     """
-    if (text is None) == (not accept):
+    if text is not None and accept:
         raise BadInput("give either a text (--text) or --accept, not both")
+    if text is None and not accept:
+        raise BadInput("give either a text (--text) or --accept for the draft")
     if text is not None:
         text = text.strip()
         if not text:

@@ -62,7 +62,6 @@ def next_command(
       transdesk next --lang en --json     # claim one unit for a script
     """
     db = get_db()
-    workflow.check_claim_minutes(claim_minutes)
     if as_json:
         emit_json(workflow.next_unit(db, lang, translator, article, review, claim_minutes))
         return
