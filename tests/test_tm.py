@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from transdesk import tm
 from transdesk.db import open_db, write_transaction
 from transdesk.store import unit_id_for, write_translation
@@ -227,3 +229,30 @@ def test_fuzzy_lookup_uses_the_index_not_a_scan(run, samples, db_path):
     memory = tm.Memory(db, "ru", "uk")
     assert memory._rare_words("Эксперты настроены очень осторожно.")[0] == "эксперты"
     assert memory._rare_words("Совсем другие слова") == []  # nothing known: no query at all
+
+
+def test_length_window_never_drops_a_match_above_the_threshold():
+    """Every pair scoring >= the threshold has its length inside the window."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    rng = random.Random(5)
+    alphabet = "абвгд ежз"
+    for _ in range(3000):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        b = list(a)
+        for _ in range(rng.randint(0, 15)):
+            op = rng.random()
+            if op < 0.4 and b:
+                del b[rng.randrange(len(b))]
+            elif op < 0.8:
+                b.insert(rng.randint(0, len(b)), rng.choice(alphabet))
+            elif b:
+                b[rng.randrange(len(b))] = rng.choice(alphabet)
+        b = "".join(b)
+        for threshold in (50.0, 75.0, 90.0):
+            low, high = tm.length_window(len(a), threshold)
+            if fuzz.ratio(a, b) >= threshold:
+                assert low <= len(b) <= high, (a, b, threshold)
+    assert tm.length_window(60, 75.0) == pytest.approx((36.0, 100.0))

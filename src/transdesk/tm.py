@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
@@ -37,6 +38,10 @@ LANG_INDEX = {"ru": 0, "uk": 1, "en": 2}
 PAIR_WORDS = 4
 #: How many candidates are scored with rapidfuzz (at most).
 CANDIDATES = 2000
+#: Groups kept per distinct remembered sentence (own memory first, newest first).
+GROUPS_PER_SOURCE = 3
+#: Fuzzy results kept per Memory (per distinct text looked up).
+RANKED_CACHE = 50_000
 _WORD = re.compile(r"[^\W_]+")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _INLINE_CODE = {"bpt", "ept", "ph", "it", "ut"}  # TMX inline markup holding native code
@@ -82,6 +87,7 @@ class Memory:
         self.source, self.target = source, target
         self.threshold = threshold
         self._doc_freq: dict[str, int] = {}
+        self._ranked: dict[str, list[Match]] = {}
 
     def best(self, text: str, exclude_unit: int | None = None) -> Match | None:
         """The exact match, else the best fuzzy match at or above the threshold."""
@@ -100,11 +106,13 @@ class Memory:
         return found
 
     def exact(self, text: str, exclude_unit: int | None = None) -> Match | None:
-        # Our own translations first (newest unit first), then imported memory.
+        # Our own translations first (newest unit first), then imported memory: that is
+        # descending key order (key = grp * 4 + language), which the index already holds
+        # for equal (lang, prefix), so a sentence remembered a thousand times costs no sort.
         row = self.conn.execute(
             "SELECT m.grp, t.text FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
             " WHERE m.lang = ? AND substr(m.text, 1, 40) = substr(?, 1, 40) AND +m.text = ?"
-            " AND m.grp != ? ORDER BY m.grp > 0 DESC, m.grp DESC LIMIT 1",
+            " AND m.grp != ? ORDER BY m.key DESC LIMIT 1",
             [LANG_INDEX[self.target], self.source, text, text, exclude_unit or 0],
         ).fetchone()
         if row is None:
@@ -114,12 +122,55 @@ class Memory:
     def fuzzy(self, text: str, exclude_unit: int | None = None, limit: int = 1) -> list[Match]:
         """Fuzzy matches (rapidfuzz ratio >= threshold), best first.
 
-        Candidates: remembered sentences holding any two of this one's four rarest words
-        (an FTS5 query streamed without ranking every hit, up to CANDIDATES of them);
-        rapidfuzz scores them all in one call.
+        Candidates come from the FTS5 index (see ``_candidates``); those outside the length
+        window the threshold allows are dropped and rapidfuzz scores the distinct ones in
+        one call.  Results are kept per text for the Memory's lifetime
+        (a draft run meets the same sentence many times).
         """
+        ranked = self._ranked.get(text)
+        if ranked is None:
+            ranked = self._rank(text)
+            if len(self._ranked) >= RANKED_CACHE:
+                self._ranked.clear()
+            self._ranked[text] = ranked
+        found: dict[str, Match] = {}
+        for match in ranked:
+            if match.group != exclude_unit and match.text not in found:
+                found[match.text] = match
+                if len(found) == limit:
+                    break
+        return list(found.values())
+
+    def _rank(self, text: str) -> list[Match]:
+        """Every candidate at or above the threshold, best first (own memory before
+        imported, newest first, at equal score)."""
         from rapidfuzz import fuzz, process
 
+        low, high = length_window(len(text), self.threshold)
+        # Per distinct source sentence, its candidate groups (the group may be excluded
+        # by the caller, so keep a few, preferred first).
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for group, source, target in self._candidates(text):
+            if low <= len(source) <= high:
+                groups.setdefault(source, []).append((group, target))
+        if not groups:
+            return []
+        sources = list(groups)
+        scored = process.extract(text, sources, scorer=fuzz.ratio, score_cutoff=self.threshold,
+                                 limit=None)
+        ranked: list[Match] = []
+        for source, score, index in scored:
+            score = 100.0 if source == text else min(round(score, 1), 99.9)
+            options = sorted(groups[sources[index]], key=lambda g: (g[0] < 0, -abs(g[0])))
+            ranked.extend(Match(source=source, text=target, score=score, group=group)
+                          for group, target in options[:GROUPS_PER_SOURCE])
+        ranked.sort(key=lambda m: (-m.score, m.group < 0))
+        return ranked
+
+    def _candidates(self, text: str) -> list[tuple[int, str, str]]:
+        """``(group, source, target)`` of remembered sentences holding any two of this
+        one's PAIR_WORDS rarest words (an FTS5 query streamed without ranking every hit,
+        up to CANDIDATES of them); only groups holding the target language."""
         words = self._rare_words(text)[:PAIR_WORDS]
         if not words:
             return []
@@ -127,30 +178,12 @@ class Memory:
         if len(words) > 1:
             pairs = itertools.combinations(words, 2)
             query = " OR ".join(f"({_quote(a)} AND {_quote(b)})" for a, b in pairs)
-        candidates = self.conn.execute(
-            "SELECT m.grp, m.text FROM tm_fts f JOIN tm_memory m ON m.key = f.rowid"
+        return self.conn.execute(
+            "SELECT m.grp, m.text, t.text FROM tm_fts f JOIN tm_memory m ON m.key = f.rowid"
+            " JOIN tm_memory t ON t.key = m.grp * 4 + ?"
             " WHERE tm_fts MATCH ? AND (f.rowid & 3) = ? LIMIT ?",
-            [query, LANG_INDEX[self.source], CANDIDATES],
+            [LANG_INDEX[self.target], query, LANG_INDEX[self.source], CANDIDATES],
         ).fetchall()
-        best = process.extract(
-            text, [c[1] for c in candidates], scorer=fuzz.ratio, limit=limit * 5 + 5,
-            score_cutoff=self.threshold,
-        )
-        scored: dict[str, Match] = {}
-        for source, score, index in best:
-            group = candidates[index][0]
-            if group == exclude_unit:
-                continue
-            row = self.conn.execute(
-                "SELECT text FROM tm_memory WHERE key = ?", [_key(group, self.target)]
-            ).fetchone()
-            if row is None:
-                continue
-            score = 100.0 if source == text else min(round(score, 1), 99.9)
-            known = scored.get(row[0])
-            if known is None or (score, group > 0) > (known.score, known.group > 0):
-                scored[row[0]] = Match(source=source, text=row[0], score=score, group=group)
-        return sorted(scored.values(), key=lambda m: (-m.score, m.group < 0))[:limit]
 
     def _rare_words(self, text: str) -> list[str]:
         """The sentence's words the memory knows, rarest first (document frequency)."""
@@ -167,6 +200,19 @@ class Memory:
                 ):
                     self._doc_freq[term] = doc
         return sorted((w for w in words if self._doc_freq[w]), key=lambda w: self._doc_freq[w])
+
+
+def length_window(length: int, threshold: float) -> tuple[float, float]:
+    """The lengths a text may have to score ``threshold`` against one of ``length``.
+
+    rapidfuzz's ratio is ``200 * common / (a + b)`` with ``common <= min(a, b)``, so a
+    score of ``t`` needs the shorter text at least ``t / (200 - t)`` of the longer.
+    """
+    if threshold <= 0:
+        return 0.0, math.inf
+    slack = 1e-9 * length  # floating point: never drop a text right at the edge
+    return (length * threshold / (200 - threshold) - slack,
+            length * (200 - threshold) / threshold + slack)
 
 
 def _quote(word: str) -> str:
