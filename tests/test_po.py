@@ -313,3 +313,30 @@ def test_po_export_language_selection(run, samples, tmp_path):
     assert result.exit_code == 2
     assert "uk is not a target language of 'uk-bridge'" in result.stderr
     assert run("po", "export", "nope").exit_code == 2
+
+
+def test_po_import_names_what_is_wrong_with_the_input(run, tiny, db_path, tmp_path):
+    assert run("po", "export", "--mo").exit_code == 0
+    folder = tmp_path / "locales" / "uk" / "LC_MESSAGES"
+    renamed = tmp_path / "other.po"
+    catalog = polib.pofile(str(folder / "tiny.po"))
+    del catalog.metadata["X-Transdesk-Article"]
+    catalog.save(str(renamed))
+    catalog.metadata["X-Transdesk-Article"] = "gone"
+    catalog.save(str(tmp_path / "gone.po"))
+    before = table_dump(db_path)
+    cases = [
+        ([str(folder)], f"Error: '{folder}' is a directory: name the PO files in it"),
+        ([str(folder / "tiny.mo"), "--lang", "uk"],
+         f"Error: {folder / 'tiny.mo'}: malformed PO file: binary data, not text"
+         " (a compiled .mo? import the .po)"),
+        ([str(renamed)], f"Error: {renamed}: no X-Transdesk-Article header, and the file name"
+                         " gives an unknown article 'other' (see 'transdesk articles')"),
+        ([str(tmp_path / "gone.po")], f"Error: {tmp_path / 'gone.po'}: its X-Transdesk-Article"
+                                      " header names an unknown article 'gone'"
+                                      " (see 'transdesk articles')"),
+    ]
+    for args, message in cases:
+        result = run("po", "import", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", message + "\n"), args
+    assert table_dump(db_path) == before

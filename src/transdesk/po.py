@@ -357,14 +357,23 @@ def check_po_syntax(text: str) -> str | None:
 def _read_po(path: str) -> Any:
     import polib
 
+    if Path(path).is_dir():
+        raise BadInput(f"{path!r} is a directory: name the PO files in it")
     if not Path(path).is_file():
         raise BadInput(f"no such file: {path!r}")
     try:
+        with open(path, "rb") as handle:
+            if b"\0" in handle.read(8192):
+                raise ValueError("binary data, not text (a compiled .mo? import the .po)")
         charset = polib.detect_encoding(path)
         error = check_po_syntax(Path(path).read_text(encoding=charset))
         if error:
             raise ValueError(error)
         return polib.pofile(path, wrapwidth=WRAP_WIDTH)
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{path}: malformed PO file: not {exc.encoding} text (byte {exc.start})"
+        ) from None
     except (OSError, ValueError, LookupError) as exc:
         raise BadInput(f"{path}: malformed PO file: {exc}") from None
 
@@ -390,11 +399,19 @@ def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
     chosen = lang or file_lang
     if not chosen:
         raise BadInput(f"{path}: no Language header; say which language with --lang")
-    article_id = po.metadata.get(ARTICLE_HEADER, "").strip() or Path(path).stem
-    article = store.get_article(db, article_id)
+    named = po.metadata.get(ARTICLE_HEADER, "").strip()
+    try:
+        article = store.get_article(db, named or Path(path).stem)
+    except BadInput:
+        where = (f"its {ARTICLE_HEADER} header names" if named
+                 else f"no {ARTICLE_HEADER} header, and the file name gives")
+        raise BadInput(
+            f"{path}: {where} an unknown article {named or Path(path).stem!r}"
+            " (see 'transdesk articles')"
+        ) from None
     if chosen not in article["targets"]:
-        raise BadInput(f"{path}: {chosen} is not a target language of {article_id!r}")
-    return _Parsed(path, po, article_id, chosen)
+        raise BadInput(f"{path}: {chosen} is not a target language of {article['id']!r}")
+    return _Parsed(path, po, article["id"], chosen)
 
 
 def import_catalogs(
