@@ -81,6 +81,7 @@ _NUM_EN = re.compile(
     )""",
     re.VERBOSE,
 )
+_DIGIT = re.compile("[0-9]")
 _AMPM = re.compile(r"[ \u00a0]?([ap])\.?[ ]?m\b\.?", re.IGNORECASE)
 _GROUP_SEPARATORS = str.maketrans("", "", _SPACES)
 _SCALE = re.compile(
@@ -110,7 +111,11 @@ def _parse_numbers(text: str, lang: str) -> list[_Number]:
     pattern = _NUM_EN if lang == "en" else _NUM_CYR
     found: list[_Number] = []
     en = lang == "en"
-    for m in pattern.finditer(text):
+    first = _DIGIT.search(text)
+    if first is None:
+        return found
+    # From the first digit: the scan skips the text before it at C speed.
+    for m in pattern.finditer(text, first.start()):
         raw = m.group()
         kind = m.lastgroup
         if kind == "plain":
@@ -216,6 +221,8 @@ def check_numbers(source: str, target: str, source_lang: str, target_lang: str) 
     ``3.5 trillion``) or a Roman numeral on the other side (``XXI век`` = ``21st century``).
     Numbers spelled out in words are out of scope.
     """
+    if _DIGIT.search(source) is None and _DIGIT.search(target) is None:
+        return None  # most sentences: no digits, nothing to parse
     src_text, tgt_text = _without_urls(source), _without_urls(target)
     src = _parse_numbers(src_text, source_lang)
     tgt = _parse_numbers(tgt_text, target_lang)
@@ -505,6 +512,11 @@ def check_untranslated(source: str, target: str, source_lang: str, target_lang: 
     capitalised words or acronyms (``Goldman Sachs``, ``NATO``, ``iPhone``) unless it is
     Cyrillic in an English translation; and a single word between ru and uk (``спорт``).
     """
+    # casefold() maps character by character, so the first characters of two texts that
+    # are equal once folded fold to strings one of which starts with the other.
+    first_src, first_tgt = source.lstrip()[:1].casefold(), target.lstrip()[:1].casefold()
+    if not (first_src.startswith(first_tgt) or first_tgt.startswith(first_src)):
+        return None  # the usual case, decided without splitting both texts
     src_words, tgt_words = source.split(), target.split()
     if len(src_words) != len(tgt_words):
         return None
@@ -533,7 +545,7 @@ def check_whitespace(source: str, target: str, source_lang: str, target_lang: st
         return "translation starts with whitespace"
     if target[-1:].isspace() and not source[-1:].isspace():
         return "translation ends with whitespace"
-    if _DOUBLE_SPACE.search(target.strip()) is not None:
+    if _DOUBLE_SPACE.search(target) is not None and _DOUBLE_SPACE.search(target.strip()):
         return "double space in the translation"
     return None
 
@@ -575,6 +587,10 @@ _MIXED = rf"[a-zA-Z][{_CYR}]|[{_CYR}][a-zA-Z]"
 _SUSPECT_RU = re.compile(rf"{_MIXED}|[іїєґІЇЄҐ]")
 _SUSPECT_UK = re.compile(rf"{_MIXED}|[ыэъёЫЭЪЁ]")
 _WORD_AT = re.compile(r"\w+")
+_LATIN = re.compile("[a-zA-Z]")
+# Without a Latin letter in the text, only these can match _SUSPECT_RU / _SUSPECT_UK.
+_ONLY_UK = re.compile("[іїєґІЇЄҐ]")
+_ONLY_RU = re.compile("[ыэъёЫЭЪЁ]")
 
 
 def _word_around(text: str, index: int) -> str:
@@ -599,6 +615,10 @@ def check_wrong_alphabet(
         if m is not None:
             return f"Cyrillic letters in English text: {_word_around(target, m.start())!r}"
         return None
+    if _LATIN.search(target) is None:  # no mixed words: one cheap character-set scan
+        other = _ONLY_RU if target_lang == "uk" else _ONLY_UK
+        if other.search(target) is None:
+            return None
     suspect = _SUSPECT_UK if target_lang == "uk" else _SUSPECT_RU
     m = suspect.search(target)
     if m is None:
