@@ -227,3 +227,26 @@ def test_unwritable_output_is_one_error_line(run, budget, tmp_path):
         2, f"Error: '{tmp_path}' is a directory: give a file name\n")
     assert blocker.read_text() == "not a directory"
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_export_usage_errors_and_directory_messages(run, budget, tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    cases = [
+        (["--finished", "--lang", "uk"], "Error: --finished writes into a directory: give -o DIR"),
+        (["--finished", "ru-budget", "--lang", "uk", "-o", "out"],
+         "Error: give ARTICLEs or --finished, not both"),
+        (["--lang", "uk"], "Error: name at least one ARTICLE, or use --finished"),
+        (["ru-budget", "--lang", "ru", "-o", f"{blocker}/"],
+         f"Error: '{blocker}' is a file, not a directory (-o DIR)"),
+    ]
+    for args, message in cases:
+        result = run("export", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", message + "\n"), args
+    nothing = tmp_path / "nothing"
+    result = run("export", "--finished", "--lang", "uk", "-o", str(nothing))
+    assert (result.exit_code, result.stderr) == (0, "no article is complete in uk: nothing written\n")
+    one = tmp_path / "one"
+    result = run("export", "ru-budget", "--lang", "ru", "-o", f"{one}/")
+    assert (result.exit_code, result.stderr) == (0, f"wrote 1 file to {one}/\n")
+    assert [p.name for p in one.iterdir()] == ["ru-budget.ru.txt"]

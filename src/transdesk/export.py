@@ -100,7 +100,11 @@ class Rendered:
 
 def load_view(db: Database, article_id: str, lang: str) -> ArticleView:
     """Read an article's live units with their `lang` translation, in order."""
-    article = store.get_article(db, article_id)
+    return _load_view(db, store.get_article(db, article_id), lang)
+
+
+def _load_view(db: Database, article: dict[str, Any], lang: str) -> ArticleView:
+    article_id = article["id"]
     if lang not in article["targets"]:
         raise BadInput(
             f"{lang} is not a target language of {article_id!r}"
@@ -167,34 +171,29 @@ def render_article(view: ArticleView, allow_incomplete: bool = False) -> Rendere
 
 def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> Rendered:
     """Render a view in one of FORMATS."""
+    _check_format(fmt)
     if fmt == "article":
         return render_article(view, allow_incomplete)
     if fmt == "aligned":
-        from transdesk.formats import aligned_tsv
+        from transdesk.formats import aligned_tsv as to_bytes
+    elif fmt == "json":
+        from transdesk.formats import view_json as to_bytes
+    elif fmt == "tmx":
+        from transdesk.tmx import view_tmx as to_bytes
+    else:
+        from transdesk.html_report import review_bytes as to_bytes
+    return Rendered(view.article_id, view.lang, fmt, to_bytes(view))
 
-        return Rendered(view.article_id, view.lang, fmt, aligned_tsv(view))
-    if fmt == "json":
-        from transdesk.formats import view_json
 
-        return Rendered(view.article_id, view.lang, fmt, view_json(view))
-    if fmt == "tmx":
-        from transdesk.tmx import view_tmx
-
-        return Rendered(view.article_id, view.lang, fmt, view_tmx(view))
-    if fmt == "html":
-        from transdesk.html_report import review_page
-
-        return Rendered(view.article_id, view.lang, fmt, review_page(view).encode("utf-8"))
-    raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
 
 
 def export_article(db: Database, article_id: str, lang: str) -> bytes:
     """The article in `lang`: the original bytes for the source language, else the
     translation in the same layout (refused unless every unit is translated)."""
-    article = store.get_article(db, article_id)
-    if lang == article["source_lang"]:
-        return store.render_source(db, article_id)
-    return render_article(load_view(db, article_id, lang)).data
+    return export_articles(db, [article_id], lang)[0].data
 
 
 def export_articles(
@@ -205,8 +204,7 @@ def export_articles(
     allow_incomplete: bool = False,
 ) -> list[Rendered]:
     """Render every article first; if any is refused, one Refused names them all."""
-    if fmt not in FORMATS:
-        raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    _check_format(fmt)
     results: list[Rendered] = []
     refusals: list[str] = []
     for article_id in article_ids:
@@ -220,7 +218,7 @@ def export_articles(
             results.append(Rendered(article_id, lang, fmt, store.render_source(db, article_id)))
             continue
         try:
-            results.append(render_view(load_view(db, article_id, lang), fmt, allow_incomplete))
+            results.append(render_view(_load_view(db, article, lang), fmt, allow_incomplete))
         except Refused as exc:
             refusals.append(str(exc))
     if refusals:
@@ -292,7 +290,7 @@ def write_into(directory: str | os.PathLike[str], results: list[Rendered]) -> li
     """Write each result as `<dir>/<article>.<lang>.<ext>`; returns the paths."""
     root = Path(directory)
     if root.exists() and not root.is_dir():
-        raise BadInput(f"{str(root)!r} is a file; several exports need a directory (-o DIR)")
+        raise BadInput(f"{str(root)!r} is a file, not a directory (-o DIR)")
     paths = []
     for result in results:
         path = root / result.filename
@@ -301,9 +299,54 @@ def write_into(directory: str | os.PathLike[str], results: list[Rendered]) -> li
     return paths
 
 
-def summary(results: list[Rendered]) -> dict[str, Any]:
-    return {
-        "files": len(results),
-        "filled_draft": sum(r.filled_draft for r in results),
-        "filled_source": sum(r.filled_source for r in results),
-    }
+@dataclass
+class ExportReport:
+    """What `export_to` wrote: the rendered exports and, for a directory, the files."""
+
+    results: list[Rendered]
+    directory: str | None = None  # set when the exports went into a directory
+    paths: list[Path] = field(default_factory=list)
+
+    @property
+    def filled_draft(self) -> int:
+        return sum(r.filled_draft for r in self.results)
+
+    @property
+    def filled_source(self) -> int:
+        return sum(r.filled_source for r in self.results)
+
+
+def export_to(
+    db: Database,
+    article_ids: list[str],
+    lang: str,
+    output: str | None = None,
+    fmt: str = "article",
+    allow_incomplete: bool = False,
+    finished: bool = False,
+) -> ExportReport:
+    """Export articles (or with `finished` every article complete in `lang`) and write them.
+
+    One article goes to the file `output`, or to stdout for `-` or None. Several
+    articles, `finished`, or an `output` that is a directory (or ends with a slash) go
+    into that directory as `<article>.<lang>.<ext>`. Everything is rendered before
+    anything is written, so a refusal leaves no file behind.
+    """
+    if finished and article_ids:
+        raise BadInput("give ARTICLEs or --finished, not both")
+    if not finished and not article_ids:
+        raise BadInput("name at least one ARTICLE, or use --finished")
+    to_stdout = output in (None, "-")
+    to_dir = finished or len(set(article_ids)) > 1 or (
+        not to_stdout and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+    )
+    if to_dir and to_stdout:
+        what = "--finished writes" if finished else "several articles are written"
+        raise BadInput(f"{what} into a directory: give -o DIR")
+    ids = finished_articles(db, lang) if finished else list(dict.fromkeys(article_ids))
+    results = export_articles(db, ids, lang, fmt, allow_incomplete)
+    if to_dir:
+        assert output is not None
+        return ExportReport(results, output, write_into(output, results))
+    write_output(output or "-", results[0].data)
+    return ExportReport(results)

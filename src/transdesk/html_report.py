@@ -114,3 +114,7 @@ def review_page(view: ArticleView) -> str:
         + "\n".join(rows)
         + "\n</main>\n</body>\n</html>\n"
     )
+
+
+def review_bytes(view: ArticleView) -> bytes:
+    return review_page(view).encode("utf-8")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
-from transdesk.errors import BadInput
-
-FORMAT_NAMES = ["article", "aligned", "tmx", "json", "html"]
+from transdesk.export import FORMATS, export_to
 
 
 @click.command("export")
@@ -19,7 +15,7 @@ FORMAT_NAMES = ["article", "aligned", "tmx", "json", "html"]
               help="File to write, - for stdout (the default for one article), or a"
                    " directory for several articles or --finished"
                    " (files <article>.<lang>.<ext>).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="article",
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="article",
               show_default=True,
               help="article: the source's layout; aligned: TSV key/source/target/status;"
                    " tmx: TMX 1.4 of the translated units; json; html: a review page.")
@@ -42,34 +38,20 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
       transdesk export ru-budget uk-bridge --lang en --format html -o review/
       transdesk export --finished --lang uk -o out/
     """
-    from transdesk import export
-
-    db = get_db()
-    if finished and articles:
-        raise BadInput("give ARTICLEs or --finished, not both")
-    if not finished and not articles:
-        raise BadInput("name at least one ARTICLE, or use --finished")
-    ids = export.finished_articles(db, lang) if finished else list(dict.fromkeys(articles))
-    to_dir = finished or len(ids) > 1 or (
-        output not in (None, "-") and (output.endswith(("/", os.sep)) or os.path.isdir(output))
-    )
-    if to_dir and (output is None or output == "-"):
-        raise BadInput("several articles are written into a directory: give -o DIR")
-    results = export.export_articles(db, ids, lang, fmt, allow_incomplete)
-    filled = sum(r.filled_draft + r.filled_source for r in results)
-    if filled:
+    report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished)
+    if report.filled_draft or report.filled_source:
         click.echo(
-            f"incomplete: {filled} units filled in"
-            f" ({sum(r.filled_draft for r in results)} with drafts,"
-            f" {sum(r.filled_source for r in results)} with the source text)",
+            f"incomplete: {report.filled_draft + report.filled_source} units filled in"
+            f" ({report.filled_draft} with drafts, {report.filled_source} with the source"
+            " text)",
             err=True,
         )
-    if to_dir:
-        assert output is not None
-        paths = export.write_into(output, results)
-        click.echo(f"wrote {len(paths)} files to {output}", err=True)
-    else:
-        export.write_output(output or "-", results[0].data)
+    if report.directory is not None:
+        if finished and not report.paths:
+            click.echo(f"no article is complete in {lang}: nothing written", err=True)
+        else:
+            files = "file" if len(report.paths) == 1 else "files"
+            click.echo(f"wrote {len(report.paths)} {files} to {report.directory}", err=True)
 
 
 @click.group("po")
