@@ -20,7 +20,7 @@ Every save is committed at once, so nothing typed before is lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from transdesk import workflow
@@ -56,7 +56,6 @@ class Summary:
     saved: int = 0
     skipped: int = 0
     ended: str = "done"  # done (nothing left), quit, eof
-    saved_units: list[int] = field(default_factory=list)
 
 
 class Session:
@@ -109,7 +108,6 @@ class Session:
     def _work_on(self, unit: dict) -> str:
         view = workflow.unit_view(self.db, unit)
         self.term.write(render(view, self.review))
-        has_text = bool(view.current["text"]) and view.current["status"] != "untranslated"
         prompt = f"{self.lang}> "
         while True:
             line = self.term.read(prompt)
@@ -129,7 +127,7 @@ class Session:
                 self.term.write("  (nothing saved) " + keys_line(self.review))
                 continue
             if command == ":a":
-                if not has_text:
+                if not view.has_text:
                     self.term.write("  no draft to accept: type a translation, or :s to skip")
                     continue
                 return self._save(unit, accept=True)
@@ -160,7 +158,6 @@ class Session:
             self.passed_over.add(unit["id"])
             return "refused"
         self.summary.saved += 1
-        self.summary.saved_units.append(unit["id"])
         self.term.write(f"  saved ({result.status})")
         return "saved"
 
@@ -185,13 +182,12 @@ def render(view: workflow.UnitView, review: bool = False) -> str:
         f"   unit {view.number} of {view.count} · {unit['key']} · id {unit['id']}"
         f" · {view.lang} {view.percent:.1f}% done",
     ]
-    label = f"{view.source_lang}"
     if view.previous:
         lines.append(f"   {'…':>6}  {view.previous}")
-    lines.append(f"   {label:>6}▸ {unit['source']}")
+    lines.append(f"   {view.source_lang:>6}▸ {unit['source']}")
     if view.following:
         lines.append(f"   {'…':>6}  {view.following}")
-    if current["text"] and current["status"] != "untranslated":
+    if view.has_text:
         lines.append(f"   {view.lang:>6}▸ {current['text']}")
         lines.append(f"   {'':>6}  [{_describe(current, view.score)}]")
         if view.tm_source is not None:

@@ -334,6 +334,11 @@ class UnitView:
         return self.unit["translations"][self.lang]
 
     @property
+    def has_text(self) -> bool:
+        """Whether there is a text to accept or approve (a draft or a translation)."""
+        return bool(self.current["text"]) and self.current["status"] != "untranslated"
+
+    @property
     def others(self) -> dict[str, str]:
         """The unit's text in the other target languages, where there is one."""
         return {
@@ -346,10 +351,12 @@ class UnitView:
 def unit_view(db: Database, unit: dict[str, Any]) -> UnitView:
     """Context for a unit returned by `next_unit`: title, progress, neighbours, TM source."""
     unit_id, lang, article_id = unit["id"], unit["lang"], unit["article"]
-    title, source_lang = db.execute(
-        "SELECT title, source_lang FROM articles WHERE id = ?", [article_id]
+    title, source_lang, position, score = db.execute(
+        "SELECT a.title, a.source_lang, u.position, t.score FROM units u"
+        " JOIN articles a ON a.id = u.article_id"
+        " JOIN translations t ON t.unit_id = u.id AND t.lang = ? WHERE u.id = ?",
+        [lang, unit_id],
     ).fetchone()
-    position = db.execute("SELECT position FROM units WHERE id = ?", [unit_id]).fetchone()[0]
     number, count = db.execute(
         "SELECT SUM(position <= ?), COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
         [position, article_id],
@@ -359,9 +366,6 @@ def unit_view(db: Database, unit: dict[str, Any]) -> UnitView:
     if unit["paragraph"] is not None:
         previous = _neighbour(db, article_id, unit["paragraph"], position, "<", "DESC")
         following = _neighbour(db, article_id, unit["paragraph"], position, ">", "ASC")
-    score = db.execute(
-        "SELECT score FROM translations WHERE unit_id = ? AND lang = ?", [unit_id, lang]
-    ).fetchone()[0]
     return UnitView(
         unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
         count=count, percent=counts[0]["percent"] if counts else 0.0, previous=previous,
