@@ -403,3 +403,60 @@ def test_findings_are_recorded_and_rechecked_on_change(budget):
     db.close()
     findings = report(budget, "--lang", "en")["results"][0]["findings"]
     assert [f["check"] for f in findings] == ["end-punctuation"]
+
+
+# --- speed plumbing ------------------------------------------------------------------
+
+
+def test_option_names_are_the_library_names():
+    from transdesk import gate
+    from transdesk.checks import CHECK_NAMES as NAMES
+    from transdesk.commands import checking
+
+    assert checking.FORMATS == gate.FORMATS
+    assert checking.CHECK_NAMES == NAMES
+
+
+def test_help_does_not_load_the_checks():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "transdesk", "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "check" in result.stdout
+    assert "transdesk.commands.checking" in result.stderr
+    assert "transdesk.gate" not in result.stderr
+    assert "transdesk.checks" not in result.stderr
+
+
+def test_two_processes_find_what_one_finds():
+    import os
+
+    from transdesk import gate
+    from transdesk.checks import CHECKS
+
+    pairs = [("Выросло на 5%.", "Grew by 5%.", "ru", "en"),
+             ("Выросло на 5%.", "Grew by 6%.", "ru", "en"),
+             ("«Да», — сказал он.", "“Yes,” he said", "ru", "en"),
+             ("Сказал «да».", "Сказав «так».", "ru", "uk")] * 5
+    one = gate.check_pairs(pairs, list(CHECKS.items()), workers=1)
+    two = gate.check_pairs(pairs, list(CHECKS.items()), workers=2)
+    assert two == one
+    assert sorted(one) == [i for i in range(20) if i % 4 in (1, 2)]
+    assert one[17] == [("numbers", "numbers differ: source has 5, translation has 6")]
+    # the second half really runs in another process, the first in this one
+    parts = gate.in_two_processes(lambda start, stop: (os.getpid(), start, stop), 9, 2)
+    assert parts[0] == (os.getpid(), 0, 5)
+    assert parts[1][1:] == (5, 9) and parts[1][0] != os.getpid()
+    assert gate.in_two_processes(lambda start, stop: (start, stop), 9, 1) == [(0, 9)]
+
+
+def test_an_error_in_the_first_half_comes_first():
+    from transdesk import gate
+    from transdesk.errors import BadInput
+
+    def work(start: int, stop: int) -> None:
+        raise BadInput(f"bad catalog {start}")
+
+    with pytest.raises(BadInput, match="bad catalog 0"):
+        gate.in_two_processes(work, 4, 2)
