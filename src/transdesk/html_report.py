@@ -13,12 +13,6 @@ if TYPE_CHECKING:
     from transdesk.export import ArticleView
 
 LANG_NAMES = {"ru": "Русский", "uk": "Українська", "en": "English"}
-STATUS_LABELS = {
-    "untranslated": "untranslated",
-    "draft": "draft",
-    "translated": "translated",
-    "approved": "approved",
-}
 
 CSS = """
 :root { --untranslated: #d93025; --draft: #e8a200; --translated: #1a73e8;
@@ -81,7 +75,7 @@ def review_page(view: ArticleView) -> str:
         if n
     )
     legend = "".join(
-        f'<li class="s-{status}">{STATUS_LABELS[status]} {n}</li>' for status, n in counts.items()
+        f'<li class="s-{status}">{status} {n}</li>' for status, n in counts.items()
     )
     rows = []
     for unit in view.units:
@@ -90,7 +84,7 @@ def review_page(view: ArticleView) -> str:
         rows.append(
             f'<div class="unit s-{unit.status}" id="u-{escape(unit.key)}">'
             f'<div class="key">{escape(unit.key)}'
-            f'<span class="status">{STATUS_LABELS[unit.status]}</span></div>'
+            f'<span class="status">{unit.status}</span></div>'
             f'<div class="source" lang="{src}" data-lang="{src}">{escape(unit.source)}</div>'
             f'<div class="target{"" if target else " empty"}" lang="{tgt}"'
             f' data-lang="{tgt}">{target_html}</div></div>'
