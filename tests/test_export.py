@@ -239,6 +239,8 @@ def test_export_usage_errors_and_directory_messages(run, budget, tmp_path):
         (["--lang", "uk"], "Error: name at least one ARTICLE, or use --finished"),
         (["ru-budget", "--lang", "ru", "-o", f"{blocker}/"],
          f"Error: '{blocker}' is a file, not a directory (-o DIR)"),
+        (["ru-budget", "--lang", "ru", "-o", ""],
+         "Error: -o needs a file or directory name, or - for stdout"),
     ]
     for args, message in cases:
         result = run("export", *args)

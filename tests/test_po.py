@@ -313,6 +313,11 @@ def test_po_export_language_selection(run, samples, tmp_path):
     assert result.exit_code == 2
     assert "uk is not a target language of 'uk-bridge'" in result.stderr
     assert run("po", "export", "nope").exit_code == 2
+    result = run("po", "export", "--dir", "")
+    assert (result.exit_code, result.stderr) == (2, "Error: --dir needs a directory name\n")
+    result = run("po", "export", "ru-budget", "--lang", "uk", "--dir", "one")
+    assert (result.exit_code, result.stdout) == (
+        0, "1 article: 2 files written, 0 unchanged in one\n")
 
 
 def test_po_import_names_what_is_wrong_with_the_input(run, tiny, db_path, tmp_path):

@@ -336,6 +336,8 @@ def export_to(
         raise BadInput("give ARTICLEs or --finished, not both")
     if not finished and not article_ids:
         raise BadInput("name at least one ARTICLE, or use --finished")
+    if output == "":
+        raise BadInput("-o needs a file or directory name, or - for stdout")
     to_stdout = output in (None, "-")
     to_dir = finished or len(set(article_ids)) > 1 or (
         not to_stdout and (output.endswith(("/", os.sep)) or os.path.isdir(output))

@@ -271,6 +271,8 @@ def export_catalogs(
     Default: every article, each in all its target languages. With `lang` and no
     article list, articles that do not have `lang` as a target are skipped.
     """
+    if not str(directory):
+        raise BadInput("--dir needs a directory name")
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise BadInput(f"{str(root)!r} is not a directory")

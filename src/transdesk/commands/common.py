@@ -95,6 +95,11 @@ def emit_rows(
             click.echo(describe(row))
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`: English nouns that take an s."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def progress_bar(percent: float, width: int = 20) -> str:
     """`██████████░░░░░░░░░░` — readable at a glance, also without colour."""
     filled = round(width * percent / 100)

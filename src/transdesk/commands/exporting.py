@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.commands.common import (
+    as_option,
+    emit_json,
+    get_db,
+    json_option,
+    lang_option,
+    plural,
+)
 from transdesk.export import FORMATS, export_to
 
 
@@ -50,8 +57,8 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
         if finished and not report.paths:
             click.echo(f"no article is complete in {lang}: nothing written", err=True)
         else:
-            files = "file" if len(report.paths) == 1 else "files"
-            click.echo(f"wrote {len(report.paths)} {files} to {report.directory}", err=True)
+            click.echo(f"wrote {plural(len(report.paths), 'file')} to {report.directory}",
+                       err=True)
 
 
 @click.group("po")
@@ -86,8 +93,8 @@ def po_export_command(articles: tuple[str, ...], lang: str | None, directory: st
         emit_json(report.as_dict())
     elif not quiet:
         click.echo(
-            f"{report.articles} articles: {len(report.written)} files written,"
-            f" {len(report.unchanged)} unchanged in {directory}"
+            f"{plural(report.articles, 'article')}: {plural(len(report.written), 'file')}"
+            f" written, {len(report.unchanged)} unchanged in {directory}"
         )
 
 
