@@ -460,3 +460,25 @@ def test_an_error_in_the_first_half_comes_first():
 
     with pytest.raises(BadInput, match="bad catalog 0"):
         gate.in_two_processes(work, 4, 2)
+
+
+def test_a_full_check_in_two_processes_reports_and_records_the_same(mixed, samples):
+    from transdesk import gate
+
+    assert mixed("import", str(samples / "uk-bridge.txt")).exit_code == 0
+    translate(mixed.db_path, "ru-budget", "en", {"p4.s2": "The vote is in October."})
+    reports, recorded = [], []
+    for workers in (1, 2):
+        db = open_db(mixed.db_path)
+        with write_transaction(db) as conn:  # forget the record: check everything
+            conn.execute("DELETE FROM check_cache_version")
+        reports.append(gate.report_dict(gate.check_database(db, workers=workers)))
+        db.close()
+        recorded.append(query(mixed.db_path, "SELECT * FROM check_findings ORDER BY 1, 2"))
+    assert reports[1] == reports[0]
+    assert recorded[1] == recorded[0]
+    findings = [(r["article"], r["lang"], f["key"], f["check"])
+                for r in reports[0]["results"] for f in r["findings"]]
+    assert findings == [("ru-budget", "en", "p3.s1", "quotes"),
+                        ("ru-budget", "en", "p4.s2", "end-punctuation")]
+    assert len(recorded[0]) == 2

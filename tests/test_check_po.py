@@ -267,3 +267,21 @@ def test_locales_are_built_from_the_examples_and_pass_strict(run, tmp_path):
     result = run("check", "--po", str(ROOT / "locales"), "--strict")
     assert result.exit_code == 0, result.output
     no_database(tmp_path)
+
+
+def test_catalogs_in_two_processes_give_the_same_report(tmp_path, locales):
+    from transdesk import gate
+
+    write_po(locales, "en", "uk-bridge-2", [
+        *BRIDGE_EN[:3],
+        (*BRIDGE_EN[3][:2], "Construction took over 3 years and cost UAH 480 million.", False),
+        *BRIDGE_EN[4:]], language="en")
+    write_po(locales, "en", "uk-bridge-3", [(*BRIDGE_EN[0][:2], "", False), *BRIDGE_EN[1:]],
+             language="en")
+    one = gate.report_dict(gate.check_catalogs(locales, workers=1))
+    two = gate.report_dict(gate.check_catalogs(locales, workers=2))
+    assert two == one
+    assert [(r["article"], len(r["missing"]), [f["check"] for f in r["findings"]])
+            for r in one["results"]] == [("uk-bridge", 0, []), ("uk-bridge-2", 0, ["numbers"]),
+                                         ("uk-bridge-3", 1, [])]
+    no_database(tmp_path)

@@ -258,9 +258,11 @@ def check_database(
     min_percent: float = 100.0,
     strict: bool = False,
     ignore: Iterable[str] = (),
+    workers: int | None = None,
 ) -> Report:
     """Check the selected articles (default: all) in the selected languages (default:
-    each article's targets).
+    each article's targets). `workers` (1 or 2; default: by size) is how many
+    processes share a full check.
 
     Per language a few set-oriented queries, never one per unit: counts by article and
     status (from an index alone), the missing units, and the findings. Findings are
@@ -282,18 +284,88 @@ def check_database(
     # A full re-check can be recorded only when it covers everything.
     recorded = _RecordedFindings(db, everything=not articles and set(langs) == set(LANGUAGES))
     units = _live_units(db, selected if articles else None)
+    fresh = None if recorded.valid else _check_translations(
+        db, langs, selected if articles else None, meta, workers)
     results: list[LangResult] = []
     for lang in langs:
         targeted = [a for a in selected if lang in meta[a][1]]
         if targeted:
             results += _check_language(db, lang, targeted, bool(articles), meta, units,
-                                       active, recorded)
+                                       active, recorded,
+                                       None if fresh is None else fresh.get(lang, []))
     recorded.save()
     results.sort(key=lambda r: (r.article, _LANG_ORDER[r.lang]))
     return Report(results, min_percent, strict, ignored, "database")
 
 
 _DONE_SQL = "t.status IN ('translated', 'approved')"
+# A translation with findings: article, position, unit id, key, source, text, findings.
+Found = tuple[str, int, int, str, str, str, Findings]
+
+
+def _check_translations(
+    db: Database,
+    langs: list[str],
+    articles: list[str] | None,
+    meta: dict[str, tuple[str, list[str]]],
+    workers: int | None = None,
+) -> dict[str, list[Found]]:
+    """Every check on every done translation in `langs` (of `articles`, default all):
+    the rows with findings, by language. A big database is split by unit id between
+    two processes, each reading its half by the primary key with its own connection,
+    checking each distinct sentence pair of its half once."""
+    lo, hi = db.execute("SELECT MIN(id), MAX(id) FROM units").fetchone()
+    if lo is None:
+        return {}
+    # `+` keeps SQLite off the queue index: a range of the primary key reads the text
+    # without a lookup per row.
+    sql = (
+        "SELECT t.lang, t.article_id, t.unit_id, t.position, t.text, u.key, u.source"
+        " FROM translations t JOIN units u ON u.id = t.unit_id"
+        " WHERE t.unit_id >= ? AND t.unit_id < ? AND t.obsolete = 0"
+        f" AND +t.lang IN ({','.join('?' * len(langs))})"
+        " AND +t.status IN ('translated', 'approved') AND t.text IS NOT NULL"
+    )
+    params: list[Any] = list(langs)
+    if articles is not None and len(articles) <= 500:
+        sql += f" AND t.article_id IN ({','.join('?' * len(articles))})"
+        params += articles
+    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    span = hi - lo + 1
+    if not path:
+        workers = 1  # a database in memory cannot be opened again by a child
+    elif workers is None:
+        workers = worker_count(span * len(langs))
+    parent = os.getpid()
+
+    def work(start: int, stop: int) -> list[tuple[str, Found]]:
+        if os.getpid() == parent:
+            conn = db.conn
+        else:  # a connection must not cross a fork: the child opens its own
+            import sqlite3
+
+            conn = sqlite3.connect(path, timeout=30.0)
+            conn.execute("PRAGMA query_only = 1")
+        rows = conn.execute(sql, [lo + start, lo + stop, *params]).fetchall()
+        # Once per distinct pair: news repeats itself, about half the sentences of a
+        # big archive.
+        index: dict[Pair, int] = {}
+        where_pair = [
+            index.setdefault((source, text, meta[article_id][0], lang), len(index))
+            for lang, article_id, _unit, _position, text, _key, source in rows
+        ]
+        by_pair = check_pairs(list(index), list(CHECKS.items()), workers=1)
+        return [
+            (lang, (article_id, position, unit_id, key, source, text, by_pair[pair]))
+            for (lang, article_id, unit_id, position, text, key, source), pair
+            in zip(rows, where_pair, strict=True) if pair in by_pair
+        ]
+
+    fresh: dict[str, list[Found]] = {}
+    for part in in_two_processes(work, span, workers):
+        for lang, row in part:
+            fresh.setdefault(lang, []).append(row)
+    return fresh
 _ROW = ("SELECT t.article_id, t.unit_id, t.position, t.text, u.key, u.source"
         " FROM translations t JOIN units u ON u.id = t.unit_id")
 
@@ -320,7 +392,11 @@ def _check_language(
     units: dict[str, int],
     active: set[str],
     recorded: _RecordedFindings,
+    fresh: list[Found] | None,
 ) -> list[LangResult]:
+    """One language's results; `fresh` holds its findings when everything was just
+    checked (`_check_translations`), else the record is read and the changed rows
+    checked."""
     by_article = {a: LangResult(a, lang, units.get(a, 0), units.get(a, 0)) for a in targeted}
     where = "t.lang = ? AND t.obsolete = 0"
     params: list[Any] = [lang]
@@ -340,12 +416,12 @@ def _check_language(
             result.missing.append(Missing(key, status, source))
             result.done -= 1
 
-    found: list[tuple[str, int, int, str, str, str, list[tuple[str, str]]]] = []
+    found: list[Found] = []
 
     def run_checks_on(rows: Iterable[tuple]) -> None:
         # Every check (the record is for any --ignore), once per distinct pair: news
         # repeats itself, about half the sentences of a big archive.
-        rows = rows if isinstance(rows, list) else rows.fetchall()
+        rows = list(rows)
         index: dict[Pair, int] = {}
         where_pair = [
             index.setdefault((source, text, meta[article_id][0], lang), len(index))
@@ -362,11 +438,13 @@ def _check_language(
                 if article_id in by_article:
                     found.append((article_id, position, unit_id, key, source, text, findings))
 
-    if not recorded.valid:
+    if fresh is not None:
         recorded.seen_dirty(lang, db.execute(
             "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang]).fetchall())
-        run_checks_on(db.execute(f"{_ROW} WHERE {where} AND {_DONE_SQL} AND t.text IS NOT NULL",
-                                 params))
+        for row in fresh:
+            recorded.put(row[2], lang, row[6])
+            if row[0] in by_article:
+                found.append(row)
     else:
         # Changed since the last check (every article: the list is short and stays useful).
         dirty = db.execute("SELECT unit_id, marker FROM check_dirty WHERE lang = ?",
@@ -645,6 +723,7 @@ def check_catalogs(
     min_percent: float = 100.0,
     strict: bool = False,
     ignore: Iterable[str] = (),
+    workers: int | None = None,
 ) -> Report:
     """Check PO catalogs as `po export` writes them, with no database.
 
@@ -652,7 +731,8 @@ def check_catalogs(
     language comes from the path and the `Language` header (BadInput if they disagree),
     the article from `X-Transdesk-Article` or the file name, the source language from
     `X-Transdesk-Source-Language` or else from the text of the msgids. An entry flagged
-    `#, accept-<check>` has that check's finding accepted.
+    `#, accept-<check>` has that check's finding accepted. `workers` (1 or 2; default:
+    by size) is how many processes share the catalogs.
     """
     ignored = parse_ignore(ignore)
     catalogs = find_catalogs(directory)
@@ -682,7 +762,8 @@ def check_catalogs(
 
     # Reading and checking are pure Python: big directories are shared by two processes
     # (each about 200 catalogs per 1000 pairs of a process's second).
-    workers = worker_count(len(catalogs), PARALLEL_MIN // 20)
+    if workers is None:
+        workers = worker_count(len(catalogs), PARALLEL_MIN // 20)
     results = [r for part in in_two_processes(work, len(catalogs), workers) for r in part]
     results.sort(key=lambda r: (r.article, _LANG_ORDER[r.lang]))
     return Report(results, min_percent, strict, ignored, "po")
