@@ -313,6 +313,11 @@ def test_po_export_language_selection(run, samples, tmp_path):
     assert result.exit_code == 2
     assert "uk is not a target language of 'uk-bridge'" in result.stderr
     assert run("po", "export", "nope").exit_code == 2
+    # one bad article among several: nothing is written
+    result = run("po", "export", "ru-budget", "uk-bridge", "--lang", "uk", "--dir", "mixed")
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: uk is not a target language of 'uk-bridge' (targets: ru, en)\n")
+    assert not (tmp_path / "mixed").exists()
     result = run("po", "export", "--dir", "")
     assert (result.exit_code, result.stderr) == (2, "Error: --dir needs a directory name\n")
     result = run("po", "export", "ru-budget", "--lang", "uk", "--dir", "one")

@@ -102,16 +102,14 @@ def build_catalogs(
     db: Database, article_id: str, langs: list[str] | None = None
 ) -> list[Catalog]:
     """The POT (first) and one PO catalog per language (default: the article's targets)."""
-    article = store.get_article(db, article_id)
-    targets = article["targets"]
-    if langs is None:
-        langs = targets
-    for lang in langs:
-        if lang not in targets:
-            raise BadInput(
-                f"{lang} is not a target language of {article_id!r}"
-                f" (targets: {', '.join(targets)})"
-            )
+    return _build_catalogs(db, store.get_article(db, article_id), langs)
+
+
+def _build_catalogs(
+    db: Database, article: dict[str, Any], langs: list[str] | None
+) -> list[Catalog]:
+    article_id = article["id"]
+    langs = article["targets"] if langs is None else _check_targets(article, langs)
     units = db.execute(
         "SELECT id, key, source FROM units WHERE article_id = ? AND obsolete = 0"
         " ORDER BY position",
@@ -168,6 +166,16 @@ def build_catalogs(
             Catalog(article_id, article["source_lang"], lang, article["title"], header, entries)
         )
     return catalogs
+
+
+def _check_targets(article: dict[str, Any], langs: list[str]) -> list[str]:
+    for lang in langs:
+        if lang not in article["targets"]:
+            raise BadInput(
+                f"{lang} is not a target language of {article['id']!r}"
+                f" (targets: {', '.join(article['targets'])})"
+            )
+    return langs
 
 
 def _accepted_checks(
@@ -277,18 +285,18 @@ def export_catalogs(
     if root.exists() and not root.is_dir():
         raise BadInput(f"{str(root)!r} is not a directory")
     explicit = bool(article_ids)
-    ids = list(article_ids) if article_ids else store.article_ids(db)
-    for article_id in ids if explicit else ():
-        store.get_article(db, article_id)  # unknown ids fail before anything is written
+    # every article read and checked first: bad input fails before anything is written
+    articles = [store.get_article(db, article_id)
+                for article_id in (article_ids or store.article_ids(db))]
+    if lang is not None:
+        if explicit:
+            for article in articles:
+                _check_targets(article, [lang])
+        articles = [a for a in articles if lang in a["targets"]]
     report = PoExportReport()
-    for article_id in ids:
-        langs = None
-        if lang is not None:
-            targets = store.get_article(db, article_id)["targets"]
-            if lang not in targets and not explicit:
-                continue
-            langs = [lang]
-        for catalog in build_catalogs(db, article_id, langs):
+    for article in articles:
+        article_id = article["id"]
+        for catalog in _build_catalogs(db, article, None if lang is None else [lang]):
             po = to_pofile(catalog)
             po_path, mo_path = catalog_paths(root, article_id, catalog.lang)
             outputs = [(po_path, str(po).encode("utf-8"))]
