@@ -254,3 +254,30 @@ def test_log_newest_first_with_filters(budget, db_path, samples):
     empty = budget("log", "--lang", "ru")
     assert (empty.exit_code, empty.stdout) == (0, "no history yet\n")
     assert budget.json("log", "--lang", "ru") == []
+
+
+# --- start-up -------------------------------------------------------------------------------
+
+
+def test_option_defaults_are_the_library_values():
+    from transdesk import export
+    from transdesk.commands import exporting
+    from transdesk.commands import workflow as workflow_commands
+
+    assert workflow_commands.DEFAULT_CLAIM_MINUTES == workflow.DEFAULT_CLAIM_MINUTES
+    assert list(export.FORMATS) == exporting.FORMATS
+
+
+def test_help_does_not_load_the_store_workflow_or_export():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "transdesk", "--help"],
+                            capture_output=True, text=True, check=True)
+    loaded = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert "next" in result.stdout and "export" in result.stdout
+    assert {"transdesk.commands.workflow", "transdesk.commands.exporting"} <= loaded
+    for module in ("transdesk.store", "transdesk.workflow", "transdesk.export", "transdesk.po",
+                   "polib", "babel"):
+        assert module not in loaded, module

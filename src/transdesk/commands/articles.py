@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from transdesk import store
 from transdesk.commands.common import (
     emit_json,
     emit_rows,
@@ -14,6 +15,9 @@ from transdesk.commands.common import (
     progress_bar,
 )
 from transdesk.languages import normalize_lang, parse_lang_list
+
+if TYPE_CHECKING:
+    from transdesk.store import ImportReport
 
 NO_ARTICLES = "no articles yet: transdesk import FILE"
 
@@ -45,6 +49,8 @@ def import_command(
       transdesk import examples/ru-budget.txt
       transdesk import --lang ua --id bridge --targets ru,en bridge.txt
     """
+    from transdesk import store
+
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
     reports = store.import_files(
@@ -66,7 +72,7 @@ def import_command(
         )
 
 
-def describe_import(report: store.ImportReport) -> str:
+def describe_import(report: ImportReport) -> str:
     if report.created:
         return f"imported {report.article_id} ({report.source_lang}): {report.units} units"
     lines = [
@@ -88,6 +94,8 @@ def _clip(text: str, width: int) -> str:
 @json_option
 def articles_command(as_json: bool) -> None:
     """List articles: id, source language, percent complete per target, title."""
+    from transdesk import store
+
     rows = store.list_articles(get_db())
     width = max((len(r["id"]) for r in rows), default=0)
 
@@ -104,6 +112,8 @@ def articles_command(as_json: bool) -> None:
 @json_option
 def units_command(article: str, lang: str | None, as_json: bool) -> None:
     """Show an ARTICLE's units in order, with their translations."""
+    from transdesk import store
+
     emit_rows(store.list_units(get_db(), article, lang), as_json, _describe_unit)
 
 
@@ -121,6 +131,8 @@ def _describe_unit(unit: dict) -> str:
 @json_option
 def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -> None:
     """Units and source words by status, per article and target language."""
+    from transdesk import store
+
     db = get_db()
     for article_id in articles:
         store.get_article(db, article_id)

@@ -12,7 +12,9 @@ from transdesk.commands.common import (
     lang_option,
     plural,
 )
-from transdesk.export import FORMATS, export_to
+
+# export.FORMATS, spelled out so that --help does not load the library
+FORMATS = ["article", "aligned", "tmx", "json", "html"]
 
 
 @click.command("export")
@@ -22,7 +24,7 @@ from transdesk.export import FORMATS, export_to
               help="File to write, - for stdout (the default for one article), or a"
                    " directory for several articles or --finished"
                    " (files <article>.<lang>.<ext>).")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="article",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="article",
               show_default=True,
               help="article: the source's layout; aligned: TSV key/source/target/status;"
                    " tmx: TMX 1.4 of the translated units; json; html: a review page.")
@@ -45,6 +47,8 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
       transdesk export ru-budget uk-bridge --lang en --format html -o review/
       transdesk export --finished --lang uk -o out/
     """
+    from transdesk.export import export_to
+
     report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished)
     if report.filled_draft or report.filled_source:
         click.echo(

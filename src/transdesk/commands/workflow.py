@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from transdesk import workflow
 from transdesk.commands.common import (
     as_option,
     emit_json,
@@ -17,12 +16,15 @@ from transdesk.commands.common import (
     lang_option,
 )
 
+# workflow.DEFAULT_CLAIM_MINUTES, spelled out so that --help does not load the library
+DEFAULT_CLAIM_MINUTES = 30.0
+
 
 def claim_minutes_option(fn):
     return click.option(
         "--claim-minutes",
         type=float,
-        default=workflow.DEFAULT_CLAIM_MINUTES,
+        default=DEFAULT_CLAIM_MINUTES,
         envvar="TRANSDESK_CLAIM_MINUTES",
         show_envvar=True,
         show_default=True,
@@ -61,6 +63,8 @@ def next_command(
       transdesk next --lang uk --article ru-budget --review
       transdesk next --lang en --json     # claim one unit for a script
     """
+    from transdesk import workflow
+
     db = get_db()
     if as_json:
         emit_json(workflow.next_unit(db, lang, translator, article, review, claim_minutes))
@@ -121,6 +125,8 @@ def submit_command(
       transdesk submit 1234 --lang en --accept
       transdesk submit 1234 --lang en --accept --approve --as olena
     """
+    from transdesk import workflow
+
     result = workflow.submit(get_db(), unit_id, lang, translator, text=text, accept=accept,
                              approve=approve)
     if as_json:
@@ -147,6 +153,8 @@ def log_command(
       transdesk log ru-budget --lang en
       transdesk log --unit 1234 --json
     """
+    from transdesk import workflow
+
     rows = workflow.history(get_db(), article, unit_id, lang, limit or None)
     emit_rows(rows, as_json, _describe_change, empty="no history yet")
 
