@@ -433,14 +433,13 @@ def test_two_processes_find_what_one_finds():
     import os
 
     from transdesk import gate
-    from transdesk.checks import CHECKS
 
     pairs = [("Выросло на 5%.", "Grew by 5%.", "ru", "en"),
              ("Выросло на 5%.", "Grew by 6%.", "ru", "en"),
              ("«Да», — сказал он.", "“Yes,” he said", "ru", "en"),
              ("Сказал «да».", "Сказав «так».", "ru", "uk")] * 5
-    one = gate.check_pairs(pairs, list(CHECKS.items()), workers=1)
-    two = gate.check_pairs(pairs, list(CHECKS.items()), workers=2)
+    one = gate.check_pairs(pairs, workers=1)
+    two = gate.check_pairs(pairs, workers=2)
     assert two == one
     assert sorted(one) == [i for i in range(20) if i % 4 in (1, 2)]
     assert one[17] == [("numbers", "numbers differ: source has 5, translation has 6")]

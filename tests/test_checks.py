@@ -685,3 +685,43 @@ def test_numbers_twelve_hour_time_may_keep_its_face_value(target, fires):
     source = "Mr. Powell told reporters at 2 p.m. in Washington."
     findings = run_checks(source, target, "en", "ru")
     assert bool([f for f in findings if f.check == "numbers"]) is fires
+
+
+# --- the archive runner ------------------------------------------------------------------
+
+EDITS = [
+    lambda t: t.replace("5", "6"),
+    lambda t: t.replace(",", "."),
+    lambda t: "«" + t,
+    lambda t: t + " (",
+    lambda t: t.rstrip("."),
+    lambda t: t.replace(" ", "  ", 1),
+    lambda t: t.replace("'", "`"),
+    lambda t: t.replace("о", "o", 1),
+    lambda t: t + " http://example.org/a",
+    lambda t: t + " see www.example.org",
+    lambda t: t[: len(t) // 3],
+    lambda t: t.replace(" 1", " 1 000"),
+    lambda t: t + " at 2 p.m.",
+    lambda t: t.replace("”", '"'),
+    lambda t: t.upper(),
+]
+
+
+def each_check(source: str, target: str, source_lang: str, target_lang: str, names=CHECK_NAMES):
+    return [(name, message) for name in names
+            if (message := CHECKS[name](source, target, source_lang, target_lang)) is not None]
+
+
+def test_pair_checker_finds_what_each_check_finds() -> None:
+    cases = [*CLEAN, *CONVENTIONS, *((s, s, sl, tl) for s, _t, sl, tl in CLEAN)]
+    cases += [(s, edit(t), sl, tl) for s, t, sl, tl in CLEAN for edit in EDITS]
+    check = checks.pair_checker()
+    some = checks.pair_checker(["urls", "numbers", "length"])
+    fired = set()
+    for case in cases:
+        expected = each_check(*case)
+        assert check(*case) == expected, case
+        assert some(*case) == each_check(*case, names=("numbers", "urls", "length")), case
+        fired.update(name for name, _message in expected)
+    assert fired == set(CHECK_NAMES)

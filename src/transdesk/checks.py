@@ -213,6 +213,31 @@ def _explain_by_roman(numbers: list[_Number], other_text: str) -> list[_Number]:
     return left
 
 
+# A run of digits and separators, from a digit to a digit: every number _NUM_CYR and
+# _NUM_EN read lies inside one, and reads the same wherever the run stands.
+_NUM_TOKEN = re.compile(rf"[0-9](?:[0-9.,:{_SPACES}]*[0-9])?")
+
+
+def _same_numbers_written(src: str, tgt: str, source_lang: str, target_lang: str) -> bool:
+    """True when both texts certainly hold the same numbers, without reading them: the
+    same runs of digits, read by the same conventions (ru and uk), or runs of bare digits
+    that en reads as ru/uk do (not an hour before a.m./p.m.)."""
+    src_runs = _NUM_TOKEN.findall(src)
+    tgt_runs = _NUM_TOKEN.findall(tgt)
+    if sorted(src_runs) != sorted(tgt_runs):
+        return False
+    if source_lang != "en" and target_lang != "en":
+        return True
+    if not all(run.isdigit() for run in src_runs):
+        return False
+    for text, lang in ((src, source_lang), (tgt, target_lang)):
+        if lang == "en":
+            for m in _NUM_TOKEN.finditer(text):
+                if m.end() - m.start() <= 2 and _AMPM.match(text, m.end()) is not None:
+                    return False
+    return True
+
+
 def check_numbers(source: str, target: str, source_lang: str, target_lang: str) -> str | None:
     """Numbers written in digits must be the same values, in any order.
 
@@ -224,6 +249,8 @@ def check_numbers(source: str, target: str, source_lang: str, target_lang: str) 
     if _DIGIT.search(source) is None and _DIGIT.search(target) is None:
         return None  # most sentences: no digits, nothing to parse
     src_text, tgt_text = _without_urls(source), _without_urls(target)
+    if _same_numbers_written(src_text, tgt_text, source_lang, target_lang):
+        return None
     src = _parse_numbers(src_text, source_lang)
     tgt = _parse_numbers(tgt_text, target_lang)
     if not src and not tgt:
@@ -686,6 +713,31 @@ CHECKS: dict[str, CheckFn] = {
     "apostrophe": check_apostrophe,
 }
 CHECK_NAMES: tuple[str, ...] = tuple(CHECKS)
+
+
+# Checks that find nothing in text without some of these characters (a URL has ':' or
+# "www.", an apostrophe-like mark is in the set), so a pair with none skips them.
+_MARKUP_CHECKS = frozenset({"quotes", "quote-style", "brackets", "urls", "apostrophe"})
+_MARKUP_CHARS = re.compile(f"[«»„“”\"‘’‹›()\\[\\]@:{_APOSTROPHES}]")
+
+
+def pair_checker(names: Iterable[str] = CHECK_NAMES) -> Callable[[str, str, str, str], list]:
+    """A function running the named checks on one pair of canonical languages, giving
+    `[(check, message), ...]` in CHECKS order: the same as calling each check, quicker
+    for whole archives (most sentences hold no quotes, brackets, links or apostrophes,
+    and one scan for those skips five checks)."""
+    wanted = set(names)
+    every = [(name, fn) for name, fn in CHECKS.items() if name in wanted]
+    plain = [(name, fn) for name, fn in every if name not in _MARKUP_CHECKS]
+    markup = _MARKUP_CHARS.search
+
+    def check(source: str, target: str, source_lang: str, target_lang: str) -> list:
+        checks = (every if markup(source) or markup(target) or "www." in source
+                  or "www." in target else plain)
+        return [(name, message) for name, fn in checks
+                if (message := fn(source, target, source_lang, target_lang)) is not None]
+
+    return check
 
 
 def run_checks(

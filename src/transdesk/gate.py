@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transdesk.checks import CHECK_NAMES, CHECKS
+from transdesk.checks import CHECK_NAMES, CHECKS, pair_checker
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, Refused
 from transdesk.languages import LANGUAGES, detect_lang, normalize_lang
@@ -164,9 +164,9 @@ def parse_min(value: str | float) -> float:
     return number
 
 
-def _active_checks(ignore: Iterable[str]) -> list[tuple[str, Callable[..., str | None]]]:
+def _active_checks(ignore: Iterable[str]) -> list[str]:
     skip = set(ignore)
-    return [(name, fn) for name, fn in CHECKS.items() if name not in skip]
+    return [name for name in CHECK_NAMES if name not in skip]
 
 
 # --- running the checks on many pairs ------------------------------------------------
@@ -224,20 +224,19 @@ def _forked_work(start: int, stop: int) -> Any:
 
 def check_pairs(
     pairs: list[Pair],
-    checks: list[tuple[str, Callable[..., str | None]]],
+    names: Iterable[str] = CHECK_NAMES,
     workers: int | None = None,
 ) -> dict[int, Findings]:
-    """Run `checks` on each pair; return the findings by index, only for the pairs that
-    have any (most have none). Big lists are shared between two processes."""
+    """Run the named checks on each pair; return the findings by index, only for the
+    pairs that have any (most have none). Big lists are shared between two processes."""
     if workers is None:
         workers = worker_count(len(pairs))
+    check = pair_checker(names)
 
     def work(start: int, stop: int) -> dict[int, Findings]:
         found = {}
         for i in range(start, stop):
-            source, text, source_lang, lang = pairs[i]
-            findings = [(name, message) for name, fn in checks
-                        if (message := fn(source, text, source_lang, lang)) is not None]
+            findings = check(*pairs[i])
             if findings:
                 found[i] = findings
         return found
@@ -354,7 +353,7 @@ def _check_translations(
             index.setdefault((source, text, meta[article_id][0], lang), len(index))
             for lang, article_id, _unit, _position, text, _key, source in rows
         ]
-        by_pair = check_pairs(list(index), list(CHECKS.items()), workers=1)
+        by_pair = check_pairs(list(index), workers=1)
         return [
             (lang, (article_id, position, unit_id, key, source, text, by_pair[pair]))
             for (lang, article_id, unit_id, position, text, key, source), pair
@@ -427,7 +426,7 @@ def _check_language(
             index.setdefault((source, text, meta[article_id][0], lang), len(index))
             for article_id, _unit_id, _position, text, _key, source in rows
         ]
-        by_pair = check_pairs(list(index), list(CHECKS.items()))
+        by_pair = check_pairs(list(index))
         if not by_pair:
             return
         for row, pair in zip(rows, where_pair, strict=True):
@@ -744,7 +743,7 @@ def check_catalogs(
             raise BadInput(f"no catalog for article {article!r} in {str(directory)!r}")
     wanted_langs = [normalize_lang(lang) for lang in langs] if langs else None
     wanted = set(articles) if articles else None
-    checks = _active_checks(ignored)
+    checks = pair_checker(_active_checks(ignored))
     if wanted is not None:
         catalogs = [c for c in catalogs if c[0] in wanted]
 
@@ -794,7 +793,7 @@ def _check_catalog(
     catalog: PoCatalog,
     article: str,
     lang: str,
-    checks: list[tuple[str, Callable[..., Any]]],
+    checks: Callable[[str, str, str, str], Findings],
     memo: dict[tuple[str, str, str, str], list[tuple[str, str]]],
 ) -> LangResult:
     """Completeness and findings of one catalog; `memo` holds the findings of sentence
@@ -817,10 +816,7 @@ def _check_catalog(
         memo_key = (entry.source, entry.text, source_lang, lang)
         findings = memo.get(memo_key)
         if findings is None:
-            findings = memo[memo_key] = [
-                (name, message) for name, fn in checks
-                if (message := fn(entry.source, entry.text, source_lang, lang)) is not None
-            ]
+            findings = memo[memo_key] = checks(*memo_key)
         for name, message in findings:
             accepted = PO_ACCEPT_FLAG + name in entry.flags
             result.findings.append(Problem(entry.key, name, message, entry.source,
