@@ -91,7 +91,6 @@ class Rendered:
     data: bytes
     filled_draft: int = 0
     filled_source: int = 0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def filename(self) -> str:

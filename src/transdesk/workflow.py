@@ -32,10 +32,9 @@ WORK_STATUSES = ("untranslated", "draft")
 REVIEW_STATUSES = ("translated",)
 
 
-def expiry(minutes: float, start: datetime | None = None) -> str:
+def expiry(minutes: float) -> str:
     """The claim_expires timestamp `minutes` from now, in the format of `db.now()`."""
-    start = start or datetime.now(UTC)
-    return (start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def check_claim_minutes(minutes: float) -> float:
