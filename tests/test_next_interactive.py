@@ -153,6 +153,18 @@ def test_editor_for_long_sentences(budget, db_path, tmp_path):
     assert (saved["text"], saved["origin"]) == ("Edited: Monday, 17 February", "human")
 
 
+def test_an_editor_that_cannot_run_leaves_the_loop_going(budget, db_path, tmp_path):
+    missing = tmp_path / "no-such-editor"
+    result = budget("next", "--lang", "en", input=":e\nMonday\n:q\n",
+                    env={"EDITOR": str(missing), "VISUAL": ""})
+    assert result.exit_code == 0, result.output
+    assert (f"en> :e\n  editor failed: {missing}: Editing failed: [Errno 2] No such file or"
+            f" directory: '{missing}'; type the translation here, or set EDITOR\n"
+            "en> Monday\n  saved (translated)\n") in result.stdout
+    assert result.stdout.endswith("1 saved, 0 skipped.\n")
+    assert row(db_path, 1, "en")["text"] == "Monday"
+
+
 def test_review_loop_approves_and_corrects(budget, db_path):
     for unit_id, text in ((1, "Monday, 17 February"), (2, "economics")):
         assert budget("submit", str(unit_id), "--lang", "en", "--text", text).exit_code == 0

@@ -41,10 +41,15 @@ HELP = """\
 KEYS = ":a {accept_short} · :e editor · :s skip · :q quit · :h help"
 
 
+class EditorFailed(Exception):
+    """Raised by `Terminal.edit` when the editor cannot run; the session goes on."""
+
+
 @dataclass
 class Terminal:
     """How the session reads and writes: `read(prompt)` returns a line without its end,
-    or None at end of input; `edit(text)` returns the edited text or None."""
+    or None at end of input; `edit(text)` returns the edited text or None, or raises
+    EditorFailed."""
 
     read: Callable[[str], str | None]
     write: Callable[[str], None]
@@ -132,7 +137,12 @@ class Session:
                     continue
                 return self._save(unit, accept=True)
             if command == ":e":
-                edited = self.term.edit(view.current["text"] or "")
+                try:
+                    edited = self.term.edit(view.current["text"] or "")
+                except EditorFailed as exc:
+                    self.term.write(f"  editor failed: {exc}; type the translation here,"
+                                    " or set EDITOR")
+                    continue
                 if edited is None or not edited.strip():
                     self.term.write("  (editor closed without text: nothing saved)")
                     continue

@@ -96,7 +96,12 @@ def _read_line(prompt: str) -> str | None:
 
 
 def _edit(text: str) -> str | None:
-    return click.edit(text, extension=".txt", require_save=True)
+    from transdesk.session import EditorFailed
+
+    try:
+        return click.edit(text, extension=".txt", require_save=True)
+    except click.ClickException as exc:
+        raise EditorFailed(exc.format_message()) from None
 
 
 @click.command("submit")
