@@ -283,7 +283,9 @@ def check_numbers(source: str, target: str, source_lang: str, target_lang: str) 
 
 # --- ending punctuation ----------------------------------------------------------------
 
-_END_RUN = re.compile(r"[.!?…:;»\"”“’'›)\]]+$")
+_END_MARKS = ".!?…:;»\"”“’'›)]"
+_END_CHARS = frozenset(_END_MARKS)
+_END_RUN = re.compile(f"[{re.escape(_END_MARKS)}]+$")
 _LAST_WORD = re.compile(r"(\w+(?:\.\w+)*)\.+$")
 # Abbreviations that may end a header line or sentence with their own dot.
 _ABBREVIATION_WORDS = """
@@ -335,6 +337,12 @@ def check_end_punctuation(
     without a final period is fine; a period that belongs to an abbreviation (``2026 г.``,
     ``Inc.``, ``p.m.``) counts as no punctuation when the other side has none.
     """
+    src_tail, tgt_tail = source.rstrip()[-2:], target.rstrip()[-2:]
+    if src_tail[-1:] == tgt_tail[-1:] and (
+        src_tail[-1:] not in _END_CHARS  # no punctuation run on either side
+        or (src_tail[:-1] not in _END_CHARS and tgt_tail[:-1] not in _END_CHARS)
+    ):
+        return None  # the same one-character ending (the usual case), without parsing
     src, tgt = _ending(source), _ending(target)
     if src == tgt:
         return None
