@@ -345,6 +345,9 @@ def test_po_import_names_what_is_wrong_with_the_input(run, tiny, db_path, tmp_pa
         ([str(tmp_path / "gone.po")], f"Error: {tmp_path / 'gone.po'}: its X-Transdesk-Article"
                                       " header names an unknown article 'gone'"
                                       " (see 'transdesk articles')"),
+        ([str(tmp_path / "locales" / "tiny.pot"), "--lang", "ru"],
+         f"Error: {tmp_path / 'locales' / 'tiny.pot'}: ru is not a target language of 'tiny'"
+         " (targets: uk)"),
     ]
     for args, message in cases:
         result = run("po", "import", *args)

@@ -419,8 +419,10 @@ def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
             f"{path}: {where} an unknown article {named or Path(path).stem!r}"
             " (see 'transdesk articles')"
         ) from None
-    if chosen not in article["targets"]:
-        raise BadInput(f"{path}: {chosen} is not a target language of {article['id']!r}")
+    try:
+        _check_targets(article, [chosen])
+    except BadInput as exc:
+        raise BadInput(f"{path}: {exc}") from None
     return _Parsed(path, po, article["id"], chosen)
 
 
