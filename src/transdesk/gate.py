@@ -283,8 +283,12 @@ def check_database(
     # A full re-check can be recorded only when it covers everything.
     recorded = _RecordedFindings(db, everything=not articles and set(langs) == set(LANGUAGES))
     units = _live_units(db, selected if articles else None)
-    fresh = None if recorded.valid else _check_translations(
-        db, langs, selected if articles else None, meta, workers)
+    fresh = None
+    if not recorded.valid:
+        for lang in langs:  # before reading the text: a change made meanwhile stays marked
+            recorded.seen_dirty(lang, db.execute(
+                "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang]).fetchall())
+        fresh = _check_translations(db, langs, selected if articles else None, meta, workers)
     results: list[LangResult] = []
     for lang in langs:
         targeted = [a for a in selected if lang in meta[a][1]]
@@ -438,8 +442,6 @@ def _check_language(
                     found.append((article_id, position, unit_id, key, source, text, findings))
 
     if fresh is not None:
-        recorded.seen_dirty(lang, db.execute(
-            "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang]).fetchall())
         for row in fresh:
             recorded.put(row[2], lang, row[6])
             if row[0] in by_article:
