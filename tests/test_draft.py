@@ -134,7 +134,7 @@ def test_history_records_the_draft(run, samples, db_path):
     ("args", "code", "message"),
     [
         (["nope", "--lang", "uk"], 2, "Error: unknown article"),
-        (["ru-budget", "--lang", "ru"], 2, "Error: ru is not a target language of ru-budget"),
+        (["ru-budget", "--lang", "ru"], 2, "Error: ru is not a target language of 'ru-budget' (targets: uk, en)"),
         (["ru-budget", "--lang", "de"], 2, "Error: "),
         (["ru-budget", "--lang", "uk", "--provider", "babelfish"], 2,
          "Error: unknown provider 'babelfish'"),

@@ -331,3 +331,11 @@ def test_status_counts_drafts_and_leaves_out_obsolete_units(run, tmp_path):
 
     assert sum(after["words"].values()) == sum(
         word_count(u["source"]) for u in run.json("units", "budget"))
+
+
+def test_units_and_status_refuse_a_language_that_is_not_a_target(run, samples):
+    assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
+    result = run("units", "ru-budget", "--lang", "ru")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: ru is not a target language of 'ru-budget' (targets: uk, en)\n"
+    assert run.json("status", "ru-budget", "--lang", "ru") == []

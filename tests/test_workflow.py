@@ -103,8 +103,8 @@ def test_article_filter_and_language_checks(budget, samples):
     assert result.exit_code == 2 and "unknown article 'nope'" in error_of(result)
     result = budget("next", "--lang", "ru", "--json", "--article", "ru-budget")
     assert result.exit_code == 2
-    assert error_of(result) == ("Error: article 'ru-budget' is not translated into ru"
-                                " (its targets: uk, en)")
+    assert error_of(result) == ("Error: ru is not a target language of 'ru-budget'"
+                                " (targets: uk, en)")
     result = budget("next", "--lang", "de", "--json")
     assert result.exit_code == 2 and "unsupported language 'de'" in result.stderr
     unit = budget.json("next", "--lang", "UA")  # the alias works

@@ -175,12 +175,7 @@ def select_units(
     else:
         ids = []
         for article_id in dict.fromkeys(articles):
-            article = store.get_article(db, article_id)  # BadInput if unknown
-            if lang not in article["targets"]:
-                raise BadInput(
-                    f"{lang} is not a target language of {article_id}"
-                    f" (targets: {', '.join(article['targets'])})"
-                )
+            store.check_target(store.get_article(db, article_id), lang)  # or BadInput
             ids.append(article_id)
     if not ids or limit == 0:
         return []

@@ -104,11 +104,7 @@ def load_view(db: Database, article_id: str, lang: str) -> ArticleView:
 
 def _load_view(db: Database, article: dict[str, Any], lang: str) -> ArticleView:
     article_id = article["id"]
-    if lang not in article["targets"]:
-        raise BadInput(
-            f"{lang} is not a target language of {article_id!r}"
-            f" (targets: {', '.join(article['targets'])})"
-        )
+    store.check_target(article, lang)
     rows = db.execute(
         "SELECT u.key, u.kind, u.source, t.text, t.status, t.origin, t.translator,"
         " t.updated_at FROM units u"

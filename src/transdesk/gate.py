@@ -581,13 +581,12 @@ def accept_finding(
 ) -> dict[str, Any]:
     """Record that `check`'s finding on this unit's current translation is a known,
     accepted exception (with a history row). Refused when the check finds nothing."""
-    from transdesk.store import get_article, unit_id_for
+    from transdesk.store import check_target, get_article, unit_id_for
 
     lang = normalize_lang(lang)
     check = _check_name(check)
     article = get_article(db, article_id)
-    if lang not in article["targets"]:
-        raise BadInput(f"{lang} is not a target language of {article_id!r}")
+    check_target(article, lang)
     unit_id = unit_id_for(db, article_id, key)
     source, text, status = db.execute(
         "SELECT u.source, t.text, t.status FROM units u JOIN translations t"

@@ -170,11 +170,7 @@ def _build_catalogs(
 
 def _check_targets(article: dict[str, Any], langs: list[str]) -> list[str]:
     for lang in langs:
-        if lang not in article["targets"]:
-            raise BadInput(
-                f"{lang} is not a target language of {article['id']!r}"
-                f" (targets: {', '.join(article['targets'])})"
-            )
+        store.check_target(article, lang)
     return langs
 
 

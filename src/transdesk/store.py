@@ -558,6 +558,16 @@ def get_article(db: Database, article_id: str) -> dict[str, Any]:
     return article
 
 
+def check_target(article: dict[str, Any], lang: str) -> str:
+    """`lang` if the article is translated into it, else BadInput naming its targets."""
+    if lang not in article["targets"]:
+        raise BadInput(
+            f"{lang} is not a target language of {article['id']!r}"
+            f" (targets: {', '.join(article['targets'])})"
+        )
+    return lang
+
+
 def article_ids(db: Database) -> list[str]:
     return [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
 
@@ -572,6 +582,8 @@ def status_counts(
     have work in them are read from `translations` (through its queue index).
     """
     article_filter, params = "", []
+    for article_id in articles or ():
+        get_article(db, article_id)  # BadInput for an unknown id
     if articles:
         article_filter = f" AND article_id IN ({','.join('?' * len(articles))})"
         params = list(articles)
@@ -653,7 +665,7 @@ def list_units(
 ) -> list[dict[str, Any]]:
     """The `units` shape, in article order."""
     article = get_article(db, article_id)
-    langs = [lang] if lang else article["targets"]
+    langs = [check_target(article, lang)] if lang else article["targets"]
     units: dict[int, dict[str, Any]] = {}
     obsolete_clause = "" if include_obsolete else " AND obsolete = 0"
     for unit_id, key, kind, paragraph, source in db.execute(

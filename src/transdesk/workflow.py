@@ -67,12 +67,7 @@ def next_unit(
     """
     check_claim_minutes(claim_minutes)
     if article is not None:
-        targets = store.get_article(db, article)["targets"]
-        if lang not in targets:
-            raise BadInput(
-                f"article {article!r} is not translated into {lang}"
-                f" (its targets: {', '.join(targets)})"
-            )
+        store.check_target(store.get_article(db, article), lang)
     statuses = REVIEW_STATUSES if review else WORK_STATUSES
     where, params = _queue_filter(lang, translator, article, review, sorted(set(exclude)))
     with write_transaction(db) as conn:

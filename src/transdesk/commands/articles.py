@@ -133,10 +133,7 @@ def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -
     """Units and source words by status, per article and target language."""
     from transdesk import store
 
-    db = get_db()
-    for article_id in articles:
-        store.get_article(db, article_id)
-    rows = store.status_counts(db, list(articles) or None, lang)
+    rows = store.status_counts(get_db(), list(articles) or None, lang)
     width = max((len(r["article"]) for r in rows), default=0)
 
     def describe(row: dict) -> str:
