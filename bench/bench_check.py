@@ -17,7 +17,9 @@ subprocesses (start-up included) on the same PO files:
 and prints the best of --repeat runs and the ratios. `check` from the database is
 timed warm: the first run checks every translation and records the findings; later
 runs re-check only translations changed since (see gate._RecordedFindings); the cold
-run is timed too. The work directory is kept (default: bench/out/check) so that a
+run is timed too. Big runs share the work between two processes (gate.worker_count), so
+the figures depend on what else the machine is doing: the load average is printed
+before and after. The work directory is kept (default: bench/out/check) so that a
 second run skips the set-up.
 """
 
@@ -132,7 +134,8 @@ def main() -> None:
     db_path, locales = set_up(args.work, args.articles)
     lang_dirs = sorted(str(p) for p in locales.iterdir() if p.is_dir())
     po_files = sum(1 for _ in locales.glob("*/LC_MESSAGES/*.po"))
-    print(f"\n{args.articles} articles, {po_files} PO files; best of {args.repeat}:")
+    print(f"\n{args.articles} articles, {po_files} PO files; best of {args.repeat}"
+          f" (load average {os.getloadavg()[0]:.2f}):")
 
     times: dict[str, float] = {}
     db = open_db(db_path)
@@ -182,7 +185,7 @@ def main() -> None:
     if "pofilter" in times:
         print(f"  pofilter / check --po {times['pofilter'] / times['check --po']:6.1f}x")
         print(f"  pofilter / check (db) {times['pofilter'] / times['check (db)']:6.1f}x")
-    print(f"(cpus: {os.cpu_count()})")
+    print(f"(cpus: {os.cpu_count()}; load average now {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":
