@@ -460,6 +460,14 @@ def test_an_error_in_the_first_half_comes_first():
     with pytest.raises(BadInput, match="bad catalog 0"):
         gate.in_two_processes(work, 4, 2)
 
+    def second_half_fails(start: int, stop: int) -> int:
+        if start:
+            raise BadInput(f"bad catalog {start}")
+        return stop
+
+    with pytest.raises(BadInput, match="bad catalog 2"):  # raised in the child, seen here
+        gate.in_two_processes(second_half_fails, 4, 2)
+
 
 def test_a_full_check_in_two_processes_reports_and_records_the_same(mixed, samples):
     from transdesk import gate
