@@ -12,22 +12,22 @@ if [[ "${1:-}" != "--no-install" ]]; then
     install_python_package "$repo" ""
     PATH="$repo/.venv/bin:$PATH"
 fi
-td() { python -m transdesk "$@"; }
-if command -v transdesk >/dev/null 2>&1; then td() { transdesk "$@"; }; fi
+td=(python -m transdesk)
+if command -v transdesk >/dev/null 2>&1; then td=(transdesk); fi
 
 work="${TRANSDESK_DEMO_DIR:-$PWD/transdesk-demo}"
 mkdir -p "$work" && cd "$work"
 export TRANSDESK_DB="$work/transdesk.db" TRANSDESK_USER="${TRANSDESK_USER:-demo}"
 set -x
-td import "$repo"/examples/*.txt
-td articles
-td draft ru-budget --lang uk                 # memory, CLDR date, then Apertium (offline)
-td draft ru-budget --lang en --provider none # memory and CLDR only: no network needed
-td status ru-budget
-td next --lang uk --article ru-budget --json
-td export ru-budget --lang uk --allow-incomplete -o "$work/ru-budget.uk.txt"
-td export ru-budget --lang uk --format aligned --allow-incomplete -o "$work/ru-budget.uk.tsv"
-td po export ru-budget --dir "$work/locales" --mo
-td check ru-budget --lang uk --min 0
+"${td[@]}" import "$repo"/examples/*.txt
+"${td[@]}" articles
+"${td[@]}" draft ru-budget --lang uk                 # memory, CLDR date, then Apertium (offline)
+"${td[@]}" draft ru-budget --lang en --provider none # memory and CLDR only: no network needed
+"${td[@]}" status ru-budget
+"${td[@]}" next --lang uk --article ru-budget --json
+"${td[@]}" export ru-budget --lang uk --allow-incomplete -o "$work/ru-budget.uk.txt"
+"${td[@]}" export ru-budget --lang uk --format aligned --allow-incomplete -o "$work/ru-budget.uk.tsv"
+"${td[@]}" po export ru-budget --dir "$work/locales" --mo
+"${td[@]}" check ru-budget --lang uk --min 0
 set +x
 echo "Done: database $TRANSDESK_DB, files in $work"
