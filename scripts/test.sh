@@ -10,5 +10,6 @@ install_python_package "$repo" "[test]"
 PATH="$repo/.venv/bin:$PATH"
 cd "$repo"
 ruff check src tests bench
+mypy
 transdesk check --po locales --strict
 python -m pytest "$@"

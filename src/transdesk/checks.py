@@ -203,7 +203,7 @@ def _explain_by_roman(numbers: list[_Number], other_text: str) -> list[_Number]:
     """Drop numbers that the other text writes as a Roman numeral (XXI век / 21st century)."""
     if not numbers:
         return numbers
-    romans = Counter(_roman_values(other_text))
+    romans: Counter[float] = Counter(map(float, _roman_values(other_text)))
     left = []
     for number in numbers:
         if romans[number.value] > 0:

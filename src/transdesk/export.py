@@ -333,9 +333,10 @@ def export_to(
         raise BadInput("name at least one ARTICLE, or use --finished")
     if output == "":
         raise BadInput("-o needs a file or directory name, or - for stdout")
-    to_stdout = output in (None, "-")
+    to_stdout = output is None or output == "-"
     to_dir = finished or len(set(article_ids)) > 1 or (
-        not to_stdout and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+        output is not None and output != "-"
+        and (output.endswith(("/", os.sep)) or os.path.isdir(output))
     )
     if to_dir and to_stdout:
         what = "--finished writes" if finished else "several articles are written"

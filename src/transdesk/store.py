@@ -395,10 +395,10 @@ def _match_units(
     old_by_key = {row["key"]: row for row in old}
     for index, unit in enumerate(new):
         if unit.kind != "sentence":
-            row = old_by_key.get(unit.key)
-            if row is not None and row["kind"] == unit.kind:
-                pairs[index] = row
-                del free_old[row["id"]]
+            header = old_by_key.get(unit.key)
+            if header is not None and header["kind"] == unit.kind:
+                pairs[index] = header
+                del free_old[header["id"]]
             continue
         candidates = [r for r in by_text.get(unit.text, ()) if r["id"] in free_old]
         if candidates:

@@ -368,7 +368,7 @@ def export_tmx(
     ET.SubElement(
         root, "header", creationtool="transdesk", creationtoolversion=__version__,
         segtype="sentence", adminlang="en", srclang="*all*", datatype="plaintext",
-        **{"o-tmf": "transdesk"},
+        attrib={"o-tmf": "transdesk"},
     )
     body = ET.SubElement(root, "body")
     count = 0

@@ -7,6 +7,8 @@ the names the options list are spelled out here, and a test keeps them equal to
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
@@ -66,17 +68,12 @@ def check_command(
     """
     from transdesk import gate
 
-    options = {
-        "articles": list(articles) or None,
-        "langs": lang or None,
-        "min_percent": gate.parse_min(min_percent),
-        "strict": strict,
-        "ignore": gate.parse_ignore(ignore),
-    }
     if po_dir is not None:
-        report = gate.check_catalogs(po_dir, **options)
+        check = functools.partial(gate.check_catalogs, po_dir)
     else:
-        report = gate.check_database(get_db(), **options)
+        check = functools.partial(gate.check_database, get_db())
+    report = check(list(articles) or None, lang or None, min_percent=gate.parse_min(min_percent),
+                   strict=strict, ignore=gate.parse_ignore(ignore))
     click.echo(gate.render(report, "json" if as_json else fmt), nl=False)
     ctx.exit(report.exit_code)
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from transdesk.commands.common import emit_json, get_db, json_option, lang_option
+
+if TYPE_CHECKING:
+    from transdesk.draft import DraftReport
 
 
 @click.command("draft")
@@ -60,12 +66,10 @@ def draft_command(
     from transdesk.draft import draft
 
     db = get_db()
-    options = dict(provider=provider, use_tm=not no_tm, limit=limit, threshold=threshold,
-                   batch_size=batch_size, retry_failed=retry_failed)
-    if as_json or not sys.stdout.isatty():
-        report = draft(db, lang, list(articles) or None, **options)
-    else:
-        report = _draft_with_bar(db, lang, list(articles) or None, options)
+    run = functools.partial(draft, db, lang, list(articles) or None, provider=provider,
+                            use_tm=not no_tm, limit=limit, threshold=threshold,
+                            batch_size=batch_size, retry_failed=retry_failed)
+    report = run() if as_json or not sys.stdout.isatty() else _with_progress_bar(run, lang)
     if as_json:
         emit_json(report.as_dict())
         return
@@ -75,9 +79,8 @@ def draft_command(
     click.echo(report.summary())
 
 
-def _draft_with_bar(db, lang: str, articles: list[str] | None, options: dict):
-    from transdesk.draft import draft
-
+def _with_progress_bar(run: Callable[..., DraftReport], lang: str) -> DraftReport:
+    """Run the draft with a progress bar that appears once the total is known."""
     bar = None
     shown = 0
 
@@ -90,7 +93,7 @@ def _draft_with_bar(db, lang: str, articles: list[str] | None, options: dict):
         shown = done
 
     try:
-        return draft(db, lang, articles, progress=progress, **options)
+        return run(progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

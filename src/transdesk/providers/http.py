@@ -87,7 +87,7 @@ def install() -> None:
                 time.sleep(delay)
 
         request.__wrapped__ = original  # type: ignore[attr-defined]
-        requests.Session.request = request  # type: ignore[method-assign]
+        requests.Session.request = request  # type: ignore[method-assign, assignment]
         _installed = True
 
 
