@@ -256,3 +256,55 @@ def test_length_window_never_drops_a_match_above_the_threshold():
             if fuzz.ratio(a, b) >= threshold:
                 assert low <= len(b) <= high, (a, b, threshold)
     assert tm.length_window(60, 75.0) == pytest.approx((36.0, 100.0))
+
+
+FIRST = ["Виктор", "Игорь", "Олег", "Юрий", "Тарас", "Николай", "Алексей", "Денис"]
+LAST = ["Бондаренко", "Марченко", "Лысенко", "Шевченко", "Коваленко", "Руденко", "Петренко",
+        "Кравченко", "Гончаренко", "Литвиненко"]
+DAYS = ["в понедельник", "во вторник", "в среду", "в четверг", "в пятницу", "накануне"]
+TEMPLATES = ["Мэр города {} {} {} ответил на вопросы журналистов.",
+             "Глава НБУ {} {} {} предложил снизить налог на прибыль.",
+             "Министр финансов {} {} {} представил отчёт о выполнении бюджета."]
+
+
+def templated_tmx(path: Path, rng) -> list[str]:
+    """A TMX memory the way a newsroom's looks: a few templates, their slots filled with
+    common names and days, many sentences remembered several times (each with its own
+    translation); returns the remembered ru sentences."""
+    units, remembered = [], []
+    for template in TEMPLATES:
+        for first in FIRST:
+            for last in LAST:
+                for day in rng.sample(DAYS, 5):
+                    ru = template.format(first, last, day)
+                    remembered.append(ru)
+                    units.extend((ru, f"uk {len(units)}") for _ in range(rng.randint(10, 30)))
+    tus = "".join(f'<tu><tuv xml:lang="ru"><seg>{ru}</seg></tuv>'
+                  f'<tuv xml:lang="uk"><seg>{uk}</seg></tuv></tu>' for ru, uk in units)
+    path.write_text(f'<tmx version="1.4"><header/><body>{tus}</body></tmx>', encoding="utf-8")
+    return remembered
+
+
+def test_fuzzy_finds_the_best_match_among_thousands_alike(db_path, tmp_path):
+    """Every query word is held by hundreds of remembered sentences, more rows than one
+    candidate query reads: the best match is still found (checked by brute force)."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    rng = random.Random(11)
+    remembered = templated_tmx(tmp_path / "memory.tmx", rng)
+    db = open_db(db_path)
+    assert tm.import_tmx(db, tmp_path / "memory.tmx").units > 2 * tm.CANDIDATES
+    memory = tm.Memory(db, "ru", "uk")
+    known = set(remembered)
+    queries = [q for q in (t.format(rng.choice(FIRST), rng.choice(LAST), rng.choice(DAYS))
+                           + rng.choice(["", " Это важно."]) for t in TEMPLATES * 10)
+               if q not in known]
+    for query in queries:
+        brute = process.extractOne(query, remembered, scorer=fuzz.ratio)
+        found = memory.fuzzy(query)
+        assert found, query
+        assert found[0].score == pytest.approx(min(round(brute[1], 1), 99.9)), (query, brute)
+        assert found[0].text.startswith("uk ")
+    db.close()

@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
@@ -34,10 +34,16 @@ if TYPE_CHECKING:
 
 DEFAULT_THRESHOLD = 75.0
 LANG_INDEX = {"ru": 0, "uk": 1, "en": 2}
-#: Candidates hold any two of the sentence's this many rarest words.
+#: The loosest candidate query: any two of the sentence's this many rarest words.
 PAIR_WORDS = 4
-#: How many candidates are scored with rapidfuzz (at most).
-CANDIDATES = 2000
+#: The stricter queries use at most this many of the rarest words...
+QUERY_WORDS = 8
+#: ...holding no more postings than this in all.
+QUERY_POSTINGS = 300_000
+#: Rows one candidate query yields (at most).
+CANDIDATES = 1000
+#: Distinct candidate sentences that end the search (else the next, looser query runs).
+ENOUGH = 30
 #: Groups kept per distinct remembered sentence (own memory first, newest first).
 GROUPS_PER_SOURCE = 3
 #: Fuzzy results kept per Memory (per distinct text looked up).
@@ -65,6 +71,14 @@ class Match:
                 "imported": self.imported}
 
 
+class _Scored(NamedTuple):
+    """A remembered source sentence, its score, and its groups (preferred first)."""
+
+    source: str
+    score: float
+    groups: list[int]
+
+
 def _conn(db: Database | sqlite3.Connection) -> sqlite3.Connection:
     return db if isinstance(db, sqlite3.Connection) else db.conn
 
@@ -87,7 +101,7 @@ class Memory:
         self.source, self.target = source, target
         self.threshold = threshold
         self._doc_freq: dict[str, int] = {}
-        self._ranked: dict[str, list[Match]] = {}
+        self._ranked: dict[str, list[_Scored]] = {}
 
     def best(self, text: str, exclude_unit: int | None = None) -> Match | None:
         """The exact match, else the best fuzzy match at or above the threshold."""
@@ -122,10 +136,9 @@ class Memory:
     def fuzzy(self, text: str, exclude_unit: int | None = None, limit: int = 1) -> list[Match]:
         """Fuzzy matches (rapidfuzz ratio >= threshold), best first.
 
-        Candidates come from the FTS5 index (see ``_candidates``); those outside the length
-        window the threshold allows are dropped and rapidfuzz scores the distinct ones in
-        one call.  Results are kept per text for the Memory's lifetime
-        (a draft run meets the same sentence many times).
+        The distinct candidate sentences (see ``_candidates``) are scored in one rapidfuzz
+        call and kept per text for the Memory's lifetime (a draft run meets the same
+        sentence many times); target texts are read only for the few matches returned.
         """
         ranked = self._ranked.get(text)
         if ranked is None:
@@ -134,56 +147,109 @@ class Memory:
                 self._ranked.clear()
             self._ranked[text] = ranked
         found: dict[str, Match] = {}
-        for match in ranked:
-            if match.group != exclude_unit and match.text not in found:
-                found[match.text] = match
-                if len(found) == limit:
-                    break
+        for source, score, groups in ranked:
+            for group, target in self._targets([g for g in groups if g != exclude_unit]):
+                if target not in found:
+                    found[target] = Match(source=source, text=target, score=score, group=group)
+                    if len(found) == limit:
+                        return list(found.values())
         return list(found.values())
 
-    def _rank(self, text: str) -> list[Match]:
+    def _targets(self, groups: list[int]) -> list[tuple[int, str]]:
+        """``(group, target text)`` of up to GROUPS_PER_SOURCE of ``groups`` (preferred
+        first) holding the target language."""
+        out: list[tuple[int, str]] = []
+        lang = LANG_INDEX[self.target]
+        for start in range(0, len(groups), 50):
+            chunk = groups[start : start + 50]
+            marks = ",".join("?" * len(chunk))
+            texts = dict(self.conn.execute(
+                f"SELECT grp, text FROM tm_memory WHERE key IN ({marks})",
+                [g * 4 + lang for g in chunk]).fetchall())
+            out.extend((g, texts[g]) for g in chunk if g in texts)
+            if len(out) >= GROUPS_PER_SOURCE:
+                break
+        return out[:GROUPS_PER_SOURCE]
+
+    def _rank(self, text: str) -> list[_Scored]:
         """Every candidate at or above the threshold, best first (own memory before
-        imported, newest first, at equal score)."""
+        imported at equal score); its groups own memory first, newest first."""
         from rapidfuzz import fuzz, process
 
-        low, high = length_window(len(text), self.threshold)
-        # Per distinct source sentence, its candidate groups (the group may be excluded
-        # by the caller, so keep a few, preferred first).
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for group, source, target in self._candidates(text):
-            if low <= len(source) <= high:
-                groups.setdefault(source, []).append((group, target))
+        groups = self._candidates(text)
         if not groups:
             return []
         sources = list(groups)
         scored = process.extract(text, sources, scorer=fuzz.ratio, score_cutoff=self.threshold,
                                  limit=None)
-        ranked: list[Match] = []
-        for source, score, index in scored:
-            score = 100.0 if source == text else min(round(score, 1), 99.9)
-            options = sorted(groups[sources[index]], key=lambda g: (g[0] < 0, -abs(g[0])))
-            ranked.extend(Match(source=source, text=target, score=score, group=group)
-                          for group, target in options[:GROUPS_PER_SOURCE])
-        ranked.sort(key=lambda m: (-m.score, m.group < 0))
+        ranked = [
+            _Scored(source, 100.0 if source == text else min(round(score, 1), 99.9),
+                    sorted(groups[source], key=lambda g: (g < 0, -abs(g))))
+            for source, score, _ in scored
+        ]
+        ranked.sort(key=lambda r: (-r.score, r.groups[0] < 0))
         return ranked
 
-    def _candidates(self, text: str) -> list[tuple[int, str, str]]:
-        """``(group, source, target)`` of remembered sentences holding any two of this
-        one's PAIR_WORDS rarest words (an FTS5 query streamed without ranking every hit,
-        up to CANDIDATES of them); only groups holding the target language."""
-        words = self._rare_words(text)[:PAIR_WORDS]
-        if not words:
+    def _candidates(self, text: str) -> dict[str, list[int]]:
+        """Remembered sentences (in the source language, inside the length window) that
+        may score the threshold: ``{source: [group, ...]}``.
+
+        Generated and newsroom sentences share templates, so any few of a sentence's
+        words may be held by thousands of others; the FTS5 queries (``_queries``) go
+        from strict to loose, and the first that yields ENOUGH distinct sentences ends
+        the search.  Each is streamed (rowid order, no ranking) up to CANDIDATES rows.
+        """
+        low, high = length_window(len(text), self.threshold)
+        found: dict[str, list[int]] = {}
+        seen: set[int] = set()
+        for query in self._queries(text):
+            rows = self.conn.execute(
+                "SELECT m.key, m.grp, m.text FROM tm_fts f JOIN tm_memory m ON m.key = f.rowid"
+                " WHERE tm_fts MATCH ? AND (f.rowid & 3) = ? AND length(m.text) BETWEEN ? AND ?"
+                " LIMIT ?",
+                [query, LANG_INDEX[self.source], low, high, CANDIDATES],
+            )
+            for key, group, source in rows:
+                if key not in seen:
+                    seen.add(key)
+                    found.setdefault(source, []).append(group)
+            if len(found) >= ENOUGH:
+                break
+        return found
+
+    def _queries(self, text: str) -> list[str]:
+        """FTS5 queries for candidates, strictest first.
+
+        Of the sentence's rarest words (at most QUERY_WORDS, and no more than
+        QUERY_POSTINGS postings in all: a posting list's length is what a query costs),
+        dealt round-robin into three groups: a sentence lacking at most one of them holds
+        all the words of two groups; dealt into four: lacking at most two.  Last, the
+        loosest: any two of the PAIR_WORDS rarest words.
+        """
+        rare = self._rare_words(text)
+        if not rare:
             return []
-        query = _quote(words[0])
-        if len(words) > 1:
-            pairs = itertools.combinations(words, 2)
-            query = " OR ".join(f"({_quote(a)} AND {_quote(b)})" for a, b in pairs)
-        return self.conn.execute(
-            "SELECT m.grp, m.text, t.text FROM tm_fts f JOIN tm_memory m ON m.key = f.rowid"
-            " JOIN tm_memory t ON t.key = m.grp * 4 + ?"
-            " WHERE tm_fts MATCH ? AND (f.rowid & 3) = ? LIMIT ?",
-            [LANG_INDEX[self.target], query, LANG_INDEX[self.source], CANDIDATES],
-        ).fetchall()
+        words: list[str] = []
+        postings = 0
+        for word in rare[:QUERY_WORDS]:
+            postings += self._doc_freq[word]
+            if postings > QUERY_POSTINGS and len(words) >= 3:
+                break
+            words.append(word)
+        queries = []
+        for parts in (3, 4):
+            if len(words) > parts:
+                dealt = [words[i::parts] for i in range(parts)]
+                queries.append(" OR ".join(
+                    "(" + " AND ".join(_quote(w) for w in first + second) + ")"
+                    for first, second in itertools.combinations(dealt, 2)))
+        pairs = [_quote(w) for w in rare[:PAIR_WORDS]]
+        if len(pairs) == 1:
+            queries.append(pairs[0])
+        else:
+            queries.append(" OR ".join(f"({a} AND {b})"
+                                       for a, b in itertools.combinations(pairs, 2)))
+        return queries
 
     def _rare_words(self, text: str) -> list[str]:
         """The sentence's words the memory knows, rarest first (document frequency)."""
