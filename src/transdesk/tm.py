@@ -37,7 +37,7 @@ LANG_INDEX = {"ru": 0, "uk": 1, "en": 2}
 #: The loosest candidate query: any two of the sentence's this many rarest words.
 PAIR_WORDS = 4
 #: The stricter queries use at most this many of the rarest words...
-QUERY_WORDS = 8
+QUERY_WORDS = 6
 #: ...holding no more postings than this in all.
 QUERY_POSTINGS = 300_000
 #: Rows one candidate query yields (at most).
@@ -220,20 +220,24 @@ class Memory:
     def _queries(self, text: str) -> list[str]:
         """FTS5 queries for candidates, strictest first.
 
-        Of the sentence's rarest words (at most QUERY_WORDS, and no more than
-        QUERY_POSTINGS postings in all: a posting list's length is what a query costs),
-        dealt round-robin into three groups: a sentence lacking at most one of them holds
-        all the words of two groups; dealt into four: lacking at most two.  Last, the
-        loosest: any two of the PAIR_WORDS rarest words.
+        The sentence's rarest words, one per document frequency (words always found
+        together, a template's, share theirs: a second one costs and selects nothing),
+        at most QUERY_WORDS of them and no more than QUERY_POSTINGS postings in all (a
+        posting list's length is what a query costs), are dealt round-robin into three
+        groups: a sentence lacking at most one of the words holds all of two groups;
+        then into four: lacking at most two.  Last, the loosest: any two of the
+        PAIR_WORDS rarest words.
         """
         rare = self._rare_words(text)
         if not rare:
             return []
         words: list[str] = []
         postings = 0
-        for word in rare[:QUERY_WORDS]:
+        for word in rare:
+            if words and self._doc_freq[word] == self._doc_freq[words[-1]]:
+                continue
             postings += self._doc_freq[word]
-            if postings > QUERY_POSTINGS and len(words) >= 3:
+            if len(words) == QUERY_WORDS or (postings > QUERY_POSTINGS and len(words) >= 3):
                 break
             words.append(word)
         queries = []
