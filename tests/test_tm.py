@@ -308,3 +308,25 @@ def test_fuzzy_finds_the_best_match_among_thousands_alike(db_path, tmp_path):
         assert found[0].score == pytest.approx(min(round(brute[1], 1), 99.9)), (query, brute)
         assert found[0].text.startswith("uk ")
     db.close()
+
+
+def test_fuzzy_skips_a_close_sentence_without_the_target_language(db_path, tmp_path):
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text(
+        '<tmx version="1.4"><header/><body>'
+        '<tu><tuv xml:lang="ru"><seg>Эксперты настроены очень осторожно.</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Experts are very cautious.</seg></tuv></tu>'
+        '<tu><tuv xml:lang="ru"><seg>Эксперты настроены довольно осторожно.</seg></tuv>'
+        '<tuv xml:lang="uk"><seg>Експерти налаштовані досить обережно.</seg></tuv></tu>'
+        "</body></tmx>", encoding="utf-8")
+    db = open_db(db_path)
+    tm.import_tmx(db, tmx)
+    query = "Эксперты настроены очень осторожно!"
+
+    assert tm.Memory(db, "ru", "en").best(query).text == "Experts are very cautious."
+    found = tm.Memory(db, "ru", "uk").fuzzy(query, limit=5)
+
+    assert [(m.source, m.text) for m in found] == [
+        ("Эксперты настроены довольно осторожно.", "Експерти налаштовані досить обережно.")]
+    assert found[0].imported and 75 <= found[0].score < 100
+    db.close()

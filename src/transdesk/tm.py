@@ -160,7 +160,7 @@ class Memory:
         first) holding the target language."""
         out: list[tuple[int, str]] = []
         lang = LANG_INDEX[self.target]
-        for start in range(0, len(groups), 50):
+        for start in range(0, len(groups), 50):  # a sentence may be remembered 1000 times
             chunk = groups[start : start + 50]
             marks = ",".join("?" * len(chunk))
             texts = dict(self.conn.execute(
