@@ -670,11 +670,11 @@ def _check_name(name: str) -> str:
 
 def _history(conn: Any, unit_id: int, lang: str, ts: str, who: str, action: str, text: str,
              status: str, note: str) -> None:
-    conn.execute(
-        "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text,"
-        " new_text, old_status, new_status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [unit_id, lang, ts, who, "human", action, text, text, status, status, note],
-    )
+    """An accept/revoke row: the text and status it concerns, unchanged."""
+    from transdesk.store import record_history
+
+    record_history(conn, unit_id, lang, action, who, ts, origin="human", old_text=text,
+                   new_text=text, old_status=status, new_status=status, note=note)
 
 
 # --- from PO catalogs ----------------------------------------------------------------

@@ -449,20 +449,14 @@ def _merge_article(
         conn.row_factory = None
     old_by_id = {row["id"]: row for row in old}
 
-    def history(unit_id: int, lang: str, action: str, **values: Any) -> None:
-        conn.execute(
-            "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text,"
-            " new_text, old_status, new_status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [unit_id, lang, ts, translator, values.get("origin"), action,
-             values.get("old_text"), values.get("new_text"), values.get("old_status"),
-             values.get("new_status"), values.get("note")],
-        )
+    def history(unit_id: int, action: str, **values: Any) -> None:
+        record_history(conn, unit_id, source_lang, action, translator, ts, **values)
 
     for unit_id in vanished:
         row = old_by_id[unit_id]
         conn.execute("UPDATE units SET obsolete = 1, updated_at = ? WHERE id = ?", [ts, unit_id])
         conn.execute("UPDATE translations SET obsolete = 1 WHERE unit_id = ?", [unit_id])
-        history(unit_id, source_lang, "obsolete", old_text=row["source"],
+        history(unit_id, "obsolete", old_text=row["source"],
                 note="sentence left the source")
         report.obsolete += 1
         report.changes.append(("obsolete", row["key"], row["source"]))
@@ -482,15 +476,15 @@ def _merge_article(
         elif only_typography_differs(row["source"], unit.text):
             report.retouched += 1
             report.changes.append(("retouched", unit.key, unit.text))
-            history(unit_id, source_lang, "source-retouched", old_text=row["source"],
+            history(unit_id, "source-retouched", old_text=row["source"],
                     new_text=unit.text, note="whitespace, quotes or dashes only:"
                     " translations keep their status")
         else:
             report.changed += 1
             report.changes.append(("changed", unit.key, unit.text))
-            history(unit_id, source_lang, "source-changed", old_text=row["source"],
+            history(unit_id, "source-changed", old_text=row["source"],
                     new_text=unit.text)
-            _demote_translations(conn, unit_id, ts, history)
+            _demote_translations(conn, unit_id, ts, translator)
     new_units = [(i, u) for i, u in enumerate(article.units) if i not in pairs]
     if new_units:
         first_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
@@ -508,21 +502,19 @@ def _merge_article(
     return report
 
 
-def _demote_translations(conn: sqlite3.Connection, unit_id: int, ts: str, history: Any) -> None:
+def _demote_translations(
+    conn: sqlite3.Connection, unit_id: int, ts: str, translator: str | None
+) -> None:
     """A changed source sentence: every existing translation becomes a `previous` draft."""
     rows = conn.execute(
-        "SELECT lang, text, status FROM translations WHERE unit_id = ? AND text IS NOT NULL",
+        "SELECT lang, text FROM translations WHERE unit_id = ? AND text IS NOT NULL",
         [unit_id],
     ).fetchall()
-    for lang, text, status in rows:
-        conn.execute(
-            "UPDATE translations SET status = 'draft', origin = 'previous', score = NULL,"
-            " updated_at = ? WHERE unit_id = ? AND lang = ?",
-            [ts, unit_id, lang],
-        )
-        history(unit_id, lang, "source-changed", origin="previous", old_text=text,
-                new_text=text, old_status=status, new_status="draft",
-                note="the source sentence changed; the old translation is kept as a draft")
+    for lang, text in rows:
+        write_translation(conn, unit_id, lang, text=text, status="draft", origin="previous",
+                          translator=translator, action="source-changed", ts=ts,
+                          note="the source sentence changed; the old translation is kept as a"
+                          " draft")
 
 
 def _ensure_target_rows(
@@ -774,12 +766,34 @@ def write_translation(
         " updated_at = ? WHERE unit_id = ? AND lang = ?",
         [text, status, origin, score, translator, ts, unit_id, lang],
     )
+    record_history(conn, unit_id, lang, action, translator, ts, origin=origin,
+                   old_text=old_text, new_text=text, old_status=old_status, new_status=status,
+                   note=note)
+    return True
+
+
+def record_history(
+    conn: sqlite3.Connection,
+    unit_id: int,
+    lang: str,
+    action: str,
+    translator: str | None,
+    ts: str,
+    *,
+    origin: str | None = None,
+    old_text: str | None = None,
+    new_text: str | None = None,
+    old_status: str | None = None,
+    new_status: str | None = None,
+    note: str | None = None,
+) -> None:
+    """One history row, inside the caller's transaction (the only writer of `history`)."""
     conn.execute(
         "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text, new_text,"
         " old_status, new_status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [unit_id, lang, ts, translator, origin, action, old_text, text, old_status, status, note],
+        [unit_id, lang, ts, translator, origin, action, old_text, new_text, old_status,
+         new_status, note],
     )
-    return True
 
 
 def unit_id_for(db: Database, article_id: str, key: str) -> int:
