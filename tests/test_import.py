@@ -339,3 +339,14 @@ def test_units_and_status_refuse_a_language_that_is_not_a_target(run, samples):
     assert result.exit_code == 2
     assert result.stderr == "Error: ru is not a target language of 'ru-budget' (targets: uk, en)\n"
     assert run.json("status", "ru-budget", "--lang", "ru") == []
+
+
+def test_reimport_without_lang_keeps_the_stored_language(run, tmp_path):
+    path = tmp_path / "budget.txt"
+    path.write_text(ORIGINAL, encoding="utf-8")
+    assert run("import", str(path), "--lang", "uk").exit_code == 0  # detection would say ru
+    path.write_text(UPDATED, encoding="utf-8")
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "updated budget:" in result.stdout
+    assert run.json("articles")[0]["source_lang"] == "uk"

@@ -129,9 +129,10 @@ def import_article(
 ) -> ImportReport:
     """Import an article's file bytes, or merge a new version into an existing article."""
     check_article_id(article_id)
-    article, source_lang = parse_source(data, lang, encoding)
-    return store_article(db, article, article_id, source_lang, _sha256(data), lang is not None,
-                         targets, translator)
+    stored = db.execute("SELECT source_lang FROM articles WHERE id = ?", [article_id]).fetchone()
+    article, source_lang = parse_source(data, lang or (stored[0] if stored else None), encoding)
+    return store_article(db, article, article_id, source_lang, _sha256(data), targets,
+                         translator)
 
 
 def store_article(
@@ -140,7 +141,6 @@ def store_article(
     article_id: str,
     source_lang: str,
     sha: str,
-    lang_given: bool = True,
     targets: list[str] | None = None,
     translator: str | None = None,
 ) -> ImportReport:
@@ -159,13 +159,7 @@ def store_article(
             targets = targets or [code for code in LANGUAGES if code != source_lang]
             return _insert_article(conn, article_id, article, source_lang, targets, sha)
         old_lang, old_targets = row
-        if not lang_given and old_lang != source_lang:
-            source_lang = old_lang  # detection is a guess; the stored article knows better
-            reparsed = parse(render(article.layout, {u.key: u.text for u in article.units}),
-                             source_lang, _splitter())
-            reparsed.encoding, reparsed.bom = article.encoding, article.bom
-            article = _count_words(reparsed)
-        elif old_lang != source_lang:
+        if old_lang != source_lang:
             raise BadInput(
                 f"article {article_id!r} was imported in {old_lang}, not {source_lang}"
             )
@@ -238,7 +232,10 @@ def import_files(
             old = stored.get(slug)
             unchanged = (old is not None and old[0] == sha and targets is None
                          and encoding is None and (lang is None or lang == old[1]))
-            plan.append((slug, None if unchanged else (path, slug, lang, encoding)))
+            # without --lang, an article imported before keeps its language (detection
+            # is a guess; the stored article knows better)
+            job_lang = lang or (old[1] if old else None)
+            plan.append((slug, None if unchanged else (path, slug, job_lang, encoding)))
         # 2. parse (in the workers, ahead of the writer) and write, article by article
         jobs = [job for _slug, job in plan if job is not None]
         parsed = pool.imap(_read_and_parse, jobs, chunksize=16) if pool else map(
@@ -252,8 +249,8 @@ def import_files(
                                       unchanged=units)
             else:
                 slug, article, source_lang, sha = next(parsed)
-                report = store_article(db, article, slug, source_lang, sha, lang is not None,
-                                       targets, translator)
+                report = store_article(db, article, slug, source_lang, sha, targets,
+                                       translator)
             reports.append(report)
             if progress:
                 progress(report)
