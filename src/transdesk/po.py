@@ -363,16 +363,16 @@ def check_po_syntax(text: str) -> str | None:
 def _read_po(path: str) -> Any:
     import polib
 
+    from transdesk.files import read_input
+
     if Path(path).is_dir():
         raise BadInput(f"{path!r} is a directory: name the PO files in it")
-    if not Path(path).is_file():
-        raise BadInput(f"no such file: {path!r}")
+    data = read_input(path, "a PO file")
     try:
-        with open(path, "rb") as handle:
-            if b"\0" in handle.read(8192):
-                raise ValueError("binary data, not text (a compiled .mo? import the .po)")
+        if b"\0" in data[:8192]:
+            raise ValueError("binary data, not text (a compiled .mo? import the .po)")
         charset = polib.detect_encoding(path)
-        error = check_po_syntax(Path(path).read_text(encoding=charset))
+        error = check_po_syntax(data.decode(charset))
         if error:
             raise ValueError(error)
         return polib.pofile(path, wrapwidth=WRAP_WIDTH)

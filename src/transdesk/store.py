@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk.article import Article, Unit, decode, has_article_text, parse, render
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
+from transdesk.files import read_input
 from transdesk.languages import LANGUAGES, detect_lang
 
 if TYPE_CHECKING:
@@ -181,15 +182,7 @@ def _splitter():
 
 def read_article_file(path: str | os.PathLike[str]) -> bytes:
     """The bytes of an article file, or BadInput saying why it cannot be read."""
-    path = Path(path)
-    if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory, not an article file")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"no such file: {str(path)!r}") from None
-    except OSError as exc:
-        raise BadInput(f"cannot read {str(path)!r}: {exc.strerror}") from None
+    return read_input(path, "an article file")
 
 
 def import_files(

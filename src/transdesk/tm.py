@@ -345,12 +345,13 @@ def _seg_text(seg: ET.Element) -> str:
 
 def read_tmx(path: str | Path) -> list[dict[str, str]]:
     """The translation units of a TMX file as ``{lang: text}`` (ru/uk/en only)."""
+    from transdesk.files import read_input
+
+    data = read_input(path, "a TMX file")
     try:
-        root = ET.parse(path).getroot()
+        root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise BadInput(f"{path}: not a valid TMX file ({exc})") from None
-    except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
     if root.tag != "tmx" or root.find("body") is None:
         raise BadInput(f"{path}: not a TMX file (no <tmx><body>)")
     units = []
