@@ -433,45 +433,19 @@ def export_tmx(
 ) -> tuple[bytes, int]:
     """TMX 1.4 of every translated/approved pair (and imported memory if asked):
     ``(bytes, number of translation units)``."""
-    from transdesk import __version__
+    from transdesk.tmx import TranslationUnit, write_tmx
 
-    root = ET.Element("tmx", version="1.4")
-    ET.SubElement(
-        root, "header", creationtool="transdesk", creationtoolversion=__version__,
-        segtype="sentence", adminlang="en", srclang="*all*", datatype="plaintext",
-        attrib={"o-tmf": "transdesk"},
-    )
-    body = ET.SubElement(root, "body")
-    count = 0
-
-    def add(tuid: str | None, srclang: str | None, variants: dict[str, str]) -> None:
-        attrs = {"tuid": tuid} if tuid else {}
-        if srclang:
-            attrs["srclang"] = srclang
-        tu = ET.SubElement(body, "tu", attrs)
+    def unit(tuid: str | None, srclang: str | None, variants: dict[str, str]) -> TranslationUnit:
         ordered = sorted(variants.items(), key=lambda item: (item[0] != srclang, item[0]))
-        for lang, text in ordered:
-            tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = text
+        return TranslationUnit(dict(ordered), tuid=tuid, srclang=srclang)
 
-    for article, key, source_lang, variants in memory_units(db, articles):
-        add(f"{article}:{key}", source_lang, variants)
-        count += 1
+    units = [unit(f"{article}:{key}", source_lang, variants)
+             for article, key, source_lang, variants in memory_units(db, articles)]
     if include_imported:
-        current: tuple[int, dict[str, str]] | None = None
-        rows = db.conn.execute(
+        imported: dict[int, dict[str, str]] = {}
+        for tu_id, lang, text in db.conn.execute(
             "SELECT tu_id, lang, text FROM tm_imported_variants ORDER BY tu_id, lang"
-        )
-        for tu_id, lang, text in rows:
-            if current is None or current[0] != tu_id:
-                if current is not None:
-                    add(None, None, current[1])
-                    count += 1
-                current = (tu_id, {})
-            current[1][lang] = text
-        if current is not None:
-            add(None, None, current[1])
-            count += 1
-    ET.indent(root, space="  ")
-    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return data, count
+        ):
+            imported.setdefault(tu_id, {})[lang] = text
+        units += [unit(None, None, variants) for variants in imported.values()]
+    return write_tmx(units, "*all*"), len(units)

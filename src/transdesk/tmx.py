@@ -25,9 +25,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 @dataclass
 class TranslationUnit:
-    tuid: str
-    source: str
-    target: str
+    variants: dict[str, str]  # language -> text, written in this order
+    tuid: str | None = None
+    srclang: str | None = None  # when the document's header says `*all*`
     changedate: str | None = None  # TMX form: YYYYMMDDThhmmssZ
     changeid: str | None = None
     props: tuple[tuple[str, str], ...] = ()
@@ -41,8 +41,9 @@ def tmx_date(iso: str | None) -> str | None:
     return digits[:15] + "Z"
 
 
-def write_tmx(units: Iterable[TranslationUnit], srclang: str, tgtlang: str) -> bytes:
-    """A TMX 1.4 document; header attributes as the spec requires."""
+def write_tmx(units: Iterable[TranslationUnit], srclang: str) -> bytes:
+    """A TMX 1.4 document; header attributes as the spec requires (`srclang` may be
+    `*all*` for memory whose units have different source languages)."""
     root = ET.Element("tmx", version="1.4")
     ET.SubElement(
         root,
@@ -59,7 +60,11 @@ def write_tmx(units: Iterable[TranslationUnit], srclang: str, tgtlang: str) -> b
     )
     body = ET.SubElement(root, "body")
     for unit in units:
-        attrs = {"tuid": unit.tuid}
+        attrs = {}
+        if unit.tuid:
+            attrs["tuid"] = unit.tuid
+        if unit.srclang:
+            attrs["srclang"] = unit.srclang
         if unit.changedate:
             attrs["changedate"] = unit.changedate
         if unit.changeid:
@@ -68,7 +73,7 @@ def write_tmx(units: Iterable[TranslationUnit], srclang: str, tgtlang: str) -> b
         for name, value in unit.props:
             prop = ET.SubElement(tu, "prop", type=name)
             prop.text = value
-        for lang, text in ((srclang, unit.source), (tgtlang, unit.target)):
+        for lang, text in unit.variants.items():
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = text
     ET.indent(root, space="  ")
@@ -80,9 +85,8 @@ def view_tmx(view: ArticleView) -> bytes:
     """One `tu` per translated or approved unit of the article (drafts are not memory)."""
     units = [
         TranslationUnit(
+            {view.source_lang: u.source, view.lang: u.target or ""},
             tuid=f"{view.article_id}:{u.key}",
-            source=u.source,
-            target=u.target or "",
             changedate=tmx_date(u.updated_at),
             changeid=u.translator,
             props=(("x-status", u.status), ("x-origin", u.origin or "")),
@@ -90,4 +94,4 @@ def view_tmx(view: ArticleView) -> bytes:
         for u in view.units
         if u.done and u.target is not None
     ]
-    return write_tmx(units, view.source_lang, view.lang)
+    return write_tmx(units, view.source_lang)
