@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
 from transdesk.languages import LANGUAGES
+from transdesk.tmx import XML_LANG
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -49,7 +50,6 @@ GROUPS_PER_SOURCE = 3
 #: Fuzzy results kept per Memory (per distinct text looked up).
 RANKED_CACHE = 50_000
 _WORD = re.compile(r"[^\W_]+")
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _INLINE_CODE = {"bpt", "ept", "ph", "it", "ut"}  # TMX inline markup holding native code
 
 
@@ -358,7 +358,7 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
     for tu in root.iter("tu"):
         variants: dict[str, str] = {}
         for tuv in tu.findall("tuv"):
-            lang = tmx_lang(tuv.get(_XML_LANG) or tuv.get("lang"))
+            lang = tmx_lang(tuv.get(XML_LANG) or tuv.get("lang"))
             seg = tuv.find("seg")
             if lang is None or seg is None or lang in variants:
                 continue
