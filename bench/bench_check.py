@@ -2,7 +2,7 @@
 
     python bench/bench_check.py [--articles 10000] [--work DIR] [--repeat 3] [--no-pofilter]
 
-Generates a corpus with /work/shared/bench/make_corpus.py --translations, imports it
+Generates a corpus with bench/make_corpus.py --translations, imports it
 with `transdesk import -q`, makes every target language complete in bulk (the
 generator's aligned translations, segmented like the sources, written with one SQL
 UPDATE per language), writes the catalogs with `transdesk po export`, then times, as
@@ -37,8 +37,7 @@ from transdesk.checks import CHECK_NAMES
 from transdesk.db import open_db, write_transaction
 from transdesk.store import parse_source
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
+MAKE_CORPUS = Path(__file__).resolve().parent / "make_corpus.py"
 TRANSDESK = [sys.executable, "-m", "transdesk"]
 
 

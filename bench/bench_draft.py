@@ -32,9 +32,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("TRANSDESK_SHARED", ROOT.parent / "shared"))
 OUT = ROOT / "bench" / "out"
-MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
+MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from libre_server import LibreServer  # noqa: E402

@@ -2,7 +2,7 @@
 
     python bench/bench_export.py [--articles 10000] [--workdir /tmp/bench-export]
 
-Generates articles with /work/shared/bench/make_corpus.py, imports them
+Generates articles with bench/make_corpus.py, imports them
 (`transdesk import -q`), marks every target language complete through the library
 (`store.write_translation`, one transaction), then times:
 
@@ -23,8 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = Path(os.environ.get("TRANSDESK_MAKE_CORPUS",
-                                  ROOT.parent / "shared" / "bench" / "make_corpus.py"))
+MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
 CLI = [sys.executable, "-m", "transdesk"]
 
 

@@ -2,7 +2,7 @@
 
     python bench/bench_segment.py [--articles 200] [--corpus DIR] [--choppa]
 
-Generates the corpus with /work/shared/bench/make_corpus.py (--gold --translations) into
+Generates the corpus with bench/make_corpus.py (--gold --translations) into
 a temporary directory unless --corpus points at one. Prints, per language: sentences
 exactly right / gold sentences, boundary precision and recall, sentences per second.
 --choppa runs choppa-srx (LanguageTool's segment.srx) on the same paragraphs.
@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterator
 
 from transdesk.segment import split_sentences
 
-SHARED = pathlib.Path(__file__).resolve().parent.parent.parent / "shared"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "tests" / "data" / "samples"
+MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
 Splitter = Callable[[str, str], list[str]]
 
 
@@ -46,7 +48,7 @@ def gold_pairs(corpus: pathlib.Path) -> Iterator[tuple[str, str, list[str]]]:
 
 
 def sample_pairs() -> Iterator[tuple[str, str, list[str]]]:
-    for gold_path in sorted((SHARED / "samples").glob("*.gold.json")):
+    for gold_path in sorted(SAMPLES.glob("*.gold.json")):
         gold = json.loads(gold_path.read_text("utf-8"))
         text = (gold_path.parent / gold["file"]).read_text("utf-8")
         paragraphs = article_paragraphs(text)
@@ -155,7 +157,7 @@ def main() -> None:
             subprocess.run(
                 [
                     sys.executable,
-                    str(SHARED / "bench/make_corpus.py"),
+                    str(MAKE_CORPUS),
                     str(corpus),
                     "--articles",
                     str(args.articles),

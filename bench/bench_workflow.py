@@ -2,7 +2,7 @@
 
     python bench/bench_workflow.py [--workdir DIR] [--units 1000000] [--duration 60]
 
-Building the database: /work/shared/bench/make_corpus.py writes N articles (about 27
+Building the database: bench/make_corpus.py writes N articles (about 27
 units each), `transdesk import -q` imports them, then SQL copies those articles (new
 article ids `<id>-cK`, new unit ids, their translation rows) until the unit count is
 reached. The copies are real rows in the real schema, indexed like imported ones; only
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import sqlite3
 import statistics
 import subprocess
@@ -26,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-MAKE_CORPUS = Path(os.environ.get("TRANSDESK_MAKE_CORPUS", "/work/shared/bench/make_corpus.py"))
+MAKE_CORPUS = Path(__file__).resolve().parent / "make_corpus.py"
 
 
 def transdesk(db: Path, *args: str) -> subprocess.CompletedProcess:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -11,8 +10,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = Path(os.environ.get("TRANSDESK_MAKE_CORPUS",
-                                  ROOT.parent / "shared" / "bench" / "make_corpus.py"))
+MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
 OUT = ROOT / "bench" / "out"
 
 

@@ -14,9 +14,8 @@ from click.testing import CliRunner
 from transdesk.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = Path(os.environ.get("TRANSDESK_SAMPLES", ROOT.parent / "shared" / "samples"))
-if not SAMPLES.is_dir():  # CI lays shared/ beside the clone; fall back to the examples
-    SAMPLES = ROOT / "examples"
+SAMPLES = ROOT / "tests" / "data" / "samples"  # the sample articles with their gold sentences
+MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.txt") if (SAMPLES / f"{p.stem}.gold.json").exists())
 
 

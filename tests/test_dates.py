@@ -78,7 +78,6 @@ def test_parse_gives_cldr_numbers() -> None:
     assert parse_date_line("Sunday, 1 May 2025", "en") == DateLine(6, 1, 5, 2025)
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples not available")
 @pytest.mark.parametrize(
     ("name", "lang"),
     [

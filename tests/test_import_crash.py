@@ -10,11 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, transdesk_cmd
+from conftest import MAKE_CORPUS, transdesk_cmd
 
 from transdesk.store import parse_source
-
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 
 
 def count_articles(db: Path) -> int:
@@ -30,14 +28,8 @@ def count_articles(db: Path) -> int:
 
 def test_sigkill_mid_import_leaves_no_half_article(tmp_path):
     corpus = tmp_path / "corpus"
-    if MAKE_CORPUS.exists():
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--articles", "1500",
-                        "--lang", "mix"], check=True, capture_output=True)
-    else:  # no shared/ beside the checkout: multiply the examples
-        corpus.mkdir()
-        for i in range(1500):
-            source = sorted((ROOT / "examples").glob("*.txt"))[i % 4]
-            (corpus / f"a{i:04d}-{source.name}").write_bytes(source.read_bytes())
+    subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--articles", "1500",
+                    "--lang", "mix"], check=True, capture_output=True)
     files = sorted(corpus.glob("*.txt"))
     db = tmp_path / "crash.db"
     proc = subprocess.Popen([*transdesk_cmd(), "--db", str(db), "import", "-q", *map(str, files)],

@@ -13,6 +13,8 @@ import pytest
 from conftest import SAMPLE_NAMES
 from helpers_export import translate
 
+from transdesk.po import plural_forms
+
 TINY = "Понедельник, 17 февраля\nэкономика\n\nБюджет принят.\n\nРасходы вырастут. Дефицит снизится.\n"
 
 
@@ -71,7 +73,7 @@ msgstr ""
 "MIME-Version: 1.0\\n"
 "Content-Type: text/plain; charset=UTF-8\\n"
 "Content-Transfer-Encoding: 8bit\\n"
-"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"
+"Plural-Forms: {plural_forms("uk")}\\n"
 "X-Generator: transdesk 0.1.0\\n"
 "X-Transdesk-Article: tiny\\n"
 "X-Transdesk-Source-Language: ru\\n"

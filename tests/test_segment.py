@@ -9,12 +9,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import MAKE_CORPUS
+from conftest import SAMPLES as SAMPLE_DIR
 
 from transdesk.segment import _parse_rules, load_rules, split_sentences
 
-SHARED = ROOT.parent / "shared"  # CI lays shared/ beside the checkout
-SAMPLES = sorted((SHARED / "samples").glob("*.gold.json"))
+SAMPLES = sorted(SAMPLE_DIR.glob("*.gold.json"))
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -65,7 +65,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     subprocess.run(
         [
             sys.executable,
-            str(SHARED / "bench/make_corpus.py"),
+            str(MAKE_CORPUS),
             str(out),
             "--articles",
             "9",
