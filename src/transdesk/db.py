@@ -27,6 +27,7 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     path = Path(path)
     if path.is_dir():
         raise BadInput(f"database path {str(path)!r} is a directory")
+    _make_parent_folder(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -36,6 +37,19 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+def _make_parent_folder(path: Path) -> None:
+    """A new database may name a folder that does not exist yet (`~/desk/transdesk.db`):
+    create it, or say which folder could not be made."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"cannot create the folder {str(folder)!r} for the database"
+                       f" {str(path)!r}: {exc.strerror or exc}") from None
 
 
 def open_db(path: str | os.PathLike[str], migrate: bool = True) -> Database:
