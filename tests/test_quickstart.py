@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 
@@ -40,6 +41,24 @@ def test_quickstart_main_job_runs_end_to_end(tmp_path):
     assert (demo / "locales" / "uk" / "LC_MESSAGES" / "ru-budget.po").exists()
     assert (demo / "locales" / "uk" / "LC_MESSAGES" / "ru-budget.mo").exists()
     assert "Done: database" in result.stdout
+    # the end says how to reach the demo database, and that line works as printed
+    line = next(line.strip() for line in result.stdout.splitlines()
+                if line.strip().startswith("export TRANSDESK_DB="))
+    assert line == f"export TRANSDESK_DB={demo / 'transdesk.db'}"
+    listed = subprocess.run([sys.executable, "-m", "transdesk", "articles"], cwd=tmp_path,
+                            env={**env, "TRANSDESK_DB": line.split("=", 1)[1]},
+                            capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0 and "ru-budget" in listed.stdout, listed.stdout
+    # the unit `next --json` claimed for the demo was given back
+    conn = sqlite3.connect(demo / "transdesk.db")
+    assert conn.execute("SELECT count(*) FROM translations WHERE claimed_by IS NOT NULL"
+                        ).fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM history").fetchone()[0] > 0
+
+
+def test_the_demo_folder_is_ignored_by_git():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert "transdesk-demo/" in ignored
 
 
 def _repo_files() -> dict[str, tuple[int, int]]:
