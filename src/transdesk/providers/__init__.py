@@ -60,13 +60,33 @@ def default_provider(source: str, target: str) -> str:
 
 
 def describe_providers() -> list[dict[str, Any]]:
-    """One dict per provider for ``transdesk providers [--json]`` (never a setting's value)."""
-    described = []
+    """One dict per provider for ``transdesk providers [--json]`` (never a setting's value).
+
+    An online provider that is set up is also probed (a TCP connection to its service,
+    all at once, a couple of seconds at most), so "usable" means reachable now.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from transdesk.providers.online import OnlineProvider
+
+    states: dict[str, tuple[bool, str | None]] = {}
+    to_probe: dict[str, OnlineProvider] = {}
     for name, cls in PROVIDERS.items():
         try:
-            usable, reason = cls().is_usable()
+            provider = cls()
+            states[name] = provider.is_usable()
         except (BadInput, ProviderError) as exc:  # e.g. a malformed TRANSDESK_*_TIMEOUT
-            usable, reason = False, str(exc)
+            states[name] = False, str(exc)
+            continue
+        if states[name][0] and isinstance(provider, OnlineProvider):
+            to_probe[name] = provider
+    if to_probe:
+        with ThreadPoolExecutor(max_workers=len(to_probe)) as pool:
+            probes = {name: pool.submit(p.reachable) for name, p in to_probe.items()}
+        states.update({name: future.result() for name, future in probes.items()})
+    described = []
+    for name, cls in PROVIDERS.items():
+        usable, reason = states[name]
         described.append(
             {
                 "name": name,
