@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -322,6 +322,13 @@ class UnitView:
     following: str | None
     score: float | None
     tm_source: str | None
+    units: dict[str, int] = field(default_factory=dict)  # the article's units by status
+
+    @property
+    def reviewed(self) -> tuple[int, int]:
+        """Review progress in this language: (approved, approved + translated)."""
+        approved = self.units.get("approved", 0)
+        return approved, approved + self.units.get("translated", 0)
 
     @property
     def current(self) -> dict[str, Any]:
@@ -364,6 +371,7 @@ def unit_view(db: Database, unit: dict[str, Any]) -> UnitView:
         unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
         count=count, percent=counts[0]["percent"] if counts else 0.0, previous=previous,
         following=following, score=score, tm_source=tm_source(db, unit_id, lang),
+        units=dict(counts[0]["units"]) if counts else {},
     )
 
 
