@@ -350,3 +350,12 @@ def test_reimport_without_lang_keeps_the_stored_language(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "updated budget:" in result.stdout
     assert run.json("articles")[0]["source_lang"] == "uk"
+
+
+def test_units_lines_have_no_trailing_space(run, samples):
+    assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
+    assert run("submit", "1", "--lang", "en", "--text", "Monday, 17 February").exit_code == 0
+    out = run("units", "ru-budget").stdout
+    assert "    en [translated] Monday, 17 February\n" in out
+    assert "    uk [untranslated]\n" in out
+    assert [line for line in out.splitlines() if line != line.rstrip()] == []

@@ -120,8 +120,8 @@ def units_command(article: str, lang: str | None, as_json: bool) -> None:
 def _describe_unit(unit: dict) -> str:
     lines = [f"{unit['id']:>7}  {unit['key']:<8} {unit['source']}"]
     for target, tr in unit["translations"].items():
-        text = tr["text"] if tr["text"] is not None else ""
-        lines.append(f"{'':>7}    {target} [{tr['status']}] {text}")
+        text = f" {tr['text']}" if tr["text"] else ""  # no trailing space without one
+        lines.append(f"{'':>7}    {target} [{tr['status']}]{text}")
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @click.option("--limit", type=click.IntRange(min=0), metavar="N",
               help="Draft at most N units.")
 @click.option("--threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
-              help="Lowest fuzzy memory score (percent) used as a draft.")
+              metavar="PCT", help="Lowest fuzzy memory score (percent) used as a draft.")
 @click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
               help="Sentences per provider call (default: the provider's own).")
 @click.option("--retry-failed", is_flag=True,

@@ -173,7 +173,7 @@ def submit_command(
 @click.option("--unit", "unit_id", type=int, metavar="ID", help="Only this unit.")
 @lang_option(required=False, help="Only this target language.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Show at most N changes (0: all).")
+              metavar="N", help="Show at most N changes (0: all).")
 @json_option
 def log_command(
     article: str | None, unit_id: int | None, lang: str | None, limit: int, as_json: bool,
