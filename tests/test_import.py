@@ -359,3 +359,34 @@ def test_units_lines_have_no_trailing_space(run, samples):
     assert "    en [translated] Monday, 17 February\n" in out
     assert "    uk [untranslated]\n" in out
     assert [line for line in out.splitlines() if line != line.rstrip()] == []
+
+
+def test_import_warns_when_the_declared_language_is_clearly_wrong(run, samples):
+    result = run("import", str(samples / "en-fed-rates.txt"), "--lang", "uk")
+    assert result.exit_code == 0  # imported as asked: a warning, not a refusal
+    assert result.stderr == ("warning: en-fed-rates was imported as Ukrainian (uk), but its"
+                             " text looks English (en)\n")
+    assert run.json("articles")[0]["source_lang"] == "uk"
+    right = run("import", str(samples / "ru-budget.txt"), "--lang", "ru")
+    assert right.exit_code == 0 and right.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        ("The Federal Reserve kept rates unchanged on Wednesday.", "uk", "en"),
+        ("Расходы вырастут ещё, а сборы этого года будут выше: объём вырос.", "uk", "ru"),
+        ("Міст відкриють у жовтні. Його збудують із європейської сталі.", "ru", "uk"),
+        ("Міст відкриють у жовтні. Його збудують із європейської сталі.", "en", "uk"),
+        # agreement, or letters that do not say enough: no warning
+        ("The Federal Reserve kept rates unchanged on Wednesday.", "en", None),
+        ("Міст відкриють у жовтні, заявив мер: «Это будет быстро».", "uk", None),
+        ("The mayor of Київ, Віталій Кличко, opened the new bridge on Monday.", "en", None),
+        ("Компания Apple представила iPhone 17 и новый MacBook Pro.", "ru", None),
+        ("OK", "uk", None),
+    ],
+)
+def test_disagreeing_lang(text, declared, expected):
+    from transdesk.languages import disagreeing_lang
+
+    assert disagreeing_lang(text, declared) == expected

@@ -55,6 +55,8 @@ class Article:
     bom: bool = False
     title: str = ""
     unit_by_key: dict[str, Unit] = field(default_factory=dict)
+    #: The language the text looks like when it clearly is not the one it is imported as.
+    looks_like: str | None = None
 
 
 @dataclass

@@ -22,7 +22,7 @@ from transdesk.article import Article, Unit, decode, has_article_text, parse, re
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
 from transdesk.files import read_input
-from transdesk.languages import LANGUAGES, detect_lang
+from transdesk.languages import LANGUAGES, detect_lang, disagreeing_lang
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -56,6 +56,7 @@ class ImportReport:
     retouched: int = 0
     obsolete: int = 0
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, key, text)
+    looks_like: str | None = None  # the language the text clearly is, if not source_lang
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +115,8 @@ def parse_source(
     article = parse(decoded.text, source_lang, _splitter())
     if not article.units:
         raise BadInput(NO_ARTICLE_TEXT)
+    if lang is not None:
+        article.looks_like = disagreeing_lang(decoded.text, lang)
     _count_words(article)
     article.encoding, article.bom = decoded.encoding, decoded.bom
     return article, source_lang
@@ -158,14 +161,18 @@ def store_article(
         ).fetchone()
         if row is None:
             targets = targets or [code for code in LANGUAGES if code != source_lang]
-            return _insert_article(conn, article_id, article, source_lang, targets, sha)
-        old_lang, old_targets = row
-        if old_lang != source_lang:
-            raise BadInput(
-                f"article {article_id!r} was imported in {old_lang}, not {source_lang}"
-            )
-        targets = targets or old_targets.split(",")
-        return _merge_article(conn, article_id, article, source_lang, targets, sha, translator)
+            report = _insert_article(conn, article_id, article, source_lang, targets, sha)
+        else:
+            old_lang, old_targets = row
+            if old_lang != source_lang:
+                raise BadInput(
+                    f"article {article_id!r} was imported in {old_lang}, not {source_lang}"
+                )
+            targets = targets or old_targets.split(",")
+            report = _merge_article(conn, article_id, article, source_lang, targets, sha,
+                                    translator)
+    report.looks_like = article.looks_like
+    return report
 
 
 def _count_words(article: Article) -> Article:

@@ -14,7 +14,7 @@ from transdesk.commands.common import (
     lang_option,
     progress_bar,
 )
-from transdesk.languages import normalize_lang, parse_lang_list
+from transdesk.languages import NAMES, normalize_lang, parse_lang_list
 
 if TYPE_CHECKING:
     from transdesk.store import ImportReport
@@ -57,6 +57,11 @@ def import_command(
         get_db(), list(files), lang=source_lang, article_id=article_id,
         targets=target_list, encoding=encoding,
     )
+    for report in reports:
+        if report.looks_like:
+            click.echo(f"warning: {report.article_id} was imported as"
+                       f" {NAMES[report.source_lang]} ({report.source_lang}), but its text"
+                       f" looks {NAMES[report.looks_like]} ({report.looks_like})", err=True)
     if as_json:
         emit_json([r.as_dict() for r in reports])
         return
