@@ -35,4 +35,4 @@ echo "floors: ${runtime[*]}"
 "$venv/bin/python" -m pip check
 "$venv/bin/python" -m pip freeze --exclude-editable | grep -iE "^($(printf '%s|' "${runtime[@]%%==*}" | sed 's/|$//'))=="
 cd "$repo"
-PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"
+PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -p no:cacheprovider "$@"
