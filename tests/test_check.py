@@ -113,6 +113,7 @@ def test_articles_filter_and_other_targets(budget, samples):
         (["--format", "xml"], "Invalid value for '--format'"),
     ],
 )
+@pytest.mark.english
 def test_usage_errors_exit_2(budget, args, message):
     result = budget("check", *args)
     assert result.exit_code == 2

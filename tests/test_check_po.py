@@ -248,7 +248,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_locales_are_built_from_the_examples_and_pass_strict(run, tmp_path):
-    """`locales/` is exactly what examples/build_locales.py makes (rebuild and commit
+    """`examples/locales/` is exactly what examples/build_locales.py makes (rebuild and commit
     after editing examples/translations), and the strict gate passes on it."""
     import importlib.util
 
@@ -259,12 +259,12 @@ def test_locales_are_built_from_the_examples_and_pass_strict(run, tmp_path):
     assert module.main(["--dir", str(tmp_path / "built")]) == 0
     built = {p.relative_to(tmp_path / "built"): p.read_bytes()
              for p in (tmp_path / "built").rglob("*.po*")}
-    committed = {p.relative_to(ROOT / "locales"): p.read_bytes()
-                 for p in (ROOT / "locales").rglob("*.po*")}
+    committed = {p.relative_to(ROOT / "examples" / "locales"): p.read_bytes()
+                 for p in (ROOT / "examples" / "locales").rglob("*.po*")}
     assert sorted(built) == sorted(committed)
     stale = [str(path) for path in built if built[path] != committed[path]]
     assert stale == [], "run: python examples/build_locales.py"
-    result = run("check", "--po", str(ROOT / "locales"), "--strict")
+    result = run("check", "--po", str(ROOT / "examples" / "locales"), "--strict")
     assert result.exit_code == 0, result.output
     no_database(tmp_path)
 

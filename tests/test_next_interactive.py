@@ -284,6 +284,7 @@ def test_real_process_with_stdin_from_a_pipe(budget, db_path):
     assert [r["claimed_by"] for r in (row(db_path, u, "uk") for u in (2, 3, 4))] == [None] * 3
 
 
+@pytest.mark.english
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child")
 def test_ctrl_c_keeps_saved_units_and_releases_the_claim(budget, db_path):
     proc = subprocess.Popen(
