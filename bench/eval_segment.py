@@ -161,9 +161,14 @@ def show_errors(rows: list[dict[str, object]], limit: int) -> None:
         gold = gold_spans(row)
         got = transdesk(text, lang)
         if set(gold) != set(got):
-            print("GOLD:", " ‖ ".join(text[a:b] for a, b in gold))
-            print("OURS:", " ‖ ".join(text[a:b] for a, b in got))
-            print()
+            gold_ends = {b for _, b in gold[:-1]}
+            got_ends = {b for _, b in got[:-1]}
+            for end in sorted(gold_ends ^ got_ends):
+                kind = "missed" if end in gold_ends else "extra "
+                snippet = text[max(0, end - 60) : end] + " ‖ " + text[end : end + 40]
+                print(kind, snippet.replace("\n", "⏎"))
+            if gold_ends == got_ends:
+                print("other ", text[:100])
             shown += 1
             if shown >= limit:
                 return

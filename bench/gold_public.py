@@ -93,7 +93,11 @@ SOURCES = [
            "MIT", "tokenize-uk"),
 ]
 
-_TERMINAL_END = re.compile(r"[.!?…](?:[\"'»”’)\]]*)(?:\[\d+\]|\d{1,2})?[\"'»”’)\]]*$")
+_CLOSERS = "\"'»”’)\\]"
+_TERMINAL_END = re.compile(
+    rf"(?:[.!?…][{_CLOSERS}]*|(?<=[^\d\s])[.!?…][{_CLOSERS}]*(?:\[[\d\s,–-]+\]|\d{{1,2}}))"
+    rf"[{_CLOSERS}]*$"
+)
 _LIST_NUMBER = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[IVXivx]{1,4}[.)]|\(?[a-zа-я][.)]|§\s*\d+\.?)$")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 

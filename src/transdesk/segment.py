@@ -7,6 +7,11 @@ looking at what comes after it (a lowercase word never starts a sentence, also b
 opening quote or a dialogue dash) and, after a plain period, at the word before it: an
 abbreviation from the rule data, an initial, a number or an ordinary word.
 
+Two rules hold whatever the language data says: no boundary falls inside a bracket, or
+inside a quotation that the sentence goes on after (`«Ми не відступимо! Світло буде», —
+заявив він.`); and no sentence is punctuation only (`. . .`, a stray `»` or `:)` joins the
+sentence before it).
+
 The split is lossless: every sentence keeps the exact whitespace that follows it, so
 `"".join(s + ws for s, ws in split_sentences(p, lang)) == p`.
 """
@@ -14,6 +19,7 @@ The split is lossless: every sentence keeps the exact whitespace that follows it
 from __future__ import annotations
 
 import re
+from typing import Any
 
 __all__ = ["load_rules", "split_sentences"]
 
@@ -27,12 +33,26 @@ _TOKEN_WINDOW = 32  # longer than any abbreviation
 _TERMINALS = frozenset(".!?…")
 _OPENERS = "«“„\"‘'([‹"
 _DASHES = "—–-"
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+|[^\w\s]")  # the next word, or the one sign after a boundary
 _ROMAN = re.compile(r"[IVXLC]+")
 _LETTER_RUN = re.compile(r"[^\W\d_](?:\.[^\W\d_])*")
+_INITIAL_NEXT = re.compile(r"[^\W\d_]\.")  # `A.` after an abbreviation or initial
+# A number before `г.`/`р.`: 2026, 2011–2014, 1970-х, 90-ті, XV (not `105,` before `м. Київ`)
+_NUMBER_WORD = re.compile(r"\(?(?:\d[\d.,]*[-–])*\d+(?:[-–]\w{1,3})?|[IVXLC]+")
+_HAS_WORD = re.compile(r"\w")
+_NON_SPACE = re.compile(r"\S+")
+_SPACE = re.compile(r"\s+")
+_FOOTNOTE = re.compile(r"\[\d+(?:\s*[-–,]\s*\d+)*\]")
+_TRAILING = frozenset(".!?…)]»”\"’':;")
+# Quotes and brackets: a boundary inside a pair is dropped when the pair protects it.
+_PAIRS = re.compile("[«»“”„()\\[\\]\"]")
+_CLOSER_OF = {"«": "»", "“": "”", "„": "“”", "(": ")", "[": "]", '"': '"'}
+_BRACKETS = "(["
 
 # Categories of the word before a period (see the comment at the top of the rule file).
-NO_BREAK, NO_BREAK_DIGIT, MAY_END, MAY_END_ANY, AFTER_NUMBER, BEFORE_STARTER = range(6)
+NO_BREAK, NO_BREAK_DIGIT, MAY_END, MAY_END_ANY, AFTER_NUMBER, BEFORE_STARTER, BEFORE_NAME = (
+    range(7)
+)
 _CATEGORY_KEYS = {
     "no_break": NO_BREAK,
     "no_break_digit": NO_BREAK_DIGIT,
@@ -40,23 +60,39 @@ _CATEGORY_KEYS = {
     "may_end_any": MAY_END_ANY,
     "after_number": AFTER_NUMBER,
     "before_starter": BEFORE_STARTER,
+    "before_name": BEFORE_NAME,
 }
 
 
 class Rules:
     """Compiled rules of one language: abbreviation -> category, starters, continuations."""
 
-    __slots__ = ("abbreviations", "continuations", "initial", "starters", "tails")
+    __slots__ = (
+        "abbreviations",
+        "attributive",
+        "continuations",
+        "initial",
+        "latin_roman",
+        "lowercase_starts",
+        "starters",
+        "tails",
+    )
 
     def __init__(
         self,
         abbreviations: dict[str, int],
         starters: frozenset[str],
         continuations: frozenset[str],
+        attributive: frozenset[str] = frozenset(),
+        lowercase_starts: bool = False,
+        latin_roman: bool = False,
     ) -> None:
         self.abbreviations = abbreviations
         self.starters = starters
         self.continuations = continuations
+        self.attributive = attributive
+        self.lowercase_starts = lowercase_starts
+        self.latin_roman = latin_roman
         # Multi-word entries ("т. е", "и т. д") are looked up only when the token could be
         # their last part; any suffix of an entry is a possible last part.
         self.tails = frozenset(
@@ -70,7 +106,13 @@ def _compact(entry: str) -> str:
     return "".join(entry.split())
 
 
-def _parse_rules(raw: dict[str, dict[str, list[str]]]) -> dict[str, Rules]:
+def _compact_pair(entry: str) -> str:
+    """`дол. США` -> `дол США`: a word that continues the sentence after one abbreviation."""
+    words = entry.replace(".", " ").split()
+    return " ".join(words) if len(words) == 2 else entry
+
+
+def _parse_rules(raw: dict[str, dict[str, Any]]) -> dict[str, Rules]:
     compiled: dict[str, Rules] = {}
     for lang, table in raw.items():
         abbreviations: dict[str, int] = {}
@@ -80,6 +122,7 @@ def _parse_rules(raw: dict[str, dict[str, list[str]]]) -> dict[str, Rules]:
                 if abbreviations.get(key, category) != category:
                     raise ValueError(f"segment rules: {lang} {entry!r} is in two lists")
                 abbreviations[key] = category
+        continuations = {_compact_pair(entry) for entry in table.get("continuations", [])}
         for key, category in list(abbreviations.items()):
             # `Проф.` at the start of a sentence is still an abbreviation.
             if len(key) > 1 and key[0].islower():
@@ -87,7 +130,10 @@ def _parse_rules(raw: dict[str, dict[str, list[str]]]) -> dict[str, Rules]:
         compiled[lang] = Rules(
             abbreviations,
             frozenset(table.get("starters", [])),
-            frozenset(table.get("continuations", [])),
+            frozenset(continuations),
+            frozenset(table.get("attributive", [])),
+            bool(table.get("lowercase_starts", False)),
+            bool(table.get("latin_roman_numerals", False)),
         )
     return compiled
 
@@ -104,10 +150,6 @@ def load_rules() -> dict[str, Rules]:
         text = resources.files("transdesk").joinpath("data/segment_rules.toml").read_text("utf-8")
         _RULES.update(_parse_rules(tomllib.loads(text)))
     return _RULES
-
-
-def _is_number(word: str) -> bool:
-    return any(ch.isdigit() for ch in word) or _ROMAN.fullmatch(word) is not None
 
 
 def _category(text: str, start: int, tok: str, rules: Rules) -> int | None:
@@ -128,12 +170,17 @@ def _category(text: str, start: int, tok: str, rules: Rules) -> int | None:
         return category
     if tok[-1].isdigit():
         return None if start else NO_BREAK  # "1. " opening a paragraph is a list number
+    if not start and (len(tok) == 1 or _ROMAN.fullmatch(tok)):
+        return NO_BREAK  # "IV. " or "B. " opening a paragraph is a list heading
     if _LETTER_RUN.fullmatch(tok):
-        # A single letter or a dotted run of single letters: J., J.R.R., т.д
+        # A single letter or a dotted run of single letters: J., J.R.R., т.д, к.п.н
         if tok.isupper():
+            if rules.latin_roman and len(tok) == 1 and tok in "IVX":
+                return MAY_END  # a Latin I, V, X in Cyrillic text: `цар Петро I.`
             return rules.initial
         if tok.islower():
-            return MAY_END
+            # An unlisted dotted run (к.п.н, д.э.н) is a title before a name.
+            return NO_BREAK if len(tok) > 2 else MAY_END
     return None
 
 
@@ -146,20 +193,27 @@ def _breaks(text: str, ws_start: int, j: int, rules: Rules) -> bool:
     """Decide whether the whitespace at text[ws_start:j], before text[j], ends a sentence."""
     n = len(text)
     c = text[j]
+    introduced = False  # a dash or an opening quote stands before the next word
     if c in _DASHES:
         # Dialogue: "— Нарешті! — сказала" continues, "осторожно. — Цифры" splits.
         j += 1
         while j < n and (text[j].isspace() or text[j] in _DASHES):
             j += 1
+        introduced = True
     while j < n and text[j] in _OPENERS:
         j += 1
+        introduced = True
     if j >= n:
         return False
     c = text[j]
-    if c.islower():
+    lower = c.islower()
+    if lower and (introduced or not rules.lowercase_starts):
         return False
     end = ws_start - 1  # the last punctuation mark
     if text[end] != "." or (end and text[end - 1] in _PUNCT_SET):
+        if lower:
+            # Only a bare `?` or `!` after a word: not `...`, `?»`, `!)`.
+            return text[end] in "?!" and not (end and text[end - 1] in _PUNCT_SET)
         # ! ? … ... ." .» ). end the sentence; a closer alone (” but) does not.
         run_start = end
         while run_start and text[run_start - 1] in _PUNCT_SET:
@@ -167,7 +221,7 @@ def _breaks(text: str, ws_start: int, j: int, rules: Rules) -> bool:
         return not _TERMINALS.isdisjoint(text[run_start:ws_start])
     # A plain period: the word before it decides.
     if not end or text[end - 1].isspace():
-        return True
+        return not lower
     window = text[max(0, end - _TOKEN_WINDOW) : end]
     tok = window.rsplit(None, 1)[-1]
     if len(tok) == _TOKEN_WINDOW:
@@ -179,17 +233,25 @@ def _breaks(text: str, ws_start: int, j: int, rules: Rules) -> bool:
     category = _category(text, start, tok, rules)
     if category is None:
         return True
-    if category == NO_BREAK:
+    if lower or category == NO_BREAK:
         return False
+    if tok.isupper() and _INITIAL_NEXT.match(text, j) and _LETTER_RUN.fullmatch(tok):
+        return False  # initials in a row: `U. S. A.`, `J. A. Smith`
     if category == BEFORE_STARTER:
         return _next_word(text, j) in rules.starters
+    if category == BEFORE_NAME:
+        return _next_word(text, j) not in rules.attributive
     if c.isdigit():
         if category != MAY_END_ANY:
             return False
-    elif category == AFTER_NUMBER and not _is_number(_previous_word(text, start)):
+    elif category == AFTER_NUMBER and not _NUMBER_WORD.fullmatch(_previous_word(text, start)):
         return False
-    # An abbreviation that may end a sentence, unless the next word continues it: 2 p.m. ET
-    return not rules.continuations or _next_word(text, j) not in rules.continuations
+    # An abbreviation that may end a sentence, unless the next word continues it: 2 p.m. ET,
+    # 5 млн дол. США, 2016 р. № 991
+    if not rules.continuations:
+        return True
+    word = _next_word(text, j)
+    return word not in rules.continuations and f"{tok} {word}" not in rules.continuations
 
 
 def _next_word(text: str, pos: int) -> str:
@@ -197,12 +259,83 @@ def _next_word(text: str, pos: int) -> str:
     return word.group() if word else ""
 
 
+def _outside_pairs(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The breaks that no bracket or quotation pair protects.
+
+    A bracket protects what it holds. A quotation holding two sentences protects its one
+    break when the sentence goes on after it: its closer follows a comma or a word
+    (`буде», — заявив`, `stop," and`), or a comma, a lowercase word or a dash and a
+    lowercase word follow the closer. A longer quotation is split as usual (the treebanks
+    split it too, and a unit of five sentences is no unit to translate).
+    """
+    drop: set[tuple[int, int]] = set()
+    stack: list[tuple[str, int]] = []
+    n = len(paragraph)
+    for match in _PAIRS.finditer(paragraph):
+        ch = match.group()
+        pos = match.start()
+        if stack and ch in _CLOSER_OF[stack[-1][0]]:
+            opener, start = stack.pop()
+            inside = [b for b in breaks if start < b[0] < pos]
+            if not inside:
+                continue
+            if opener in _BRACKETS:
+                drop.update(inside)
+                continue
+            if len(inside) > 1:
+                continue
+            if paragraph[pos - 1] not in _TERMINALS:
+                drop.update(inside)
+                continue
+            k = pos + 1
+            while k < n and (paragraph[k].isspace() or paragraph[k] in _DASHES):
+                k += 1
+            if k < n and (paragraph[k] == "," or paragraph[k].islower()):
+                drop.update(inside)
+        elif ch in _CLOSER_OF and (ch != '"' or not pos or not paragraph[pos - 1].isalnum()):
+            stack.append((ch, pos))
+    return [b for b in breaks if b not in drop] if drop else breaks
+
+
+def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int] | None:
+    """Where a break before signs goes: closers, `. . .`, `:)` and footnote markers `[3]`
+    join the sentence before them; other signs (`* * *`, `©`, emoji) open the next one.
+    None: no break (only signs follow, or a lowercase word).
+    """
+    n = len(paragraph)
+    pos = end
+    while True:
+        footnote = _FOOTNOTE.match(paragraph, pos)
+        if footnote:
+            token_end = footnote.end()
+        else:
+            token = _NON_SPACE.match(paragraph, pos)
+            if token is None:
+                return None
+            text = token.group()
+            if _HAS_WORD.search(text) or text[0] in _DASHES:
+                break
+            if not _TRAILING.issuperset(text):
+                word = _HAS_WORD.search(paragraph, pos)
+                if word is None or word.group().islower():
+                    return None
+                break
+            token_end = token.end()
+        space = _SPACE.match(paragraph, token_end)
+        if space is None or space.end() >= n:
+            return None
+        ws_start, end = space.span()
+        pos = end
+    return None if paragraph[end].islower() else (ws_start, end)
+
+
 def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
     """Split one paragraph into (sentence, whitespace_after) pairs.
 
     Lossless: "".join(s + ws for s, ws in result) == paragraph. The paragraph must not
     start with whitespace; it may contain single newlines and end with whitespace.
-    Every sentence is non-empty and has no leading or trailing whitespace.
+    Every sentence is non-empty, has no leading or trailing whitespace and holds a letter
+    or a digit unless the whole paragraph holds none.
     lang is one of "ru", "uk", "en". A whitespace-only paragraph gives [].
     """
     rules = _RULES.get(lang)
@@ -214,14 +347,33 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         if paragraph.isspace():
             return []
         raise ValueError("paragraph starts with whitespace; strip it before segmenting")
+    n = len(paragraph)
+    breaks = []
+    for match in _CANDIDATE.finditer(paragraph):
+        span = match.span()
+        if span[1] < n and _breaks(paragraph, span[0], span[1], rules):
+            breaks.append(span)
+    if not breaks:
+        sentence = paragraph.rstrip()
+        return [(sentence, paragraph[len(sentence) :])] if sentence else []
+    if breaks and _PAIRS.search(paragraph):
+        breaks = _outside_pairs(paragraph, breaks)
     result: list[tuple[str, str]] = []
     start = 0
-    n = len(paragraph)
-    for match in _CANDIDATE.finditer(paragraph):
-        ws_start, end = match.span()
-        if end < n and _breaks(paragraph, ws_start, end, rules):
-            result.append((paragraph[start:ws_start], paragraph[ws_start:end]))
-            start = end
+    taken = 0  # breaks before this one were used or skipped
+    for ws_start, end in breaks:
+        if ws_start < taken:
+            continue
+        if not paragraph[end].isalnum() and paragraph[end] not in _DASHES:
+            span = _signs_after(paragraph, ws_start, end)
+            if span is None:
+                continue
+            ws_start, end = span
+            taken = end
+        if not paragraph[start].isalnum() and not _HAS_WORD.search(paragraph, start, ws_start):
+            continue  # nothing but signs so far: they open the next sentence
+        result.append((paragraph[start:ws_start], paragraph[ws_start:end]))
+        start = end
     tail = paragraph[start:]
     sentence = tail.rstrip()
     if sentence:
