@@ -356,7 +356,7 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
     if not breaks:
         sentence = paragraph.rstrip()
         return [(sentence, paragraph[len(sentence) :])] if sentence else []
-    if breaks and _PAIRS.search(paragraph):
+    if _PAIRS.search(paragraph):
         breaks = _outside_pairs(paragraph, breaks)
     result: list[tuple[str, str]] = []
     start = 0
@@ -365,10 +365,10 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         if ws_start < taken:
             continue
         if not paragraph[end].isalnum() and paragraph[end] not in _DASHES:
-            span = _signs_after(paragraph, ws_start, end)
-            if span is None:
+            moved = _signs_after(paragraph, ws_start, end)
+            if moved is None:
                 continue
-            ws_start, end = span
+            ws_start, end = moved
             taken = end
         if not paragraph[start].isalnum() and not _HAS_WORD.search(paragraph, start, ws_start):
             continue  # nothing but signs so far: they open the next sentence
