@@ -43,6 +43,8 @@ _HAS_WORD = re.compile(r"\w")
 _NON_SPACE = re.compile(r"\S+")
 _SPACE = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"\[\d+(?:\s*[-–,]\s*\d+)*\]")
+_LIST_START = re.compile(r"\(?1[.)]\s")
+_LIST_ITEM = re.compile(r"\S(\s+)\d{1,2}\.")
 _TRAILING = frozenset(".!?…)]»”\"’':;")
 # Quotes and brackets: a boundary inside a pair is dropped when the pair protects it.
 _PAIRS = re.compile("[«»“”„()\\[\\]\"]")
@@ -297,6 +299,20 @@ def _outside_pairs(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[
     return [b for b in breaks if b not in drop] if drop else breaks
 
 
+def _before_list_numbers(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """In a paragraph that opens with `1.`, an item number ends no sentence but opens one:
+    `1. The first item 2. The second item` breaks before the `2.`, not after it."""
+    moved = []
+    for ws_start, end in breaks:
+        item = _LIST_ITEM.search(paragraph, max(0, ws_start - 5), ws_start + 1)
+        if item is None or item.end() != ws_start:
+            moved.append((ws_start, end))
+        elif paragraph[item.start()] not in _TERMINALS:
+            moved.append(item.span(1))
+        # else the item follows a sentence end, whose break opens it already
+    return moved
+
+
 def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int] | None:
     """Where a break before signs goes: closers, `. . .`, `:)` and footnote markers `[3]`
     join the sentence before them; other signs (`* * *`, `©`, emoji) open the next one.
@@ -358,6 +374,8 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         return [(sentence, paragraph[len(sentence) :])] if sentence else []
     if _PAIRS.search(paragraph):
         breaks = _outside_pairs(paragraph, breaks)
+    if _LIST_START.match(paragraph):
+        breaks = _before_list_numbers(paragraph, breaks)
     result: list[tuple[str, str]] = []
     start = 0
     taken = 0  # breaks before this one were used or skipped
