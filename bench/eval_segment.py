@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -174,6 +175,40 @@ def show_errors(rows: list[dict[str, object]], limit: int) -> None:
                 return
 
 
+# Ambiguous classes, counted in the gold: how often is there a sentence boundary?
+_UPPER = "A-ZА-ЯІЇЄҐ"
+_LOWER = "a-zа-яіїєґё"
+EVIDENCE = {
+    "year + г./р./гг./рр. + capital (`1941 р. Конрад`)": re.compile(
+        rf"\d(?:-х|-і|-ті|-е)? (?:г|гг|р|рр)\.(\s+)[{_UPPER}]"
+    ),
+    "no space after the end (`sentence.Isn't`)": re.compile(
+        rf"[{_LOWER}]{{2}}[.!?]()[{_UPPER}][{_LOWER}]"
+    ),
+    "lowercase after `word. `": re.compile(rf"[{_LOWER}]{{2}}\.(\s+)[{_LOWER}]"),
+    "lowercase after `word? ` or `word! `": re.compile(rf"[{_LOWER}]{{2}}[?!](\s+)[{_LOWER}]"),
+}
+
+
+def evidence(sets: dict[str, tuple[dict[str, str], list[dict[str, object]]]]) -> None:
+    """Per class and language: occurrences in public gold that are / are not boundaries."""
+    for title, pattern in EVIDENCE.items():
+        print(title)
+        for set_name, (_, rows) in sets.items():
+            yes = no = 0
+            for row in rows:
+                text = str(row["text"])
+                ends = {b for _, b in gold_spans(row)}
+                for match in pattern.finditer(text):
+                    # the gap (group 1) starts where the first sentence would end
+                    if match.start(1) in ends:
+                        yes += 1
+                    else:
+                        no += 1
+            if yes or no:
+                print(f"  {set_name:18} boundary {yes:4}  none {no:4}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", type=pathlib.Path, default=GOLD)
@@ -181,10 +216,14 @@ def main() -> None:
     ap.add_argument("--errors", metavar="SET")
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--markdown", action="store_true", help="print a README table")
+    ap.add_argument("--evidence", action="store_true", help="count the ambiguous classes")
     args = ap.parse_args()
     sets = load(args.gold)
     if not sets:
         sys.exit(f"Error: no gold in {args.gold}; run bench/gold_public.py first")
+    if args.evidence:
+        evidence(sets)
+        return
     if args.errors:
         show_errors(sets[args.errors][1], args.limit)
         return

@@ -52,7 +52,14 @@ class Source:
     kind: str  # conllu | lt-json | pysbd | razdel | tokenize-uk
     licence: str
     suite_of: str = ""  # the peer whose own test suite this is
+    documents: str = ""  # regex on a document's header (`# newdoc id`, first `# source`)
 
+
+# IU documents from news sites and official press releases (by their `# source`).
+_UK_NEWS = (
+    r"# source = https?://[^/]*(tyzhden|umoloda|pravda\.com\.ua|champion|zik\.ua|zhitomir\.info"
+    r"|rivnepost|wz\.lviv|zorya\.poltava|day\.kyiv|president\.gov|mil\.gov)"
+)
 
 SOURCES = [
     Source("ud-en-ewt", "en", "UniversalDependencies/UD_English-EWT",
@@ -61,6 +68,9 @@ SOURCES = [
     Source("ud-en-gum", "en", "UniversalDependencies/UD_English-GUM",
            "afb41ee9bca57991125814fa04d96a0e61470c8b", "en_gum-ud-test.conllu", "conllu",
            "CC BY(-NC)-SA 4.0 (per document)"),
+    Source("ud-en-gum-news", "en", "UniversalDependencies/UD_English-GUM",
+           "afb41ee9bca57991125814fa04d96a0e61470c8b", "en_gum-ud-test.conllu", "conllu",
+           "CC BY-SA 4.0", documents="GUM_news_"),
     Source("ud-ru-gsd", "ru", "UniversalDependencies/UD_Russian-GSD",
            "5400f2fd7264b7699727bb61b09f53841899df26", "ru_gsd-ud-test.conllu", "conllu",
            "CC BY-SA 4.0"),
@@ -73,6 +83,12 @@ SOURCES = [
     Source("ud-uk-iu-dev", "uk", "UniversalDependencies/UD_Ukrainian-IU",
            "21f641ba6109044ce9aafd4b2cbfa20a4ac6e479", "uk_iu-ud-dev.conllu", "conllu",
            "CC BY-NC-SA 4.0"),
+    Source("ud-uk-iu-news", "uk", "UniversalDependencies/UD_Ukrainian-IU",
+           "21f641ba6109044ce9aafd4b2cbfa20a4ac6e479", "uk_iu-ud-test.conllu", "conllu",
+           "CC BY-NC-SA 4.0", documents=_UK_NEWS),
+    Source("ud-uk-iu-dev-news", "uk", "UniversalDependencies/UD_Ukrainian-IU",
+           "21f641ba6109044ce9aafd4b2cbfa20a4ac6e479", "uk_iu-ud-dev.conllu", "conllu",
+           "CC BY-NC-SA 4.0", documents=_UK_NEWS),
     Source("pysbd-en", "en", "nipunsadvilkar/pySBD",
            "5905f13be4fc95f407b98392e0ec303617a33d86", "tests/lang/test_english.py", "pysbd",
            "MIT", "pysbd"),
@@ -125,7 +141,11 @@ def read_source(source: Source, git_root: pathlib.Path | None) -> str:
 Paragraph = list[tuple[str, str]]
 
 
-def conllu_paragraphs(text: str, group: int = 5) -> Iterator[Paragraph]:
+def conllu_paragraphs(text: str, group: int = 5, documents: str = "") -> Iterator[Paragraph]:
+    if documents:
+        docs = re.split(r"(?m)^(?=# newdoc)", text)
+        wanted = re.compile(documents)
+        text = "".join(d for d in docs if wanted.search(d.partition("# text")[0]))
     paragraph: Paragraph = []
     has_newpar = "# newpar" in text
     sentence_text = ""
@@ -300,7 +320,13 @@ def prepare(git_root: pathlib.Path | None, out: pathlib.Path) -> None:
         text = read_source(source, git_root)
         stats: Counter[str] = Counter()
         rows = []
-        for raw in READERS[source.kind](text):
+        reader = READERS[source.kind]
+        paragraphs = (
+            conllu_paragraphs(text, documents=source.documents)
+            if source.documents
+            else reader(text)
+        )
+        for raw in paragraphs:
             pieces = normalise(raw, stats) if source.kind == "conllu" else [raw]
             for paragraph in pieces:
                 paragraph[-1] = (paragraph[-1][0], "")

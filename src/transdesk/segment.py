@@ -73,6 +73,8 @@ class Rules:
         "abbreviations",
         "attributive",
         "continuations",
+        "date_opener_words",
+        "dates",
         "initial",
         "latin_roman",
         "lowercase_starts",
@@ -88,7 +90,11 @@ class Rules:
         attributive: frozenset[str] = frozenset(),
         lowercase_starts: bool = False,
         latin_roman: bool = False,
+        date_opener_words: int = -1,
+        dates: frozenset[str] = frozenset(),
     ) -> None:
+        self.date_opener_words = date_opener_words
+        self.dates = dates
         self.abbreviations = abbreviations
         self.starters = starters
         self.continuations = continuations
@@ -136,6 +142,8 @@ def _parse_rules(raw: dict[str, dict[str, Any]]) -> dict[str, Rules]:
             frozenset(table.get("attributive", [])),
             bool(table.get("lowercase_starts", False)),
             bool(table.get("latin_roman_numerals", False)),
+            int(table.get("date_opener_words", -1)),
+            frozenset(table.get("dates", [])),
         )
     return compiled
 
@@ -246,14 +254,31 @@ def _breaks(text: str, ws_start: int, j: int, rules: Rules) -> bool:
     if c.isdigit():
         if category != MAY_END_ANY:
             return False
-    elif category == AFTER_NUMBER and not _NUMBER_WORD.fullmatch(_previous_word(text, start)):
-        return False
+    elif category == AFTER_NUMBER:
+        number = _previous_word(text, start)
+        if not _NUMBER_WORD.fullmatch(number):
+            return False
+        if tok in rules.dates and _opens_sentence(
+            text, start - len(number) - 1, rules.date_opener_words
+        ):
+            return False  # `В 1941 р. Конрад`: a date opening the sentence, not ending it
     # An abbreviation that may end a sentence, unless the next word continues it: 2 p.m. ET,
     # 5 млн дол. США, 2016 р. № 991
     if not rules.continuations:
         return True
     word = _next_word(text, j)
     return word not in rules.continuations and f"{tok} {word}" not in rules.continuations
+
+
+def _opens_sentence(text: str, pos: int, limit: int) -> bool:
+    """At most `limit` words stand between text[pos] and the start of its sentence."""
+    words = text[max(0, pos - 60) : pos].split()
+    for count, word in enumerate(reversed(words)):
+        if word[-1] in _TERMINALS or (word[-1] in _PUNCT_SET and word[-2:-1] in _TERMINALS):
+            return True
+        if count >= limit:
+            return False
+    return pos <= 60
 
 
 def _next_word(text: str, pos: int) -> str:
@@ -265,10 +290,11 @@ def _outside_pairs(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[
     """The breaks that no bracket or quotation pair protects.
 
     A bracket protects what it holds. A quotation holding two sentences protects its one
-    break when the sentence goes on after it: its closer follows a comma or a word
-    (`буде», — заявив`, `stop," and`), or a comma, a lowercase word or a dash and a
-    lowercase word follow the closer. A longer quotation is split as usual (the treebanks
-    split it too, and a unit of five sentences is no unit to translate).
+    break when the sentence goes on after the closer (a comma, a lowercase word, or a
+    dash and a lowercase word follow it: `буде», — заявив`, `stop," and`, `!» — крикнул`),
+    or when the second sentence inside opens with a dash (`? – спросила мама. – Завтра
+    ведь выходной».`). A longer quotation is split as usual (the treebanks split it too,
+    and a unit of five sentences is no unit to translate).
     """
     drop: set[tuple[int, int]] = set()
     stack: list[tuple[str, int]] = []
@@ -286,7 +312,7 @@ def _outside_pairs(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[
                 continue
             if len(inside) > 1:
                 continue
-            if paragraph[pos - 1] not in _TERMINALS:
+            if paragraph[inside[0][1]] in _DASHES:
                 drop.update(inside)
                 continue
             k = pos + 1
