@@ -406,7 +406,7 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
     start = 0
     taken = 0  # breaks before this one were used or skipped
     for ws_start, end in breaks:
-        if ws_start < taken:
+        if ws_start < taken or ws_start < start:
             continue
         if not paragraph[end].isalnum() and paragraph[end] not in _DASHES:
             moved = _signs_after(paragraph, ws_start, end)
@@ -418,6 +418,8 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
             continue  # nothing but signs so far: they open the next sentence
         result.append((paragraph[start:ws_start], paragraph[ws_start:end]))
         start = end
+    if result and not _HAS_WORD.search(paragraph, start):
+        start -= len(result[-1][0]) + len(result.pop()[1])  # signs at the end join the last
     tail = paragraph[start:]
     sentence = tail.rstrip()
     if sentence:
