@@ -228,7 +228,12 @@ def _breaks(text: str, ws_start: int, j: int, rules: Rules) -> bool:
         run_start = end
         while run_start and text[run_start - 1] in _PUNCT_SET:
             run_start -= 1
-        return not _TERMINALS.isdisjoint(text[run_start:ws_start])
+        if not _TERMINALS.isdisjoint(text[run_start:ws_start]):
+            return True
+        # A smiley ends a sentence like `!`: `тоже ;) Я вспомнила`, `жабы :)) А платить`
+        return text[run_start:ws_start] == ")" * (ws_start - run_start) and (
+            text[run_start - 1 : run_start] in (":", ";") or ws_start - run_start > 1
+        )
     # A plain period: the word before it decides.
     if not end or text[end - 1].isspace():
         return not lower
@@ -289,12 +294,12 @@ def _next_word(text: str, pos: int) -> str:
 def _outside_pairs(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The breaks that no bracket or quotation pair protects.
 
-    A bracket protects what it holds. A quotation holding two sentences protects its one
-    break when the sentence goes on after the closer (a comma, a lowercase word, or a
-    dash and a lowercase word follow it: `буде», — заявив`, `stop," and`, `!» — крикнул`),
-    or when the second sentence inside opens with a dash (`? – спросила мама. – Завтра
-    ведь выходной».`). A longer quotation is split as usual (the treebanks split it too,
-    and a unit of five sentences is no unit to translate).
+    A pair protects its breaks when the last sentence inside opens with a dash (an
+    editor's note `(визнали. - Ред.)`, dialogue `«…? – спросила мама. – Завтра…»`), or
+    when the sentence goes on after the closer (a comma, a lowercase word, or a dash and
+    a lowercase word follow it: `буде», — заявив`, `stop," and`, `(…) і далі`). A
+    quotation of more than two sentences is split as usual (the treebanks split it too,
+    and a unit of five sentences is no unit to translate); so are `(Text. More text.)`.
     """
     drop: set[tuple[int, int]] = set()
     stack: list[tuple[str, int]] = []
@@ -307,13 +312,10 @@ def _outside_pairs(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[
             inside = [b for b in breaks if start < b[0] < pos]
             if not inside:
                 continue
-            if opener in _BRACKETS:
-                drop.update(inside)
+            if paragraph[inside[-1][1]] in _DASHES:
+                drop.update(inside)  # `(визнали. - Ред.)`, `? – спросила мама. – Завтра`
                 continue
-            if len(inside) > 1:
-                continue
-            if paragraph[inside[0][1]] in _DASHES:
-                drop.update(inside)
+            if len(inside) > 1 and opener not in _BRACKETS:
                 continue
             k = pos + 1
             while k < n and (paragraph[k].isspace() or paragraph[k] in _DASHES):
