@@ -19,6 +19,8 @@ The split is lossless: every sentence keeps the exact whitespace that follows it
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["load_rules", "split_sentences"]
@@ -304,14 +306,17 @@ def _outside_pairs(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[
     drop: set[tuple[int, int]] = set()
     stack: list[tuple[str, int]] = []
     n = len(paragraph)
+    starts = [b[0] for b in breaks]
     for match in _PAIRS.finditer(paragraph):
         ch = match.group()
         pos = match.start()
         if stack and ch in _CLOSER_OF[stack[-1][0]]:
             opener, start = stack.pop()
-            inside = [b for b in breaks if start < b[0] < pos]
-            if not inside:
+            first = bisect_right(starts, start)
+            last = bisect_left(starts, pos)
+            if first == last:
                 continue
+            inside = breaks[first:last]
             if paragraph[inside[-1][1]] in _DASHES:
                 drop.update(inside)  # `(визнали. - Ред.)`, `? – спросила мама. – Завтра`
                 continue
@@ -392,24 +397,40 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
             return []
         raise ValueError("paragraph starts with whitespace; strip it before segmenting")
     n = len(paragraph)
-    breaks = []
-    for match in _CANDIDATE.finditer(paragraph):
-        span = match.span()
-        if span[1] < n and _breaks(paragraph, span[0], span[1], rules):
-            breaks.append(span)
-    if not breaks:
-        sentence = paragraph.rstrip()
-        return [(sentence, paragraph[len(sentence) :])] if sentence else []
-    if _PAIRS.search(paragraph):
-        breaks = _outside_pairs(paragraph, breaks)
-    if _LIST_START.match(paragraph):
-        breaks = _before_list_numbers(paragraph, breaks)
+    candidates: Iterable[Any] = _CANDIDATE.finditer(paragraph)
+    decided = False  # candidates are already breaks
+    has_pairs = (
+        "«" in paragraph
+        or '"' in paragraph
+        or "(" in paragraph
+        or "“" in paragraph
+        or "„" in paragraph
+        or "[" in paragraph
+    )
+    if has_pairs or _LIST_START.match(paragraph):
+        breaks = [
+            span
+            for span in (match.span() for match in candidates)
+            if span[1] < n and _breaks(paragraph, span[0], span[1], rules)
+        ]
+        if has_pairs and breaks:
+            breaks = _outside_pairs(paragraph, breaks)
+        if _LIST_START.match(paragraph):
+            breaks = _before_list_numbers(paragraph, breaks)
+        candidates = breaks
+        decided = True
     result: list[tuple[str, str]] = []
     start = 0
-    taken = 0  # breaks before this one were used or skipped
-    for ws_start, end in breaks:
-        if ws_start < taken or ws_start < start:
-            continue
+    taken = 0  # where the last break used or skipped ends
+    for candidate in candidates:
+        if decided:
+            ws_start, end = candidate
+            if ws_start < taken:
+                continue
+        else:
+            ws_start, end = candidate.span()
+            if end >= n or ws_start < taken or not _breaks(paragraph, ws_start, end, rules):
+                continue
         if not paragraph[end].isalnum() and paragraph[end] not in _DASHES:
             moved = _signs_after(paragraph, ws_start, end)
             if moved is None:
@@ -419,7 +440,7 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         if not paragraph[start].isalnum() and not _HAS_WORD.search(paragraph, start, ws_start):
             continue  # nothing but signs so far: they open the next sentence
         result.append((paragraph[start:ws_start], paragraph[ws_start:end]))
-        start = end
+        start = taken = end
     if result and not _HAS_WORD.search(paragraph, start):
         start -= len(result[-1][0]) + len(result.pop()[1])  # signs at the end join the last
     tail = paragraph[start:]
