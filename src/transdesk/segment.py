@@ -184,6 +184,8 @@ def _category(text: str, start: int, tok: str, rules: Rules) -> int | None:
         return None if start else NO_BREAK  # "1. " opening a paragraph is a list number
     if not start and (len(tok) == 1 or _ROMAN.fullmatch(tok)):
         return NO_BREAK  # "IV. " or "B. " opening a paragraph is a list heading
+    if len(tok) > 1 and "." not in tok:
+        return None  # a word (the common case: no letter run to look for)
     if _LETTER_RUN.fullmatch(tok):
         # A single letter or a dotted run of single letters: J., J.R.R., т.д, к.п.н
         if tok.isupper():
@@ -408,11 +410,11 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         or "[" in paragraph
     )
     if has_pairs or _LIST_START.match(paragraph):
-        breaks = [
-            span
-            for span in (match.span() for match in candidates)
-            if span[1] < n and _breaks(paragraph, span[0], span[1], rules)
-        ]
+        breaks = []
+        for match in candidates:
+            ws_start, end = match.span()
+            if end < n and _breaks(paragraph, ws_start, end, rules):
+                breaks.append((ws_start, end))
         if has_pairs and breaks:
             breaks = _outside_pairs(paragraph, breaks)
         if _LIST_START.match(paragraph):
