@@ -270,6 +270,10 @@ PUBLIC = [
     ("en", "sounds exciting. want to go to dinner with me?", 2),
     ("en", "What is it? i don't know.", 2),
     ("en", "Wait... what happened?", 1),
+    ("en", "VERY CONCERNED!!! plz bring your dog to the vet.", 2),
+    ("en", "St. Michael's Church is on 5th st. near the light.", 1),
+    ("en", "Because he liked making statues! :D", 1),
+    ("en", "Because he liked making statues! :D Next question.", 2),
     ("en", "Markets priced in a pause, e.g. futures showed it.", 1),
     ("uk", "Цікаве інтерв'ю. найбільший лол - шрифти.", 1),
     # no space after the end: never split (see README)

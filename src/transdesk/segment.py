@@ -47,6 +47,7 @@ _SPACE = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"\[\d+(?:\s*[-–,]\s*\d+)*\]")
 _LIST_START = re.compile(r"\(?1[.)]\s")
 _LIST_ITEM = re.compile(r"\S(\s+)\d{1,2}\.")
+_SMILEY = re.compile(r"[:;]-?[()DPpO3]+|[xX]D+")
 _TRAILING = frozenset(".!?…)]»”\"’':;")
 # Quotes and brackets: a boundary inside a pair is dropped when the pair protects it.
 _PAIRS = re.compile("[«»“”„()\\[\\]\"]")
@@ -226,8 +227,11 @@ def _breaks(text: str, ws_start: int, j: int, rules: Rules) -> bool:
     end = ws_start - 1  # the last punctuation mark
     if text[end] != "." or (end and text[end - 1] in _PUNCT_SET):
         if lower:
-            # Only a bare `?` or `!` after a word: not `...`, `?»`, `!)`.
-            return text[end] in "?!" and not (end and text[end - 1] in _PUNCT_SET)
+            # Only `?`, `!` or a run of them after a word: not `...`, `?»`, `!)`.
+            run_start = end
+            while run_start and text[run_start - 1] in "?!":
+                run_start -= 1
+            return text[end] in "?!" and not (run_start and text[run_start - 1] in _PUNCT_SET)
         # ! ? … ... ." .» ). end the sentence; a closer alone (” but) does not.
         run_start = end
         while run_start and text[run_start - 1] in _PUNCT_SET:
@@ -364,9 +368,9 @@ def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int] | N
             if token is None:
                 return None
             text = token.group()
-            if _HAS_WORD.search(text) or text[0] in _DASHES:
+            if (_HAS_WORD.search(text) and not _SMILEY.fullmatch(text)) or text[0] in _DASHES:
                 break
-            if not _TRAILING.issuperset(text):
+            if not _TRAILING.issuperset(text) and not _SMILEY.fullmatch(text):
                 word = _HAS_WORD.search(paragraph, pos)
                 if word is None or word.group().islower():
                     return None
