@@ -114,7 +114,9 @@ _TERMINAL_END = re.compile(
     rf"(?:[.!?…][{_CLOSERS}]*|(?<=[^\d\s])[.!?…][{_CLOSERS}]*(?:\[[\d\s,–-]+\]|\d{{1,2}}))"
     rf"[{_CLOSERS}]*$"
 )
-_LIST_NUMBER = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[IVXivx]{1,4}[.)]|\(?[a-zа-я][.)]|§\s*\d+\.?)$")
+_LIST_NUMBER = re.compile(
+    r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]|\(?[IVXivx]{1,4}[.)]|\(?[a-zа-я][.)]|§\s*\d+\.?)$"
+)
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 

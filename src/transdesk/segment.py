@@ -47,6 +47,7 @@ _SPACE = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"\[\d+(?:\s*[-–,]\s*\d+)*\]")
 _LIST_START = re.compile(r"\(?1[.)]\s")
 _LIST_ITEM = re.compile(r"\S(\s+)\d{1,2}\.")
+_TAGS_TO_END = re.compile(r"(?:[#@][\w.-]*\s*)+")
 _SMILEY = re.compile(r"[:;]-?[()DPpO3]+|[xX]D+")
 _TRAILING = frozenset(".!?…)]»”\"’':;")
 # Quotes and brackets: a boundary inside a pair is dropped when the pair protects it.
@@ -182,7 +183,10 @@ def _category(text: str, start: int, tok: str, rules: Rules) -> int | None:
     if category is not None:
         return category
     if tok[-1].isdigit():
-        return None if start else NO_BREAK  # "1. " opening a paragraph is a list number
+        # `1. ` opening a paragraph, or `3. ` opening a sentence, is a list number.
+        if not start or (len(tok) <= 2 and tok.isdigit() and _after_sentence_end(text, start)):
+            return NO_BREAK
+        return None
     if not start and (len(tok) == 1 or _ROMAN.fullmatch(tok)):
         return NO_BREAK  # "IV. " or "B. " opening a paragraph is a list heading
     if len(tok) > 1 and "." not in tok:
@@ -197,6 +201,17 @@ def _category(text: str, start: int, tok: str, rules: Rules) -> int | None:
             # An unlisted dotted run (к.п.н, д.э.н) is a title before a name.
             return NO_BREAK if len(tok) > 2 else MAY_END
     return None
+
+
+def _after_sentence_end(text: str, start: int) -> bool:
+    """The word at text[start] follows a sentence's end: `…всё-оо! 3. Потом`, `…мешало. 2.`
+    (a word of four letters or more before the period, so not `Op. 46.`)."""
+    if not start or not text[start - 1].isspace():
+        return False
+    word = _previous_word(text, start)
+    if word[-1:] in ("!", "?", "…"):
+        return True
+    return word[-1:] == "." and len(word) > 4 and word[-5:-1].isalpha() and word[-2].islower()
 
 
 def _previous_word(text: str, start: int) -> str:
@@ -354,7 +369,8 @@ def _before_list_numbers(paragraph: str, breaks: list[tuple[int, int]]) -> list[
 
 def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int] | None:
     """Where a break before signs goes: closers, `. . .`, `:)` and footnote markers `[3]`
-    join the sentence before them; other signs (`* * *`, `©`, emoji) open the next one.
+    join the sentence before them, and so do hashtags and mentions that end the paragraph;
+    other signs (`* * *`, `©`, emoji) open the next sentence.
     None: no break (only signs follow, or a lowercase word).
     """
     n = len(paragraph)
@@ -368,6 +384,8 @@ def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int] | N
             if token is None:
                 return None
             text = token.group()
+            if text[0] in "#@" and _TAGS_TO_END.fullmatch(paragraph, pos):
+                return None  # hashtags and mentions closing a post join its last sentence
             if (_HAS_WORD.search(text) and not _SMILEY.fullmatch(text)) or text[0] in _DASHES:
                 break
             if not _TRAILING.issuperset(text) and not _SMILEY.fullmatch(text):
