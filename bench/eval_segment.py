@@ -220,7 +220,8 @@ def main() -> None:
     args = ap.parse_args()
     sets = load(args.gold)
     if not sets:
-        sys.exit(f"Error: no gold in {args.gold}; run bench/gold_public.py first")
+        print(f"Error: no gold in {args.gold}; run bench/gold_public.py first", file=sys.stderr)
+        sys.exit(2)
     if args.evidence:
         evidence(sets)
         return
