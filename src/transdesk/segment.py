@@ -2,15 +2,22 @@
 
 A small generic engine over rule data (`data/segment_rules.toml`). One compiled regex
 finds candidate boundaries: terminal punctuation (`. ! ? …`, possibly with closing
-quotes and brackets) followed by whitespace. Each candidate is then kept or dropped by
-looking at what comes after it (a lowercase word never starts a sentence, also behind an
-opening quote or a dialogue dash) and, after a plain period, at the word before it: an
-abbreviation from the rule data, an initial, a number or an ordinary word.
+quotes and brackets, or a smiley) followed by whitespace. Each candidate is then kept or
+dropped by looking at what comes after it (a lowercase word starts no sentence, also
+behind an opening quote or a dialogue dash, unless the language's data lets it after an
+ordinary word) and, after a plain period, at the word before it: an abbreviation from
+the rule data, an initial, a number or an ordinary word.
 
-Two rules hold whatever the language data says: no boundary falls inside a bracket, or
-inside a quotation that the sentence goes on after (`«Ми не відступимо! Світло буде», —
-заявив він.`); and no sentence is punctuation only (`. . .`, a stray `»` or `:)` joins the
-sentence before it).
+What holds in every language, whatever its data says:
+- a quotation of two sentences, or a bracket, keeps its break when the last sentence in
+  it opens with a dash or the sentence goes on after the closer
+  (`«Ми не відступимо! Світло буде», — заявив він.` is one sentence);
+- no sentence is signs only: `. . .`, a stray `»`, `:)`, a footnote marker `[3]`, and
+  hashtags closing a post join the sentence before them; `* * *` or an emoji opens the
+  next one;
+- initials in a row (`U. S. A.`, `J. A. Smith`) never split; a number, Roman numeral or
+  letter opening a paragraph (`IV.`), or a short number opening a sentence, is a list
+  number; in a paragraph that opens with `1.`, item numbers open sentences.
 
 The split is lossless: every sentence keeps the exact whitespace that follows it, so
 `"".join(s + ws for s, ws in split_sentences(p, lang)) == p`.
