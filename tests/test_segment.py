@@ -428,15 +428,20 @@ def test_lossless_random_concatenations() -> None:
 def test_long_runs_stay_fast() -> None:
     import time
 
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the machine may be shared
     for text in (
         "." * 50_000 + "x",
         "!?" * 25_000 + " a",
         ".)" * 25_000 + " A",
         "a" * 100_000 + ". B",
+        # runs of signs after a break, each one a candidate of its own
+        "a" + " ." * 3000 + " b",
+        "a." + " :)" * 3000,
+        "! " * 3000 + "A",
+        "A." + " [1]" * 3000 + " b",
     ):
         assert_well_formed(text, "en")
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_speed_on_news_text(corpus: pathlib.Path) -> None:
@@ -447,9 +452,9 @@ def test_speed_on_news_text(corpus: pathlib.Path) -> None:
         p for path in corpus.glob("*.txt") for p in paragraphs_of(path.read_text("utf-8"))
     ]
     count = 0
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the machine may be shared
     for _ in range(5):
         for paragraph in paragraphs:
             count += len(split_sentences(paragraph, "ru" if paragraph[0] > "z" else "en"))
-    rate = count / (time.perf_counter() - started)
+    rate = count / (time.process_time() - started)
     assert rate > 50_000, rate

@@ -374,11 +374,13 @@ def _before_list_numbers(paragraph: str, breaks: list[tuple[int, int]]) -> list[
     return moved
 
 
-def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int] | None:
+def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int, bool]:
     """Where a break before signs goes: closers, `. . .`, `:)` and footnote markers `[3]`
     join the sentence before them, and so do hashtags and mentions that end the paragraph;
     other signs (`* * *`, `©`, emoji) open the next sentence.
-    None: no break (only signs follow, or a lowercase word).
+
+    (ws_start, end, True): the break, maybe moved past the signs. (_, scanned, False): no
+    break (only signs follow, or a lowercase word), nor any before `scanned`.
     """
     n = len(paragraph)
     pos = end
@@ -389,24 +391,26 @@ def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int] | N
         else:
             token = _NON_SPACE.match(paragraph, pos)
             if token is None:
-                return None
+                return 0, n, False
             text = token.group()
             if text[0] in "#@" and _TAGS_TO_END.fullmatch(paragraph, pos):
-                return None  # hashtags and mentions closing a post join its last sentence
+                return 0, n, False  # hashtags and mentions closing a post join its last sentence
             if (_HAS_WORD.search(text) and not _SMILEY.fullmatch(text)) or text[0] in _DASHES:
                 break
             if not _TRAILING.issuperset(text) and not _SMILEY.fullmatch(text):
                 word = _HAS_WORD.search(paragraph, pos)
-                if word is None or word.group().islower():
-                    return None
+                if word is None:
+                    return 0, n, False
+                if word.group().islower():
+                    return 0, word.start(), False
                 break
             token_end = token.end()
         space = _SPACE.match(paragraph, token_end)
         if space is None or space.end() >= n:
-            return None
+            return 0, n, False
         ws_start, end = space.span()
         pos = end
-    return None if paragraph[end].islower() else (ws_start, end)
+    return ws_start, end, not paragraph[end].islower()
 
 
 def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
@@ -453,6 +457,7 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
     result: list[tuple[str, str]] = []
     start = 0
     taken = 0  # where the last break used or skipped ends
+    signs = 0  # paragraph[start:signs] holds no letter or digit
     for candidate in candidates:
         if decided:
             ws_start, end = candidate
@@ -463,15 +468,15 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
             if end >= n or ws_start < taken or not _breaks(paragraph, ws_start, end, rules):
                 continue
         if not paragraph[end].isalnum() and paragraph[end] not in _DASHES:
-            moved = _signs_after(paragraph, ws_start, end)
-            if moved is None:
-                continue
-            ws_start, end = moved
+            ws_start, end, moved = _signs_after(paragraph, ws_start, end)
             taken = end
-        if not paragraph[start].isalnum() and not _HAS_WORD.search(paragraph, start, ws_start):
-            continue  # nothing but signs so far: they open the next sentence
+            if not moved:
+                continue
+        if not paragraph[start].isalnum() and not _HAS_WORD.search(paragraph, signs, ws_start):
+            signs = ws_start  # nothing but signs so far: they open the next sentence
+            continue
         result.append((paragraph[start:ws_start], paragraph[ws_start:end]))
-        start = taken = end
+        start = taken = signs = end
     if result and not _HAS_WORD.search(paragraph, start):
         start -= len(result[-1][0]) + len(result.pop()[1])  # signs at the end join the last
     tail = paragraph[start:]
