@@ -16,8 +16,8 @@ subprocesses (start-up included) on the same PO files:
 
 and prints the best of --repeat runs and the ratios. `check` from the database is
 timed warm: the first run checks every translation and records the findings; later
-runs re-check only translations changed since (see gate._RecordedFindings); the cold
-run is timed too. Big runs share the work between two processes (gate.worker_count), so
+runs re-check only translations changed since (see check.database._RecordedFindings); the cold
+run is timed too. Big runs share the work between two processes (check.parallel.worker_count), so
 the figures depend on what else the machine is doing: the load average is printed
 before and after. The work directory is kept (default: bench/out/check) so that a
 second run skips the set-up.
