@@ -1,7 +1,7 @@
 """Exporting articles: the source's layout filled with a language's text, and the
 aligned views (TSV, TMX, JSON, HTML) built from the same unit list.
 
-`load_view` reads an article in one language once; every format renders that view.
+`_load_view` reads an article in one language once; every format renders that view.
 Nothing is written before every requested output has been rendered, so a refusal
 (an incomplete language) leaves no file behind.
 """
@@ -97,11 +97,6 @@ class Rendered:
         return f"{self.article_id}.{self.lang}.{FORMATS[self.fmt]}"
 
 
-def load_view(db: Database, article_id: str, lang: str) -> ArticleView:
-    """Read an article's live units with their `lang` translation, in order."""
-    return _load_view(db, store.get_article(db, article_id), lang)
-
-
 def _load_view(db: Database, article: dict[str, Any], lang: str) -> ArticleView:
     article_id = article["id"]
     store.check_target(article, lang)
@@ -183,12 +178,6 @@ def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-
-
-def export_article(db: Database, article_id: str, lang: str) -> bytes:
-    """The article in `lang`: the original bytes for the source language, else the
-    translation in the same layout (refused unless every unit is translated)."""
-    return export_articles(db, [article_id], lang)[0].data
 
 
 def export_articles(

@@ -1,6 +1,6 @@
 """Gettext catalogs: articles out as POT/PO/MO files, and PO files back in.
 
-The Babel way: `build_catalog` reads the database into a plain `Catalog` model;
+The Babel way: `_build_catalogs` reads the database into a plain `Catalog` model;
 `to_pofile` turns the model into a polib file; writing is a separate step (temporary
 name in the target directory, then `os.replace`). Everything in a catalog comes from
 the database — dates are the latest source/translation updates, never the wall
@@ -96,13 +96,6 @@ class Catalog:
     title: str
     header: dict[str, str]
     entries: list[CatalogEntry]
-
-
-def build_catalogs(
-    db: Database, article_id: str, langs: list[str] | None = None
-) -> list[Catalog]:
-    """The POT (first) and one PO catalog per language (default: the article's targets)."""
-    return _build_catalogs(db, store.get_article(db, article_id), langs)
 
 
 def _build_catalogs(

@@ -1,7 +1,8 @@
 """Articles, units and translations in the database: import, re-import merge, queries.
 
-Every public function that writes does so in one transaction (`write_transaction`),
-with its history rows in the same transaction.
+Writes to translations go through `write_translation`, which takes the caller's
+connection inside the caller's `write_transaction`, so a command's changes and their
+history rows are one transaction (an import opens one per article).
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     return {
         "ok": report.exit_code == 0,
         "exit_code": report.exit_code,
-        "source": report.origin,
+        "source": report.source,
         "min": report.min_percent,
         "strict": report.strict,
         "ignored": list(report.ignored),

@@ -66,7 +66,7 @@ class Report:
     min_percent: float = 100.0
     strict: bool = False
     ignored: tuple[str, ...] = ()
-    origin: str = "database"  # or "po"
+    source: str = "database"  # or "po": what the report was built from
 
     @property
     def articles(self) -> list[str]:

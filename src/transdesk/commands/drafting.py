@@ -154,7 +154,7 @@ def tm_import_command(files: tuple[str, ...], as_json: bool) -> None:
         return
     for path, report in reports:
         click.echo(
-            f"{path}: imported {report.units} translation units"
+            f"{path}: imported {report.imported} translation units"
             f" ({report.duplicates} already known, {report.skipped} without two of ru/uk/en)"
         )
 
