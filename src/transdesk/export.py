@@ -17,69 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
-from transdesk.article import encode, render
 from transdesk.errors import BadInput, Refused
+from transdesk.formats import FORMATS
+from transdesk.view import AlignedUnit, ArticleView
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-# format name -> file extension used when writing into a directory
-FORMATS: dict[str, str] = {
-    "article": "txt",
-    "aligned": "tsv",
-    "tmx": "tmx",
-    "json": "json",
-    "html": "html",
-}
-
-
-@dataclass
-class AlignedUnit:
-    """One live unit of an article with its translation in one language."""
-
-    key: str
-    kind: str
-    source: str
-    target: str | None
-    status: str
-    origin: str | None
-    translator: str | None
-    updated_at: str | None
-
-    @property
-    def done(self) -> bool:
-        return self.status in store.DONE
-
-
-@dataclass
-class ArticleView:
-    """An article seen in one target language: layout plus aligned units in order."""
-
-    article_id: str
-    source_lang: str
-    lang: str
-    title: str
-    layout: list[list[str | None]]
-    encoding: str
-    bom: bool
-    units: list[AlignedUnit]
-
-    @property
-    def missing(self) -> list[AlignedUnit]:
-        return [u for u in self.units if not u.done]
-
-    @property
-    def percent(self) -> float:
-        if not self.units:
-            return 100.0
-        return round(100.0 * sum(u.done for u in self.units) / len(self.units), 1)
-
-    def counts(self) -> dict[str, int]:
-        result = dict.fromkeys(store.STATUSES, 0)
-        for unit in self.units:
-            result[unit.status] += 1
-        return result
-
 
 @dataclass
 class Rendered:
@@ -94,7 +37,7 @@ class Rendered:
 
     @property
     def filename(self) -> str:
-        return f"{self.article_id}.{self.lang}.{FORMATS[self.fmt]}"
+        return f"{self.article_id}.{self.lang}.{FORMATS.get(self.fmt).extension}"
 
 
 def _load_view(db: Database, article: dict[str, Any], lang: str) -> ArticleView:
@@ -131,11 +74,13 @@ def describe_missing(view: ArticleView) -> str:
     )
 
 
-def render_article(view: ArticleView, allow_incomplete: bool = False) -> Rendered:
-    """The translated article in the source's layout (switcher, blank lines, final newline).
-
-    Incomplete: refused, or with `allow_incomplete` drafts fill the gaps, else the source.
-    """
+def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> Rendered:
+    """Render a view in one of the registered formats (`transdesk.formats`). A format
+    that writes the whole article refuses an incomplete language unless
+    `allow_incomplete`: then drafts fill the gaps, else the source."""
+    writer = FORMATS.get(fmt)
+    if not writer.whole_article:
+        return Rendered(view.article_id, view.lang, fmt, writer.write(view))
     missing = view.missing
     if missing and not allow_incomplete:
         raise Refused(
@@ -143,41 +88,8 @@ def render_article(view: ArticleView, allow_incomplete: bool = False) -> Rendere
             f" {len(view.units)} units missing or draft: {describe_missing(view)}"
             " (use --allow-incomplete to fill them with drafts or the source)"
         )
-    texts: dict[str, str] = {}
-    drafts = sources = 0
-    for unit in view.units:
-        if unit.done and unit.target is not None:
-            texts[unit.key] = unit.target
-        elif unit.target:
-            texts[unit.key] = unit.target
-            drafts += 1
-        else:
-            texts[unit.key] = unit.source
-            sources += 1
-    text = render(view.layout, texts)
-    data = encode(text, "utf-8", view.bom and view.encoding == "utf-8")
-    return Rendered(view.article_id, view.lang, "article", data, drafts, sources)
-
-
-def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> Rendered:
-    """Render a view in one of FORMATS."""
-    _check_format(fmt)
-    if fmt == "article":
-        return render_article(view, allow_incomplete)
-    if fmt == "aligned":
-        from transdesk.formats import aligned_tsv as to_bytes
-    elif fmt == "json":
-        from transdesk.formats import view_json as to_bytes
-    elif fmt == "tmx":
-        from transdesk.tmx import view_tmx as to_bytes
-    else:
-        from transdesk.html_report import review_bytes as to_bytes
-    return Rendered(view.article_id, view.lang, fmt, to_bytes(view))
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    _texts, drafts, sources = view.filled()
+    return Rendered(view.article_id, view.lang, fmt, writer.write(view), drafts, sources)
 
 
 def export_articles(
@@ -188,7 +100,7 @@ def export_articles(
     allow_incomplete: bool = False,
 ) -> list[Rendered]:
     """Render every article first; if any is refused, one Refused names them all."""
-    _check_format(fmt)
+    FORMATS.get(fmt)  # BadInput for an unknown format, before reading anything
     results: list[Rendered] = []
     refusals: list[str] = []
     for article_id in article_ids:

@@ -1,8 +1,8 @@
 """`check` (the CI gate), `accept` and `accepted` (known exceptions to quality checks).
 
-`transdesk.check` (and the checks' compiled expressions) load only when a command runs:
-the names the options list are spelled out here, and a test keeps them equal to
-`check.render.FORMATS` and `checks.CHECK_NAMES`.
+The checks' compiled expressions and the database check load only when a command runs:
+the names the options and the help list come from `transdesk.registry.CHECKS` and
+`check.render.FORMATS`, which are cheap to import.
 """
 
 from __future__ import annotations
@@ -11,11 +11,19 @@ import functools
 
 import click
 
+from transdesk.check.render import FORMATS as REPORT_FORMATS
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.registry import CHECKS
 
-FORMATS = ("text", "json", "junit", "github")
-CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets", "urls",
-               "untranslated", "whitespace", "length", "wrong-alphabet", "apostrophe")
+FORMATS = REPORT_FORMATS
+CHECK_NAMES = CHECKS.names()
+
+
+def _check_list() -> str:
+    """The check names for the help, wrapped under `Checks:`."""
+    import textwrap
+
+    return "\n            ".join(textwrap.wrap(", ".join(CHECK_NAMES) + ".", 80))
 
 
 @click.command("check")
@@ -56,8 +64,7 @@ def check_command(
     `#, accept-CHECK` on the entry) are not reported.
 
     \b
-    Checks: numbers, end-punctuation, quotes, quote-style, brackets, urls, untranslated,
-            whitespace, length, wrong-alphabet, apostrophe.
+    Checks: {checks}
 
     \b
     Examples:
@@ -81,6 +88,9 @@ def check_command(
                    strict=strict, ignore=parse_ignore(ignore))
     click.echo(render(report, "json" if as_json else fmt), nl=False)
     ctx.exit(report.exit_code)
+
+
+check_command.help = (check_command.help or "").replace("{checks}", _check_list())
 
 
 @click.command("accept")
