@@ -218,7 +218,7 @@ def test_fast_reader_matches_polib(tmp_path):
     fast = _read_po_fast(path, path.read_bytes())
     assert fast is not None
     slow = _read_po_polib(path)
-    assert fast.headers == slow.headers
+    assert fast.header == slow.header
     assert [(e.key, e.source, e.text, e.fuzzy) for e in fast.entries] == \
         [(e.key, e.source, e.text, e.fuzzy) for e in slow.entries] == entries
     lines = path.read_text(encoding="utf-8").splitlines()

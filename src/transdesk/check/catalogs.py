@@ -7,14 +7,14 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from transdesk.catalog import Catalog
 from transdesk.check.options import active_checks, parse_ignore
 from transdesk.check.parallel import PARALLEL_MIN, Findings, in_two_processes, worker_count
 from transdesk.check.report import LANG_ORDER, LangResult, Missing, Problem, Report
 from transdesk.checks import pair_checker
 from transdesk.errors import BadInput
 from transdesk.languages import detect_lang, normalize_lang
-from transdesk.po import ACCEPT_FLAG_PREFIX as PO_ACCEPT_FLAG
-from transdesk.pofile import PoCatalog, read_po
+from transdesk.pofile import read_po
 
 
 def find_catalogs(directory: str | os.PathLike[str]) -> list[tuple[str, str, Path]]:
@@ -76,7 +76,7 @@ def check_catalogs(
             lang = _catalog_lang(catalog, dir_lang)
             if wanted_langs is not None and lang not in wanted_langs:
                 continue
-            article = catalog.headers.get("X-Transdesk-Article", "").strip() or article
+            article = catalog.header.get("X-Transdesk-Article", "").strip() or article
             done.append(_check_catalog(catalog, article, lang, checks, memo))
         return done
 
@@ -89,8 +89,8 @@ def check_catalogs(
     return Report(results, min_percent, strict, ignored, "po")
 
 
-def _catalog_lang(catalog: PoCatalog, dir_name: str) -> str:
-    header = catalog.headers.get("Language", "").strip()
+def _catalog_lang(catalog: Catalog, dir_name: str) -> str:
+    header = catalog.header.get("Language", "").strip()
     from_header = _lang_or_none(re.split(r"[_@.-]", header)[0]) if header else None
     from_path = _lang_or_none(dir_name)
     if from_header and from_path and from_header != from_path:
@@ -111,7 +111,7 @@ def _lang_or_none(code: str) -> str | None:
 
 
 def _check_catalog(
-    catalog: PoCatalog,
+    catalog: Catalog,
     article: str,
     lang: str,
     checks: Callable[[str, str, str, str], Findings],
@@ -120,8 +120,8 @@ def _check_catalog(
     """Completeness and findings of one catalog; `memo` holds the findings of sentence
     pairs seen before (news repeats itself: about half the sentences of a big archive)."""
     result = LangResult(article, lang, file=str(catalog.path))
-    source_lang = _lang_or_none(catalog.headers.get("X-Transdesk-Source-Language", "")
-                                or catalog.headers.get("X-Source-Language", ""))
+    source_lang = _lang_or_none(catalog.header.get("X-Transdesk-Source-Language", "")
+                                or catalog.header.get("X-Source-Language", ""))
     if source_lang is None:
         try:
             source_lang = detect_lang(" ".join(e.source for e in catalog.entries[:50]))
@@ -129,17 +129,17 @@ def _check_catalog(
             source_lang = "en"  # nothing to read: no letters, so no language conventions
     for entry in catalog.entries:
         result.units += 1
-        if not entry.text or entry.fuzzy:
-            status = "draft" if entry.fuzzy and entry.text else "untranslated"
-            result.missing.append(Missing(entry.key, status, entry.source, entry.line))
+        if entry.status != "translated":  # empty, or fuzzy
+            result.missing.append(Missing(entry.key, entry.status, entry.source, entry.line))
             continue
+        assert entry.text is not None
         result.done += 1
         memo_key = (entry.source, entry.text, source_lang, lang)
         findings = memo.get(memo_key)
         if findings is None:
             findings = memo[memo_key] = checks(*memo_key)
         for name, message in findings:
-            accepted = PO_ACCEPT_FLAG + name in entry.flags
+            accepted = name in entry.accepted
             result.findings.append(Problem(entry.key, name, message, entry.source,
                                            entry.text, accepted, None, entry.line))
     return result
