@@ -41,22 +41,14 @@ class Rendered:
 
 
 def _load_view(db: Database, article: dict[str, Any], lang: str) -> ArticleView:
-    article_id = article["id"]
     store.check_target(article, lang)
-    rows = db.execute(
-        "SELECT u.key, u.kind, u.source, t.text, t.status, t.origin, t.translator,"
-        " t.updated_at FROM units u"
-        " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-        " WHERE u.article_id = ? AND u.obsolete = 0 ORDER BY u.position",
-        [lang, article_id],
-    ).fetchall()
-    units = [
-        AlignedUnit(key, kind, source, text, status or "untranslated", origin, translator,
-                    updated)
-        for key, kind, source, text, status, origin, translator, updated in rows
-    ]
+    units = []
+    for unit in store.read_units(db, article["id"], [lang]):
+        t = unit.in_lang(lang)
+        units.append(AlignedUnit(unit.key, unit.kind, unit.source, t.text, t.status, t.origin,
+                                 t.translator, t.updated_at))
     return ArticleView(
-        article_id=article_id,
+        article_id=article["id"],
         source_lang=article["source_lang"],
         lang=lang,
         title=article["title"],

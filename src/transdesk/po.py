@@ -66,20 +66,7 @@ def _build_catalogs(
 ) -> list[Catalog]:
     article_id = article["id"]
     langs = article["targets"] if langs is None else _check_targets(article, langs)
-    units = db.execute(
-        "SELECT id, key, source FROM units WHERE article_id = ? AND obsolete = 0"
-        " ORDER BY position",
-        [article_id],
-    ).fetchall()
-    rows: dict[str, dict[int, tuple]] = {lang: {} for lang in langs}
-    if langs:
-        marks = ",".join("?" * len(langs))
-        for unit_id, lang, text, status, origin, translator, updated in db.execute(
-            "SELECT unit_id, lang, text, status, origin, translator, updated_at"
-            f" FROM translations WHERE article_id = ? AND obsolete = 0 AND lang IN ({marks})",
-            [article_id, *langs],
-        ):
-            rows[lang][unit_id] = (text, status, origin, translator, updated)
+    units = store.read_units(db, article_id, langs)
     accepted = _accepted_checks(db, article_id, langs)
     base = {
         "Project-Id-Version": f"{article_id}",
@@ -93,18 +80,16 @@ def _build_catalogs(
     }
     catalogs = [
         Catalog(article_id, article["source_lang"], None, article["title"], dict(base),
-                [CatalogEntry(key, source) for _id, key, source in units])
+                [CatalogEntry(unit.key, unit.source) for unit in units])
     ]
     for lang in langs:
-        by_unit = rows[lang]
         entries = []
         latest, last_translator = "", ""  # of the latest translation update
-        for unit_id, key, source in units:
-            text, status, origin, translator, updated = by_unit.get(
-                unit_id, (None, "untranslated", None, None, None)
-            )
-            entries.append(CatalogEntry(key, source, text, status, origin, translator,
-                                        accepted.get((unit_id, lang), ())))
+        for unit in units:
+            t = unit.in_lang(lang)
+            text, status, translator, updated = t.text, t.status, t.translator, t.updated_at
+            entries.append(CatalogEntry(unit.key, unit.source, text, status, t.origin,
+                                        translator, accepted.get((unit.id, lang), ())))
             if status != "untranslated" and updated and updated >= latest:
                 latest = updated
                 last_translator = translator or last_translator

@@ -643,77 +643,100 @@ def list_articles(db: Database) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass
+class Translation:
+    """A unit's translation in one language."""
+
+    text: str | None
+    status: str
+    origin: str | None
+    translator: str | None
+    updated_at: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "status": self.status, "origin": self.origin,
+                "translator": self.translator, "updated_at": self.updated_at}
+
+
+UNTRANSLATED = Translation(None, "untranslated", None, None, None)
+
+
+@dataclass
+class UnitRow:
+    """A unit with its translations in the languages asked for."""
+
+    id: int
+    key: str
+    kind: str
+    paragraph: int
+    source: str
+    article_id: str
+    translations: dict[str, Translation]
+
+    def in_lang(self, lang: str) -> Translation:
+        """The translation in `lang`, or an empty untranslated one."""
+        return self.translations.get(lang, UNTRANSLATED)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `units` JSON shape."""
+        return {"id": self.id, "key": self.key, "kind": self.kind,
+                "paragraph": self.paragraph, "source": self.source,
+                "translations": {lang: t.as_dict() for lang, t in self.translations.items()}}
+
+
+def read_units(
+    db: Database | sqlite3.Connection,
+    article_id: str | None,
+    langs: list[str],
+    include_obsolete: bool = False,
+    unit_id: int | None = None,
+) -> list[UnitRow]:
+    """THE reader of units with their translations: an article's units (live ones in
+    order, then with `include_obsolete` the obsolete ones) or the one unit `unit_id`,
+    each with its translation rows in `langs`, in that order (a language without a
+    row is left out: `UnitRow.in_lang` gives an untranslated one)."""
+    where, params = ("id = ?", [unit_id]) if unit_id is not None else ("article_id = ?",
+                                                                        [article_id])
+    if not include_obsolete:
+        where += " AND obsolete = 0"
+    units = {
+        row[0]: UnitRow(row[0], row[1], row[2], row[3], row[4], row[5], {})
+        for row in db.execute(
+            f"SELECT id, key, kind, paragraph, source, article_id FROM units WHERE {where}"
+            " ORDER BY obsolete, position", params)
+    }
+    if not langs or not units:
+        return list(units.values())
+    marks = ",".join("?" * len(langs))
+    t_where = "unit_id = ?" if unit_id is not None else "article_id = ?"
+    found: dict[int, dict[str, Translation]] = {}
+    for row in db.execute(
+        "SELECT unit_id, lang, text, status, origin, translator, updated_at FROM translations"
+        f" WHERE {t_where} AND lang IN ({marks})", [*params[:1], *langs]
+    ):
+        found.setdefault(row[0], {})[row[1]] = Translation(*row[2:])
+    for uid, unit in units.items():
+        have = found.get(uid, {})
+        unit.translations = {lang: have[lang] for lang in langs if lang in have}
+    return list(units.values())
+
+
 def list_units(
     db: Database, article_id: str, lang: str | None = None, include_obsolete: bool = False
 ) -> list[dict[str, Any]]:
     """The `units` shape, in article order."""
     article = get_article(db, article_id)
     langs = [check_target(article, lang)] if lang else article["targets"]
-    units: dict[int, dict[str, Any]] = {}
-    obsolete_clause = "" if include_obsolete else " AND obsolete = 0"
-    for unit_id, key, kind, paragraph, source in db.execute(
-        "SELECT id, key, kind, paragraph, source FROM units WHERE article_id = ?"
-        + obsolete_clause + " ORDER BY obsolete, position",
-        [article_id],
-    ):
-        units[unit_id] = {
-            "id": unit_id,
-            "key": key,
-            "kind": kind,
-            "paragraph": paragraph,
-            "source": source,
-            "translations": {},
-        }
-    placeholders = ",".join("?" * len(langs))
-    for unit_id, target, text, status, origin, translator, updated_at in db.execute(
-        "SELECT unit_id, lang, text, status, origin, translator, updated_at FROM translations"
-        f" WHERE article_id = ? AND lang IN ({placeholders})",
-        [article_id, *langs],
-    ):
-        if unit_id in units:
-            units[unit_id]["translations"][target] = {
-                "text": text,
-                "status": status,
-                "origin": origin,
-                "translator": translator,
-                "updated_at": updated_at,
-            }
-    for unit in units.values():
-        unit["translations"] = {
-            target: unit["translations"][target]
-            for target in langs
-            if target in unit["translations"]
-        }
-    return list(units.values())
-
-
-def article_texts(db: Database, article_id: str, lang: str) -> dict[str, Any]:
-    """What rendering an article in `lang` needs: layout, encoding, and per key the
-    source text and (for a target language) the translation row."""
-    article = get_article(db, article_id)
-    rows = db.execute(
-        "SELECT u.key, u.source, t.text, t.status, t.origin FROM units u"
-        " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-        " WHERE u.article_id = ? AND u.obsolete = 0 ORDER BY u.position",
-        [lang, article_id],
-    ).fetchall()
-    return {
-        "article": article,
-        "layout": json.loads(article["layout"]),
-        "units": [
-            {"key": k, "source": s, "text": t, "status": st or "untranslated", "origin": o}
-            for k, s, t, st, o in rows
-        ],
-    }
+    return [unit.as_dict() for unit in read_units(db, article_id, langs, include_obsolete)]
 
 
 def render_source(db: Database, article_id: str) -> bytes:
     """The imported file, byte for byte."""
     from transdesk.article import encode
 
-    data = article_texts(db, article_id, "")
-    text = render(data["layout"], {u["key"]: u["source"] for u in data["units"]})
-    article = data["article"]
+    article = get_article(db, article_id)
+    texts = {unit.key: unit.source for unit in read_units(db, article_id, [])}
+    text = render(json.loads(article["layout"]), texts)
     return encode(text, article["encoding"], bool(article["bom"]))
 
 
