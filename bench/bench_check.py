@@ -35,7 +35,7 @@ from pathlib import Path
 
 from transdesk.checks import CHECK_NAMES
 from transdesk.db import open_db, write_transaction
-from transdesk.store import parse_source
+from transdesk.importing import parse_source
 
 MAKE_CORPUS = Path(__file__).resolve().parent / "make_corpus.py"
 TRANSDESK = [sys.executable, "-m", "transdesk"]

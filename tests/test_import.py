@@ -327,7 +327,7 @@ def test_status_counts_drafts_and_leaves_out_obsolete_units(run, tmp_path):
     (after,) = run.json("status", "budget", "--lang", "en")
     # p1.s1 changed (its translation is now a `previous` draft), p2 is obsolete, one new
     assert after["units"] == {"untranslated": 5, "draft": 2, "translated": 0, "approved": 0}
-    from transdesk.store import word_count
+    from transdesk.importing import word_count
 
     assert sum(after["words"].values()) == sum(
         word_count(u["source"]) for u in run.json("units", "budget"))

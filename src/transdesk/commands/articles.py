@@ -17,7 +17,7 @@ from transdesk.commands.common import (
 from transdesk.languages import normalize_lang, parse_lang_list
 
 if TYPE_CHECKING:
-    from transdesk.store import ImportReport
+    from transdesk.importing import ImportReport
 
 NO_ARTICLES = "no articles yet: transdesk import FILE"
 
@@ -49,11 +49,11 @@ def import_command(
       transdesk import examples/ru-budget.txt
       transdesk import --lang ua --id bridge --targets ru,en bridge.txt
     """
-    from transdesk import store
+    from transdesk import importing
 
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
-    reports = store.import_files(
+    reports = importing.import_files(
         get_db(), list(files), lang=source_lang, article_id=article_id,
         targets=target_list, encoding=encoding,
     )
