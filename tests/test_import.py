@@ -350,3 +350,29 @@ def test_reimport_without_lang_keeps_the_stored_language(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "updated budget:" in result.stdout
     assert run.json("articles")[0]["source_lang"] == "uk"
+
+
+def test_each_file_is_read_decoded_and_detected_once(samples, db_path, monkeypatch):
+    """The import pipeline reads, decodes, hashes and detects the language of each file
+    once (it used to do all of it twice: once to check, once to parse)."""
+    from transdesk import importing
+    from transdesk.db import open_db
+
+    calls: dict[str, list[str]] = {"read": [], "decode": [], "detect": []}
+
+    def counting(name, fn):
+        def wrapper(first, *args, **kwargs):
+            calls[name].append(str(first)[:30])
+            return fn(first, *args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(importing, "read_article_file",
+                        counting("read", importing.read_article_file))
+    monkeypatch.setattr(importing, "decode", counting("decode", importing.decode))
+    monkeypatch.setattr(importing, "detect_lang", counting("detect", importing.detect_lang))
+    files = sorted(str(p) for p in samples.glob("*.txt"))
+    db = open_db(db_path)
+    reports = importing.import_files(db, files)
+    assert len(reports) == len(files) > 1
+    assert all(r.created and r.units > 0 for r in reports)
+    assert len(calls["read"]) == len(calls["decode"]) == len(calls["detect"]) == len(files)

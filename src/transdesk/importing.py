@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transdesk.article import Article, Unit, decode, has_article_text, parse
+from transdesk.article import Article, Decoded, Unit, decode, has_article_text, parse
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
 from transdesk.files import read_input
@@ -108,7 +108,11 @@ def parse_source(
     data: bytes, lang: str | None = None, encoding: str | None = None
 ) -> tuple[Article, str]:
     """Decode and parse file bytes; returns the article and its source language."""
-    decoded = decode(data, encoding)
+    return parse_decoded(decode(data, encoding), lang)
+
+
+def parse_decoded(decoded: Decoded, lang: str | None = None) -> tuple[Article, str]:
+    """Parse decoded text (language detected when not given)."""
     source_lang = lang or detect_lang(decoded.text)
     article = parse(decoded.text, source_lang, _splitter())
     if not article.units:
@@ -217,21 +221,21 @@ def import_files(
     }
     reports = []
     with _workers(len(paths)) as pool:
-        # 1. read and decode everything: bad input stops us before any write
-        shas = _map(pool, _inspect, [(path, lang, encoding) for path in paths])
+        # 1. read, decode, hash and detect the language of everything, once: bad input
+        # stops us before any write
+        inspected = _map(pool, _inspect, [(path, lang, encoding) for path in paths])
         plan = []
-        for path, slug, sha in zip(paths, slugs, shas, strict=True):
+        for path, slug, (sha, decoded, detected) in zip(paths, slugs, inspected, strict=True):
             old = stored.get(slug)
             unchanged = (old is not None and old[0] == sha and targets is None
                          and encoding is None and (lang is None or lang == old[1]))
             # without --lang, an article imported before keeps its language (detection
             # is a guess; the stored article knows better)
-            job_lang = lang or (old[1] if old else None)
-            plan.append((slug, None if unchanged else (path, slug, job_lang, encoding)))
+            job_lang = lang or (old[1] if old else detected)
+            plan.append((slug, None if unchanged else (path, slug, job_lang, decoded, sha)))
         # 2. parse (in the workers, ahead of the writer) and write, article by article
         jobs = [job for _slug, job in plan if job is not None]
-        parsed = pool.imap(_read_and_parse, jobs, chunksize=16) if pool else map(
-            _read_and_parse, jobs)
+        parsed = pool.imap(_parse_job, jobs, chunksize=16) if pool else map(_parse_job, jobs)
         for slug, job in plan:
             if job is None:
                 units = db.execute(
@@ -270,29 +274,29 @@ def _map(pool: Any, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
     return pool.map(fn, items, chunksize=64) if pool else [fn(item) for item in items]
 
 
-def _inspect(job: tuple[str, str | None, str | None]) -> str:
-    """Read and decode a file (BadInput naming it if that fails); its bytes' SHA-256."""
+def _inspect(job: tuple[str, str | None, str | None]) -> tuple[str, Decoded, str | None]:
+    """Read and decode a file (BadInput naming it if that fails): the SHA-256 of its
+    bytes, its text, and its detected language when none is given."""
     path, lang, encoding = job
     data = read_article_file(path)
     try:
         decoded = decode(data, encoding)
         if not has_article_text(decoded.text):
             raise BadInput(NO_ARTICLE_TEXT)
-        if lang is None:
-            detect_lang(decoded.text)
+        detected = detect_lang(decoded.text) if lang is None else None
     except BadInput as exc:
         raise BadInput(f"{path}: {exc}") from None
-    return _sha256(data)
+    return _sha256(data), decoded, detected
 
 
-def _read_and_parse(job: tuple[str, str, str | None, str | None]) -> tuple:
-    path, slug, lang, encoding = job
-    data = read_article_file(path)
+def _parse_job(job: tuple[str, str, str | None, Decoded, str]) -> tuple:
+    """Parse a file read by `_inspect` (in a worker for an archive)."""
+    path, slug, lang, decoded, sha = job
     try:
-        article, source_lang = parse_source(data, lang, encoding)
+        article, source_lang = parse_decoded(decoded, lang)
     except BadInput as exc:
         raise BadInput(f"{path}: {exc}") from None
-    return slug, article, source_lang, _sha256(data)
+    return slug, article, source_lang, sha
 
 
 def _sha256(data: bytes) -> str:
