@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
 from transdesk.errors import BadInput, Refused
+from transdesk.files import write_atomic
 from transdesk.formats import FORMATS
 from transdesk.view import AlignedUnit, ArticleView
 
@@ -133,45 +133,6 @@ def write_output(output: str, data: bytes) -> None:
         sys.stdout.buffer.flush()
         return
     write_atomic(Path(output), data)
-
-
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` through a temporary file in the same directory and
-    `os.replace`. A file that already holds exactly these bytes is left untouched
-    (no mtime churn); returns whether the file was written. Missing parent directories
-    are created; a path that cannot be written is bad input, named in the error."""
-    if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory: give a file name")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _cannot_write(path, exc) from None
-        raise
-    return True
-
-
-def _cannot_write(path: Path, exc: OSError) -> BadInput:
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                return BadInput(f"cannot write {str(path)!r}: {str(parent)!r} is a file,"
-                                " not a directory")
-            break
-    return BadInput(f"cannot write {str(path)!r}: {exc.strerror or exc}")
 
 
 def write_into(directory: str | os.PathLike[str], results: list[Rendered]) -> list[Path]:

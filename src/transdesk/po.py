@@ -43,7 +43,7 @@ from transdesk.catalog import (
 )
 from transdesk.db import write_transaction
 from transdesk.errors import BadInput
-from transdesk.export import write_atomic
+from transdesk.files import write_atomic
 from transdesk.languages import normalize_lang
 from transdesk.pofile import load_po, to_pofile
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STATUSES = ("untranslated", "draft", "translated", "approved")
-DONE = ("translated", "approved")
+from transdesk.store import DONE, STATUSES
 
 
 @dataclass
