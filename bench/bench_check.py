@@ -33,11 +33,12 @@ import sys
 import time
 from pathlib import Path
 
+from common import MAKE_CORPUS, OUT, stopwatch
+
 from transdesk.checks import CHECK_NAMES
 from transdesk.db import open_db, write_transaction
 from transdesk.importing import parse_source
 
-MAKE_CORPUS = Path(__file__).resolve().parent / "make_corpus.py"
 TRANSDESK = [sys.executable, "-m", "transdesk"]
 
 
@@ -49,9 +50,9 @@ def timed(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> tuple[fl
     """Best wall time of `repeat` runs and the last stdout."""
     best, out = float("inf"), ""
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = run(cmd)
-        elapsed = time.perf_counter() - start
+        with stopwatch() as watch:
+            result = run(cmd)
+        elapsed = watch.seconds
         if result.returncode not in ok:
             raise SystemExit(f"{' '.join(cmd[:4])}... failed ({result.returncode}):"
                              f" {result.stderr[-500:]}")
@@ -126,7 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--work", type=Path,
-                        default=Path(__file__).resolve().parent / "out" / "check")
+                        default=OUT / "check")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-pofilter", action="store_true")
     args = parser.parse_args()

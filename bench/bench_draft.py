@@ -31,17 +31,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from libre_server import LibreServer  # noqa: E402
+from common import MAKE_CORPUS, OUT
+from libre_server import LibreServer
 
-from transdesk import importing  # noqa: E402
-from transdesk.db import open_db, write_transaction  # noqa: E402
-from transdesk.draft import draft  # noqa: E402
-from transdesk.tm import DEFAULT_THRESHOLD, Memory  # noqa: E402
+from transdesk import importing
+from transdesk.db import open_db, write_transaction
+from transdesk.draft import draft
+from transdesk.tm import DEFAULT_THRESHOLD, Memory
 
 
 def corpus(outdir: Path, articles: int, seed: int, *extra: str) -> Path:
