@@ -45,7 +45,7 @@ SIMILARITY_THRESHOLD = 65.0  # rapidfuzz ratio; below it a sentence is new, not 
 
 @dataclass
 class ImportReport:
-    article_id: str
+    article: str
     source_lang: str
     created: bool
     units: int = 0
@@ -58,7 +58,7 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "article": self.article_id,
+            "article": self.article,
             "source_lang": self.source_lang,
             "created": self.created,
             "units": self.units,

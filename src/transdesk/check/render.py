@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from transdesk.check.report import LangResult, Report
-from transdesk.errors import BadInput
+from transdesk.registry import Registry
 
-FORMATS = ("text", "json", "junit", "github")
+# name -> renderer (report -> the text to print)
+RENDERERS: Registry[Callable[[Report], str]] = Registry("format", {
+    "text": "transdesk.check.render:render_text",
+    "json": "transdesk.check.render:render_json",
+    "junit": "transdesk.check.render:render_junit",
+    "github": "transdesk.check.render:render_github",
+})
+FORMATS = RENDERERS.names()
 
 
 def render(report: Report, fmt: str = "text") -> str:
     """The report in one of FORMATS, as the text to print (ending in a newline)."""
-    if fmt not in FORMATS:
-        raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    return {"text": render_text, "json": render_json, "junit": render_junit,
-            "github": render_github}[fmt](report)
+    return RENDERERS.get(fmt)(report)
 
 
 def summary_line(report: Report) -> str:

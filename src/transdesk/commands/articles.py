@@ -74,9 +74,9 @@ def import_command(
 
 def describe_import(report: ImportReport) -> str:
     if report.created:
-        return f"imported {report.article_id} ({report.source_lang}): {report.units} units"
+        return f"imported {report.article} ({report.source_lang}): {report.units} units"
     lines = [
-        f"updated {report.article_id}: {report.new} new, {report.unchanged} unchanged,"
+        f"updated {report.article}: {report.new} new, {report.unchanged} unchanged,"
         f" {report.changed} changed, {report.retouched} retouched (typography only),"
         f" {report.obsolete} obsolete"
     ]

@@ -75,7 +75,7 @@ def draft_command(
         emit_json(report.as_dict())
         return
     if verbose:
-        for miss in report.missing:
+        for miss in report.without_draft:
             click.echo(f"  {miss.article} {miss.key}: {miss.reason}")
     click.echo(report.summary())
 
