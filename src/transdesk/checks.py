@@ -1,4 +1,6 @@
-"""Quality checks on a translated unit: plain functions in a dict, each with a stable name.
+"""Quality checks on a translated unit: plain functions, each registered under a stable
+name in `transdesk.registry.CHECKS` (cheap to import, so `--help` lists the names without
+compiling the expressions here); `CHECKS` below maps those names to the functions.
 
 Every check has the signature ``fn(source, target, source_lang, target_lang)`` and returns
 one short human line when it finds a problem, or ``None``. Languages are the canonical

@@ -1,7 +1,8 @@
 """Exporting articles: the source's layout filled with a language's text, and the
 aligned views (TSV, TMX, JSON, HTML) built from the same unit list.
 
-`_load_view` reads an article in one language once; every format renders that view.
+`_load_view` reads an article in one language once (`store.read_units`) into a
+`view.ArticleView`; the writer the format registry names (`transdesk.formats`) renders it.
 Nothing is written before every requested output has been rendered, so a refusal
 (an incomplete language) leaves no file behind.
 """
