@@ -20,11 +20,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from common import MAKE_CORPUS, SAMPLES
+
 from transdesk.segment import split_sentences
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "tests" / "data" / "samples"
-MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
 Splitter = Callable[[str, str], list[str]]
 
 

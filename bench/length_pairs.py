@@ -39,7 +39,7 @@ class Pair(NamedTuple):
 
 
 def article_units(path: Path, lang: str | None = None) -> tuple[str, dict[str, str]]:
-    from transdesk.store import parse_source
+    from transdesk.importing import parse_source
 
     article, source_lang = parse_source(path.read_bytes(), lang)
     return source_lang, {unit.key: unit.text for unit in article.units}

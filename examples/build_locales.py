@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from transdesk import po, store
+from transdesk import importing, po, store
 from transdesk.db import open_db, write_transaction
 from transdesk.errors import BadInput, TransdeskError
 
@@ -65,7 +65,7 @@ def build(out_dir: Path, examples: Path = EXAMPLES, date: str = DATE) -> po.PoEx
         db = open_db(Path(tmp) / "examples.db")
         try:
             articles = sorted(str(p) for p in examples.glob("*.txt"))
-            store.import_files(db, articles, translator=TRANSLATOR)
+            importing.import_files(db, articles, translator=TRANSLATOR)
             with write_transaction(db) as conn:  # dates of a build, not of the clock
                 conn.execute("UPDATE articles SET created_at = ?, updated_at = ?", [ts, ts])
             load_translations(db, examples / "translations", ts)

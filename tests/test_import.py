@@ -327,7 +327,7 @@ def test_status_counts_drafts_and_leaves_out_obsolete_units(run, tmp_path):
     (after,) = run.json("status", "budget", "--lang", "en")
     # p1.s1 changed (its translation is now a `previous` draft), p2 is obsolete, one new
     assert after["units"] == {"untranslated": 5, "draft": 2, "translated": 0, "approved": 0}
-    from transdesk.store import word_count
+    from transdesk.importing import word_count
 
     assert sum(after["words"].values()) == sum(
         word_count(u["source"]) for u in run.json("units", "budget"))
@@ -390,3 +390,29 @@ def test_disagreeing_lang(text, declared, expected):
     from transdesk.languages import disagreeing_lang
 
     assert disagreeing_lang(text, declared) == expected
+
+
+def test_each_file_is_read_decoded_and_detected_once(samples, db_path, monkeypatch):
+    """The import pipeline reads, decodes, hashes and detects the language of each file
+    once (it used to do all of it twice: once to check, once to parse)."""
+    from transdesk import importing
+    from transdesk.db import open_db
+
+    calls: dict[str, list[str]] = {"read": [], "decode": [], "detect": []}
+
+    def counting(name, fn):
+        def wrapper(first, *args, **kwargs):
+            calls[name].append(str(first)[:30])
+            return fn(first, *args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(importing, "read_article_file",
+                        counting("read", importing.read_article_file))
+    monkeypatch.setattr(importing, "decode", counting("decode", importing.decode))
+    monkeypatch.setattr(importing, "detect_lang", counting("detect", importing.detect_lang))
+    files = sorted(str(p) for p in samples.glob("*.txt"))
+    db = open_db(db_path)
+    reports = importing.import_files(db, files)
+    assert len(reports) == len(files) > 1
+    assert all(r.created and r.units > 0 for r in reports)
+    assert len(calls["read"]) == len(calls["decode"]) == len(calls["detect"]) == len(files)

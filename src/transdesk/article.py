@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transdesk.errors import BadInput
 
@@ -54,7 +54,6 @@ class Article:
     encoding: str = "utf-8"
     bom: bool = False
     title: str = ""
-    unit_by_key: dict[str, Unit] = field(default_factory=dict)
     #: The language the text looks like when it clearly is not the one it is imported as.
     looks_like: str | None = None
 
@@ -204,7 +203,6 @@ def parse(text: str, lang: str, split: Splitter) -> Article:
     layout.append([pending[0], None])
     title = next((u.text for u in units if u.kind == "title"), "")
     article = Article(units=units, layout=layout, title=title)
-    article.unit_by_key = {u.key: u for u in units}
     if render(layout, {u.key: u.text for u in units}) != text:  # pragma: no cover - safety net
         raise AssertionError("article layout is not lossless")
     return article

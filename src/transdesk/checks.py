@@ -1,4 +1,6 @@
-"""Quality checks on a translated unit: plain functions in a dict, each with a stable name.
+"""Quality checks on a translated unit: plain functions, each registered under a stable
+name in `transdesk.registry.CHECKS` (cheap to import, so `--help` lists the names without
+compiling the expressions here); `CHECKS` below maps those names to the functions.
 
 Every check has the signature ``fn(source, target, source_lang, target_lang)`` and returns
 one short human line when it finds a problem, or ``None``. Languages are the canonical
@@ -22,6 +24,7 @@ from typing import NamedTuple
 
 from transdesk.errors import BadInput
 from transdesk.languages import LANGUAGES, normalize_lang
+from transdesk.registry import CHECKS as _REGISTRY
 
 
 @dataclass(frozen=True)
@@ -724,19 +727,9 @@ def check_apostrophe(source: str, target: str, source_lang: str, target_lang: st
 
 # --- the registry ----------------------------------------------------------------------
 
-CHECKS: dict[str, CheckFn] = {
-    "numbers": check_numbers,
-    "end-punctuation": check_end_punctuation,
-    "quotes": check_quotes,
-    "quote-style": check_quote_style,
-    "brackets": check_brackets,
-    "urls": check_urls,
-    "untranslated": check_untranslated,
-    "whitespace": check_whitespace,
-    "length": check_length,
-    "wrong-alphabet": check_wrong_alphabet,
-    "apostrophe": check_apostrophe,
-}
+# The names and their order are declared once, in transdesk.registry (cheap to import,
+# so that --help lists them without loading this module).
+CHECKS: dict[str, CheckFn] = dict(_REGISTRY.items())
 CHECK_NAMES: tuple[str, ...] = tuple(CHECKS)
 
 

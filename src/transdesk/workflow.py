@@ -274,37 +274,13 @@ def _translation_row(conn: sqlite3.Connection, unit_id: int, lang: str) -> sqlit
 
 def unit_json(db: Database, unit_id: int, lang: str, claim_expires: str | None) -> dict[str, Any]:
     """One unit in the `units` JSON shape, plus `article`, `lang` and `claim_expires`."""
-    unit = db.execute(
-        "SELECT u.article_id, u.key, u.kind, u.paragraph, u.source, a.targets FROM units u"
-        " JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
-        [unit_id],
-    ).fetchone()
-    article_id, key, kind, paragraph, source, targets = unit
-    translations: dict[str, dict[str, Any]] = {}
-    rows = {
-        row[0]: row[1:]
-        for row in db.execute(
-            "SELECT lang, text, status, origin, translator, updated_at FROM translations"
-            " WHERE unit_id = ?",
-            [unit_id],
-        )
-    }
-    for target in targets.split(","):
-        if target in rows:
-            text, status, origin, who, updated_at = rows[target]
-            translations[target] = {"text": text, "status": status, "origin": origin,
-                                    "translator": who, "updated_at": updated_at}
-    return {
-        "id": unit_id,
-        "key": key,
-        "kind": kind,
-        "paragraph": paragraph,
-        "source": source,
-        "translations": translations,
-        "article": article_id,
-        "lang": lang,
-        "claim_expires": claim_expires,
-    }
+    (targets,) = db.execute(
+        "SELECT a.targets FROM units u JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
+        [unit_id]).fetchone()
+    (unit,) = store.read_units(db, None, targets.split(","), include_obsolete=True,
+                               unit_id=unit_id)
+    return {**unit.as_dict(), "article": unit.article_id, "lang": lang,
+            "claim_expires": claim_expires}
 
 
 @dataclass
