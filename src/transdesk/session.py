@@ -245,8 +245,8 @@ def render(view: workflow.UnitView, review: bool = False) -> str:
         progress = _("{lang} review: {approved} of {reviewable} approved").format(
             lang=view.lang, approved=approved, reviewable=reviewable)
     else:
-        progress = _("{lang} {percent}% done").format(lang=view.lang,
-                                                        percent=f"{view.percent:.1f}")
+        progress = _("{lang} {percent} done").format(lang=view.lang,
+                                                       percent=f"{view.percent:.1f}%")
     lines = [
         "",
         f"── {unit['article']} · {view.title}",
