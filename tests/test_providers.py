@@ -109,6 +109,7 @@ def test_keyless_providers_refuse_to_run() -> None:
             get_provider(name).translate_batch(["Привет"], "ru", "en")
 
 
+@pytest.mark.english
 def test_bad_number_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRANSDESK_GOOGLE_TIMEOUT", "soon")
     with pytest.raises(BadInput, match="TRANSDESK_GOOGLE_TIMEOUT must be a number"):
@@ -157,6 +158,7 @@ def test_deep_translator_env_var_ignored(
     assert "api_key" not in libre.translations()[0].fields
 
 
+@pytest.mark.english
 def test_libre_server_without_uk(monkeypatch: pytest.MonkeyPatch) -> None:
     with LibreServer(languages={"en": "English", "ru": "Russian"}) as server:
         monkeypatch.setenv("TRANSDESK_LIBRE_URL", server.url)
