@@ -20,6 +20,7 @@ import math
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,8 +48,14 @@ CANDIDATES = 1000
 ENOUGH = 30
 #: Groups kept per distinct remembered sentence (own memory first, newest first).
 GROUPS_PER_SOURCE = 3
-#: Fuzzy results kept per Memory (per distinct text looked up).
+#: Fuzzy results kept per Memory (per distinct text looked up)...
 RANKED_CACHE = 50_000
+#: ...each its best this many remembered sentences (a lookup wants one, or a few).
+RANKED_KEPT = 20
+#: ``Memory.prefetch`` of at least this many texts ranks them from a SentenceIndex...
+PREFETCH_MIN = 500
+#: ...whose queries end once they select this many sentences (all of them are scored).
+BATCH_ENOUGH = 100
 _WORD = re.compile(r"[^\W_]+")
 _INLINE_CODE = {"bpt", "ept", "ph", "it", "ut"}  # TMX inline markup holding native code
 
@@ -143,17 +150,37 @@ class Memory:
         ranked = self._ranked.get(text)
         if ranked is None:
             ranked = self._rank(text)
-            if len(self._ranked) >= RANKED_CACHE:
-                self._ranked.clear()
-            self._ranked[text] = ranked
+            self._remember(text, ranked)
         found: dict[str, Match] = {}
         for source, score, groups in ranked:
-            for group, target in self._targets([g for g in groups if g != exclude_unit]):
+            preferred = sorted((g for g in groups if g != exclude_unit), key=_preference)
+            for group, target in self._targets(preferred):
                 if target not in found:
                     found[target] = Match(source=source, text=target, score=score, group=group)
                     if len(found) == limit:
                         return list(found.values())
         return list(found.values())
+
+    def prefetch(self, texts: Iterable[str], index_from: int | None = None) -> None:
+        """Rank the fuzzy candidates of many texts at once (a draft run's sentences
+        without an exact match), so that ``fuzzy`` answers them from the cache.
+
+        From ``index_from`` (PREFETCH_MIN) texts on, the memory's sentences are read once into a
+        SentenceIndex, whose word bitmaps answer the same candidate queries as FTS5
+        without reading a posting list per query; fewer texts are left to ``fuzzy``.
+        """
+        todo = [t for t in dict.fromkeys(texts) if t not in self._ranked][:RANKED_CACHE]
+        if not todo or len(todo) < (PREFETCH_MIN if index_from is None else index_from):
+            return
+        index = SentenceIndex(self.conn, self.source, self.target)
+        for text in todo:
+            self._remember(text, _ranked(text, index.candidates(text, self.threshold),
+                                         index.groups, self.threshold))
+
+    def _remember(self, text: str, ranked: list[_Scored]) -> None:
+        if len(self._ranked) >= RANKED_CACHE:
+            self._ranked.clear()
+        self._ranked[text] = ranked
 
     def _targets(self, groups: list[int]) -> list[tuple[int, str]]:
         """``(group, target text)`` of up to GROUPS_PER_SOURCE of ``groups`` (preferred
@@ -172,23 +199,8 @@ class Memory:
         return out[:GROUPS_PER_SOURCE]
 
     def _rank(self, text: str) -> list[_Scored]:
-        """Every candidate at or above the threshold, best first (own memory before
-        imported at equal score); its groups own memory first, newest first."""
-        from rapidfuzz import fuzz, process
-
         groups = self._candidates(text)
-        if not groups:
-            return []
-        sources = list(groups)
-        scored = process.extract(text, sources, scorer=fuzz.ratio, score_cutoff=self.threshold,
-                                 limit=None)
-        ranked = [
-            _Scored(source, 100.0 if source == text else min(round(score, 1), 99.9),
-                    sorted(groups[source], key=lambda g: (g < 0, -abs(g))))
-            for source, score, _ in scored
-        ]
-        ranked.sort(key=lambda r: (-r.score, r.groups[0] < 0))
-        return ranked
+        return _ranked(text, list(groups), groups, self.threshold)
 
     def _candidates(self, text: str) -> dict[str, list[int]]:
         """Remembered sentences (in the source language, inside the length window) that
@@ -229,31 +241,9 @@ class Memory:
         PAIR_WORDS rarest words.
         """
         rare = self._rare_words(text)
-        if not rare:
-            return []
-        words: list[str] = []
-        postings = 0
-        for word in rare:
-            if words and self._doc_freq[word] == self._doc_freq[words[-1]]:
-                continue
-            postings += self._doc_freq[word]
-            if len(words) == QUERY_WORDS or (postings > QUERY_POSTINGS and len(words) >= 3):
-                break
-            words.append(word)
-        queries = []
-        for parts in (3, 4):
-            if len(words) > parts:
-                dealt = [words[i::parts] for i in range(parts)]
-                queries.append(" OR ".join(
-                    "(" + " AND ".join(_quote(w) for w in first + second) + ")"
-                    for first, second in itertools.combinations(dealt, 2)))
-        pairs = [_quote(w) for w in rare[:PAIR_WORDS]]
-        if len(pairs) == 1:
-            queries.append(pairs[0])
-        else:
-            queries.append(" OR ".join(f"({a} AND {b})"
-                                       for a, b in itertools.combinations(pairs, 2)))
-        return queries
+        return [" OR ".join("(" + " AND ".join(_quote(w) for w in clause) + ")"
+                            for clause in clauses)
+                for clauses in _query_clauses(rare, self._doc_freq)]
 
     def _rare_words(self, text: str) -> list[str]:
         """The sentence's words the memory knows, rarest first (document frequency)."""
@@ -270,6 +260,136 @@ class Memory:
                 ):
                     self._doc_freq[term] = doc
         return sorted((w for w in words if self._doc_freq[w]), key=lambda w: self._doc_freq[w])
+
+
+def _preference(group: int) -> tuple[bool, int]:
+    """Sort key of a sentence's groups: own memory first, newest first."""
+    return group < 0, -abs(group)
+
+
+def _ranked(text: str, sources: list[str], groups: dict[str, list[int]],
+            threshold: float) -> list[_Scored]:
+    """The best RANKED_KEPT of the candidate ``sources`` scoring at least ``threshold``
+    (ties with the last kept included), best first (own memory before imported at equal
+    score), with their ``groups``."""
+    from rapidfuzz import fuzz, process
+
+    if not sources:
+        return []
+    scored = process.extract(text, sources, scorer=fuzz.ratio, score_cutoff=threshold,
+                             limit=None)  # best first
+    if len(scored) > RANKED_KEPT:
+        last = round(scored[RANKED_KEPT - 1][1], 1)
+        scored = list(itertools.takewhile(lambda s: round(s[1], 1) >= last, scored))
+    ranked = [
+        _Scored(source, 100.0 if source == text else min(round(score, 1), 99.9),
+                groups[source])
+        for source, score, _ in scored
+    ]
+    ranked.sort(key=lambda r: (-r.score, max(r.groups) < 0))
+    return ranked[:RANKED_KEPT]
+
+
+def _query_clauses(rare: list[str], doc_freq: dict[str, int]) -> list[list[list[str]]]:
+    """The candidate queries of a sentence whose known words, rarest first, are
+    ``rare``: strictest first, each a list of clauses (any clause, all of its words).
+
+    The rarest words, one per document frequency (words always found together, a
+    template's, share theirs: a second one costs and selects nothing), at most
+    QUERY_WORDS of them and no more than QUERY_POSTINGS postings in all (a posting
+    list's length is what a query costs), are dealt round-robin into three groups: a
+    sentence lacking at most one of the words holds all of two groups; then into four:
+    lacking at most two.  Last, the loosest: any two of the PAIR_WORDS rarest words.
+    """
+    if not rare:
+        return []
+    words: list[str] = []
+    postings = 0
+    for word in rare:
+        if words and doc_freq[word] == doc_freq[words[-1]]:
+            continue
+        postings += doc_freq[word]
+        if len(words) == QUERY_WORDS or (postings > QUERY_POSTINGS and len(words) >= 3):
+            break
+        words.append(word)
+    queries = []
+    for parts in (3, 4):
+        if len(words) > parts:
+            dealt = [words[i::parts] for i in range(parts)]
+            queries.append([first + second for first, second in itertools.combinations(dealt, 2)])
+    pairs = rare[:PAIR_WORDS]
+    if len(pairs) == 1:
+        queries.append([pairs])
+    else:
+        queries.append([[a, b] for a, b in itertools.combinations(pairs, 2)])
+    return queries
+
+
+class SentenceIndex:
+    """The memory's sentences in one language that have a translation into another,
+    held in memory for ranking many texts at once (``Memory.prefetch``).
+
+    Sentences are numbered by length, so a length window is a range of bits; each
+    word's sentences are a bitmap (a Python int, built on first use), so a candidate
+    query (``_query_clauses``, with document frequencies counted here) is a few ANDs
+    and ORs of bitmaps, however common its words.  Every sentence a query selects is
+    scored: no row limit, unlike the FTS5 path.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, source: str, target: str) -> None:
+        groups: dict[str, list[int]] = {}
+        for group, text in conn.execute(
+            "SELECT m.grp, m.text FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
+            " WHERE m.lang = ?", [LANG_INDEX[target], source]
+        ):
+            groups.setdefault(text, []).append(group)
+        self.groups = groups
+        self.texts = sorted(groups, key=len)
+        self.lengths = [len(text) for text in self.texts]
+        self.postings: dict[str, list[int]] = {}
+        for number, text in enumerate(self.texts):
+            for word in set(_WORD.findall(text.lower())):
+                self.postings.setdefault(word, []).append(number)
+        self.doc_freq = {word: len(numbers) for word, numbers in self.postings.items()}
+        self._bitmaps: dict[str, int] = {}
+
+    def candidates(self, text: str, threshold: float) -> list[str]:
+        """The sentences inside the length window selected by the strictest queries
+        that select BATCH_ENOUGH in all (else by all of them)."""
+        low, high = length_window(len(text), threshold)
+        first, last = bisect_left(self.lengths, low), bisect_right(self.lengths, high)
+        if first >= last:
+            return []
+        window = ((1 << (last - first)) - 1) << first
+        words = sorted({w.lower() for w in _WORD.findall(text)} & self.doc_freq.keys(),
+                       key=lambda w: (self.doc_freq[w], w))
+        found = 0
+        for clauses in _query_clauses(words, self.doc_freq):
+            for clause in clauses:
+                selected = window
+                for word in clause:
+                    selected &= self._bitmap(word)
+                    if not selected:
+                        break
+                found |= selected
+            if found.bit_count() >= BATCH_ENOUGH:
+                break
+        bits = bin(found >> first)[:1:-1]  # bit i of the window is character i
+        texts, out = self.texts, []
+        position = bits.find("1")
+        while position >= 0:
+            out.append(texts[first + position])
+            position = bits.find("1", position + 1)
+        return out
+
+    def _bitmap(self, word: str) -> int:
+        bitmap = self._bitmaps.get(word)
+        if bitmap is None:
+            bits = bytearray(len(self.texts) // 8 + 1)
+            for number in self.postings[word]:
+                bits[number >> 3] |= 1 << (number & 7)
+            bitmap = self._bitmaps[word] = int.from_bytes(bits, "little")
+        return bitmap
 
 
 def length_window(length: int, threshold: float) -> tuple[float, float]:
