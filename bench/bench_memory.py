@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -139,15 +140,20 @@ def _po(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def run_timed(cmd: list[str], repeat: int, setup=None, env=None) -> float:
-    times = []
+def run_timed(cmd: list[str], repeat: int, setup=None, env=None) -> tuple[float, float]:
+    """Median wall time and CPU time (user + system, all threads) of ``cmd``, in s: on a
+    shared machine the CPU time is the steadier figure."""
+    walls, cpus = [], []
     for _ in range(repeat):
         if setup:
             setup()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def our_matches(db_path: Path) -> dict[str, tuple[str, float, str]]:
@@ -259,8 +265,9 @@ def main() -> None:
 
     draft_db = work / "draft.db"
     cmd = [*CLI, "--db", str(draft_db), "draft", "--lang", "uk", "--provider", "none"]
-    ours_s = run_timed(cmd, args.repeat, setup=lambda: fresh_copy(desk, draft_db))
-    print(f"  transdesk draft --provider none   {ours_s:7.2f} s", flush=True)
+    ours_s, ours_cpu = run_timed(cmd, args.repeat, setup=lambda: fresh_copy(desk, draft_db))
+    print(f"  transdesk draft --provider none   {ours_s:7.2f} s wall {ours_cpu:7.2f} s CPU",
+          flush=True)
     ours = our_matches(draft_db)
     if args.profile:
         fresh_copy(desk, draft_db)
@@ -271,11 +278,14 @@ def main() -> None:
     if args.skip_msgmerge:
         return
     merged = work / "merged.po"
-    theirs_s = run_timed(["msgmerge", "-q", "--previous", "--compendium", str(comp),
-                          "-o", str(merged), "/dev/null", str(pot)], args.repeat)
-    print(f"  msgmerge --compendium             {theirs_s:7.2f} s"
+    theirs_s, theirs_cpu = run_timed(["msgmerge", "-q", "--previous", "--compendium",
+                                      str(comp), "-o", str(merged), "/dev/null", str(pot)],
+                                     args.repeat)
+    print(f"  msgmerge --compendium             {theirs_s:7.2f} s wall {theirs_cpu:7.2f} s CPU"
           f"  (threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'all cores')})")
-    print(f"  ratio draft / msgmerge            {ours_s / theirs_s:7.2f}x", flush=True)
+    print(f"  ratio draft / msgmerge            {ours_s / theirs_s:7.2f}x wall"
+          f" {ours_cpu / theirs_cpu:7.2f}x CPU; load average {os.getloadavg()[0]:.1f}"
+          f" on {os.cpu_count()} cores", flush=True)
     compare(ours, msgmerge_matches(merged), sources, threshold)
     brute_force(memory, ours, sources, args.brute_sample, threshold)
 

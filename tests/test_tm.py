@@ -424,3 +424,36 @@ def test_draft_of_many_sentences_ranks_them_at_once(run, db_path, tmp_path, monk
             brute = process.extractOne(sentence, remembered, scorer=fuzz.ratio)
             assert drafted[sentence] == pytest.approx(min(round(brute[1], 1), 99.9))
     assert sum(s not in known for s in sentences) > 10
+
+
+def test_sentence_index_selects_the_sentences_sharing_the_most_words(db_path, tmp_path):
+    """The bit-sliced word counts agree with counting in Python: the candidates are the
+    sentences of the length window holding at least c of the text's words, c the highest
+    count that selects BATCH_ENOUGH of them."""
+    import random
+    import re
+
+    rng = random.Random(14)
+    remembered = set(templated_tmx(tmp_path / "memory.tmx", rng))
+    db = open_db(db_path)
+    tm.import_tmx(db, tmp_path / "memory.tmx")
+    index = tm.SentenceIndex(db.conn, "ru", "uk")
+    db.close()
+    assert set(index.texts) == remembered
+
+    def words(text: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"[^\W_]+", text)}
+
+    queries = ["Мэр города Денис Руденко накануне ответил на вопросы журналистов.",
+               "Глава НБУ Тарас Марченко в среду предложил снизить налог.",
+               "Министр финансов представил отчёт.", "Совсем другое предложение."]
+    for query in queries:
+        low, high = tm.length_window(len(query), 75.0)
+        window = [t for t in remembered if low <= len(t) <= high]
+        shared = {t: len(words(t) & words(query)) for t in window}
+        counts = sorted({c for c in shared.values() if c}, reverse=True)
+        at_least = next((c for c in counts
+                         if sum(n >= c for n in shared.values()) >= tm.BATCH_ENOUGH),
+                        counts[-1] if counts else None)
+        expected = {t for t, n in shared.items() if at_least and n >= at_least}
+        assert set(index.candidates(query, 75.0)) == expected, query

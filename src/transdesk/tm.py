@@ -8,7 +8,9 @@ uk and en gives ru<->uk, ru<->en and uk<->en memory.
 
 Fuzzy candidates come from the FTS5 index, queried with the sentence's rarest words
 (document frequencies from ``tm_vocab``), so a lookup touches a few posting lists and
-never scans the memory; rapidfuzz then scores the candidates.
+never scans the memory; rapidfuzz then scores the candidates.  Many sentences at once
+(a draft run: ``Memory.prefetch``) are ranked from a SentenceIndex instead, which reads
+the memory's sentences once and selects candidates with word bitmaps.
 """
 
 from __future__ import annotations
@@ -50,12 +52,13 @@ ENOUGH = 30
 GROUPS_PER_SOURCE = 3
 #: Fuzzy results kept per Memory (per distinct text looked up)...
 RANKED_CACHE = 50_000
-#: ...each its best this many remembered sentences (a lookup wants one, or a few).
+#: ...from a prefetch, each its best this many remembered sentences (a lookup wants one).
 RANKED_KEPT = 20
 #: ``Memory.prefetch`` of at least this many texts ranks them from a SentenceIndex...
 PREFETCH_MIN = 500
-#: ...whose queries end once they select this many sentences (all of them are scored).
-BATCH_ENOUGH = 100
+#: ...scoring the sentences that share the most words with a text: at least this many
+#: (with every other sentence sharing as many).
+BATCH_ENOUGH = 200
 _WORD = re.compile(r"[^\W_]+")
 _INLINE_CODE = {"bpt", "ept", "ph", "it", "ut"}  # TMX inline markup holding native code
 
@@ -143,9 +146,10 @@ class Memory:
     def fuzzy(self, text: str, exclude_unit: int | None = None, limit: int = 1) -> list[Match]:
         """Fuzzy matches (rapidfuzz ratio >= threshold), best first.
 
-        The distinct candidate sentences (see ``_candidates``) are scored in one rapidfuzz
-        call and kept per text for the Memory's lifetime (a draft run meets the same
-        sentence many times); target texts are read only for the few matches returned.
+        The distinct candidate sentences (see ``_candidates``, or ``prefetch``) are
+        scored in one rapidfuzz call and kept per text for the Memory's lifetime (a draft
+        run meets the same sentence many times); target texts are read only for the few
+        matches returned.
         """
         ranked = self._ranked.get(text)
         if ranked is None:
@@ -165,9 +169,9 @@ class Memory:
         """Rank the fuzzy candidates of many texts at once (a draft run's sentences
         without an exact match), so that ``fuzzy`` answers them from the cache.
 
-        From ``index_from`` (PREFETCH_MIN) texts on, the memory's sentences are read once into a
-        SentenceIndex, whose word bitmaps answer the same candidate queries as FTS5
-        without reading a posting list per query; fewer texts are left to ``fuzzy``.
+        From ``index_from`` (default PREFETCH_MIN) texts on, the memory's sentences are
+        read once into a SentenceIndex, which selects every text's candidates without a
+        query; fewer texts are left to ``fuzzy`` (FTS5 queries, one text at a time).
         """
         todo = [t for t in dict.fromkeys(texts) if t not in self._ranked][:RANKED_CACHE]
         if not todo or len(todo) < (PREFETCH_MIN if index_from is None else index_from):
@@ -175,7 +179,7 @@ class Memory:
         index = SentenceIndex(self.conn, self.source, self.target)
         for text in todo:
             self._remember(text, _ranked(text, index.candidates(text, self.threshold),
-                                         index.groups, self.threshold))
+                                         index.groups, self.threshold, RANKED_KEPT))
 
     def _remember(self, text: str, ranked: list[_Scored]) -> None:
         if len(self._ranked) >= RANKED_CACHE:
@@ -241,9 +245,31 @@ class Memory:
         PAIR_WORDS rarest words.
         """
         rare = self._rare_words(text)
-        return [" OR ".join("(" + " AND ".join(_quote(w) for w in clause) + ")"
-                            for clause in clauses)
-                for clauses in _query_clauses(rare, self._doc_freq)]
+        if not rare:
+            return []
+        words: list[str] = []
+        postings = 0
+        for word in rare:
+            if words and self._doc_freq[word] == self._doc_freq[words[-1]]:
+                continue
+            postings += self._doc_freq[word]
+            if len(words) == QUERY_WORDS or (postings > QUERY_POSTINGS and len(words) >= 3):
+                break
+            words.append(word)
+        queries = []
+        for parts in (3, 4):
+            if len(words) > parts:
+                dealt = [words[i::parts] for i in range(parts)]
+                queries.append(" OR ".join(
+                    "(" + " AND ".join(_quote(w) for w in first + second) + ")"
+                    for first, second in itertools.combinations(dealt, 2)))
+        pairs = [_quote(w) for w in rare[:PAIR_WORDS]]
+        if len(pairs) == 1:
+            queries.append(pairs[0])
+        else:
+            queries.append(" OR ".join(f"({a} AND {b})"
+                                       for a, b in itertools.combinations(pairs, 2)))
+        return queries
 
     def _rare_words(self, text: str) -> list[str]:
         """The sentence's words the memory knows, rarest first (document frequency)."""
@@ -268,18 +294,18 @@ def _preference(group: int) -> tuple[bool, int]:
 
 
 def _ranked(text: str, sources: list[str], groups: dict[str, list[int]],
-            threshold: float) -> list[_Scored]:
-    """The best RANKED_KEPT of the candidate ``sources`` scoring at least ``threshold``
-    (ties with the last kept included), best first (own memory before imported at equal
-    score), with their ``groups``."""
+            threshold: float, keep: int | None = None) -> list[_Scored]:
+    """The candidate ``sources`` scoring at least ``threshold`` (the best ``keep`` if
+    given: candidates that all hold the target language), best first (own memory
+    before imported at equal score), with their ``groups``."""
     from rapidfuzz import fuzz, process
 
     if not sources:
         return []
     scored = process.extract(text, sources, scorer=fuzz.ratio, score_cutoff=threshold,
                              limit=None)  # best first
-    if len(scored) > RANKED_KEPT:
-        last = round(scored[RANKED_KEPT - 1][1], 1)
+    if keep is not None and len(scored) > keep:  # and ties with the last one kept
+        last = round(scored[keep - 1][1], 1)
         scored = list(itertools.takewhile(lambda s: round(s[1], 1) >= last, scored))
     ranked = [
         _Scored(source, 100.0 if source == text else min(round(score, 1), 99.9),
@@ -287,42 +313,7 @@ def _ranked(text: str, sources: list[str], groups: dict[str, list[int]],
         for source, score, _ in scored
     ]
     ranked.sort(key=lambda r: (-r.score, max(r.groups) < 0))
-    return ranked[:RANKED_KEPT]
-
-
-def _query_clauses(rare: list[str], doc_freq: dict[str, int]) -> list[list[list[str]]]:
-    """The candidate queries of a sentence whose known words, rarest first, are
-    ``rare``: strictest first, each a list of clauses (any clause, all of its words).
-
-    The rarest words, one per document frequency (words always found together, a
-    template's, share theirs: a second one costs and selects nothing), at most
-    QUERY_WORDS of them and no more than QUERY_POSTINGS postings in all (a posting
-    list's length is what a query costs), are dealt round-robin into three groups: a
-    sentence lacking at most one of the words holds all of two groups; then into four:
-    lacking at most two.  Last, the loosest: any two of the PAIR_WORDS rarest words.
-    """
-    if not rare:
-        return []
-    words: list[str] = []
-    postings = 0
-    for word in rare:
-        if words and doc_freq[word] == doc_freq[words[-1]]:
-            continue
-        postings += doc_freq[word]
-        if len(words) == QUERY_WORDS or (postings > QUERY_POSTINGS and len(words) >= 3):
-            break
-        words.append(word)
-    queries = []
-    for parts in (3, 4):
-        if len(words) > parts:
-            dealt = [words[i::parts] for i in range(parts)]
-            queries.append([first + second for first, second in itertools.combinations(dealt, 2)])
-    pairs = rare[:PAIR_WORDS]
-    if len(pairs) == 1:
-        queries.append([pairs])
-    else:
-        queries.append([[a, b] for a, b in itertools.combinations(pairs, 2)])
-    return queries
+    return ranked[:keep]
 
 
 class SentenceIndex:
@@ -330,10 +321,12 @@ class SentenceIndex:
     held in memory for ranking many texts at once (``Memory.prefetch``).
 
     Sentences are numbered by length, so a length window is a range of bits; each
-    word's sentences are a bitmap (a Python int, built on first use), so a candidate
-    query (``_query_clauses``, with document frequencies counted here) is a few ANDs
-    and ORs of bitmaps, however common its words.  Every sentence a query selects is
-    scored: no row limit, unlike the FTS5 path.
+    word's sentences are a bitmap (a Python int, built on first use), so counting, for
+    every sentence of the window at once, how many of a text's words it holds is a few
+    ANDs and XORs of bitmaps, however common the words.  The sentences sharing the most
+    words are all scored (no row limit, no choice among equals, unlike the FTS5 path,
+    which streams the first rows of its queries): measured against a brute-force scan
+    and msgmerge in bench/bench_memory.py.
     """
 
     def __init__(self, conn: sqlite3.Connection, source: str, target: str) -> None:
@@ -350,30 +343,18 @@ class SentenceIndex:
         for number, text in enumerate(self.texts):
             for word in set(_WORD.findall(text.lower())):
                 self.postings.setdefault(word, []).append(number)
-        self.doc_freq = {word: len(numbers) for word, numbers in self.postings.items()}
         self._bitmaps: dict[str, int] = {}
 
     def candidates(self, text: str, threshold: float) -> list[str]:
-        """The sentences inside the length window selected by the strictest queries
-        that select BATCH_ENOUGH in all (else by all of them)."""
+        """The sentences inside the length window sharing the most words with ``text``
+        (``_most_shared``)."""
         low, high = length_window(len(text), threshold)
         first, last = bisect_left(self.lengths, low), bisect_right(self.lengths, high)
         if first >= last:
             return []
         window = ((1 << (last - first)) - 1) << first
-        words = sorted({w.lower() for w in _WORD.findall(text)} & self.doc_freq.keys(),
-                       key=lambda w: (self.doc_freq[w], w))
-        found = 0
-        for clauses in _query_clauses(words, self.doc_freq):
-            for clause in clauses:
-                selected = window
-                for word in clause:
-                    selected &= self._bitmap(word)
-                    if not selected:
-                        break
-                found |= selected
-            if found.bit_count() >= BATCH_ENOUGH:
-                break
+        words = {w.lower() for w in _WORD.findall(text)} & self.postings.keys()
+        found = self._most_shared(words, window)
         bits = bin(found >> first)[:1:-1]  # bit i of the window is character i
         texts, out = self.texts, []
         position = bits.find("1")
@@ -381,6 +362,33 @@ class SentenceIndex:
             out.append(texts[first + position])
             position = bits.find("1", position + 1)
         return out
+
+    def _most_shared(self, words: set[str], window: int) -> int:
+        """The sentences of ``window`` sharing the most of ``words``: every sentence
+        sharing at least ``c`` of them, ``c`` the highest count that selects
+        BATCH_ENOUGH sentences (or 1).  Counts are bit-sliced: ``planes[k]`` holds bit
+        ``k`` of each sentence's count."""
+        planes: list[int] = []
+        for word in words:
+            carry = window & self._bitmap(word)
+            for k, plane in enumerate(planes):
+                if not carry:
+                    break
+                planes[k], carry = plane ^ carry, plane & carry
+            if carry:
+                planes.append(carry)
+        selected = 0
+        for count in range(min(len(words), (1 << len(planes)) - 1), 0, -1):
+            greater, equal = 0, window
+            for k in range(len(planes) - 1, -1, -1):
+                if count >> k & 1:
+                    equal &= planes[k]
+                else:
+                    greater |= equal & planes[k]
+            selected = greater | equal
+            if selected.bit_count() >= BATCH_ENOUGH:
+                break
+        return selected
 
     def _bitmap(self, word: str) -> int:
         bitmap = self._bitmaps.get(word)
