@@ -22,6 +22,7 @@ import math
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -339,10 +340,13 @@ class SentenceIndex:
         self.groups = groups
         self.texts = sorted(groups, key=len)
         self.lengths = [len(text) for text in self.texts]
-        self.postings: dict[str, list[int]] = {}
+        self.postings: dict[str, array[int]] = {}  # 4 bytes a posting, not an int object
         for number, text in enumerate(self.texts):
             for word in set(_WORD.findall(text.lower())):
-                self.postings.setdefault(word, []).append(number)
+                numbers = self.postings.get(word)
+                if numbers is None:
+                    numbers = self.postings[word] = array("i")
+                numbers.append(number)
         self._bitmaps: dict[str, int] = {}
 
     def candidates(self, text: str, threshold: float) -> list[str]:
