@@ -88,6 +88,7 @@ def test_incomplete_language_is_refused_with_the_keys(run, budget, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.english
 def test_allow_incomplete_fills_with_drafts_then_the_source(run, budget):
     result = run("export", "ru-budget", "--lang", "uk", "--allow-incomplete")
     assert result.exit_code == 0
@@ -100,6 +101,7 @@ def test_allow_incomplete_fills_with_drafts_then_the_source(run, budget):
         result.stderr)
 
 
+@pytest.mark.english
 def test_several_articles_and_finished_go_into_a_directory(run, samples, db_path, tmp_path):
     for name in SAMPLE_NAMES:
         assert run("import", str(samples / f"{name}.txt")).exit_code == 0
@@ -229,6 +231,7 @@ def test_unwritable_output_is_one_error_line(run, budget, tmp_path):
     assert not [p for p in tmp_path.rglob("*.tmp")]
 
 
+@pytest.mark.english
 def test_export_usage_errors_and_directory_messages(run, budget, tmp_path):
     blocker = tmp_path / "afile"
     blocker.write_text("x")

@@ -153,6 +153,7 @@ def test_editor_for_long_sentences(budget, db_path, tmp_path):
     assert (saved["text"], saved["origin"]) == ("Edited: Monday, 17 February", "human")
 
 
+@pytest.mark.english
 def test_an_editor_that_cannot_run_leaves_the_loop_going(budget, db_path, tmp_path):
     missing = tmp_path / "no-such-editor"
     result = budget("next", "--lang", "en", input=":e\nMonday\n:q\n",
@@ -253,6 +254,7 @@ def test_editor_without_editor_set_uses_the_editor_alternative_and_shows_the_sou
     assert (saved["text"], saved["status"]) == ("Monday, 17 February", "translated")
 
 
+@pytest.mark.english
 def test_editor_with_no_editor_anywhere_says_so(budget, db_path, tmp_path):
     empty = tmp_path / "empty-bin"
     empty.mkdir()

@@ -142,6 +142,7 @@ def test_memory_forgets_a_translation_sent_back_to_draft(run, samples, db_path):
     assert memory.best("Эксперты настроены осторожно.").text == BUDGET_UK["p3.s1"]
 
 
+@pytest.mark.english
 def test_tmx_round_trip_into_a_fresh_database(run, samples, db_path, tmp_path):
     run("import", str(samples / "ru-budget.txt"))
     translate(db_path, "ru-budget", "uk", BUDGET_UK)
