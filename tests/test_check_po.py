@@ -169,6 +169,7 @@ def test_formats_from_catalogs(run, locales):
     assert cases[0].get("file") == str(locales / "ru" / "LC_MESSAGES" / "uk-bridge.po")
 
 
+@pytest.mark.english
 def test_bad_catalog_dirs_and_files(run, tmp_path, locales):
     empty = tmp_path / "empty"
     empty.mkdir()

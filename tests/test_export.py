@@ -78,6 +78,7 @@ def budget(run, samples, db_path):
     return run.json("units", "ru-budget")
 
 
+@pytest.mark.english
 def test_incomplete_language_is_refused_with_the_keys(run, budget, tmp_path):
     out = tmp_path / "out.txt"
     result = run("export", "ru-budget", "--lang", "ua", "-o", str(out))
@@ -135,6 +136,7 @@ def test_several_articles_and_finished_go_into_a_directory(run, samples, db_path
     assert not again.exists()
 
 
+@pytest.mark.english
 def test_unknown_article_and_source_language_formats(run, samples):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
     assert run("export", "nope", "--lang", "uk").exit_code == 2
@@ -214,6 +216,7 @@ def test_export_to_stdout_and_file_are_the_same(run, budget, db_path, tmp_path):
     assert Path(out).read_text(encoding="utf-8").splitlines()[0] == "RU  UA  EN"
 
 
+@pytest.mark.english
 def test_unwritable_output_is_one_error_line(run, budget, tmp_path):
     blocker = tmp_path / "afile"
     blocker.write_text("not a directory")

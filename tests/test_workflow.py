@@ -62,6 +62,7 @@ def test_own_claim_comes_back_first_and_others_get_the_next(budget, db_path):
     assert claim(budget, "--article", "ru-budget", "--as", "bob")["id"] == 2
 
 
+@pytest.mark.english
 def test_claim_duration_from_option_and_environment(budget, db_path):
     def minutes_left(unit):
         expires = datetime.strptime(unit["claim_expires"], "%Y-%m-%dT%H:%M:%S.%fZ")
@@ -95,6 +96,7 @@ def test_expired_claim_is_free_again(budget, db_path):
     assert (saved["text"], saved["translator"], saved["claimed_by"]) == ("economy", "tester", None)
 
 
+@pytest.mark.english
 def test_article_filter_and_language_checks(budget, samples):
     assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
     unit = claim(budget, "--article", "uk-bridge")
@@ -154,6 +156,7 @@ def test_submit_accept_keeps_the_draft_text_and_origin(budget, db_path):
     assert budget.json("log", "--unit", "4")[0]["action"] == "accept"
 
 
+@pytest.mark.english
 def test_submit_refusals(budget, db_path):
     assert claim(budget, "--as", "bob")["id"] == 1
     before = sql(db_path, "SELECT * FROM translations ORDER BY unit_id, lang")

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 
 def read_input(path: str | os.PathLike[str], kind: str) -> bytes:
@@ -14,13 +15,15 @@ def read_input(path: str | os.PathLike[str], kind: str) -> bytes:
     or BadInput saying why it cannot be read."""
     path = Path(path)
     if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory, not {kind}")
+        raise BadInput(_("{path!r} is a directory, not {kind}").format(path=str(path), kind=kind))
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise BadInput(f"no such file: {str(path)!r}") from None
+        raise BadInput(_("no such file: {path!r}").format(path=str(path))) from None
     except OSError as exc:
-        raise BadInput(f"cannot read {str(path)!r}: {exc.strerror}") from None
+        raise BadInput(_(
+                "cannot read {path!r}: {strerror}"
+            ).format(path=str(path), strerror=exc.strerror)) from None
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
@@ -29,7 +32,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
     (no mtime churn); returns whether the file was written. Missing parent directories
     are created; a path that cannot be written is bad input, named in the error."""
     if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory: give a file name")
+        raise BadInput(_("{path!r} is a directory: give a file name").format(path=str(path)))
     try:
         if path.read_bytes() == data:
             return False
