@@ -124,6 +124,7 @@ def test_queue_query_uses_the_queue_index(budget, db_path):
 # --- submit -------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_submit_saves_releases_and_keeps_history(budget, db_path):
     assert claim(budget)["id"] == 1
     result = budget("submit", "1", "--lang", "en", "--text", "  Monday, 17 February \n")
@@ -232,6 +233,7 @@ def test_review_flow(budget, db_path):
 # --- log ----------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_log_newest_first_with_filters(budget, db_path, samples):
     assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
     budget("submit", "1", "--lang", "en", "--text", "Monday")

@@ -119,6 +119,33 @@ def _lang_or_none(code: str) -> str | None:
         return None
 
 
+# A program's message (`#, python-brace-format` / `python-format`): its placeholders are
+# names in code, neither words to translate nor Latin letters inside a Cyrillic text.
+_PLACEHOLDERS = {
+    "python-brace-format": re.compile(r"\{[A-Za-z_]\w*(?:![rsa])?(?::[^{}]*)?\}"),
+    "python-format": re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]"),
+}
+PLACEHOLDER_MASK = "§"
+
+
+def _placeholder_mask(flags: tuple[str, ...]) -> Callable[[str], str]:
+    """The text with the placeholders its format flags declare replaced by `§`."""
+    patterns = [_PLACEHOLDERS[flag] for flag in flags if flag in _PLACEHOLDERS]
+    if not patterns:
+        return _unchanged
+
+    def mask(text: str) -> str:
+        for pattern in patterns:
+            text = pattern.sub(PLACEHOLDER_MASK, text)
+        return text
+
+    return mask
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _check_catalog(
     catalog: Catalog,
     article: str,
@@ -143,12 +170,16 @@ def _check_catalog(
             continue
         assert entry.text is not None
         result.done += 1
-        memo_key = (entry.source, entry.text, source_lang, lang)
-        findings = memo.get(memo_key)
-        if findings is None:
-            findings = memo[memo_key] = checks(*memo_key)
-        for name, message in findings:
-            accepted = name in entry.accepted
-            result.findings.append(Problem(entry.key, name, message, entry.source,
-                                           entry.text, accepted, None, entry.line))
+        # a plural entry: every form is checked, the first against msgid, the others
+        # against msgid_plural
+        mask = _placeholder_mask(entry.flags)
+        for source, text in ((entry.source, entry.text), *entry.plural_forms):
+            memo_key = (mask(source), mask(text), source_lang, lang)
+            findings = memo.get(memo_key)
+            if findings is None:
+                findings = memo[memo_key] = checks(*memo_key)
+            for name, message in findings:
+                accepted = name in entry.accepted
+                result.findings.append(Problem(entry.key, name, message, source, text,
+                                               accepted, None, entry.line))
     return result
