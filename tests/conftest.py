@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from transdesk import desk_style
 from transdesk.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("TRANSDESK_USER", "tester")
     monkeypatch.chdir(tmp_path)
+    desk_style.use_shipped()  # no termbase left active by an earlier test
 
 
 @pytest.fixture

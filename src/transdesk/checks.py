@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from transdesk.desk_style import check_spelling, check_terminology
 from transdesk.errors import BadInput
 from transdesk.languages import LANGUAGES, normalize_lang
 
@@ -719,6 +720,9 @@ CHECKS: dict[str, CheckFn] = {
     "length": check_length,
     "wrong-alphabet": check_wrong_alphabet,
     "apostrophe": check_apostrophe,
+    # house style: the termbase and the spelling dictionaries (transdesk.desk_style)
+    "terminology": check_terminology,
+    "spelling": check_spelling,
 }
 CHECK_NAMES: tuple[str, ...] = tuple(CHECKS)
 

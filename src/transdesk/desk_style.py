@@ -80,11 +80,12 @@ class DeskStyle:
         return any(form in lemmas for form, _g in morph.lemmas(word, lang))
 
     def speller(self, lang: str) -> Speller:
-        speller = self._spellers.get(lang)
-        if speller is None:
-            from transdesk.spelling import Speller
+        from transdesk.spelling import Speller, dictionary_name
 
-            speller = self._spellers[lang] = Speller(lang, functools.partial(
+        name = dictionary_name(lang)  # en_GB or en_US: the desk may switch
+        speller = self._spellers.get(name)
+        if speller is None:
+            speller = self._spellers[name] = Speller(lang, functools.partial(
                 self._accepts_in, lang))
         return speller
 
@@ -173,3 +174,56 @@ def check_spelling(source: str, target: str, source_lang: str,
     from transdesk.spelling import spelling_message
 
     return spelling_message(active().speller(target_lang).misspelled(target))
+
+
+# --- where terms show: `next`, `units --json`, `export --format json` ------------------
+
+
+def term_hits_json(source: str, target: str | None, source_lang: str,
+                   target_lang: str) -> list[dict[str, object]]:
+    """The active termbase's hits in one unit, as JSON objects: `concept`, `source` (as
+    written), `term`, `translation` (preferred), `present` (in the translation; null
+    without one), `forbidden` (forbidden forms in the translation)."""
+    style = active()
+    if not style.termbase:
+        return []
+    return [h.as_dict() for h in style.hits(source, target, source_lang, target_lang)]
+
+
+def add_term_hits(db: Database, units: list[dict], source_lang: str) -> list[dict]:
+    """`units --json` rows (store.list_units) with `terms` on each translation."""
+    use(db)
+    for unit in units:
+        for lang, translation in unit["translations"].items():
+            translation["terms"] = term_hits_json(unit["source"], translation["text"],
+                                                  source_lang, lang)
+    return units
+
+
+def with_term_hits(db: Database, unit: dict | None) -> dict | None:
+    """A `next --json` unit with `terms`: the hits of its source and current text."""
+    if unit is None:
+        return None
+    use(db)
+    row = db.execute("SELECT a.source_lang FROM articles a WHERE a.id = ?",
+                     [unit["article"]]).fetchone()
+    current = unit["translations"].get(unit["lang"], {})
+    unit["terms"] = term_hits_json(unit["source"], current.get("text"), row[0], unit["lang"])
+    return unit
+
+
+def screen_lines(source: str, text: str | None, source_lang: str, lang: str) -> list[str]:
+    """The `next` screen's lines: each term of the source with its preferred
+    translation, marked when the draft misses it or uses a forbidden form."""
+    style = active()
+    if not style.termbase:
+        return []
+    lines = []
+    for hit in style.hits(source, text, source_lang, lang):
+        if hit.source:
+            mark = "  ✗ not in the draft" if hit.present is False else ""
+            lines.append(f"{hit.source} → {hit.translation or '-'}{mark}")
+        for form in hit.forbidden:
+            use_instead = f" (use {hit.translation})" if hit.translation else ""
+            lines.append(f"✗ forbidden in the draft: {form}{use_instead}")
+    return [f"   {'terms' if i == 0 else '':>6}  {line}" for i, line in enumerate(lines)]

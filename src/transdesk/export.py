@@ -200,6 +200,10 @@ def export_articles(
 ) -> list[Rendered]:
     """Render every article first; if any is refused, one Refused names them all."""
     _check_format(fmt)
+    if fmt == "json":
+        from transdesk import desk_style
+
+        desk_style.use(db)  # term hits in each segment
     results: list[Rendered] = []
     refusals: list[str] = []
     for article_id in article_ids:

@@ -32,7 +32,10 @@ def aligned_tsv(view: ArticleView) -> bytes:
 
 
 def view_dict(view: ArticleView) -> dict[str, Any]:
-    """The JSON shape of an article in one language (stable keys)."""
+    """The JSON shape of an article in one language (stable keys); `terms` lists the
+    termbase's hits of each segment (see desk_style.term_hits_json)."""
+    from transdesk.desk_style import term_hits_json
+
     return {
         "article": view.article_id,
         "source_lang": view.source_lang,
@@ -51,6 +54,7 @@ def view_dict(view: ArticleView) -> dict[str, Any]:
                 "origin": u.origin,
                 "translator": u.translator,
                 "updated_at": u.updated_at,
+                "terms": term_hits_json(u.source, u.target, view.source_lang, view.lang),
             }
             for u in view.units
         ],

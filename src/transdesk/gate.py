@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from transdesk import desk_style
 from transdesk.checks import CHECK_NAMES, CHECKS, pair_checker
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, Refused
@@ -270,6 +271,7 @@ def check_database(
     last one; the first run (or a changed checks.py) checks every translated unit.
     """
     ignored = parse_ignore(ignore)
+    desk_style.use(db)  # the termbase and word list of this database
     meta = {
         row[0]: (row[1], row[2].split(","))
         for row in db.execute("SELECT id, source_lang, targets FROM articles")
@@ -495,7 +497,7 @@ class _RecordedFindings:
     def __init__(self, db: Database, everything: bool) -> None:
         self.db = db
         self.everything = everything
-        self.version = _checks_fingerprint()
+        self.version = _checks_fingerprint() + desk_style.fingerprint(db)
         row = db.execute("SELECT version FROM check_cache_version").fetchone()
         self.valid = row is not None and row[0] == self.version
         self.rows: dict[tuple[int, str], str] = {}
@@ -596,6 +598,7 @@ def accept_finding(
     where = f"{article_id}:{key} [{lang}]"
     if status not in DONE or text is None:
         raise Refused(f"{where} is {status}: only translated text has findings to accept")
+    desk_style.use(db)
     message = CHECKS[check](source, text, article["source_lang"], lang)
     if message is None:
         raise Refused(f"check {check!r} finds nothing in {where}: nothing to accept")
@@ -735,6 +738,7 @@ def check_catalogs(
     by size) is how many processes share the catalogs.
     """
     ignored = parse_ignore(ignore)
+    desk_style.use_shipped()  # no database: the shipped word list, no termbase
     catalogs = find_catalogs(directory)
     if not catalogs:
         raise BadInput(f"no catalogs in {str(directory)!r}: expected <lang>/LC_MESSAGES/*.po")

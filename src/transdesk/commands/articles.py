@@ -114,7 +114,13 @@ def units_command(article: str, lang: str | None, as_json: bool) -> None:
     """Show an ARTICLE's units in order, with their translations."""
     from transdesk import store
 
-    emit_rows(store.list_units(get_db(), article, lang), as_json, _describe_unit)
+    db = get_db()
+    rows = store.list_units(db, article, lang)
+    if as_json:
+        from transdesk.desk_style import add_term_hits
+
+        rows = add_term_hits(db, rows, store.get_article(db, article)["source_lang"])
+    emit_rows(rows, as_json, _describe_unit)
 
 
 def _describe_unit(unit: dict) -> str:

@@ -15,7 +15,8 @@ from transdesk.commands.common import as_option, emit_json, get_db, json_option,
 
 FORMATS = ("text", "json", "junit", "github")
 CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets", "urls",
-               "untranslated", "whitespace", "length", "wrong-alphabet", "apostrophe")
+               "untranslated", "whitespace", "length", "wrong-alphabet", "apostrophe",
+               "terminology", "spelling")
 
 
 @click.command("check")
@@ -57,7 +58,7 @@ def check_command(
 
     \b
     Checks: numbers, end-punctuation, quotes, quote-style, brackets, urls, untranslated,
-            whitespace, length, wrong-alphabet, apostrophe.
+            whitespace, length, wrong-alphabet, apostrophe, terminology, spelling.
 
     \b
     Examples:
