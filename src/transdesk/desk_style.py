@@ -80,13 +80,12 @@ class DeskStyle:
         return any(form in lemmas for form, _g in morph.lemmas(word, lang))
 
     def speller(self, lang: str) -> Speller:
-        from transdesk.spelling import Speller, dictionary_name
-
-        name = dictionary_name(lang)  # en_GB or en_US: the desk may switch
-        speller = self._spellers.get(name)
+        speller = self._spellers.get(lang)
         if speller is None:
-            speller = self._spellers[name] = Speller(lang, functools.partial(
-                self._accepts_in, lang))
+            from transdesk.spelling import Speller, dictionary_name
+
+            speller = self._spellers[lang] = Speller(lang, functools.partial(
+                self._accepts_in, lang), dictionary=dictionary_name(lang))
         return speller
 
     def hits(self, source: str, target: str | None, source_lang: str,
@@ -99,8 +98,26 @@ _ACTIVE: list[DeskStyle] = []
 
 def active() -> DeskStyle:
     if not _ACTIVE:
-        _ACTIVE.append(DeskStyle([], {}, "shipped"))
+        use_shipped()
     return _ACTIVE[0]
+
+
+def prepare() -> None:
+    """Load the analysers and dictionaries now (before a fork: the processes share them)."""
+    from transdesk.languages import LANGUAGES
+    from transdesk.spelling import _dictionary, dictionary_name
+    from transdesk.terms import morph
+
+    for lang in LANGUAGES:
+        morph.lemmas("прогрев" if lang != "en" else "warming", lang)
+        _dictionary(dictionary_name(lang))
+
+
+def _english() -> str:
+    """The English variant a style's spellers use: a change makes a new style."""
+    from transdesk.spelling import english_variant
+
+    return english_variant()
 
 
 def activate(style: DeskStyle) -> None:
@@ -109,8 +126,9 @@ def activate(style: DeskStyle) -> None:
 
 def use_shipped() -> DeskStyle:
     """Make the shipped word list alone (no termbase) the active style."""
-    if not _ACTIVE or _ACTIVE[0].revision != "shipped":
-        activate(DeskStyle([], {}, "shipped"))
+    revision = f"shipped#{_english()}"
+    if not _ACTIVE or _ACTIVE[0].revision != revision:
+        activate(DeskStyle([], {}, revision))
     return _ACTIVE[0]
 
 
@@ -119,7 +137,7 @@ def use(db: Database) -> DeskStyle:
     changed since) and return it."""
     from transdesk.terms import store
 
-    revision = f"{_db_path(db)}#{store.revision(db)}"
+    revision = f"{_db_path(db)}#{store.revision(db)}#{_english()}"
     if _ACTIVE and _ACTIVE[0].revision == revision:
         return _ACTIVE[0]
     words: dict[str, list[str]] = {}
@@ -161,10 +179,10 @@ def check_terminology(source: str, target: str, source_lang: str,
                       target_lang: str) -> str | None:
     """A term of the source whose preferred (or admitted) translation is missing from
     the translation in every inflected form, or a forbidden variant in the translation."""
-    style = active()
-    if not style.termbase:
+    termbase = (_ACTIVE[0] if _ACTIVE else active()).termbase
+    if not termbase:
         return None
-    return terminology_message(style.hits(source, target, source_lang, target_lang))
+    return terminology_message(term_hits(termbase, source, target, source_lang, target_lang))
 
 
 def check_spelling(source: str, target: str, source_lang: str,
@@ -173,7 +191,8 @@ def check_spelling(source: str, target: str, source_lang: str,
     morphological dictionary and the desk's words do not know, with suggestions."""
     from transdesk.spelling import spelling_message
 
-    return spelling_message(active().speller(target_lang).misspelled(target))
+    style = _ACTIVE[0] if _ACTIVE else active()
+    return spelling_message(style.speller(target_lang).misspelled(target))
 
 
 # --- where terms show: `next`, `units --json`, `export --format json` ------------------

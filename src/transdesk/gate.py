@@ -202,6 +202,7 @@ def in_two_processes(work: Callable[[int, int], Any], count: int, workers: int) 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    desk_style.prepare()  # dictionaries loaded once, before the fork, not in each process
     _FORKED_WORK[:] = [work]  # a closure cannot be pickled: the child finds it here
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -29,7 +29,8 @@ ENGLISH_ENV = "TRANSDESK_ENGLISH"
 ENGLISH_VARIANTS = ("en_GB", "en_US")
 SUGGESTIONS = 3
 
-_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                  r"|\b(?:[a-z0-9-]+\.)+[a-z]{2,6}\b")  # and bare domains: minfin.gov.ua
 # A candidate word: letters, digits, apostrophes and hyphens (so that COVID-19 is one
 # token and is skipped for its digit).
 _TOKEN = re.compile(r"[\w'’ʼ-]+\.?")
@@ -87,19 +88,21 @@ class Speller:
 
     lang: str
     accepted: Callable[[str], bool] = field(default=lambda word: False)
+    dictionary: str = ""  # the Hunspell dictionary (default: by TRANSDESK_ENGLISH now)
     good: set[str] = field(default_factory=set)
     bad: dict[str, Misspelling] = field(default_factory=dict)
 
     def misspelled(self, text: str) -> list[Misspelling]:
         """The misspelled words of `text`, each once, in order."""
-        if "://" in text or "www." in text or "@" in text:
-            text = _URL.sub(" ", text)
-        tokens = _TOKEN.findall(text)
+        from transdesk.terms.morph import words
+
         good = self.good
-        if good.issuperset(tokens):
-            return []
+        if good.issuperset(words(text)):
+            return []  # the usual case: one set operation on the shared words
+        if "." in text or "@" in text:
+            text = _URL.sub(" ", text)
         found: dict[str, Misspelling] = {}
-        for token in tokens:
+        for token in _TOKEN.findall(text):
             if token in good:
                 continue
             verdict = self.bad.get(token)
@@ -107,6 +110,7 @@ class Speller:
                 verdict = self._judge(token)
                 if verdict is None:
                     good.add(token)
+                    good.add(token.strip(_EDGES + "."))  # the word as `words` sees it
                     continue
                 self.bad[token] = verdict
             found.setdefault(verdict.word, verdict)
@@ -122,6 +126,8 @@ class Speller:
             return None
         if len(word) > 1 and word.isupper():
             return None  # an abbreviation
+        if len(word) > 2 and word[1] == "-" and word[0].isalpha():
+            return None  # an abbreviation with a hyphen: д-р, д-ра, г-жа
         cyrillic = _CYRILLIC.search(word) is not None
         if cyrillic == (self.lang == "en") or (not cyrillic and not _LATIN.search(word)):
             return None  # a name in the other script, or another alphabet altogether
@@ -134,7 +140,7 @@ class Speller:
         return Misspelling(word, suggestions)
 
     def _dictionary(self) -> Any:
-        return _dictionary(dictionary_name(self.lang))
+        return _dictionary(self.dictionary or dictionary_name(self.lang))
 
     def _known(self, word: str) -> bool:
         dictionary = self._dictionary()

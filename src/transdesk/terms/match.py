@@ -30,6 +30,7 @@ class Pattern:
     status: str  # preferred, admitted, forbidden
     words: tuple[str, ...]
     lemmas: tuple[frozenset[morph.Lemma], ...]
+    anchor: int  # the word looked up first: the longest (the rarest, as a rule: not "the")
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,9 @@ class Termbase:
     def __init__(self, concepts: Iterable[Concept] = ()) -> None:
         self.concepts = list(concepts)
         self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang -> first lemma
-        self._starts: dict[str, dict[str, tuple[Pattern, ...]]] = {}  # lang -> word
-        self._inert: dict[str, set[str]] = {}  # lang -> words that start no term
+        self._starts: dict[str, dict[str, tuple[Pattern, ...]]] = {}  # lang -> anchor word
+        self._inert: dict[str, set[str]] = {}  # lang -> words that anchor no term
+        self._sources: dict[tuple[str, str], list[tuple[Concept, Hit]]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.concepts)
@@ -69,8 +71,9 @@ class Termbase:
                         if not words:
                             continue
                         lemmas = tuple(morph.head_lemmas(w, lang) for w in words)
-                        pattern = Pattern(concept, lang, text, status, words, lemmas)
-                        for form, _gender in lemmas[0]:
+                        anchor = max(range(len(words)), key=lambda i: len(words[i]))
+                        pattern = Pattern(concept, lang, text, status, words, lemmas, anchor)
+                        for form, _gender in lemmas[anchor]:
                             index.setdefault(form, []).append(pattern)
             self._starts[lang] = {}
             self._inert[lang] = set()
@@ -84,7 +87,7 @@ class Termbase:
             seen: dict[int, Pattern] = {}
             for form, _gender in token:
                 for pattern in index.get(form, ()):
-                    if morph.same_word(pattern.lemmas[0], token):
+                    if morph.same_word(pattern.lemmas[pattern.anchor], token):
                         seen[id(pattern)] = pattern
             found = self._starts[lang][word] = tuple(seen.values())
             if not found:
@@ -92,46 +95,65 @@ class Termbase:
         return found
 
     def find(self, text: str, lang: str, statuses: Iterable[str] | None = None) -> list[Hit]:
-        """Every occurrence of a term of `lang` in `text` (longest first where two
-        start at one word), optionally only of the given statuses."""
+        """Every occurrence of a term of `lang` in `text`, optionally only of the given
+        statuses. A term is looked for by its longest word (its anchor), then the others
+        are compared around it."""
         index = self._index(lang)
         if not index:
             return []
-        found = _WORDS.findall(text)
+        found = morph.words(text)
         inert = self._inert[lang]
         if inert.issuperset(found):
+            return []  # the usual case: one set operation
+        hot = set(found).difference(inert)
+        for word in hot:
+            self._starting(word, lang)  # a new word: does it anchor a term?
+        hot.difference_update(inert)
+        if not hot:
             return []
         wanted = set(statuses) if statuses is not None else None
-        matches = list(_WORDS.finditer(text))
+        starts = self._starts[lang]
         hits: list[Hit] = []
-        for i, m in enumerate(matches):
-            word = m.group()
-            if word in inert:
-                continue
-            for pattern in self._starting(word, lang):
+        offsets: list[tuple[int, int]] | None = None  # of each word, once a term is found
+        for at in [i for i, word in enumerate(found) if word in hot]:
+            for pattern in starts[found[at]]:
                 if wanted is not None and pattern.status not in wanted:
                     continue
                 n = len(pattern.words)
-                if i + n > len(matches):
+                i = at - pattern.anchor
+                if i < 0 or i + n > len(found):
                     continue
-                run = matches[i:i + n]
-                if not all(morph.same_word(lemmas, morph.lemmas(w.group(), lang))
-                           for lemmas, w in zip(pattern.lemmas[1:], run[1:], strict=True)):
+                run = found[i:i + n]
+                if n > 1 and not all(
+                        k == pattern.anchor or morph.same_word(lemmas, morph.lemmas(word, lang))
+                        for k, (lemmas, word) in enumerate(zip(pattern.lemmas, run,
+                                                               strict=True))):
                     continue
                 if pattern.concept.case_sensitive and not all(
-                        _case_fits(t, w.group()) for t, w in zip(pattern.words, run,
-                                                                  strict=True)):
+                        _case_fits(t, w) for t, w in zip(pattern.words, run, strict=True)):
                     continue
-                hits.append(Hit(pattern, m.start(), run[-1].end(),
-                                text[m.start():run[-1].end()]))
+                if offsets is None:
+                    offsets = [m.span() for m in _WORDS.finditer(text)]
+                start, end = offsets[i][0], offsets[i + n - 1][1]
+                hits.append(Hit(pattern, start, end, text[start:end]))
+        if len(hits) > 1:
+            hits.sort(key=lambda hit: hit.start)
         return hits
 
     def concepts_in(self, text: str, lang: str) -> list[tuple[Concept, Hit]]:
-        """The concepts whose forms occur in `text`, each once, in order of occurrence."""
+        """The concepts whose forms occur in `text`, each once, in order of occurrence
+        (remembered for the last source texts: a source is checked once per target)."""
+        key = (text, lang)
+        known = self._sources.get(key)
+        if known is not None:
+            return known
         seen: dict[int, tuple[Concept, Hit]] = {}
         for hit in self.find(text, lang):
             seen.setdefault(id(hit.pattern.concept), (hit.pattern.concept, hit))
-        return list(seen.values())
+        if len(self._sources) >= 1000:
+            self._sources.clear()
+        found = self._sources[key] = list(seen.values())
+        return found
 
     def has_form(self, concept: Concept, text: str, lang: str,
                  statuses: tuple[str, ...] = ("preferred", "admitted")) -> bool:
@@ -163,24 +185,28 @@ def term_hits(termbase: Termbase, source: str, target: str | None, source_lang: 
     source."""
     if not termbase:
         return []
+    source_hits = termbase.concepts_in(source, source_lang)
+    target_hits = termbase.find(target, target_lang) if target else []
+    if not source_hits and not target_hits:
+        return []
+    present = {id(h.pattern.concept) for h in target_hits if h.pattern.status != "forbidden"}
+    forbidden_in_target: dict[int, tuple[Concept, list[str]]] = {}
+    for h in target_hits:
+        if h.pattern.status == "forbidden":
+            entry = forbidden_in_target.setdefault(id(h.pattern.concept),
+                                                   (h.pattern.concept, []))
+            entry[1].append(h.text)
     hits: list[TermHit] = []
-    forbidden_in_target: dict[int, list[str]] = {}
-    if target:
-        for hit in termbase.find(target, target_lang, ("forbidden",)):
-            forbidden_in_target.setdefault(id(hit.pattern.concept), []).append(hit.text)
-    for concept, hit in termbase.concepts_in(source, source_lang):
+    for concept, hit in source_hits:
         preferred = concept.preferred(target_lang)
         if preferred is None and not concept.of(target_lang, "forbidden"):
             continue
-        present = None
+        found = None
         if target and preferred is not None:
-            present = termbase.has_form(concept, target, target_lang)
-        hits.append(TermHit(concept, hit.text, hit.pattern.text, preferred, present,
-                            forbidden_in_target.pop(id(concept), [])))
-    for texts in forbidden_in_target.values():
-        concept = next(h.pattern.concept for h in termbase.find(target or "", target_lang,
-                                                                  ("forbidden",))
-                       if h.text in texts)
+            found = id(concept) in present
+        forbidden = forbidden_in_target.pop(id(concept), (concept, []))[1]
+        hits.append(TermHit(concept, hit.text, hit.pattern.text, preferred, found, forbidden))
+    for concept, texts in forbidden_in_target.values():
         hits.append(TermHit(concept, "", "", concept.preferred(target_lang), None, texts))
     return hits
 

@@ -54,7 +54,7 @@ def validate(concept: Concept) -> None:
             if status not in STATUSES:
                 raise BadInput(f"unknown term status {status!r}")
             for text in texts:
-                if not morph.WORD.search(text):
+                if not any(ch.isalpha() for ch in text):
                     raise BadInput(f"term {text!r} ({lang}) has no letters")
     if not any(concept.preferred(lang) for lang in concept.langs):
         raise BadInput("a concept needs a preferred term in at least one language")
@@ -172,7 +172,7 @@ def remove_concept(db: Database, ref: str, who: str) -> Concept:
 
 def _clean_word(word: str) -> str:
     cleaned = word.strip()
-    if not cleaned or not morph.WORD.fullmatch(cleaned.replace("’", "'")):
+    if not morph.WORD.fullmatch(cleaned) or not any(ch.isalpha() for ch in cleaned):
         raise BadInput(f"not a word: {word!r} (letters, with ' or - inside)")
     return cleaned
 
