@@ -1,4 +1,5 @@
-"""Precision and recall of term matching on tests/data/terms/occurrences.txt.
+"""Precision and recall of term matching on tests/data/terms/occurrences.txt (the
+test set) and heldout.txt (a smaller set written after the matcher was tuned).
 
     python bench/bench_terms.py [--show]
 
@@ -56,9 +57,9 @@ def score(termbase: Termbase, lines: list[str]) -> dict[str, object]:
             "recall": tp / (tp + fn) if tp + fn else 1.0, "misses": misses, "wrong": wrong}
 
 
-def load() -> tuple[Termbase, list[str]]:
-    concepts = read_tbx((DATA / "termbase.tbx").read_bytes())
-    lines = [line for line in (DATA / "occurrences.txt").read_text("utf-8").splitlines()
+def load(name: str = "occurrences", termbase: str = "termbase") -> tuple[Termbase, list[str]]:
+    concepts = read_tbx((DATA / f"{termbase}.tbx").read_bytes())
+    lines = [line for line in (DATA / f"{name}.txt").read_text("utf-8").splitlines()
              if line.strip()]
     return Termbase(concepts), lines
 
@@ -67,18 +68,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", action="store_true")
     args = parser.parse_args()
-    start = time.perf_counter()
-    termbase, lines = load()
-    result = score(termbase, lines)
-    print(f"{len(lines)} sentences, {result['occurrences']} marked occurrences,"
-          f" {result['hits']} hits, {result['true']} right:"
-          f" precision {result['precision']:.3f}, recall {result['recall']:.3f}"
-          f" ({time.perf_counter() - start:.1f} s with loading)")
-    if args.show:
-        for lang, text, term, sentence in result["misses"]:  # type: ignore[union-attr]
-            print(f"miss  {lang} {term!r}: {text!r} in {sentence}")
-        for lang, text, term, sentence in result["wrong"]:  # type: ignore[union-attr]
-            print(f"wrong {lang} {term!r}: {text!r} in {sentence}")
+    for name, termbase_name in (("occurrences", "termbase"), ("heldout", "heldout")):
+        start = time.perf_counter()
+        termbase, lines = load(name, termbase_name)
+        result = score(termbase, lines)
+        print(f"{name}: {len(lines)} sentences, {result['occurrences']} marked occurrences,"
+              f" {result['hits']} hits, {result['true']} right:"
+              f" precision {result['precision']:.3f}, recall {result['recall']:.3f}"
+              f" ({time.perf_counter() - start:.1f} s with loading)")
+        if args.show:
+            for lang, text, term, sentence in result["misses"]:  # type: ignore[union-attr]
+                print(f"  miss  {lang} {term!r}: {text!r} in {sentence}")
+            for lang, text, term, sentence in result["wrong"]:  # type: ignore[union-attr]
+                print(f"  wrong {lang} {term!r}: {text!r} in {sentence}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ are forms of its words (`morph.same_word`: a shared lemma of a compatible gender
 So «Верховної Ради» and «Верховною Радою» are «Верховна Рада», «у Києві» holds «Київ»,
 and an unknown surname is matched through its guessed paradigm. Derived words are
 other lemmas and do not match: «Київська область» does not hold the term «Київ».
-A case-sensitive concept also wants each word's capital letters where the term has them.
+A term that starts with a capital (a name: Сирський, Верховна Рада) matches only where
+the text has the capital too, so the look-alike «сирський» is not the general; the rest
+of its words may be written either way («Кабінет міністрів»). A case-sensitive concept
+wants every word's capitals exactly as the term has them.
 
 The matcher is built for whole archives: a word's candidate terms are computed once per
 distinct word, and a text none of whose words starts a term costs one set operation.
@@ -129,9 +132,12 @@ class Termbase:
                         for k, (lemmas, word) in enumerate(zip(pattern.lemmas, run,
                                                                strict=True))):
                     continue
-                if pattern.concept.case_sensitive and not all(
-                        _case_fits(t, w) for t, w in zip(pattern.words, run, strict=True)):
-                    continue
+                if pattern.concept.case_sensitive:
+                    if not all(_case_fits(t, w) for t, w in zip(pattern.words, run,
+                                                                 strict=True)):
+                        continue
+                elif pattern.words[0][:1].isupper() and not run[0][:1].isupper():
+                    continue  # a name wants its capital: «Сирський», not «сирський»
                 if offsets is None:
                     offsets = [m.span() for m in _WORDS.finditer(text)]
                 start, end = offsets[i][0], offsets[i + n - 1][1]
