@@ -121,7 +121,8 @@ def test_words_add_list_remove(run, db_path):
                                                                             "Укренерго"]
     assert run("words", "remove", "Нафтогаз", "--lang", "uk").exit_code == 0
     assert run("words", "remove", "Нафтогаз", "--lang", "uk").exit_code == 1
-    assert run("words", "add", "два слова", "--lang", "uk").exit_code == 2
+    assert run("words", "add", "Енергоатом", "два слова", "--lang", "uk").exit_code == 2
+    assert [w["word"] for w in run.json("words", "list")] == ["Укренерго"]  # all or none
     assert sql(db_path, "SELECT kind, ref, action FROM style_history ORDER BY id") == [
         ("word", "uk:Укренерго", "add"), ("word", "uk:Нафтогаз", "add"),
         ("word", "uk:Нафтогаз", "remove")]

@@ -195,17 +195,16 @@ def words_group() -> None:
 @lang_option(required=True, help="The language of the words: ru, uk (or ua), en.")
 @as_option
 def words_add(words: tuple[str, ...], lang: str, translator: str) -> None:
-    """Add WORDS to the desk word list.
+    """Add WORDS to the desk word list (all or none: one transaction).
 
     \b
     Example:
       transdesk words add Укренерго Нафтогаз --lang uk
     """
-    from transdesk.terms.store import add_word
+    from transdesk.terms.store import add_words
 
-    db = get_db()
-    for word in words:
-        added = add_word(db, word, lang, translator)
+    for word, added in zip(words, add_words(get_db(), list(words), lang, translator),
+                           strict=True):
         click.echo(f"{'added' if added else 'already listed'}: {word} [{lang}]")
 
 

@@ -177,17 +177,26 @@ def _clean_word(word: str) -> str:
     return cleaned
 
 
-def add_word(db: Database, word: str, lang: str, who: str) -> bool:
-    """Add a word to the desk list; False when it was there already."""
-    lang, word = normalize_lang(lang), _clean_word(word)
+def add_words(db: Database, words: list[str], lang: str, who: str) -> list[bool]:
+    """Add words to the desk list in one transaction; per word, False when it was
+    there already. BadInput (nothing added) when one is not a word."""
+    lang = normalize_lang(lang)
+    cleaned = [_clean_word(word) for word in words]
     ts = now()
+    added = []
     with write_transaction(db) as conn:
-        cur = conn.execute("INSERT OR IGNORE INTO desk_words VALUES (?, ?, ?, ?)",
-                           [lang, word, who, ts])
-        if not cur.rowcount:
-            return False
-        _history(conn, "word", f"{lang}:{word}", ts, who, "add", None, word)
-    return True
+        for word in cleaned:
+            cur = conn.execute("INSERT OR IGNORE INTO desk_words VALUES (?, ?, ?, ?)",
+                               [lang, word, who, ts])
+            added.append(bool(cur.rowcount))
+            if cur.rowcount:
+                _history(conn, "word", f"{lang}:{word}", ts, who, "add", None, word)
+    return added
+
+
+def add_word(db: Database, word: str, lang: str, who: str) -> bool:
+    """Add one word to the desk list; False when it was there already."""
+    return add_words(db, [word], lang, who)[0]
 
 
 def remove_word(db: Database, word: str, lang: str, who: str) -> None:
