@@ -248,3 +248,23 @@ def test_shipped_words_are_package_data():
     from transdesk.desk_style import shipped_words
 
     assert "Siluanov" in shipped_words("en")
+
+
+def test_po_check_takes_a_desk_word_list_file(run, tmp_path):
+    locales = tmp_path / "locales"
+    assert run("import", str(write_article(tmp_path, "news", "uk",
+                                           "Ярмак прибув."))).exit_code == 0
+    translate(run.db_path, "news", "en", {"title": "A short note", "p1.s1": "Yarmak arrived."})
+    assert run("po", "export", "news", "--dir", str(locales)).exit_code == 0
+    assert run("words", "add", "Yarmak", "--lang", "en").exit_code == 0
+    words = tmp_path / "words.txt"
+    words.write_text(run("words", "list").stdout, encoding="utf-8")
+    assert words.read_text(encoding="utf-8") == "en  Yarmak\n"
+    flagged = run("check", "--po", str(locales), "--strict", "--lang", "en")
+    assert flagged.exit_code == 1 and "«Yarmak»" in flagged.stdout
+    clean = run("check", "--po", str(locales), "--strict", "--lang", "en", "--words", str(words))
+    assert clean.exit_code == 0, clean.output
+    words.write_text("en Yarmak extra\n", encoding="utf-8")
+    bad = run("check", "--po", str(locales), "--words", str(words))
+    assert bad.exit_code == 2 and "words.txt:1: expected 'LANG WORD'" in bad.stderr
+    assert run("check", "--words", str(words)).exit_code == 2

@@ -108,8 +108,12 @@ def prepare() -> None:
     from transdesk.spelling import _dictionary, dictionary_name
     from transdesk.terms import morph
 
+    termbase = active().termbase
     for lang in LANGUAGES:
-        morph.lemmas("прогрев" if lang != "en" else "warming", lang)
+        if lang != "en":
+            morph.is_known("прогрев", lang)  # the analysers: spelling needs them too
+        elif termbase:
+            morph.lemmas("warming", lang)  # simplemma: for English terms only
         _dictionary(dictionary_name(lang))
 
 
@@ -124,12 +128,36 @@ def activate(style: DeskStyle) -> None:
     _ACTIVE[:] = [style]
 
 
-def use_shipped() -> DeskStyle:
-    """Make the shipped word list alone (no termbase) the active style."""
-    revision = f"shipped#{_english()}"
+def use_shipped(words: dict[str, list[str]] | None = None) -> DeskStyle:
+    """Make the shipped word list (and `words`, a desk word list read from a file) the
+    active style, without a termbase: what `check --po` has without a database."""
+    revision = f"shipped#{_english()}#{sorted((words or {}).items())}"
     if not _ACTIVE or _ACTIVE[0].revision != revision:
-        activate(DeskStyle([], {}, revision))
+        activate(DeskStyle([], words or {}, revision))
     return _ACTIVE[0]
+
+
+def read_word_list(path: str) -> dict[str, list[str]]:
+    """A desk word list file as `words list` prints it: `LANG  WORD` per line (`#`
+    comments and blank lines skipped); BadInput names a bad line."""
+    from transdesk.errors import BadInput
+    from transdesk.files import read_input
+    from transdesk.languages import normalize_lang
+
+    try:
+        text = read_input(path, "a word list").decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput(f"word list {path!r} is not UTF-8") from None
+    words: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 2:
+            raise BadInput(f"{path}:{number}: expected 'LANG WORD' (as 'transdesk words"
+                           f" list' prints), not {line.strip()!r}")
+        words.setdefault(normalize_lang(parts[0]), []).append(parts[1])
+    return words
 
 
 def use(db: Database) -> DeskStyle:

@@ -202,7 +202,6 @@ def in_two_processes(work: Callable[[int, int], Any], count: int, workers: int) 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    desk_style.prepare()  # dictionaries loaded once, before the fork, not in each process
     _FORKED_WORK[:] = [work]  # a closure cannot be pickled: the child finds it here
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -343,6 +342,8 @@ def _check_translations(
     elif workers is None:
         workers = worker_count(span * len(langs))
     parent = os.getpid()
+    if workers > 1:
+        desk_style.prepare()  # dictionaries loaded once, before the fork: shared
 
     def work(start: int, stop: int) -> list[tuple[str, Found]]:
         if os.getpid() == parent:
@@ -728,8 +729,10 @@ def check_catalogs(
     strict: bool = False,
     ignore: Iterable[str] = (),
     workers: int | None = None,
+    words: dict[str, list[str]] | None = None,
 ) -> Report:
-    """Check PO catalogs as `po export` writes them, with no database.
+    """Check PO catalogs as `po export` writes them, with no database (`words`: a desk
+    word list for the spelling check, see desk_style.read_word_list).
 
     Empty and fuzzy entries are missing units; the others get the quality checks. The
     language comes from the path and the `Language` header (BadInput if they disagree),
@@ -739,7 +742,7 @@ def check_catalogs(
     by size) is how many processes share the catalogs.
     """
     ignored = parse_ignore(ignore)
-    desk_style.use_shipped()  # no database: the shipped word list, no termbase
+    desk_style.use_shipped(words)  # no database: word lists, no termbase
     catalogs = find_catalogs(directory)
     if not catalogs:
         raise BadInput(f"no catalogs in {str(directory)!r}: expected <lang>/LC_MESSAGES/*.po")
@@ -769,6 +772,8 @@ def check_catalogs(
     # (each about 200 catalogs per 1000 pairs of a process's second).
     if workers is None:
         workers = worker_count(len(catalogs), PARALLEL_MIN // 20)
+    if workers > 1 and "spelling" not in ignored:
+        desk_style.prepare()  # dictionaries loaded once, before the fork: shared
     results = [r for part in in_two_processes(work, len(catalogs), workers) for r in part]
     results.sort(key=lambda r: (r.article, _LANG_ORDER[r.lang]))
     return Report(results, min_percent, strict, ignored, "po")

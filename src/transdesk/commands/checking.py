@@ -36,6 +36,9 @@ CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets"
 @click.option("--po", "po_dir", metavar="DIR",
               help="Check the gettext catalogs DIR/<lang>/LC_MESSAGES/<article>.po instead of"
                    " the database (no database is opened).")
+@click.option("--words", "words_file", metavar="FILE",
+              help="With --po: a desk word list for the spelling check, as 'transdesk words"
+                   " list' prints it (LANG WORD per line).")
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -47,6 +50,7 @@ def check_command(
     strict: bool,
     ignore: tuple[str, ...],
     po_dir: str | None,
+    words_file: str | None,
 ) -> None:
     """Check that ARTICLEs (default: all) are translated and pass the quality checks.
 
@@ -66,11 +70,17 @@ def check_command(
       transdesk check ru-budget --lang ua --strict
       transdesk check --min 80 --format junit > check.xml
       transdesk check --po locales --strict --format github
+      transdesk words list > words.txt; transdesk check --po locales --words words.txt
     """
     from transdesk import gate
 
     if po_dir is not None:
-        check = functools.partial(gate.check_catalogs, po_dir)
+        from transdesk.desk_style import read_word_list
+
+        words = read_word_list(words_file) if words_file else None
+        check = functools.partial(gate.check_catalogs, po_dir, words=words)
+    elif words_file is not None:
+        raise click.UsageError("--words goes with --po (the database has its own word list)")
     else:
         check = functools.partial(gate.check_database, get_db())
     report = check(list(articles) or None, lang or None, min_percent=gate.parse_min(min_percent),
