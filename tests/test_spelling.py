@@ -50,9 +50,14 @@ def test_findings_carry_suggestions():
     ("Пʼять об’єктів і п'ять мостів.", "uk"),  # the three apostrophes
     ("Науково-дослідний інститут.", "uk"),  # hyphenated
     ("Covid-19 and COVID-19 cases.", "en"),
+    ("Пришлите PO-файл или TMX-файлы.", "ru"),  # an abbreviation joined by a hyphen
 ])
 def test_what_is_not_a_misspelling(text, lang):
     assert words(text, lang) == []
+
+
+def test_a_misspelled_word_after_an_abbreviation_is_still_found():
+    assert words("Надішліть PO-фйал.", "uk") == ["PO-фйал"]
 
 
 def test_termbase_forms_and_desk_words_are_accepted_in_any_form():

@@ -39,6 +39,7 @@ def test_add_list_remove_with_history(run, db_path):
                        ("term", "2", "remove", "tester")]
 
 
+@pytest.mark.english
 def test_duplicate_add_is_refused(run, db_path):
     kyiv(run)
     again = run("terms", "add", "--uk", "київ", "--en", "Kyiv city")
@@ -47,6 +48,7 @@ def test_duplicate_add_is_refused(run, db_path):
     assert sql(db_path, "SELECT COUNT(*) FROM term_concepts") == [(1,)]
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("args, words", [
     (["--en", "Kyiv", "--forbid", "Kiev"], "--forbid wants LANG:TEXT"),
     (["--en", "Kyiv", "--forbid", "de:Kiew"], "unsupported language 'de'"),
@@ -94,6 +96,7 @@ def test_import_and_export_csv(run, tmp_path):
     assert out.read_text("utf-8") == "source\ttarget\tnote\nКиїв\tKyiv\tcapital\nКиїв\tKiev\tforbidden\n"
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("name, content, words", [
     ("bad.tbx", "<martif><text>", "malformed TBX 'bad.tbx'"),
     ("xxe.tbx", '<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -202,6 +205,7 @@ def test_terms_and_spelling_in_po_catalogs_with_flags(run, tmp_path):
     assert result.exit_code == 0 and result.stdout.endswith("1 accepted\n")
 
 
+@pytest.mark.english
 def test_next_screen_and_json_show_the_terms(article, db_path):
     translate(db_path, "news", "en", {"p1.s1": "Zelensky arrived in Kiev."}, status="draft")
     screen = article("next", "--lang", "en", "--article", "news", input=":s\n:q\n")
@@ -212,6 +216,22 @@ def test_next_screen_and_json_show_the_terms(article, db_path):
     unit = json.loads(article("next", "--lang", "en", "--article", "news", "--json").stdout)
     assert unit["key"] == "title"
     assert unit["terms"] == []
+
+
+def test_next_screen_and_errors_in_ukrainian(article, run, db_path):
+    """The term lines and the termbase's errors speak the interface language."""
+    translate(db_path, "news", "en", {"p1.s1": "Zelensky arrived in Kiev."}, status="draft")
+    uk = {"TRANSDESK_LANG": "uk"}
+    screen = article("next", "--lang", "en", "--article", "news", input=":s\n:q\n", env=uk)
+    assert screen.exit_code == 0
+    assert "   терміни  Зеленський → Zelensky\n" in screen.stdout
+    assert "Києва → Kyiv  ✗ немає в чернетці\n" in screen.stdout
+    assert "✗ заборонена форма в чернетці: Kiev (уживайте Kyiv)\n" in screen.stdout
+    again = run("terms", "add", "--uk", "Київ", "--en", "Kyiv", env=uk)
+    assert again.exit_code == 1
+    assert again.stderr.startswith("Error: уже є в термінологічній базі як поняття 1: ")
+    missing = run("terms", "remove", "Вашингтон", env=uk)
+    assert missing.exit_code == 2 and "немає терміна 'Вашингтон'" in missing.stderr
 
 
 def test_units_json_and_export_json_carry_term_hits(article, db_path, tmp_path):
@@ -250,6 +270,7 @@ def test_shipped_words_are_package_data():
     assert "Siluanov" in shipped_words("en")
 
 
+@pytest.mark.english
 def test_po_check_takes_a_desk_word_list_file(run, tmp_path):
     locales = tmp_path / "locales"
     assert run("import", str(write_article(tmp_path, "news", "uk",

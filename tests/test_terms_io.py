@@ -69,6 +69,7 @@ def test_the_test_termbase_reads():
     assert concepts[3].of("en", "admitted") == ["Zelenskyy"]
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("data, words", [
     (b"<martif><text><body><termEntry>", "malformed TBX"),
     (b"<html/>", "not <martif> or <tbx>"),
@@ -101,6 +102,7 @@ def test_tsv_omegat_layout():
     assert concepts[0].preferred("uk") == "Київ" and concepts[0].note == "capital"
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("data", [b"\xff\xfe\x00bad", b'"unclosed,quote\n', b"only-one-column\n"])
 def test_bad_csv_is_one_line(data):
     with pytest.raises(BadInput, match="malformed glossary"):

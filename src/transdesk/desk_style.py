@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from transdesk.i18n import _
 from transdesk.terms.match import Termbase, TermHit, term_hits, terminology_message
 from transdesk.terms.model import Concept
 
@@ -147,15 +148,16 @@ def read_word_list(path: str) -> dict[str, list[str]]:
     try:
         text = read_input(path, "a word list").decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadInput(f"word list {path!r} is not UTF-8") from None
+        raise BadInput(_("word list {path!r} is not UTF-8").format(path=path)) from None
     words: dict[str, list[str]] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = line.split()
         if len(parts) != 2:
-            raise BadInput(f"{path}:{number}: expected 'LANG WORD' (as 'transdesk words"
-                           f" list' prints), not {line.strip()!r}")
+            raise BadInput(_(
+                "{path}:{number}: expected 'LANG WORD' (as 'transdesk words list' prints),"
+                " not {line!r}").format(path=path, number=number, line=line.strip()))
         words.setdefault(normalize_lang(parts[0]), []).append(parts[1])
     return words
 
@@ -200,7 +202,7 @@ def fingerprint(db: Database | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-# --- the two checks (registered in checks.CHECKS) --------------------------------------
+# --- the two checks (registered in registry.CHECKS) --------------------------------------
 
 
 def check_terminology(source: str, target: str, source_lang: str,
@@ -268,9 +270,14 @@ def screen_lines(source: str, text: str | None, source_lang: str, lang: str) -> 
     lines = []
     for hit in style.hits(source, text, source_lang, lang):
         if hit.source:
-            mark = "  ✗ not in the draft" if hit.present is False else ""
+            mark = "  ✗ " + _("not in the draft") if hit.present is False else ""
             lines.append(f"{hit.source} → {hit.translation or '-'}{mark}")
         for form in hit.forbidden:
-            use_instead = f" (use {hit.translation})" if hit.translation else ""
-            lines.append(f"✗ forbidden in the draft: {form}{use_instead}")
-    return [f"   {'terms' if i == 0 else '':>6}  {line}" for i, line in enumerate(lines)]
+            if hit.translation:
+                line = _("forbidden in the draft: {form} (use {translation})").format(
+                    form=form, translation=hit.translation)
+            else:
+                line = _("forbidden in the draft: {form}").format(form=form)
+            lines.append("✗ " + line)
+    label = _("terms")
+    return [f"   {label if i == 0 else '':>6}  {line}" for i, line in enumerate(lines)]

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 ENGLISH_ENV = "TRANSDESK_ENGLISH"
 ENGLISH_VARIANTS = ("en_GB", "en_US")
@@ -49,7 +50,8 @@ def english_variant() -> str:
     code = value.replace("-", "_").upper().removeprefix("EN_")
     variant = f"en_{code}"
     if variant not in ENGLISH_VARIANTS:
-        raise BadInput(f"{ENGLISH_ENV}={value!r}: use one of {', '.join(ENGLISH_VARIANTS)}")
+        raise BadInput(_("{variable}={value!r}: use one of {variants}").format(
+            variable=ENGLISH_ENV, value=value, variants=", ".join(ENGLISH_VARIANTS)))
     return variant
 
 
@@ -66,8 +68,9 @@ def _dictionary(name: str) -> Any:
     except enchant.errors.DictNotFoundError:
         package = "hunspell-" + name.split("_")[0].lower() + (
             "-" + name.split("_")[1].lower() if name.startswith("en") else "")
-        raise BadInput(f"no Hunspell dictionary {name} (install the Debian package"
-                       f" {package})") from None
+        raise BadInput(_(
+            "no Hunspell dictionary {name} (install the Debian package {package})"
+        ).format(name=name, package=package)) from None
 
 
 @dataclass
@@ -133,8 +136,9 @@ class Speller:
             return None  # a name in the other script, or another alphabet altogether
         if self._known(word):
             return None
-        if "-" in word and all(self._known(part) for part in word.split("-") if part):
-            return None
+        if "-" in word and all(self._known(part) or (len(part) > 1 and part.isupper())
+                               for part in word.split("-") if part):
+            return None  # each part a word, or an abbreviation: PO-файл, TMX-файл
         suggestions = [s for s in self._dictionary().suggest(word.replace("ʼ", "'"))
                        if s != word][:SUGGESTIONS]
         return Misspelling(word, suggestions)

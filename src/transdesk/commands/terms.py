@@ -8,6 +8,7 @@ import click
 
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 EXCHANGE = (".tbx", ".csv", ".tsv", ".txt")
 
@@ -23,7 +24,8 @@ def _split_form(value: str, option: str) -> tuple[str, str]:
 
     lang, sep, text = value.partition(":")
     if not sep or not text.strip():
-        raise BadInput(f"{option} wants LANG:TEXT (e.g. en:Kiev), not {value!r}")
+        raise BadInput(_("{option} wants LANG:TEXT (e.g. en:Kiev), not {value!r}").format(
+            option=option, value=value))
     return normalize_lang(lang), text.strip()
 
 
@@ -114,7 +116,8 @@ def terms_remove(concept: str, translator: str) -> None:
 def _format(path: str) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in EXCHANGE:
-        raise BadInput(f"{path!r}: use a .tbx file, or a glossary .csv, .tsv or .txt")
+        raise BadInput(_("{path!r}: use a .tbx file, or a glossary .csv, .tsv or .txt").format(
+            path=path))
     return "tbx" if suffix == ".tbx" else "csv"
 
 
@@ -123,8 +126,9 @@ def _pair(langs: str | None, path: str) -> tuple[str, str]:
 
     pair = parse_lang_list(langs)
     if len(pair) != 2:
-        raise BadInput(f"a glossary file ({Path(path).name}) holds one language pair: give"
-                       " --langs SOURCE,TARGET (e.g. uk,en)")
+        raise BadInput(_(
+            "a glossary file ({name}) holds one language pair: give --langs SOURCE,TARGET"
+            " (e.g. uk,en)").format(name=Path(path).name))
     return pair[0], pair[1]
 
 
@@ -181,7 +185,8 @@ def terms_export(file: str, langs: str | None) -> None:
     try:
         Path(file).write_bytes(data)
     except OSError as exc:
-        raise BadInput(f"cannot write {file!r}: {exc.strerror}") from None
+        raise BadInput(_("cannot write {file!r}: {error}").format(
+            file=file, error=exc.strerror)) from None
     click.echo(f"exported {len(concepts)} concepts to {file}")
 
 

@@ -13,6 +13,7 @@ import csv
 import io
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.terms.model import Concept
 
 _HEADER_WORDS = {"source", "target", "term", "translation", "note", "comment", "comments",
@@ -28,12 +29,13 @@ def read_csv(data: bytes, name: str, source_lang: str, target_lang: str) -> list
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadInput(f"malformed glossary {name!r}: not UTF-8") from None
+        raise BadInput(_("malformed glossary {name!r}: not UTF-8").format(name=name)) from None
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(name),
                                strict=True))
     except csv.Error as exc:
-        raise BadInput(f"malformed glossary {name!r}: {exc}") from None
+        raise BadInput(_("malformed glossary {name!r}: {error}").format(
+            name=name, error=exc)) from None
     if rows and {c.strip().lower() for c in rows[0][:3]} <= _HEADER_WORDS | {""} \
             and rows[0][0].strip().lower() in _HEADER_WORDS:
         rows = rows[1:]
@@ -42,8 +44,9 @@ def read_csv(data: bytes, name: str, source_lang: str, target_lang: str) -> list
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < 2 or not row[0].strip():
-            raise BadInput(f"malformed glossary {name!r}: row {number} needs a term and a"
-                           " translation")
+            raise BadInput(_(
+                "malformed glossary {name!r}: row {number} needs a term and a translation"
+            ).format(name=name, number=number))
         term, translation = row[0].strip(), row[1].strip()
         note = row[2].strip() if len(row) > 2 else ""
         concept = concepts.get(term.lower())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, Refused
+from transdesk.i18n import _, ngettext
 from transdesk.languages import LANGUAGES, normalize_lang
 from transdesk.terms import morph
 from transdesk.terms.model import STATUSES, Concept
@@ -49,15 +50,17 @@ def _keys(concept: Concept) -> set[tuple[str, str]]:
 def validate(concept: Concept) -> None:
     for lang, slots in concept.forms.items():
         if lang not in LANGUAGES:
-            raise BadInput(f"unsupported language {lang!r} in a term; use ru, uk or en")
+            raise BadInput(_("unsupported language {lang!r} in a term; use ru, uk or en").format(
+                lang=lang))
         for status, texts in slots.items():
             if status not in STATUSES:
-                raise BadInput(f"unknown term status {status!r}")
+                raise BadInput(_("unknown term status {status!r}").format(status=status))
             for text in texts:
                 if not any(ch.isalpha() for ch in text):
-                    raise BadInput(f"term {text!r} ({lang}) has no letters")
+                    raise BadInput(_("term {text!r} ({lang}) has no letters").format(
+                        text=text, lang=lang))
     if not any(concept.preferred(lang) for lang in concept.langs):
-        raise BadInput("a concept needs a preferred term in at least one language")
+        raise BadInput(_("a concept needs a preferred term in at least one language"))
 
 
 def _insert(conn: sqlite3.Connection, concept: Concept, who: str, ts: str,
@@ -100,7 +103,8 @@ def add_concept(db: Database, concept: Concept, who: str) -> Concept:
         existing = load_concepts(db)
         other = _duplicate_of(concept, existing)
         if other is not None:
-            raise Refused(f"already in the termbase as concept {other.id}: {other.label()}")
+            raise Refused(_("already in the termbase as concept {id}: {concept}").format(
+                id=other.id, concept=other.label()))
         _insert(conn, concept, who, now(), "add", None)
     return concept
 
@@ -145,16 +149,20 @@ def find_concept(db: Database, ref: str) -> Concept:
         for concept in concepts:
             if concept.id == int(ref):
                 return concept
-        raise BadInput(f"no concept {ref} in the termbase (see 'transdesk terms list')")
+        raise BadInput(_("no concept {ref} in the termbase (see 'transdesk terms list')").format(
+            ref=ref))
     wanted = " ".join(morph.normalize(ref).split())
     found = [c for c in concepts if any(
         _key(lang, text)[1] == wanted for lang in c.langs for status in STATUSES
         for text in c.of(lang, status))]
     if not found:
-        raise BadInput(f"no term {ref!r} in the termbase (see 'transdesk terms list')")
+        raise BadInput(_("no term {ref!r} in the termbase (see 'transdesk terms list')").format(
+            ref=ref))
     if len(found) > 1:
-        raise BadInput(f"{ref!r} names {len(found)} concepts"
-                       f" ({', '.join(str(c.id) for c in found)}): give the id")
+        raise BadInput(ngettext(
+            "{ref!r} names {count} concept ({ids}): give the id",
+            "{ref!r} names {count} concepts ({ids}): give the id", len(found),
+        ).format(ref=ref, count=len(found), ids=", ".join(str(c.id) for c in found)))
     return found[0]
 
 
@@ -173,7 +181,7 @@ def remove_concept(db: Database, ref: str, who: str) -> Concept:
 def _clean_word(word: str) -> str:
     cleaned = word.strip()
     if not morph.WORD.fullmatch(cleaned) or not any(ch.isalpha() for ch in cleaned):
-        raise BadInput(f"not a word: {word!r} (letters, with ' or - inside)")
+        raise BadInput(_("not a word: {word!r} (letters, with ' or - inside)").format(word=word))
     return cleaned
 
 
@@ -204,7 +212,7 @@ def remove_word(db: Database, word: str, lang: str, who: str) -> None:
     with write_transaction(db) as conn:
         cur = conn.execute("DELETE FROM desk_words WHERE lang = ? AND word = ?", [lang, word])
         if not cur.rowcount:
-            raise Refused(f"{word!r} is not in the {lang} word list")
+            raise Refused(_("{word!r} is not in the {lang} word list").format(word=word, lang=lang))
         _history(conn, "word", f"{lang}:{word}", now(), who, "remove", word, None)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import normalize_lang
 from transdesk.terms.model import Concept
 
@@ -45,10 +46,10 @@ def read_tbx(data: bytes, name: str = "TBX file") -> list[Concept]:
     try:
         root = fromstring(data)  # a DOCTYPE is fine; entities are refused
     except (ET.ParseError, DefusedXmlException, ValueError) as exc:
-        raise BadInput(f"malformed TBX {name!r}: {exc}") from None
+        raise BadInput(_("malformed TBX {name!r}: {error}").format(name=name, error=exc)) from None
     if _local(root.tag) not in ("martif", "tbx"):
-        raise BadInput(f"malformed TBX {name!r}: the root is <{_local(root.tag)}>, not"
-                       " <martif> or <tbx>")
+        raise BadInput(_("malformed TBX {name!r}: the root is <{root}>, not <martif> or <tbx>")
+                       .format(name=name, root=_local(root.tag)))
     entries = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
     concepts = []
     for entry in entries:
@@ -59,8 +60,9 @@ def read_tbx(data: bytes, name: str = "TBX file") -> list[Concept]:
             try:
                 lang = normalize_lang(code.replace("_", "-").split("-")[0])
             except BadInput:
-                raise BadInput(f"{name}: unsupported language {code!r} in a term;"
-                               " use ru, uk or en") from None
+                raise BadInput(_(
+                    "{name}: unsupported language {code!r} in a term; use ru, uk or en"
+                ).format(name=name, code=code)) from None
             for holder in lang_node.iter():
                 if _local(holder.tag) not in ("tig", "termSec", "termGrp"):
                     continue
@@ -79,7 +81,7 @@ def read_tbx(data: bytes, name: str = "TBX file") -> list[Concept]:
         if concept.forms:
             concepts.append(concept)
     if not entries:
-        raise BadInput(f"malformed TBX {name!r}: no termEntry or conceptEntry")
+        raise BadInput(_("malformed TBX {name!r}: no termEntry or conceptEntry").format(name=name))
     return concepts
 
 
