@@ -296,7 +296,7 @@ def test_status_and_articles_json_shapes(run, samples):
     assert set(units[0]) == {"id", "key", "kind", "paragraph", "source", "translations"}
     assert set(units[2]["translations"]) == {"uk"}
     assert set(units[2]["translations"]["uk"]) == {"text", "status", "origin", "translator",
-                                                   "updated_at"}
+                                                   "updated_at", "terms"}
     assert json.loads(run("articles", "--json").stdout)[0]["id"] == "ru-budget"
 
 

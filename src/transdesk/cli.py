@@ -16,7 +16,7 @@ from transdesk.i18n import _, translate_click
 translate_click()  # before any command is defined: click translates some words then
 
 from transdesk import __version__  # noqa: E402
-from transdesk.commands import articles, checking, drafting, exporting, workflow  # noqa: E402
+from transdesk.commands import articles, checking, drafting, exporting, terms, workflow  # noqa: E402
 from transdesk.db import DEFAULT_DB  # noqa: E402
 from transdesk.errors import TransdeskError  # noqa: E402
 
@@ -80,7 +80,7 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db_path"] = db_path
 
 
-for _module in (articles, workflow, drafting, exporting, checking):
+for _module in (articles, workflow, drafting, exporting, checking, terms):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -131,7 +131,13 @@ def articles_command(as_json: bool) -> None:
 def units_command(article: str, lang: str | None, as_json: bool) -> None:
     from transdesk import store
 
-    emit_rows(store.list_units(get_db(), article, lang), as_json, _describe_unit)
+    db = get_db()
+    rows = store.list_units(db, article, lang)
+    if as_json:
+        from transdesk.desk_style import add_term_hits
+
+        rows = add_term_hits(db, rows, store.get_article(db, article)["source_lang"])
+    emit_rows(rows, as_json, _describe_unit)
 
 
 def _describe_unit(unit: dict) -> str:

@@ -44,7 +44,9 @@ def _check_list() -> str:
     "  transdesk check\n"
     "  transdesk check ru-budget --lang ua --strict\n"
     "  transdesk check --min 80 --format junit > check.xml\n"
-    "  transdesk check --po locales --strict --format github").format(checks=_check_list()))
+    "  transdesk check --po locales --strict --format github\n"
+    "  transdesk words list > words.txt; transdesk check --po locales --words words.txt"
+).format(checks=_check_list()))
 @click.argument("articles", nargs=-1)
 @lang_option(required=False, multiple=True,
              help=_("Target language to check (repeatable or comma-separated; default: each"
@@ -61,6 +63,9 @@ def _check_list() -> str:
 @click.option("--po", "po_dir", metavar="DIR",
               help=_("Check the gettext catalogs DIR/<lang>/LC_MESSAGES/<article>.po instead"
                      " of the database (no database is opened)."))
+@click.option("--words", "words_file", metavar="FILE",
+              help=_("With --po: a desk word list for the spelling check, as 'transdesk words"
+                     " list' prints it (LANG WORD per line)."))
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -72,14 +77,19 @@ def check_command(
     strict: bool,
     ignore: tuple[str, ...],
     po_dir: str | None,
+    words_file: str | None,
 ) -> None:
     from transdesk.check.options import parse_ignore, parse_min
     from transdesk.check.render import render
 
     if po_dir is not None:
         from transdesk.check.catalogs import check_catalogs
+        from transdesk.desk_style import read_word_list
 
-        check = functools.partial(check_catalogs, po_dir)
+        words = read_word_list(words_file) if words_file else None
+        check = functools.partial(check_catalogs, po_dir, words=words)
+    elif words_file is not None:
+        raise click.UsageError(_("--words goes with --po (the database has its own word list)"))
     else:
         from transdesk.check.database import check_database
 

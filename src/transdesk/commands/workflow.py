@@ -70,7 +70,10 @@ def next_command(
 
     db = get_db()
     if as_json:
-        emit_json(workflow.next_unit(db, lang, translator, article, review, claim_minutes))
+        from transdesk.desk_style import with_term_hits
+
+        emit_json(with_term_hits(db, workflow.next_unit(db, lang, translator, article, review,
+                                                        claim_minutes)))
         return
     from transdesk.session import Session, Terminal
 
