@@ -6,14 +6,16 @@ This module holds the root group and the one place where errors become an
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 import sys
 
 import click
 
 from transdesk import __version__
 from transdesk.commands import articles, checking, drafting, exporting, workflow
-from transdesk.db import DEFAULT_DB
+from transdesk.db import DEFAULT_DB, describe_sqlite_error
 from transdesk.errors import TransdeskError
 
 INTERNAL_ERROR = 3
@@ -43,12 +45,34 @@ class TransdeskGroup(click.Group):
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): nothing left to say
             sys.exit(1)
+        except sqlite3.Error as exc:
+            described = describe_sqlite_error(exc)
+            if described is None:
+                _unexpected(exc)
+            else:
+                _error(*described)
+        except OSError as exc:
+            if exc.errno not in _ENVIRONMENT_ERRNOS:
+                _unexpected(exc)
+            where = f" ({exc.filename})" if exc.filename else ""
+            _error(f"{exc.strerror or exc}{where}", 2)
+        except MemoryError:
+            _error("out of memory: the input is too large for this machine", 2)
         except Exception as exc:
-            if os.environ.get("TRANSDESK_DEBUG") == "1":
-                raise
-            _error(f"unexpected {type(exc).__name__}: {exc} (set TRANSDESK_DEBUG=1 for the"
-                   " traceback)", INTERNAL_ERROR)
+            _unexpected(exc)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+# failures of the machine, not of transdesk: a full disk, permissions, a read-only volume
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                                 errno.EPERM, errno.EIO, errno.ENAMETOOLONG})
+
+
+def _unexpected(exc: BaseException) -> None:
+    if os.environ.get("TRANSDESK_DEBUG") == "1":
+        raise exc
+    _error(f"unexpected {type(exc).__name__}: {exc} (set TRANSDESK_DEBUG=1 for the"
+           " traceback)", INTERNAL_ERROR)
 
 
 def _error(message: str, code: int) -> None:
@@ -66,7 +90,7 @@ def _error(message: str, code: int) -> None:
     show_envvar=True,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="SQLite database file (created on first use).",
+    help="SQLite database file (created by import and tm import).",
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:

@@ -54,7 +54,7 @@ def import_command(
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
     reports = store.import_files(
-        get_db(), list(files), lang=source_lang, article_id=article_id,
+        get_db(create=True), list(files), lang=source_lang, article_id=article_id,
         targets=target_list, encoding=encoding,
     )
     if as_json:

@@ -12,6 +12,7 @@ import functools
 import click
 
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.errors import BadInput
 
 FORMATS = ("text", "json", "junit", "github")
 CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets", "urls",
@@ -35,6 +36,8 @@ CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets"
 @click.option("--po", "po_dir", metavar="DIR",
               help="Check the gettext catalogs DIR/<lang>/LC_MESSAGES/<article>.po instead of"
                    " the database (no database is opened).")
+@click.option("--allow-empty", is_flag=True,
+              help="Pass when there is nothing to check (no articles; by default exit 2).")
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -46,12 +49,14 @@ def check_command(
     strict: bool,
     ignore: tuple[str, ...],
     po_dir: str | None,
+    allow_empty: bool,
 ) -> None:
     """Check that ARTICLEs (default: all) are translated and pass the quality checks.
 
     Exit 0 when every article is at least --min percent complete in every language
     checked (quality findings are warnings, unless --strict); 1 when not, listing each
-    missing or draft unit as `article:key [lang] status`; 2 on bad usage.
+    missing or draft unit as `article:key [lang] status`; 2 on bad usage, a missing
+    database, or nothing to check (unless --allow-empty).
     Known exceptions recorded with `transdesk accept` (in a catalog: the flag
     `#, accept-CHECK` on the entry) are not reported.
 
@@ -74,6 +79,10 @@ def check_command(
         check = functools.partial(gate.check_database, get_db())
     report = check(list(articles) or None, lang or None, min_percent=gate.parse_min(min_percent),
                    strict=strict, ignore=gate.parse_ignore(ignore))
+    if not report.results and not allow_empty:
+        # a CI job pointed at the wrong database must not pass the gate
+        raise BadInput("nothing to check: no article in the languages asked"
+                       " (--allow-empty passes on an empty database)")
     click.echo(gate.render(report, "json" if as_json else fmt), nl=False)
     ctx.exit(report.exit_code)
 

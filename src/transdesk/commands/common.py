@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def get_db(ctx: click.Context | None = None) -> Database:
-    """The database named by `--db` / TRANSDESK_DB, opened once per command."""
+def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
+    """The database named by `--db` / TRANSDESK_DB, opened once per command.
+
+    Only commands that bring data in (`import`, `tm import`) pass `create`: the others
+    refuse a missing database (exit 2 naming the path) instead of making an empty one."""
     from transdesk.db import open_db
 
     ctx = ctx or click.get_current_context()
@@ -27,7 +30,7 @@ def get_db(ctx: click.Context | None = None) -> Database:
     root.ensure_object(dict)
     if "db" not in root.obj:
         root.obj["db"] = open_db(root.obj.get("db_path") or os.environ.get("TRANSDESK_DB")
-                                 or "transdesk.db")
+                                 or "transdesk.db", create=create)
         root.call_on_close(root.obj["db"].close)
     return root.obj["db"]
 

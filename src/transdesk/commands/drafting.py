@@ -147,7 +147,7 @@ def tm_import_command(files: tuple[str, ...], as_json: bool) -> None:
     """
     from transdesk.tm import import_tmx
 
-    db = get_db()
+    db = get_db(create=True)
     reports = [(path, import_tmx(db, path)) for path in files]
     if as_json:
         emit_json([{"file": path, **report.as_dict()} for path, report in reports])
