@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from transdesk.errors import BadInput
+from transdesk.text_safety import REFUSED, describe, first_refused
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SWITCHER = re.compile(r"\s*(?:RU|UA|UK|EN)(?:[\s|/]+(?:RU|UA|UK|EN))+\s*", re.IGNORECASE)
@@ -101,7 +102,46 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         raise BadInput("the file is empty (only whitespace)")
     if len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
         raise BadInput("the file looks binary, not an article in plain text")
+    _refuse_controls(text)
     return Decoded(text, codecs.lookup(name).name, bom)
+
+
+def _refuse_controls(text: str) -> None:
+    """BadInput naming the line, column, unit (when it can tell) and character of the
+    first control character in the text (see `text_safety`)."""
+    hit = first_refused(text)
+    if hit is None:
+        return
+    index, char = hit
+    line = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    unit = _unit_at(text, index)
+    where = f"unit {unit}, " if unit else ""
+    raise BadInput(
+        f"{where}line {line}, column {column}: control character {describe(char)};"
+        " remove it (tabs and line ends are fine)"
+    )
+
+
+def _unit_at(text: str, index: int) -> str | None:
+    """The key of the unit the character at `index` would be in (only for messages)."""
+    from transdesk.languages import detect_lang
+    from transdesk.segment import split_sentences
+
+    blank = REFUSED.sub(" ", text)  # same length: offsets still match
+    try:
+        article = parse(blank, detect_lang(blank), split_sentences)
+    except (BadInput, AssertionError):
+        return None
+    position = 0
+    for literal, key in article.layout:
+        position += len(literal or "")
+        if key is not None:
+            length = len(article.unit_by_key[key].text)
+            if position <= index < position + length:
+                return key
+            position += length
+    return None
 
 
 def _guess_encoding(data: bytes) -> str:

@@ -76,7 +76,9 @@ def _unexpected(exc: BaseException) -> None:
 
 
 def _error(message: str, code: int) -> None:
-    click.echo(f"Error: {message}", err=True)
+    from transdesk.text_safety import shown
+
+    click.echo(f"Error: {shown(message)}", err=True)  # one line, whatever it quotes
     sys.exit(code)
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from transdesk import workflow
 from transdesk.errors import TransdeskError
+from transdesk.text_safety import refusal, shown
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -146,14 +147,20 @@ class Session:
                 if edited is None or not edited.strip():
                     self.term.write("  (editor closed without text: nothing saved)")
                     continue
-                return self._save(unit, text=edited)
-            if command.startswith("::"):
-                return self._save(unit, text=line.strip()[1:])
-            if command.startswith(":"):
+                text = edited
+            elif command.startswith("::"):
+                text = line.strip()[1:]
+            elif command.startswith(":"):
                 self.term.write(f"  unknown command {command!r}: :h for help"
                                 " (start a translation with '::' to begin it with ':')")
                 continue
-            return self._save(unit, text=line)
+            else:
+                text = line
+            why = refusal(text)
+            if why is not None:  # a stray escape key: let the translator type it again
+                self.term.write(f"  not saved: {why}; type it again")
+                continue
+            return self._save(unit, text=text)
 
     def _save(self, unit: dict, text: str | None = None, accept: bool = False) -> str:
         try:
@@ -164,7 +171,7 @@ class Session:
         except TransdeskError as exc:
             self.term.write(f"  not saved: {exc}")
             if text is not None:
-                self.term.write(f"  your text: {text.strip()}")
+                self.term.write(f"  your text: {shown(text.strip())}")
             self.passed_over.add(unit["id"])
             return "refused"
         self.summary.saved += 1
@@ -188,17 +195,17 @@ def render(view: workflow.UnitView, review: bool = False) -> str:
     unit, current = view.unit, view.current
     lines = [
         "",
-        f"── {unit['article']} · {view.title}",
+        f"── {unit['article']} · {shown(view.title)}",
         f"   unit {view.number} of {view.count} · {unit['key']} · id {unit['id']}"
         f" · {view.lang} {view.percent:.1f}% done",
     ]
     if view.previous:
-        lines.append(f"   {'…':>6}  {view.previous}")
-    lines.append(f"   {view.source_lang:>6}▸ {unit['source']}")
+        lines.append(f"   {'…':>6}  {shown(view.previous)}")
+    lines.append(f"   {view.source_lang:>6}▸ {shown(unit['source'])}")
     if view.following:
-        lines.append(f"   {'…':>6}  {view.following}")
+        lines.append(f"   {'…':>6}  {shown(view.following)}")
     if view.has_text:
-        lines.append(f"   {view.lang:>6}▸ {current['text']}")
+        lines.append(f"   {view.lang:>6}▸ {shown(current['text'])}")
         lines.append(f"   {'':>6}  [{_describe(current, view.score)}]")
         if view.tm_source is not None:
             lines.append(f"   {'memory':>6}  {_diff_line(view.tm_source, unit['source'])}")
@@ -207,18 +214,18 @@ def render(view: workflow.UnitView, review: bool = False) -> str:
         lines.append(f"   {view.lang:>6}  (no draft)")
     for lang, text in view.others.items():
         status = unit["translations"][lang]["status"]
-        lines.append(f"   {lang:>6}  {text}  [{status}]")
+        lines.append(f"   {lang:>6}  {shown(text)}  [{status}]")
     lines.append("   " + keys_line(review))
     return "\n".join(lines)
 
 
 def _describe(translation: dict, score: float | None) -> str:
-    status, origin = translation["status"], translation["origin"] or "unknown origin"
+    status, origin = translation["status"], shown(translation["origin"] or "unknown origin")
     parts = [status, origin]
     if score is not None:
         parts[-1] = f"{origin} {score:g}%"
     if translation["translator"] and status in ("translated", "approved"):
-        parts.append(f"by {translation['translator']}")
+        parts.append(f"by {shown(translation['translator'])}")
     return ", ".join(parts)
 
 
@@ -231,4 +238,4 @@ def _diff_line(remembered: str, current: str) -> str:
             out.append(f"[-{text}-]")
         else:
             out.append(f"{{+{text}+}}")
-    return "".join(out)
+    return shown("".join(out))

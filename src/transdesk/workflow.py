@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk import store
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, Refused
+from transdesk.text_safety import check_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -206,6 +207,7 @@ def submit(
         text = text.strip()
         if not text:
             raise BadInput("empty translation: type the text, or use --accept for the draft")
+        check_text(text, f"unit {unit_id} ({lang})")
     with write_transaction(db) as conn:
         row = _translation_row(conn, unit_id, lang)
         ts = now()

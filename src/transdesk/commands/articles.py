@@ -15,6 +15,7 @@ from transdesk.commands.common import (
     progress_bar,
 )
 from transdesk.languages import normalize_lang, parse_lang_list
+from transdesk.text_safety import shown
 
 if TYPE_CHECKING:
     from transdesk.store import ImportReport
@@ -81,7 +82,7 @@ def describe_import(report: ImportReport) -> str:
         f" {report.obsolete} obsolete"
     ]
     for change, key, text in report.changes:
-        lines.append(f"  {change:<9} {key:<8} {_clip(text, 70)}")
+        lines.append(f"  {change:<9} {key:<8} {shown(_clip(text, 70))}")
     return "\n".join(lines)
 
 
@@ -101,7 +102,8 @@ def articles_command(as_json: bool) -> None:
 
     def describe(row: dict) -> str:
         targets = "  ".join(f"{lang} {pct:5.1f}%" for lang, pct in row["targets"].items())
-        return f"{row['id']:<{width}}  {row['source_lang']}  {targets}  {_clip(row['title'], 60)}"
+        return (f"{row['id']:<{width}}  {row['source_lang']}  {targets}"
+                f"  {shown(_clip(row['title'], 60))}")
 
     emit_rows(rows, as_json, describe, empty=NO_ARTICLES)
 
@@ -118,10 +120,9 @@ def units_command(article: str, lang: str | None, as_json: bool) -> None:
 
 
 def _describe_unit(unit: dict) -> str:
-    lines = [f"{unit['id']:>7}  {unit['key']:<8} {unit['source']}"]
+    lines = [f"{unit['id']:>7}  {unit['key']:<8} {shown(unit['source'])}"]
     for target, tr in unit["translations"].items():
-        text = tr["text"] if tr["text"] is not None else ""
-        lines.append(f"{'':>7}    {target} [{tr['status']}] {text}")
+        lines.append(f"{'':>7}    {target} [{tr['status']}] {shown(tr['text'])}")
     return "\n".join(lines)
 
 

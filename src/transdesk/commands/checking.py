@@ -13,6 +13,7 @@ import click
 
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
 from transdesk.errors import BadInput
+from transdesk.text_safety import shown, shown_lines
 
 FORMATS = ("text", "json", "junit", "github")
 CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets", "urls",
@@ -83,7 +84,10 @@ def check_command(
         # a CI job pointed at the wrong database must not pass the gate
         raise BadInput("nothing to check: no article in the languages asked"
                        " (--allow-empty passes on an empty database)")
-    click.echo(gate.render(report, "json" if as_json else fmt), nl=False)
+    rendered = gate.render(report, "json" if as_json else fmt)
+    if fmt in ("text", "github") and not as_json:  # for a terminal or a CI log
+        rendered = shown_lines(rendered)
+    click.echo(rendered, nl=False)
     ctx.exit(report.exit_code)
 
 
@@ -152,9 +156,9 @@ def accepted_command(articles: tuple[str, ...], as_json: bool) -> None:
         return
     for row in rows:
         stale = "" if row["current"] else "  (stale: the translation changed)"
-        note = f"  {row['note']}" if row["note"] else ""
+        note = f"  {shown(row['note'])}" if row["note"] else ""
         click.echo(f"{row['article']}:{row['key']} [{row['lang']}] {row['check']}"
-                   f"  by {row['accepted_by']} {row['at'][:10]}{note}{stale}")
+                   f"  by {shown(row['accepted_by'])} {row['at'][:10]}{note}{stale}")
 
 
 COMMANDS = [check_command, accept_command, accepted_command]

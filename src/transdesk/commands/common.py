@@ -80,7 +80,10 @@ def default_user() -> str:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Readable UTF-8 JSON; no control character or text-hiding override raw."""
+    from transdesk.text_safety import json_text
+
+    click.echo(json_text(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def emit_rows(

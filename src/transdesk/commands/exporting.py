@@ -12,6 +12,7 @@ from transdesk.commands.common import (
     lang_option,
     plural,
 )
+from transdesk.text_safety import shown
 
 # export.FORMATS, spelled out so that --help does not load the library
 FORMATS = ["article", "aligned", "tmx", "json", "html"]
@@ -130,17 +131,17 @@ def po_import_command(files: tuple[str, ...], lang: str | None, translator: str,
         return
     for r in reports:
         click.echo(
-            f"{r.file}: {r.article} ({r.lang}): {len(r.applied)} applied,"
+            f"{shown(r.file)}: {shown(r.article)} ({r.lang}): {len(r.applied)} applied,"
             f" {len(r.unchanged)} unchanged, {len(r.conflicts)} conflicts,"
             f" {len(r.outdated)} outdated, {len(r.unknown)} unknown"
         )
         for conflict in r.conflicts:
-            click.echo(f"  conflict  {conflict['key']}: changed in the database since the"
-                       f" export ({conflict['database_status']}); left alone")
+            click.echo(f"  conflict  {shown(conflict['key'])}: changed in the database since"
+                       f" the export ({conflict['database_status']}); left alone")
         for key in r.outdated:
-            click.echo(f"  outdated  {key}: the source sentence changed; not applied")
+            click.echo(f"  outdated  {shown(key)}: the source sentence changed; not applied")
         for key in r.unknown:
-            click.echo(f"  unknown   {key}: no such unit in {r.article}")
+            click.echo(f"  unknown   {shown(key)}: no such unit in {shown(r.article)}")
 
 
 COMMANDS = [export_command, po_group]

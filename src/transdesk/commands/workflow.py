@@ -15,6 +15,7 @@ from transdesk.commands.common import (
     json_option,
     lang_option,
 )
+from transdesk.text_safety import shown
 
 # workflow.DEFAULT_CLAIM_MINUTES, spelled out so that --help does not load the library
 DEFAULT_CLAIM_MINUTES = 30.0
@@ -76,7 +77,12 @@ def next_command(
 
 
 def _read_line(prompt: str) -> str | None:
-    """A line from stdin, None at end of input; line editing on a terminal."""
+    """A line from stdin, None at end of input; line editing on a terminal.
+
+    Bytes that are not UTF-8 come through as surrogate escapes, which the session
+    refuses with a line saying so (rather than a crash)."""
+    if getattr(sys.stdin, "errors", None) == "strict" and hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (arrow keys and history for input())
@@ -91,7 +97,7 @@ def _read_line(prompt: str) -> str | None:
         click.echo()
         return None
     line = line.rstrip("\r\n")
-    click.echo(line)  # piped input: echo it, so the output reads as a transcript
+    click.echo(shown(line))  # piped input: echo it, so the output reads as a transcript
     return line
 
 
@@ -170,16 +176,16 @@ def _describe_change(row: dict) -> str:
         status = f"{row['old_status']} → {row['new_status']}"
     lines = [
         f"{row['at'][:19].replace('T', ' ')}  {row['article']} {row['key']} (id {row['unit']})"
-        f" {row['lang']}  {row['action']}  {status}  by {row['translator'] or '?'}"
-        f" [{row['origin'] or '?'}]"
+        f" {row['lang']}  {shown(row['action'])}  {status}  by {shown(row['translator'] or '?')}"
+        f" [{shown(row['origin'] or '?')}]"
     ]
     if row["old_text"] != row["new_text"]:
         if row["old_text"] is not None:
-            lines.append(f"    - {row['old_text']}")
+            lines.append(f"    - {shown(row['old_text'])}")
         if row["new_text"] is not None:
-            lines.append(f"    + {row['new_text']}")
+            lines.append(f"    + {shown(row['new_text'])}")
     if row["note"]:
-        lines.append(f"    note: {row['note']}")
+        lines.append(f"    note: {shown(row['note'])}")
     return "\n".join(lines)
 
 
