@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 DEFAULT_DB = "transdesk.db"
 BUSY_TIMEOUT_S = 30.0
 MIGRATIONS_TABLE = "_sqlite_migrations"
+# SQL function: a translator name as compared (see `translators.identity`)
+FOLD_FUNCTION = "transdesk_fold"
 
 
 def now() -> str:
@@ -52,6 +54,7 @@ def connect(path: str | os.PathLike[str], create: bool = True) -> sqlite3.Connec
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if isinstance(exc, sqlite3.OperationalError) and describe_sqlite_error(exc):
@@ -61,6 +64,12 @@ def connect(path: str | os.PathLike[str], create: bool = True) -> sqlite3.Connec
         conn.close()
         raise
     return conn
+
+
+def _fold(name: str | None) -> str | None:
+    from transdesk.translators import identity
+
+    return None if name is None else identity(name)
 
 
 def missing_database(path: Path) -> str:

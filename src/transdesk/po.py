@@ -38,6 +38,7 @@ from transdesk.db import write_transaction
 from transdesk.errors import BadInput
 from transdesk.export import write_atomic
 from transdesk.languages import normalize_lang
+from transdesk.text_safety import shown
 
 if TYPE_CHECKING:
     import polib
@@ -156,7 +157,8 @@ def _build_catalogs(
         header.update(
             {
                 "PO-Revision-Date": po_date(latest or article["updated_at"]),
-                "Last-Translator": last_translator or "transdesk",
+                # one line whatever an older version stored (no header injection)
+                "Last-Translator": shown(" ".join(last_translator.split())) or "transdesk",
                 "Language-Team": LANGUAGE_TEAMS[lang],
                 "Language": lang,
                 "Plural-Forms": plural_forms(lang),

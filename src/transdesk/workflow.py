@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
-from transdesk.db import now, write_transaction
+from transdesk.db import FOLD_FUNCTION, now, write_transaction
 from transdesk.errors import BadInput, Refused
-from transdesk.text_safety import check_text
+from transdesk.text_safety import check_text, shown
+from transdesk.translators import identity, same_person, translator_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -67,13 +68,14 @@ def next_unit(
     this session) are passed over.
     """
     check_claim_minutes(claim_minutes)
+    claimer = identity(translator_name(translator))  # claims hold the folded name
     if article is not None:
         store.check_target(store.get_article(db, article), lang)
     statuses = REVIEW_STATUSES if review else WORK_STATUSES
-    where, params = _queue_filter(lang, translator, article, review, sorted(set(exclude)))
+    where, params = _queue_filter(lang, claimer, article, review, sorted(set(exclude)))
     with write_transaction(db) as conn:
         ts = now()
-        unit_id = _own_claim(conn, translator, ts, statuses, where, params)
+        unit_id = _own_claim(conn, claimer, ts, statuses, where, params)
         if unit_id is None:
             unit_id = _first_free(conn, ts, statuses, where, params)
         if unit_id is None:
@@ -82,21 +84,22 @@ def next_unit(
         conn.execute(
             "UPDATE translations SET claimed_by = ?, claim_expires = ?"
             " WHERE unit_id = ? AND lang = ?",
-            [translator, expires, unit_id, lang],
+            [claimer, expires, unit_id, lang],
         )
     return unit_json(db, unit_id, lang, expires)
 
 
 def _queue_filter(
-    lang: str, translator: str, article: str | None, review: bool, excluded: list[int]
+    lang: str, claimer: str, article: str | None, review: bool, excluded: list[int]
 ) -> tuple[str, list[Any]]:
     """The conditions every queue query shares: the language, live units, in review
-    someone else's work, the article, and not the units passed over this session."""
+    someone else's work (`claimer` is the reviewer's folded name, see `translators`),
+    the article, and not the units passed over this session."""
     where = "lang = ? AND obsolete = 0"
     params: list[Any] = [lang]
     if review:
-        where += " AND (translator IS NULL OR translator != ?)"
-        params.append(translator)
+        where += f" AND (translator IS NULL OR {FOLD_FUNCTION}(translator) != ?)"
+        params.append(claimer)
     if article is not None:
         where += " AND article_id = ?"
         params.append(article)
@@ -159,7 +162,7 @@ def release(db: Database, unit_id: int, lang: str, translator: str) -> bool:
         cursor = conn.execute(
             "UPDATE translations SET claimed_by = NULL, claim_expires = NULL"
             " WHERE unit_id = ? AND lang = ? AND claimed_by = ?",
-            [unit_id, lang, translator],
+            [unit_id, lang, identity(translator)],
         )
         return cursor.rowcount > 0
 
@@ -199,6 +202,7 @@ def submit(
     - Bad input (exit 2): unknown unit, a language the article does not translate
       into, an empty text, both or neither of `text` and `accept`.
     """
+    translator = translator_name(translator)
     if text is not None and accept:
         raise BadInput("give either a text (--text) or --accept, not both")
     if text is None and not accept:
@@ -211,9 +215,10 @@ def submit(
     with write_transaction(db) as conn:
         row = _translation_row(conn, unit_id, lang)
         ts = now()
-        if row["claimed_by"] not in (None, translator) and (row["claim_expires"] or "") >= ts:
+        if (row["claimed_by"] is not None and not same_person(row["claimed_by"], translator)
+                and (row["claim_expires"] or "") >= ts):
             raise Refused(
-                f"unit {unit_id} ({lang}) is claimed by {row['claimed_by']} until"
+                f"unit {unit_id} ({lang}) is claimed by {shown(row['claimed_by'])} until"
                 f" {row['claim_expires'][:19].replace('T', ' ')} UTC; ask them or wait"
             )
         if row["obsolete"]:
@@ -227,7 +232,7 @@ def submit(
                     f"unit {unit_id} ({lang}) is {old_status}: approving is a second person's"
                     " review; submit it as translated first"
                 )
-            if row["translator"] == translator:
+            if same_person(row["translator"], translator):
                 raise Refused(
                     f"unit {unit_id} ({lang}) was translated by you: someone else reviews it"
                 )

@@ -67,9 +67,22 @@ def as_option(fn: F) -> F:
         "translator",
         envvar="TRANSDESK_USER",
         show_envvar=True,
-        callback=lambda ctx, param, value: value or default_user(),
+        callback=_translator_callback,
         help="Translator name (default: the login name).",
     )(fn)
+
+
+def _translator_callback(ctx: click.Context, param: click.Parameter, value: Any) -> str:
+    """The checked name: from --as, TRANSDESK_USER, or the login name (BadInput if bad)."""
+    from click.core import ParameterSource
+
+    from transdesk.translators import translator_name
+
+    if not value:
+        return translator_name(default_user(), "the login name")
+    source = ctx.get_parameter_source(param.name or "translator")
+    where = "TRANSDESK_USER" if source is ParameterSource.ENVIRONMENT else "--as"
+    return translator_name(value, where)
 
 
 def default_user() -> str:
