@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk.article import Article, Unit, decode, has_article_text, parse, render
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
-from transdesk.files import read_input
+from transdesk.files import MAX_ARTICLE_BYTES, read_input
 from transdesk.languages import LANGUAGES, detect_lang
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ def _splitter():
 
 def read_article_file(path: str | os.PathLike[str]) -> bytes:
     """The bytes of an article file, or BadInput saying why it cannot be read."""
-    return read_input(path, "an article file")
+    return read_input(path, "an article file", MAX_ARTICLE_BYTES)
 
 
 def import_files(
