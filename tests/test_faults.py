@@ -196,3 +196,65 @@ def test_a_malformed_provider_url(run, monkeypatch, url, why):
     assert url not in message  # a URL may carry credentials
     listed = run("providers")
     assert f"libre      not usable: TRANSDESK_LIBRE_URL {why}" in listed.stdout
+
+
+# -- beyond the issue's list ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [
+    ["submit", "99999999999999999999", "--lang", "en", "--text", "x"],
+    ["log", "--unit", "-99999999999999999999"],
+    ["log", "--limit", "99999999999999999999"],
+    ["draft", "--lang", "en", "--provider", "none", "--limit", "99999999999999999999"],
+], ids=lambda a: " ".join(a[:2]))
+def test_numbers_sqlite_cannot_store_are_bad_usage(run, args):
+    """0.1.0: `unexpected OverflowError`, exit 3."""
+    assert run("import", str(SAMPLES / "ru-budget.txt")).exit_code == 0
+    assert "is too large" in one_error_line(run(*args))
+
+
+def test_exporting_to_a_device_neither_reads_nor_replaces_it(tmp_path):
+    """0.1.0 read the old content of the output to compare it: /dev/full never ends, so it
+    ate all the memory (killed by the OOM killer); and a rename as root would have put a
+    file where the device was."""
+    db = str(tmp_path / "d.db")
+    subprocess.run([*transdesk_cmd(), "--db", db, "import", str(SAMPLES / "ru-budget.txt")],
+                   check=True, capture_output=True)
+    result = subprocess.run([*transdesk_cmd(), "--db", db, "export", "ru-budget", "--lang",
+                             "ru", "-o", "/dev/full"], capture_output=True, text=True,
+                            preexec_fn=limited_memory, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == "Error: cannot write '/dev/full': No space left on device\n"
+    assert Path("/dev/full").is_char_device()
+
+
+def test_exporting_into_a_pipe_and_through_a_link(run, tmp_path):
+    assert run("import", str(SAMPLES / "ru-budget.txt")).exit_code == 0
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert run("export", "ru-budget", "--lang", "ru", "-o", str(fifo)).exit_code == 0
+    reader.join(10)
+    assert received == [(SAMPLES / "ru-budget.txt").read_bytes()]
+    assert fifo.is_fifo()
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    (tmp_path / "link.txt").symlink_to(target)
+    assert run("export", "ru-budget", "--lang", "ru", "-o", str(tmp_path / "link.txt")).exit_code == 0
+    assert (tmp_path / "link.txt").is_symlink()
+    assert target.read_bytes() == (SAMPLES / "ru-budget.txt").read_bytes()
+
+
+def test_a_damaged_database_is_one_line(run, db_path):
+    """0.1.0: `unexpected DatabaseError: database disk image is malformed`, exit 3."""
+    assert run("import", str(SAMPLES / "ru-budget.txt")).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with open(db_path, "r+b") as handle:
+        handle.seek(4096 * 3)
+        handle.write(b"\xde\xad" * 2000)
+    for args in (["units", "ru-budget"], ["submit", "5", "--lang", "en", "--text", "Hi."]):
+        assert "the database file is damaged" in one_error_line(run(*args))

@@ -205,6 +205,9 @@ def describe_sqlite_error(exc: sqlite3.Error) -> tuple[str, int] | None:
     if "unable to open database file" in message:
         return ("cannot open the database file (its folder is missing or not writable)",
                 BadInput.exit_code)
+    if "malformed" in message or "file is not a database" in message:
+        return ("the database file is damaged (" + str(exc) + "): restore it from a backup;"
+                " nothing was written", BadInput.exit_code)
     if "database is locked" in message or "database is busy" in message:
         return (f"the database is busy: another command held its write lock for over"
                 f" {BUSY_TIMEOUT_S:g} s; nothing was written, try again", Refused.exit_code)

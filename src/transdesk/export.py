@@ -249,8 +249,19 @@ def write_atomic(path: Path, data: bytes) -> bool:
     are created; a path that cannot be written is bad input, named in the error."""
     if path.is_dir():
         raise BadInput(f"{str(path)!r} is a directory: give a file name")
+    if path.exists() and not path.is_file():
+        # a device or a pipe (/dev/full, a FIFO, /dev/stdout): never read it, never
+        # replace it (as root, a rename would put a file where the device was)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+        return True
+    if path.is_symlink():  # a link to a regular file: replace the file, keep the link
+        path = path.resolve()
     try:
-        if path.read_bytes() == data:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
     except OSError:
         pass

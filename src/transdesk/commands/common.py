@@ -17,6 +17,17 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# the largest integer SQLite stores: a larger unit id or limit is bad usage (exit 2),
+# not an OverflowError
+SQLITE_MAX_INT = 2**63 - 1
+
+
+def fits_sqlite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: an integer SQLite can store, else bad usage (not OverflowError)."""
+    if isinstance(value, int) and abs(value) > SQLITE_MAX_INT:
+        raise click.BadParameter(f"{value} is too large")
+    return value
+
 
 def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
     """The database named by `--db` / TRANSDESK_DB, opened once per command.

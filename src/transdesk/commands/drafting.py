@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from transdesk.commands.common import emit_json, get_db, json_option, lang_option
+from transdesk.commands.common import emit_json, fits_sqlite, get_db, json_option, lang_option
 
 if TYPE_CHECKING:
     from transdesk.draft import DraftReport
@@ -22,11 +22,11 @@ if TYPE_CHECKING:
               help="apertium, google, mymemory, libre, deepl, microsoft, yandex, or none"
                    " (memory and CLDR only). Default: apertium for ru<->uk, else google.")
 @click.option("--no-tm", is_flag=True, help="Do not use the translation memory.")
-@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", callback=fits_sqlite,
               help="Draft at most N units.")
 @click.option("--threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
               help="Lowest fuzzy memory score (percent) used as a draft.")
-@click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
+@click.option("--batch-size", type=click.IntRange(min=1), metavar="N", callback=fits_sqlite,
               help="Sentences per provider call (default: the provider's own).")
 @click.option("--retry-failed", is_flag=True,
               help="Ask the provider again for sentences it could not translate before.")

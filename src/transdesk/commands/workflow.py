@@ -11,6 +11,7 @@ from transdesk.commands.common import (
     as_option,
     emit_json,
     emit_rows,
+    fits_sqlite,
     get_db,
     json_option,
     lang_option,
@@ -111,7 +112,7 @@ def _edit(text: str) -> str | None:
 
 
 @click.command("submit")
-@click.argument("unit_id", type=int, metavar="UNIT_ID")
+@click.argument("unit_id", type=int, metavar="UNIT_ID", callback=fits_sqlite)
 @lang_option(required=True)
 @click.option("--text", metavar="TEXT", help="The translation.")
 @click.option("--accept", is_flag=True, help="Accept the current draft as it is.")
@@ -149,9 +150,11 @@ def submit_command(
 
 @click.command("log")
 @click.argument("article", required=False)
-@click.option("--unit", "unit_id", type=int, metavar="ID", help="Only this unit.")
+@click.option("--unit", "unit_id", type=int, metavar="ID", callback=fits_sqlite,
+              help="Only this unit.")
 @lang_option(required=False, help="Only this target language.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              callback=fits_sqlite,
               help="Show at most N changes (0: all).")
 @json_option
 def log_command(
