@@ -258,3 +258,31 @@ def test_a_damaged_database_is_one_line(run, db_path):
         handle.write(b"\xde\xad" * 2000)
     for args in (["units", "ru-budget"], ["submit", "5", "--lang", "en", "--text", "Hi."]):
         assert "the database file is damaged" in one_error_line(run(*args))
+
+
+def test_an_editor_that_saves_bytes_that_are_not_utf8(run, tmp_path):
+    """0.1.0: `unexpected UnicodeDecodeError`, exit 3; now the session goes on."""
+    assert run("import", str(SAMPLES / "ru-budget.txt")).exit_code == 0
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "bad \\377 text\\n" > "$1"\n')
+    editor.chmod(0o755)
+    result = run("next", "--lang", "en", input=":e\nMonday, 17 February\n:q\n",
+                 env={"EDITOR": str(editor), "VISUAL": str(editor)})
+    assert result.exit_code == 0, result.output
+    assert "editor failed: the editor saved text that is not UTF-8" in result.stdout
+    assert "1 saved" in result.stdout
+
+
+def test_next_with_stdin_closed_ends_like_end_of_input(tmp_path):
+    """0.1.0: `unexpected AttributeError: 'NoneType' object has no attribute 'isatty'`."""
+    db = str(tmp_path / "d.db")
+    subprocess.run([*transdesk_cmd(), "--db", db, "import", str(SAMPLES / "ru-budget.txt")],
+                   check=True, capture_output=True)
+    result = subprocess.run([*transdesk_cmd(), "--db", db, "next", "--lang", "en"],
+                            capture_output=True, text=True, timeout=60,
+                            preexec_fn=lambda: os.close(0))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("0 saved, 0 skipped.")
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM translations WHERE claimed_by IS NOT NULL").fetchone()[0] == 0
+    conn.close()

@@ -82,6 +82,8 @@ def _read_line(prompt: str) -> str | None:
 
     Bytes that are not UTF-8 come through as surrogate escapes, which the session
     refuses with a line saying so (rather than a crash)."""
+    if sys.stdin is None:  # started with stdin closed: nothing will be typed
+        return None
     if getattr(sys.stdin, "errors", None) == "strict" and hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
@@ -109,6 +111,8 @@ def _edit(text: str) -> str | None:
         return click.edit(text, extension=".txt", require_save=True)
     except click.ClickException as exc:
         raise EditorFailed(exc.format_message()) from None
+    except UnicodeDecodeError:
+        raise EditorFailed("the editor saved text that is not UTF-8") from None
 
 
 @click.command("submit")
