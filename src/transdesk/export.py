@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -271,6 +272,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:
+        os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600 whatever the umask
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -280,6 +282,17 @@ def write_atomic(path: Path, data: bytes) -> bool:
             raise _cannot_write(path, exc) from None
         raise
     return True
+
+
+def _mode_for(path: Path) -> int:
+    """An existing file's permissions (a replace keeps them), else what the umask gives
+    a new file."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _cannot_write(path: Path, exc: OSError) -> BadInput:

@@ -20,7 +20,7 @@ import math
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -334,12 +334,24 @@ def tmx_lang(code: str | None) -> str | None:
 
 
 def _seg_text(seg: ET.Element) -> str:
-    """The text of a ``<seg>``, leaving out inline native code (``<bpt>``, ``<ph>``...)."""
+    """The text of a ``<seg>``, leaving out inline native code (``<bpt>``, ``<ph>``...).
+
+    A walk with a stack of its own, not recursion: markup nested a thousand deep
+    (``<g>`` in ``<g>``...) is text like any other, not a RecursionError."""
     parts = [seg.text or ""]
-    for child in seg:
-        if child.tag not in _INLINE_CODE:
-            parts.append(_seg_text(child))
-        parts.append(child.tail or "")
+    stack: list[tuple[Iterator[ET.Element], ET.Element | None]] = [(iter(seg), None)]
+    while stack:
+        children, owner = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None:
+                parts.append(owner.tail or "")
+        elif child.tag in _INLINE_CODE:
+            parts.append(child.tail or "")
+        else:
+            parts.append(child.text or "")
+            stack.append((iter(child), child))
     return "".join(parts)
 
 
@@ -352,6 +364,8 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise BadInput(f"{path}: not a valid TMX file ({exc})") from None
+    except LookupError as exc:  # an encoding declaration Python does not know
+        raise BadInput(f"{path}: not a readable TMX file ({exc})") from None
     if root.tag != "tmx" or root.find("body") is None:
         raise BadInput(f"{path}: not a TMX file (no <tmx><body>)")
     units = []
