@@ -179,3 +179,12 @@ def test_a_provider_answer_with_a_control_character_is_no_draft():
         ("Fine.", None),
         (None, "the answer holds a control character U+001B (ESC) at character 6"),
     ]
+
+
+def test_an_acceptance_note_with_a_control_character_is_refused(budget, db_path):
+    assert budget("submit", "4", "--lang", "en", "--text", 'He said "hi').exit_code == 0
+    result = budget("accept", "ru-budget", "p1.s1", "--lang", "en", "--check", "quotes",
+                    "--note", "esc\x1b[2J")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --note: control character U+001B (ESC)")
+    assert budget.json("accepted") == []

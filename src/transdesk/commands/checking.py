@@ -13,7 +13,7 @@ import click
 
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
 from transdesk.errors import BadInput
-from transdesk.text_safety import shown, shown_lines
+from transdesk.text_safety import check_text, shown, shown_lines
 
 FORMATS = ("text", "json", "junit", "github")
 CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets", "urls",
@@ -124,6 +124,8 @@ def accept_command(
     """
     from transdesk import gate
 
+    if note is not None:
+        check_text(note, "--note")
     db = get_db()
     if revoke:
         gate.revoke_finding(db, article, key, lang, check_name, translator)
