@@ -225,3 +225,31 @@ def test_readers_started_with_the_creator_wait_for_it_or_say_there_is_none(tmp_p
         for name in ("articles", "status"):
             code, output = outcomes[name][1:]
             assert code == 0 or (code == 2 and "no transdesk database" in output), output
+
+
+def test_commands_started_together_on_an_old_database_upgrade_it_once(tmp_path):
+    """A database of the first release, opened by several commands at the same moment:
+    one applies the pending migrations, the others wait for it and find them applied."""
+    from transdesk import store
+    from transdesk.db import apply_migrations
+
+    context = multiprocessing.get_context("fork")
+    for trial in range(6):
+        db_path = tmp_path / f"old-{trial}.db"
+        old = open_db(db_path, migrate=False)
+        apply_migrations(old, stop_before="m002_translations_by_article")
+        store.import_article(old, (SAMPLES / "ru-budget.txt").read_bytes(), "ru-budget")
+        old.close()
+        jobs = [["articles"], ["status"], ["units", "ru-budget"], ["log"]]
+        barrier = context.Barrier(len(jobs))
+        results = context.Queue()
+        processes = [context.Process(target=_start_together,
+                                     args=(str(db_path), job, barrier, results))
+                     for job in jobs]
+        for process in processes:
+            process.start()
+        outcomes = [results.get(timeout=120) for _ in processes]
+        for process in processes:
+            process.join(60)
+        assert [o for o in outcomes if o[1] != 0] == []
+        assert applied(db_path) == [m.name for m in migration_set()._migrations]
