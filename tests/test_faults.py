@@ -286,3 +286,10 @@ def test_next_with_stdin_closed_ends_like_end_of_input(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM translations WHERE claimed_by IS NOT NULL").fetchone()[0] == 0
     conn.close()
+
+
+@pytest.mark.parametrize("encoding", ["punycode", "base64", "rot13", "hex"])
+def test_an_encoding_that_is_no_text_encoding_or_fails_oddly(run, encoding):
+    """0.1.0: `--encoding punycode` ended in `unexpected UnicodeError`, exit 3."""
+    result = run("import", "--id", "odd", "--encoding", encoding, str(SAMPLES / "en-fed-rates.txt"))
+    assert f"the file is not valid {encoding} text" in one_error_line(result)

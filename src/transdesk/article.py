@@ -96,7 +96,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             name = _guess_encoding(data)
     try:
         text = data.decode(name)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError):  # punycode raises a bare UnicodeError
         raise BadInput(f"the file is not valid {name} text") from None
     if not text.strip():
         raise BadInput("the file is empty (only whitespace)")
