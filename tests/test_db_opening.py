@@ -179,8 +179,10 @@ def test_commands_started_together_on_a_new_database_create_it_once(tmp_path):
     already exists` or `database is locked`, exit 3, in 5 of 6 trials)."""
     tmx = tmp_path / "m.tmx"
     tmx.write_text(TMX, encoding="utf-8")
-    jobs = [["import", str(path)] for path in sorted(SAMPLES.glob("*.txt"))]
-    jobs.append(["tm", "import", str(tmx)])
+    articles = sorted(SAMPLES.glob("*.txt"))
+    jobs = [["import", str(path)] for path in articles]
+    jobs.append(["import", str(articles[0])])  # the same article twice at once
+    jobs += [["tm", "import", str(tmx)]] * 2  # the same memory twice at once
     context = multiprocessing.get_context("fork")
     failures = []
     for trial in range(TRIALS):
@@ -198,7 +200,8 @@ def test_commands_started_together_on_a_new_database_create_it_once(tmp_path):
         failures += [(trial, *o) for o in outcomes if o[1] != 0]
         assert applied(db_path) == [m.name for m in migration_set()._migrations]
         conn = sqlite3.connect(db_path)
-        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == len(jobs) - 1
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == len(articles)
+        assert conn.execute("SELECT COUNT(*) FROM tm_imported").fetchone()[0] == 1
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
     assert failures == []
