@@ -170,7 +170,7 @@ def _start_together(db_path: str, args: list[str], barrier, results) -> None:
     results.put((args[0], result.exit_code, result.output))
 
 
-TRIALS = 12
+TRIALS = 8
 
 
 def test_commands_started_together_on_a_new_database_create_it_once(tmp_path):

@@ -188,3 +188,32 @@ def test_an_acceptance_note_with_a_control_character_is_refused(budget, db_path)
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: --note: control character U+001B (ESC)")
     assert budget.json("accepted") == []
+
+
+def test_a_po_file_with_a_control_character_changes_nothing(budget, db_path, tmp_path):
+    locales = tmp_path / "locales"
+    assert budget("po", "export", "ru-budget", "--lang", "en", "--dir", str(locales)).exit_code == 0
+    po = locales / "en" / "LC_MESSAGES" / "ru-budget.po"
+    text = po.read_text(encoding="utf-8")
+    first = text.index('msgctxt "title"')
+    empty = text.index('msgstr ""', first)
+    po.write_text(text[:empty] + 'msgstr "Budget \x1b]0;owned\x07"' + text[empty + len('msgstr ""'):],
+                  encoding="utf-8")
+    before = history_count(db_path)
+    result = budget("po", "import", str(po))
+    assert result.exit_code == 2, result.output
+    assert "control character U+001B (ESC)" in result.stderr
+    assert history_count(db_path) == before
+
+
+def test_tmx_variants_with_control_characters_are_not_memory(run, tmp_path):
+    path = tmp_path / "c1.tmx"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header/><body>'
+                    '<tu><tuv xml:lang="ru"><seg>Бюджет принят.</seg></tuv>'
+                    '<tuv xml:lang="en"><seg>Budget \u009b31m adopted.</seg></tuv></tu>'
+                    '<tu><tuv xml:lang="ru"><seg>Мост открыт.</seg></tuv>'
+                    '<tuv xml:lang="en"><seg>The bridge is open.</seg></tuv></tu></body></tmx>',
+                    encoding="utf-8")
+    result = run("tm", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "imported 1 translation units" in result.stdout and "1 without two" in result.stdout

@@ -23,6 +23,7 @@ from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
 from transdesk.files import MAX_ARTICLE_BYTES, read_input
 from transdesk.languages import LANGUAGES, detect_lang
+from transdesk.text_safety import check_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -741,6 +742,8 @@ def write_translation(
     """
     if status not in STATUSES:
         raise BadInput(f"unknown status {status!r}")
+    if text is not None:  # whoever writes (po import too): no control character stored
+        check_text(text, f"unit {unit_id} ({lang})")
     row = conn.execute(
         "SELECT text, status, origin, score FROM translations WHERE unit_id = ? AND lang = ?",
         [unit_id, lang],

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
 from transdesk.languages import LANGUAGES
+from transdesk.text_safety import refusal
 from transdesk.tmx import XML_LANG
 
 if TYPE_CHECKING:
@@ -377,7 +378,7 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
             if lang is None or seg is None or lang in variants:
                 continue
             text = " ".join(_seg_text(seg).split())
-            if text:
+            if text and refusal(text) is None:  # a control character: not memory
                 variants[lang] = text
         units.append(variants)
     return units
