@@ -68,11 +68,12 @@ def next_unit(
     this session) are passed over.
     """
     check_claim_minutes(claim_minutes)
-    claimer = identity(translator_name(translator))  # claims hold the folded name
+    translator = translator_name(translator)
+    claimer = identity(translator)  # claims hold the folded name
     if article is not None:
         store.check_target(store.get_article(db, article), lang)
     statuses = REVIEW_STATUSES if review else WORK_STATUSES
-    where, params = _queue_filter(lang, claimer, article, review, sorted(set(exclude)))
+    where, params = _queue_filter(lang, translator, article, review, sorted(set(exclude)))
     with write_transaction(db) as conn:
         ts = now()
         unit_id = _own_claim(conn, claimer, ts, statuses, where, params)
@@ -90,16 +91,18 @@ def next_unit(
 
 
 def _queue_filter(
-    lang: str, claimer: str, article: str | None, review: bool, excluded: list[int]
+    lang: str, translator: str, article: str | None, review: bool, excluded: list[int]
 ) -> tuple[str, list[Any]]:
     """The conditions every queue query shares: the language, live units, in review
-    someone else's work (`claimer` is the reviewer's folded name, see `translators`),
-    the article, and not the units passed over this session."""
+    someone else's work (names compared folded, see `translators`; the plain comparison
+    first spares the fold for the reviewer's own spelling), the article, and not the
+    units passed over this session."""
     where = "lang = ? AND obsolete = 0"
     params: list[Any] = [lang]
     if review:
-        where += f" AND (translator IS NULL OR {FOLD_FUNCTION}(translator) != ?)"
-        params.append(claimer)
+        where += (f" AND (translator IS NULL OR (translator != ?"
+                  f" AND {FOLD_FUNCTION}(translator) != ?))")
+        params += [translator, identity(translator)]
     if article is not None:
         where += " AND article_id = ?"
         params.append(article)
