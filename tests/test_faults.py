@@ -293,3 +293,23 @@ def test_an_encoding_that_is_no_text_encoding_or_fails_oddly(run, encoding):
     """0.1.0: `--encoding punycode` ended in `unexpected UnicodeError`, exit 3."""
     result = run("import", "--id", "odd", "--encoding", encoding, str(SAMPLES / "en-fed-rates.txt"))
     assert f"the file is not valid {encoding} text" in one_error_line(result)
+
+
+def test_a_lock_held_past_the_busy_timeout_is_a_refusal(db_path):
+    """The real error of a second writer (with a short timeout, not the CLI's 30 s)
+    becomes the exit-1 line the CLI prints (item 3's last point)."""
+    from transdesk.db import describe_sqlite_error, open_db
+
+    open_db(db_path).close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = sqlite3.connect(db_path, timeout=0.05, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            waiter.execute("BEGIN IMMEDIATE")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        waiter.close()
+    message, code = describe_sqlite_error(caught.value)
+    assert code == 1 and message.startswith("the database is busy: another command held its write lock")
