@@ -1,6 +1,7 @@
 """Items of issue 11 whose fix is a few isolated lines in modules being restructured:
-11 (a TMX declaring an unknown encoding, inline markup nested a thousand deep) and 15
-(exported files get the umask's mode; a replaced file keeps its mode)."""
+1 (no command writes over the database), 11 (a TMX declaring an unknown encoding,
+inline markup nested a thousand deep) and 15 (exported files get the umask's mode; a
+replaced file keeps its mode)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import stat
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, Cli
 
 DEEP = 1000
 
@@ -61,3 +62,31 @@ def test_exported_files_get_the_umask_mode_and_keep_theirs_on_replace(run, tmp_p
     locales = tmp_path / "locales"
     assert run("po", "export", "--dir", str(locales)).exit_code == 0
     assert {mode(p) for p in locales.rglob("*.po")} == {0o644}
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "ru-budget", "--lang", "ru", "-o", "{db}"],
+    ["export", "ru-budget", "--lang", "ru", "-o", "{db}-wal"],
+    ["export", "ru-budget", "--lang", "ru", "-o", "{link}"],
+    ["tm", "export", "{db}"],
+    ["po", "export", "--dir", "{folder}"],
+], ids=["export", "export-wal", "export-link", "tm-export", "po-export-dir"])
+def test_no_command_writes_over_the_database(run, db_path, tmp_path, args):
+    """Item 1's database part. 0.1.0: `export -o "$TRANSDESK_DB"` replaced the database
+    with the exported article, exit 0: every translation and the history gone."""
+    assert run("import", str(SAMPLES / "ru-budget.txt")).exit_code == 0
+    assert run("submit", "4", "--lang", "en", "--text", "Kept.").exit_code == 0
+    (tmp_path / "link.db").symlink_to(db_path)
+    names = {"db": str(db_path), "link": str(tmp_path / "link.db"), "folder": str(tmp_path)}
+    result = run(*[a.format(**names) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "the database" in result.stderr
+    assert [u["translations"]["en"]["text"] for u in run.json("units", "ru-budget")][3] == "Kept."
+
+
+def test_po_export_into_a_parent_of_the_database_folder_is_fine(tmp_path):
+    (tmp_path / "desk").mkdir()
+    run = Cli(tmp_path / "desk" / "desk.db")
+    assert run("import", str(SAMPLES / "ru-budget.txt")).exit_code == 0
+    assert run("po", "export", "--dir", str(tmp_path)).exit_code == 0
+    assert (tmp_path / "ru-budget.pot").exists()

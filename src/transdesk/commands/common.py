@@ -40,10 +40,37 @@ def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
     root = ctx.find_root()
     root.ensure_object(dict)
     if "db" not in root.obj:
-        root.obj["db"] = open_db(root.obj.get("db_path") or os.environ.get("TRANSDESK_DB")
-                                 or "transdesk.db", create=create)
+        root.obj["db"] = open_db(database_path(root), create=create)
         root.call_on_close(root.obj["db"].close)
     return root.obj["db"]
+
+
+def database_path(ctx: click.Context | None = None) -> str:
+    """The database file named by `--db` / TRANSDESK_DB (default `transdesk.db`)."""
+    root = (ctx or click.get_current_context()).find_root()
+    obj = root.obj if isinstance(root.obj, dict) else {}
+    return obj.get("db_path") or os.environ.get("TRANSDESK_DB") or "transdesk.db"
+
+
+def refuse_database_as_output(output: str | None, folder: bool = False) -> None:
+    """BadInput when writing to `output` would overwrite the database (or its -wal/-shm
+    file), or, with `folder`, when the catalog folder `output` holds the database where
+    catalogs are written."""
+    from pathlib import Path
+
+    from transdesk.errors import BadInput
+
+    if not output or output == "-":  # stdout; an empty name is refused by the command
+        return
+    db = database_path()
+    database_files = {Path(db + suffix).resolve() for suffix in ("", "-wal", "-shm")}
+    target = Path(output).resolve()
+    # catalogs go to DIR/<article>.pot and DIR/<lang>/LC_MESSAGES/<article>.po
+    if folder and any(target in (f.parent, f.parent.parent.parent) for f in database_files):
+        raise BadInput(f"{output!r} holds the database {db!r}: write into another folder")
+    if target in database_files:
+        raise BadInput(f"{output!r} is the database (--db / TRANSDESK_DB): writing there would"
+                       " destroy every translation; give another file")
 
 
 def json_option(fn: F) -> F:

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from transdesk.commands.common import emit_json, fits_sqlite, get_db, json_option, lang_option
+from transdesk.commands.common import (
+    emit_json,
+    fits_sqlite,
+    get_db,
+    json_option,
+    lang_option,
+    refuse_database_as_output,
+)
 
 if TYPE_CHECKING:
     from transdesk.draft import DraftReport
@@ -176,6 +183,7 @@ def tm_export_command(output: str, articles: tuple[str, ...], include_imported: 
     from transdesk.export import write_output
     from transdesk.tm import export_tmx
 
+    refuse_database_as_output(output)
     db = get_db()
     for article_id in articles:
         store.get_article(db, article_id)  # unknown article: exit 2

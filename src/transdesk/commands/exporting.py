@@ -11,6 +11,7 @@ from transdesk.commands.common import (
     json_option,
     lang_option,
     plural,
+    refuse_database_as_output,
 )
 from transdesk.text_safety import shown
 
@@ -50,6 +51,7 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
     """
     from transdesk.export import export_to
 
+    refuse_database_as_output(output)
     report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished)
     if report.filled_draft or report.filled_source:
         click.echo(
@@ -93,6 +95,7 @@ def po_export_command(articles: tuple[str, ...], lang: str | None, directory: st
     """
     from transdesk.po import export_catalogs
 
+    refuse_database_as_output(directory, folder=True)
     report = export_catalogs(get_db(), list(articles) or None, lang, directory, mo)
     if as_json:
         emit_json(report.as_dict())
