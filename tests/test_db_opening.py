@@ -85,10 +85,13 @@ def test_import_and_tm_import_create_the_database(run, db_path, tmp_path):
     assert (tmp_path / "memory.db").exists()
 
 
-def test_a_missing_folder_for_a_new_database_is_one_line(tmp_path):
-    result = Cli(tmp_path / "no" / "such" / "desk.db")("import", str(SAMPLES / "ru-budget.txt"))
+def test_a_read_only_command_makes_no_folder_for_a_missing_database(tmp_path):
+    """Only import and tm import create a database, so only they make its folder."""
+    result = Cli(tmp_path / "no" / "such" / "desk.db")("articles")
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "no transdesk database" in result.stderr
+    assert not (tmp_path / "no").exists()
 
 
 # -- item 12: another program's SQLite file is refused untouched --------------------------
@@ -233,7 +236,7 @@ def test_readers_started_with_the_creator_wait_for_it_or_say_there_is_none(tmp_p
 def test_commands_started_together_on_an_old_database_upgrade_it_once(tmp_path):
     """A database of the first release, opened by several commands at the same moment:
     one applies the pending migrations, the others wait for it and find them applied."""
-    from transdesk import store
+    from transdesk import importing
     from transdesk.db import apply_migrations
 
     context = multiprocessing.get_context("fork")
@@ -241,7 +244,7 @@ def test_commands_started_together_on_an_old_database_upgrade_it_once(tmp_path):
         db_path = tmp_path / f"old-{trial}.db"
         old = open_db(db_path, migrate=False)
         apply_migrations(old, stop_before="m002_translations_by_article")
-        store.import_article(old, (SAMPLES / "ru-budget.txt").read_bytes(), "ru-budget")
+        importing.import_article(old, (SAMPLES / "ru-budget.txt").read_bytes(), "ru-budget")
         old.close()
         jobs = [["articles"], ["status"], ["units", "ru-budget"], ["log"]]
         barrier = context.Barrier(len(jobs))

@@ -82,7 +82,9 @@ def test_describe_never_shows_values(monkeypatch: pytest.MonkeyPatch) -> None:
     described = {d["name"]: d for d in describe_providers()}
     assert set(described) == set(PROVIDERS)
     assert KEY not in json.dumps(described)
-    assert described["deepl"]["usable"] is True
+    # set up, so probed: usable exactly when its service answers from here
+    assert described["deepl"]["usable"] is _reachable("api.deepl.com")
+    assert described["deepl"]["reason"] in (None, _UNREACHABLE.format("api.deepl.com:443"))
     assert described["microsoft"] == {
         "name": "microsoft",
         "pairs": ["en-ru", "en-uk", "ru-en", "ru-uk", "uk-en", "uk-ru"],
@@ -307,3 +309,45 @@ def test_parallel_faster_than_serial(libre: LibreServer, monkeypatch: pytest.Mon
         f"parallel(8) {len(texts) / timings[8]:.1f}/s"
     )
     assert timings[8] < timings[1] / 3
+
+
+# -- `providers` probes the services it calls usable --------------------------------------
+
+_UNREACHABLE = "cannot reach {} (Name or service not known; no network?)"
+
+
+def _reachable(host: str, port: int = 443) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_google_is_usable_only_when_reachable() -> None:
+    """On a machine without network (the test machines) google is not usable, and says
+    which host it could not reach; with network it is usable."""
+    google = {d["name"]: d for d in describe_providers()}["google"]
+    if _reachable("translate.google.com"):
+        assert (google["usable"], google["reason"]) == (True, None)
+    else:
+        assert google["usable"] is False
+        assert google["reason"].startswith("cannot reach translate.google.com:443 (")
+        assert google["reason"].endswith("; no network?)")
+
+
+def test_libre_probe_against_a_live_and_a_closed_port(libre: LibreServer,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    described = {d["name"]: d for d in describe_providers()}
+    assert (described["libre"]["usable"], described["libre"]["reason"]) == (True, None)
+    assert libre.log == []  # a connection only: no request sent
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("TRANSDESK_LIBRE_URL", f"http://127.0.0.1:{port}/")
+    start = time.perf_counter()
+    described = {d["name"]: d for d in describe_providers()}
+    assert described["libre"]["usable"] is False
+    assert described["libre"]["reason"] == (
+        f"cannot reach 127.0.0.1:{port} (Connection refused; no network?)")
+    assert time.perf_counter() - start < 3

@@ -142,7 +142,9 @@ def test_several_files_one_with_a_control_character_change_nothing(run, db_path,
 
 @pytest.mark.parametrize("args", [["units", "ru-budget"], ["log"], ["articles"],
                                   ["log", "--unit", "4"], ["status"],
-                                  ["check", "--lang", "en"]],
+                                  ["check", "--lang", "en"],
+                                  ["check", "--lang", "en", "--format", "github"],
+                                  ["check", "--lang", "en", "--json"]],
                          ids=lambda a: " ".join(a))
 def test_stored_control_characters_are_escaped_on_output(budget, db_path, args):
     store_raw(db_path, 4, "The \x1b]0;owned\x07 budget \x9b31m\u202eevil\nfake line")
@@ -150,6 +152,16 @@ def test_stored_control_characters_are_escaped_on_output(budget, db_path, args):
     assert not any(c in result.output for c in RAW), repr(result.output)
     if args[0] in ("units", "log"):
         assert "The \\x1b]0;owned\\x07 budget \\x9b31m\\u202eevil\\nfake line" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_check_findings_quoting_stored_text_are_escaped(budget, db_path, fmt):
+    """A finding quotes part of the translation (here a URL): check/render escapes it."""
+    store_raw(db_path, 4, "See https://evil.example/a\x9b31m\u202eb\x7fc now.")
+    result = budget("check", "--lang", "en", "--min", "0", "--strict", "--format", fmt)
+    assert result.exit_code == 1
+    assert not any(c in result.stdout for c in RAW), repr(result.stdout)
+    assert "URL not in the source: https://evil.example/a\\x9b31m\\u202eb\\x7fc" in result.stdout
 
 
 def test_stored_control_characters_are_escaped_on_the_next_screen(budget, db_path):

@@ -295,7 +295,7 @@ def test_fuzzy_finds_the_best_match_among_thousands_alike(db_path, tmp_path):
     rng = random.Random(11)
     remembered = templated_tmx(tmp_path / "memory.tmx", rng)
     db = open_db(db_path)
-    assert tm.import_tmx(db, tmp_path / "memory.tmx").units > 2 * tm.CANDIDATES
+    assert tm.import_tmx(db, tmp_path / "memory.tmx").imported > 2 * tm.CANDIDATES
     memory = tm.Memory(db, "ru", "uk")
     known = set(remembered)
     queries = [q for q in (t.format(rng.choice(FIRST), rng.choice(LAST), rng.choice(DAYS))

@@ -260,12 +260,25 @@ def test_log_newest_first_with_filters(budget, db_path, samples):
 
 
 def test_option_defaults_are_the_library_values():
-    from transdesk import export
-    from transdesk.commands import exporting
     from transdesk.commands import workflow as workflow_commands
 
     assert workflow_commands.DEFAULT_CLAIM_MINUTES == workflow.DEFAULT_CLAIM_MINUTES
-    assert list(export.FORMATS) == exporting.FORMATS
+
+
+def test_the_format_registry_drives_the_export_choices_and_help():
+    from click.testing import CliRunner
+
+    from transdesk.cli import cli
+    from transdesk.formats import FORMATS
+
+    export_command = cli.commands["export"]
+    fmt = next(p for p in export_command.params if p.name == "fmt")
+    assert list(fmt.type.choices) == list(FORMATS.names())
+    assert FORMATS.names() == ("article", "aligned", "tmx", "json", "html")
+    help_text = CliRunner().invoke(cli, ["export", "--help"]).output
+    assert "[article|aligned|tmx|json|html]" in help_text
+    for name in FORMATS:
+        assert FORMATS.get(name).extension in ("txt", "tsv", "tmx", "json", "html")
 
 
 def test_help_does_not_load_the_store_workflow_or_export():
@@ -279,5 +292,5 @@ def test_help_does_not_load_the_store_workflow_or_export():
     assert "next" in result.stdout and "export" in result.stdout
     assert {"transdesk.commands.workflow", "transdesk.commands.exporting"} <= loaded
     for module in ("transdesk.store", "transdesk.workflow", "transdesk.export", "transdesk.po",
-                   "polib", "babel"):
+                   "polib", "babel", "transdesk.view", "transdesk.formats.article", "transdesk.checks"):
         assert module not in loaded, module

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transdesk.errors import BadInput
 from transdesk.text_safety import REFUSED, describe, first_refused
@@ -55,7 +55,8 @@ class Article:
     encoding: str = "utf-8"
     bom: bool = False
     title: str = ""
-    unit_by_key: dict[str, Unit] = field(default_factory=dict)
+    #: The language the text looks like when it clearly is not the one it is imported as.
+    looks_like: str | None = None
 
 
 @dataclass
@@ -133,11 +134,12 @@ def _unit_at(text: str, index: int) -> str | None:
         article = parse(blank, detect_lang(blank), split_sentences)
     except (BadInput, AssertionError):
         return None
+    unit_by_key = {u.key: u for u in article.units}
     position = 0
     for literal, key in article.layout:
         position += len(literal or "")
         if key is not None:
-            length = len(article.unit_by_key[key].text)
+            length = len(unit_by_key[key].text)
             if position <= index < position + length:
                 return key
             position += length
@@ -242,7 +244,6 @@ def parse(text: str, lang: str, split: Splitter) -> Article:
     layout.append([pending[0], None])
     title = next((u.text for u in units if u.kind == "title"), "")
     article = Article(units=units, layout=layout, title=title)
-    article.unit_by_key = {u.key: u for u in units}
     if render(layout, {u.key: u.text for u in units}) != text:  # pragma: no cover - safety net
         raise AssertionError("article layout is not lossless")
     return article

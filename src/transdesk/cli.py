@@ -13,10 +13,14 @@ import sys
 
 import click
 
-from transdesk import __version__
-from transdesk.commands import articles, checking, drafting, exporting, workflow
-from transdesk.db import DEFAULT_DB, describe_sqlite_error
-from transdesk.errors import TransdeskError
+from transdesk.i18n import _, translate_click
+
+translate_click()  # before any command is defined: click translates some words then
+
+from transdesk import __version__  # noqa: E402
+from transdesk.commands import articles, checking, drafting, exporting, workflow  # noqa: E402
+from transdesk.db import DEFAULT_DB, describe_sqlite_error  # noqa: E402
+from transdesk.errors import TransdeskError  # noqa: E402
 
 INTERNAL_ERROR = 3
 
@@ -36,11 +40,12 @@ class TransdeskGroup(click.Group):
             sys.exit(2)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "transdesk"
-            _error(f"{exc.format_message()} (see '{where} --help')", 2)
+            _error(_("{message} (see '{command} --help')").format(
+                message=exc.format_message(), command=where), 2)
         except click.ClickException as exc:
             _error(exc.format_message(), exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
-            click.echo("Interrupted.", err=True)
+            click.echo(_("Interrupted."), err=True)
             sys.exit(130)
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): nothing left to say
@@ -57,7 +62,7 @@ class TransdeskGroup(click.Group):
             where = f" ({exc.filename})" if exc.filename else ""
             _error(f"{exc.strerror or exc}{where}", 2)
         except MemoryError:
-            _error("out of memory: the input is too large for this machine", 2)
+            _error(_("out of memory: the input is too large for this machine"), 2)
         except Exception as exc:
             _unexpected(exc)
         sys.exit(code if isinstance(code, int) else 0)
@@ -71,8 +76,8 @@ _ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.
 def _unexpected(exc: BaseException) -> None:
     if os.environ.get("TRANSDESK_DEBUG") == "1":
         raise exc
-    _error(f"unexpected {type(exc).__name__}: {exc} (set TRANSDESK_DEBUG=1 for the"
-           " traceback)", INTERNAL_ERROR)
+    _error(_("unexpected {kind}: {error} (set TRANSDESK_DEBUG=1 for the traceback)")
+           .format(kind=type(exc).__name__, error=exc), INTERNAL_ERROR)
 
 
 def _error(message: str, code: int) -> None:
@@ -82,7 +87,8 @@ def _error(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(cls=TransdeskGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TransdeskGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("Translate the newsroom's articles between Russian, Ukrainian and English."))
 @click.version_option(__version__, prog_name="transdesk")
 @click.option(
     "--db",
@@ -92,11 +98,10 @@ def _error(message: str, code: int) -> None:
     show_envvar=True,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="SQLite database file (created by import and tm import).",
+    help=_("SQLite database file (created by import and tm import)."),
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
-    """Translate the newsroom's articles between Russian, Ukrainian and English."""
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
 

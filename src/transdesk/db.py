@@ -44,6 +44,7 @@ def connect(path: str | os.PathLike[str], create: bool = True) -> sqlite3.Connec
         raise BadInput(f"database path {str(path)!r} is a directory")
     if not create and not _has_content(path):
         raise BadInput(missing_database(path))
+    _make_parent_folder(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as exc:
@@ -64,6 +65,19 @@ def connect(path: str | os.PathLike[str], create: bool = True) -> sqlite3.Connec
         conn.close()
         raise
     return conn
+
+
+def _make_parent_folder(path: Path) -> None:
+    """A new database may name a folder that does not exist yet (`~/desk/transdesk.db`):
+    create it, or say which folder could not be made."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"cannot create the folder {str(folder)!r} for the database"
+                       f" {str(path)!r}: {exc.strerror or exc}") from None
 
 
 def _fold(name: str | None) -> str | None:

@@ -66,7 +66,7 @@ class DraftReport:
     lang: str
     selected: int = 0
     by_origin: Counter[str] = field(default_factory=Counter)
-    missing: list[Miss] = field(default_factory=list)
+    without_draft: list[Miss] = field(default_factory=list)
     skipped: int = 0  # no longer untranslated when its draft was written
     cached: int = 0  # sentences answered from mt_cache
     sent: int = 0  # distinct sentences sent to a provider
@@ -82,11 +82,11 @@ class DraftReport:
         line = f"drafted {self.drafted} unit{'s' if self.drafted != 1 else ''}"
         if self.by_origin:
             line += ": " + ", ".join(f"{o} {n}" for o, n in self._origins())
-        if self.missing:
-            reasons = Counter(m.reason for m in self.missing)
+        if self.without_draft:
+            reasons = Counter(m.reason for m in self.without_draft)
             why = "; ".join(f"{r}: {n}" if len(reasons) > 1 else r for r, n in
                             reasons.most_common())
-            line += f"; {len(self.missing)} without a draft ({why})"
+            line += f"; {len(self.without_draft)} without a draft ({why})"
         if self.skipped:
             line += f"; {self.skipped} skipped (translated meanwhile)"
         return line
@@ -101,7 +101,7 @@ class DraftReport:
             "selected": self.selected,
             "drafted": self.drafted,
             "by_origin": dict(self._origins()),
-            "without_draft": [m.as_dict() for m in self.missing],
+            "without_draft": [m.as_dict() for m in self.without_draft],
             "skipped": self.skipped,
             "cached": self.cached,
             "sent": self.sent,
@@ -141,14 +141,14 @@ class _Writer:
         for item in written:
             self.report.by_origin[item.origin] += 1
         self.report.skipped += len(drafts) - len(written)
-        self.report.missing.extend(misses)
+        self.report.without_draft.extend(misses)
         self.settled += len(drafts) + len(misses)
         if self.progress is not None and (drafts or misses):
             self.progress(self.settled, self.report.selected)
 
     def settle(self, misses: list[Miss]) -> None:
         """Units given up on without writing anything."""
-        self.report.missing.extend(misses)
+        self.report.without_draft.extend(misses)
         self.settled += len(misses)
         if self.progress is not None and misses:
             self.progress(self.settled, self.report.selected)

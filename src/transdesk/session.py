@@ -3,7 +3,8 @@ callables, so tests and other front ends drive the same code.
 
 Keys (a line that does not start with `:` is a translation):
 
-    text + Enter   save the text (`translated`; in review: a correction, `approved`)
+    text + Enter   save the text (`translated`; in review: a correction, saved
+                   `approved` once confirmed with `y`)
     :a             accept the draft as it is (in review: approve the translation)
     :e             write the translation in $EDITOR (long sentences)
     :s             skip: release the unit and go on to the next one
@@ -139,12 +140,13 @@ class Session:
                 return self._save(unit, accept=True)
             if command == ":e":
                 try:
-                    edited = self.term.edit(view.current["text"] or "")
+                    edited = self.term.edit(editor_text(view))
                 except EditorFailed as exc:
                     self.term.write(f"  editor failed: {exc}; type the translation here,"
                                     " or set EDITOR")
                     continue
-                if edited is None or not edited.strip():
+                edited = None if edited is None else from_editor(edited)
+                if not edited:
                     self.term.write("  (editor closed without text: nothing saved)")
                     continue
                 text = edited
@@ -160,7 +162,18 @@ class Session:
             if why is not None:  # a stray escape key: let the translator type it again
                 self.term.write(f"  not saved: {why}; type it again")
                 continue
+            if self.review and not self._confirm_correction(text):
+                continue
             return self._save(unit, text=text)
+
+    def _confirm_correction(self, text: str) -> bool:
+        """A reviewer's typed text replaces a colleague's translation and is approved at
+        once: ask first, so a line typed by mistake (or meant for a chat) is not saved."""
+        answer = self.term.read(f"  save your correction as approved: {text.strip()!r}? [y/N] ")
+        if answer is not None and answer.strip().lower() in ("y", "yes"):
+            return True
+        self.term.write("  (correction not saved) " + keys_line(self.review))
+        return False
 
     def _save(self, unit: dict, text: str | None = None, accept: bool = False) -> str:
         try:
@@ -179,9 +192,36 @@ class Session:
         return "saved"
 
 
+EDITOR_COMMENT = "# "
+
+
+def editor_text(view: workflow.UnitView) -> str:
+    """What `:e` opens: the current text, then the source (and the sentences around it)
+    as comment lines, which `from_editor` drops."""
+    unit = view.unit
+    lines = [view.current["text"] or "", "",
+             f"{EDITOR_COMMENT}Write the {view.lang} translation above. Lines starting with"
+             f" '{EDITOR_COMMENT}' are ignored.",
+             f"{EDITOR_COMMENT}{view.source_lang}: {unit['source']}"]
+    if view.previous:
+        lines.append(f"{EDITOR_COMMENT}before: {view.previous}")
+    if view.following:
+        lines.append(f"{EDITOR_COMMENT}after: {view.following}")
+    for lang, text in view.others.items():
+        lines.append(f"{EDITOR_COMMENT}{lang}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+def from_editor(edited: str) -> str:
+    """The translation in an edited `editor_text`: comment lines dropped, ends trimmed."""
+    kept = [line for line in edited.splitlines()
+            if not line.startswith(EDITOR_COMMENT) and line != EDITOR_COMMENT.strip()]
+    return "\n".join(kept).strip()
+
+
 def help_text(review: bool) -> str:
     if review:
-        return HELP.format(save_as=" as a correction (approved)",
+        return HELP.format(save_as=" as a correction (approved, after you confirm: y)",
                            accept="approve the translation as it is")
     return HELP.format(save_as=" (translated)", accept="accept the draft as it is")
 
@@ -193,11 +233,15 @@ def keys_line(review: bool) -> str:
 def render(view: workflow.UnitView, review: bool = False) -> str:
     """The screen for one unit: compact, readable without colour."""
     unit, current = view.unit, view.current
+    if review:
+        approved, reviewable = view.reviewed
+        progress = f"{view.lang} review: {approved} of {reviewable} approved"
+    else:
+        progress = f"{view.lang} {view.percent:.1f}% done"
     lines = [
         "",
         f"── {unit['article']} · {shown(view.title)}",
-        f"   unit {view.number} of {view.count} · {unit['key']} · id {unit['id']}"
-        f" · {view.lang} {view.percent:.1f}% done",
+        f"   unit {view.number} of {view.count} · {unit['key']} · id {unit['id']} · {progress}",
     ]
     if view.previous:
         lines.append(f"   {'…':>6}  {shown(view.previous)}")
@@ -207,7 +251,8 @@ def render(view: workflow.UnitView, review: bool = False) -> str:
     if view.has_text:
         lines.append(f"   {view.lang:>6}▸ {shown(current['text'])}")
         lines.append(f"   {'':>6}  [{_describe(current, view.score)}]")
-        if view.tm_source is not None:
+        if view.tm_source is not None and _differs(view.tm_source, unit["source"]):
+            # a near match can mean the opposite: show what differs (an exact one: nothing)
             lines.append(f"   {'memory':>6}  {_diff_line(view.tm_source, unit['source'])}")
             lines.append(f"   {'':>6}  [-only in the remembered source-] {{+only in this one+}}")
     else:
@@ -227,6 +272,10 @@ def _describe(translation: dict, score: float | None) -> str:
     if translation["translator"] and status in ("translated", "approved"):
         parts.append(f"by {shown(translation['translator'])}")
     return ", ".join(parts)
+
+
+def _differs(remembered: str, current: str) -> bool:
+    return any(op != "=" for op, _text in workflow.word_diff(remembered, current))
 
 
 def _diff_line(remembered: str, current: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -284,37 +284,13 @@ def _translation_row(conn: sqlite3.Connection, unit_id: int, lang: str) -> sqlit
 
 def unit_json(db: Database, unit_id: int, lang: str, claim_expires: str | None) -> dict[str, Any]:
     """One unit in the `units` JSON shape, plus `article`, `lang` and `claim_expires`."""
-    unit = db.execute(
-        "SELECT u.article_id, u.key, u.kind, u.paragraph, u.source, a.targets FROM units u"
-        " JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
-        [unit_id],
-    ).fetchone()
-    article_id, key, kind, paragraph, source, targets = unit
-    translations: dict[str, dict[str, Any]] = {}
-    rows = {
-        row[0]: row[1:]
-        for row in db.execute(
-            "SELECT lang, text, status, origin, translator, updated_at FROM translations"
-            " WHERE unit_id = ?",
-            [unit_id],
-        )
-    }
-    for target in targets.split(","):
-        if target in rows:
-            text, status, origin, who, updated_at = rows[target]
-            translations[target] = {"text": text, "status": status, "origin": origin,
-                                    "translator": who, "updated_at": updated_at}
-    return {
-        "id": unit_id,
-        "key": key,
-        "kind": kind,
-        "paragraph": paragraph,
-        "source": source,
-        "translations": translations,
-        "article": article_id,
-        "lang": lang,
-        "claim_expires": claim_expires,
-    }
+    (targets,) = db.execute(
+        "SELECT a.targets FROM units u JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
+        [unit_id]).fetchone()
+    (unit,) = store.read_units(db, None, targets.split(","), include_obsolete=True,
+                               unit_id=unit_id)
+    return {**unit.as_dict(), "article": unit.article_id, "lang": lang,
+            "claim_expires": claim_expires}
 
 
 @dataclass
@@ -332,6 +308,13 @@ class UnitView:
     following: str | None
     score: float | None
     tm_source: str | None
+    units: dict[str, int] = field(default_factory=dict)  # the article's units by status
+
+    @property
+    def reviewed(self) -> tuple[int, int]:
+        """Review progress in this language: (approved, approved + translated)."""
+        approved = self.units.get("approved", 0)
+        return approved, approved + self.units.get("translated", 0)
 
     @property
     def current(self) -> dict[str, Any]:
@@ -374,6 +357,7 @@ def unit_view(db: Database, unit: dict[str, Any]) -> UnitView:
         unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
         count=count, percent=counts[0]["percent"] if counts else 0.0, previous=previous,
         following=following, score=score, tm_source=tm_source(db, unit_id, lang),
+        units=dict(counts[0]["units"]) if counts else {},
     )
 
 

@@ -105,6 +105,7 @@ def as_option(fn: F) -> F:
         "translator",
         envvar="TRANSDESK_USER",
         show_envvar=True,
+        metavar="NAME",
         callback=_translator_callback,
         help="Translator name (default: the login name).",
     )(fn)

@@ -10,6 +10,7 @@ the provider and never a key.
 
 from __future__ import annotations
 
+import socket
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, ClassVar
@@ -28,6 +29,7 @@ from transdesk.providers.http import CallState, HttpPolicy, KeyInUrl, http_scope
 
 _ALL_PAIRS = frozenset((s, t) for s in ("ru", "uk", "en") for t in ("ru", "uk", "en") if s != t)
 _COMMON_SETTINGS = ("TIMEOUT", "RETRIES", "BACKOFF", "PARALLEL")
+PROBE_TIMEOUT_S = 2.0  # `transdesk providers` waits at most this long for a service
 
 
 class SentenceFailed(Exception):
@@ -94,6 +96,24 @@ class OnlineProvider(Provider):
         missing = [env_name(self.name, s) for s in self.required if not self.value(s)]
         if missing:
             return False, "set " + " and ".join(missing)
+        return True, None
+
+    #: The host the client talks to (https), probed by ``reachable``.
+    host: str = ""
+
+    def endpoint(self) -> tuple[str, int]:
+        return self.host, 443
+
+    def reachable(self, timeout: float = PROBE_TIMEOUT_S) -> tuple[bool, str | None]:
+        """Whether a TCP connection to the service opens within ``timeout`` seconds (no
+        request is sent: no key travels, nothing is translated)."""
+        host, port = self.endpoint()
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+        except OSError as exc:
+            why = "no answer" if isinstance(exc, TimeoutError) else (
+                exc.strerror or type(exc).__name__)
+            return False, f"cannot reach {host}:{port} ({why}; no network?)"
         return True, None
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> BatchResult:
@@ -240,6 +260,7 @@ class OnlineProvider(Provider):
 
 class GoogleProvider(OnlineProvider):
     name = "google"
+    host = "translate.google.com"
     settings = _COMMON_SETTINGS
 
     def make_client(self, source: str, target: str) -> Any:
@@ -250,6 +271,7 @@ class GoogleProvider(OnlineProvider):
 
 class MyMemoryProvider(OnlineProvider):
     name = "mymemory"
+    host = "api.mymemory.translated.net"
     settings = ("EMAIL", *_COMMON_SETTINGS)
     secret_settings = ("EMAIL",)
     codes: ClassVar[dict[str, str]] = {"ru": "ru-RU", "uk": "uk-UA", "en": "en-GB"}
@@ -309,6 +331,10 @@ class LibreProvider(OnlineProvider):
         if usable and (problem := self.url_problem()):
             return False, problem
         return usable, why
+
+    def endpoint(self) -> tuple[str, int]:
+        parts = urlsplit(self.base_url())
+        return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
 
     def make_client(self, source: str, target: str) -> Any:
         from deep_translator import LibreTranslator
@@ -378,17 +404,26 @@ class DeeplProvider(OnlineProvider):
     key_params = ("auth_key",)
     key_header = ("auth_key", "Authorization", "DeepL-Auth-Key ")
 
+    def use_free_api(self) -> bool:
+        free = self.value("FREE")
+        if free is None:
+            return (self.value("API_KEY") or "").endswith(":fx")
+        return free.lower() in ("1", "yes", "true")
+
+    def endpoint(self) -> tuple[str, int]:
+        return ("api-free.deepl.com" if self.use_free_api() else "api.deepl.com"), 443
+
     def make_client(self, source: str, target: str) -> Any:
         from deep_translator import DeeplTranslator
 
         key = self.value("API_KEY") or ""
-        free = self.value("FREE")
-        use_free = key.endswith(":fx") if free is None else free.lower() in ("1", "yes", "true")
-        return DeeplTranslator(source=source, target=target, api_key=key, use_free_api=use_free)
+        return DeeplTranslator(source=source, target=target, api_key=key,
+                               use_free_api=self.use_free_api())
 
 
 class MicrosoftProvider(OnlineProvider):
     name = "microsoft"
+    host = "api.cognitive.microsofttranslator.com"
     settings = ("API_KEY", "REGION", *_COMMON_SETTINGS)
     required = ("API_KEY",)
 
@@ -406,6 +441,7 @@ class MicrosoftProvider(OnlineProvider):
 
 class YandexProvider(OnlineProvider):
     name = "yandex"
+    host = "translate.yandex.net"
     settings = ("API_KEY", *_COMMON_SETTINGS)
     required = ("API_KEY",)
     key_params = ("key",)  # its language list is a GET with the key in the query

@@ -10,7 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from transdesk.export import ArticleView
+    from transdesk.view import ArticleView
 
 LANG_NAMES = {"ru": "Русский", "uk": "Українська", "en": "English"}
 
