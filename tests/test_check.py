@@ -278,6 +278,7 @@ def test_an_accepted_exception_travels_in_the_exported_catalog(budget, tmp_path)
     assert budget("check", "--po", str(locales), "--lang", "en", "--strict").exit_code == 1
 
 
+@pytest.mark.english
 def test_accept_refuses_what_is_not_there(budget):
     nothing = budget("accept", "ru-budget", "p3.s1", "--lang", "en", "--check", "quotes")
     assert nothing.exit_code == 1

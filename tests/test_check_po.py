@@ -83,6 +83,7 @@ def test_complete_catalogs_pass_without_a_database(run, tmp_path, locales):
     assert not run.db_path.exists()
 
 
+@pytest.mark.english
 def test_empty_and_fuzzy_entries_are_missing(run, tmp_path, locales):
     entries = [*BRIDGE_EN[:3], (*BRIDGE_EN[3][:2], "", False), (*BRIDGE_EN[4][:3], True)]
     write_po(locales, "ua", "uk-bridge", entries, language="ru")  # contradicts its directory
@@ -165,6 +166,7 @@ def test_formats_from_catalogs(run, locales):
     assert cases[0].get("file") == str(locales / "ru" / "LC_MESSAGES" / "uk-bridge.po")
 
 
+@pytest.mark.english
 def test_bad_catalog_dirs_and_files(run, tmp_path, locales):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from conftest import SAMPLES, Cli
 
 
@@ -16,6 +17,7 @@ def test_new_database_in_a_missing_folder_creates_the_folder(tmp_path):
     assert conn.execute("SELECT count(*) FROM units").fetchone() == (12,)
 
 
+@pytest.mark.english
 def test_a_folder_that_cannot_be_made_is_named_in_one_line(tmp_path):
     (tmp_path / "plain-file").write_text("not a folder")
     run = Cli(tmp_path / "plain-file" / "desk" / "transdesk.db")

@@ -117,6 +117,7 @@ def test_lang_option_accepts_ua_alias(run, samples):
     assert run.json("articles")[0]["source_lang"] == "uk"
 
 
+@pytest.mark.english
 @pytest.mark.parametrize(
     ("setup", "args", "message"),
     [
@@ -263,6 +264,7 @@ def test_reimport_unchanged_file_changes_nothing(run, tmp_path):
     assert after[3] == before[3]  # no history rows either
 
 
+@pytest.mark.english
 def test_reimport_in_another_language_is_refused(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -336,6 +338,7 @@ def test_status_counts_drafts_and_leaves_out_obsolete_units(run, tmp_path):
         word_count(u["source"]) for u in run.json("units", "budget"))
 
 
+@pytest.mark.english
 def test_units_and_status_refuse_a_language_that_is_not_a_target(run, samples):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
     result = run("units", "ru-budget", "--lang", "ru")

@@ -190,6 +190,7 @@ def test_tmx_from_another_tool(run, samples, tmp_path):
     assert units_by_key(run, "ru-budget", "uk")["p3.s1"]["text"] == "Експерти налаштовані обережно."
 
 
+@pytest.mark.english
 def test_malformed_tmx_exits_2_and_adds_nothing(run, db_path, tmp_path):
     good = tmp_path / "good.tmx"
     good.write_text('<tmx version="1.4"><body><tu><tuv xml:lang="ru"><seg>Да</seg></tuv>'

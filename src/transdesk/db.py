@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transdesk.errors import BadInput, Refused
+from transdesk.i18n import _
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -41,14 +42,15 @@ def connect(path: str | os.PathLike[str], create: bool = True) -> sqlite3.Connec
     that holds another program's tables is BadInput and is left as it was."""
     path = Path(path)
     if path.is_dir():
-        raise BadInput(f"database path {str(path)!r} is a directory")
+        raise BadInput(_("database path {path!r} is a directory").format(path=str(path)))
     if not create and not _has_content(path):
         raise BadInput(missing_database(path))
     _make_parent_folder(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as exc:
-        raise BadInput(f"cannot open database {str(path)!r}: {exc}") from None
+        raise BadInput(_("cannot open database {path!r}: {exc}").format(
+            path=str(path), exc=exc)) from None
     try:
         _check_owner(conn, path, create)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -60,7 +62,8 @@ def connect(path: str | os.PathLike[str], create: bool = True) -> sqlite3.Connec
         conn.close()
         if isinstance(exc, sqlite3.OperationalError) and describe_sqlite_error(exc):
             raise
-        raise BadInput(f"cannot open database {str(path)!r}: {exc}") from None
+        raise BadInput(_("cannot open database {path!r}: {exc}").format(
+            path=str(path), exc=exc)) from None
     except BaseException:
         conn.close()
         raise
@@ -76,8 +79,9 @@ def _make_parent_folder(path: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadInput(f"cannot create the folder {str(folder)!r} for the database"
-                       f" {str(path)!r}: {exc.strerror or exc}") from None
+        raise BadInput(_(
+                "cannot create the folder {folder!r} for the database {path!r}: {strerror}"
+            ).format(folder=str(folder), path=str(path), strerror=exc.strerror or exc)) from None
 
 
 def _fold(name: str | None) -> str | None:

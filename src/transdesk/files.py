@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 # what one file may hold before it is refused rather than read into memory: a device
 # like /dev/zero, or a pipe that never ends, must not exhaust the memory
@@ -20,7 +21,7 @@ def read_input(path: str | os.PathLike[str], kind: str, limit: int = MAX_INPUT_B
     or BadInput saying why it cannot be read (also: a device, more than `limit` bytes)."""
     path = Path(path)
     if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory, not {kind}")
+        raise BadInput(_("{path!r} is a directory, not {kind}").format(path=str(path), kind=kind))
     try:
         with open(path, "rb") as handle:
             mode = os.fstat(handle.fileno()).st_mode
@@ -28,9 +29,11 @@ def read_input(path: str | os.PathLike[str], kind: str, limit: int = MAX_INPUT_B
                 raise BadInput(f"{str(path)!r} is a device, not {kind}")
             data = handle.read(limit + 1)
     except FileNotFoundError:
-        raise BadInput(f"no such file: {str(path)!r}") from None
+        raise BadInput(_("no such file: {path!r}").format(path=str(path))) from None
     except OSError as exc:
-        raise BadInput(f"cannot read {str(path)!r}: {exc.strerror}") from None
+        raise BadInput(_(
+                "cannot read {path!r}: {strerror}"
+            ).format(path=str(path), strerror=exc.strerror)) from None
     if len(data) > limit:
         raise BadInput(f"{str(path)!r} is larger than {limit >> 20} MB: too large for {kind}")
     return data
@@ -42,7 +45,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
     (no mtime churn); returns whether the file was written. Missing parent directories
     are created; a path that cannot be written is bad input, named in the error."""
     if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory: give a file name")
+        raise BadInput(_("{path!r} is a directory: give a file name").format(path=str(path)))
     if path.exists() and not path.is_file():
         # a device or a pipe (/dev/full, a FIFO, /dev/stdout): never read it, never
         # replace it (as root, a rename would put a file where the device was)

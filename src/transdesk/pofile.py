@@ -21,6 +21,7 @@ from transdesk.catalog import (
     state_hash,
 )
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 if TYPE_CHECKING:
     import polib
@@ -148,7 +149,8 @@ def _read_po_polib(path: Path) -> Catalog:
     try:
         po = polib.pofile(str(path))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"malformed PO file {str(path)!r}: {exc}") from None
+        raise BadInput(_("malformed PO file {path!r}: {exc}").format(
+            path=str(path), exc=exc)) from None
     return _from_polib(path, po, plural_text=True)
 
 
@@ -214,7 +216,7 @@ def load_po(path: str) -> Catalog:
     from transdesk.files import read_input
 
     if Path(path).is_dir():
-        raise BadInput(f"{path!r} is a directory: name the PO files in it")
+        raise BadInput(_("{path!r} is a directory: name the PO files in it").format(path=path))
     data = read_input(path, "a PO file")
     try:
         if b"\0" in data[:8192]:
@@ -226,10 +228,12 @@ def load_po(path: str) -> Catalog:
         po = polib.pofile(path, wrapwidth=WRAP_WIDTH)
     except UnicodeDecodeError as exc:
         raise BadInput(
-            f"{path}: malformed PO file: not {exc.encoding} text (byte {exc.start})"
+            _(
+                "{path}: malformed PO file: not {encoding} text (byte {start})"
+            ).format(path=path, encoding=exc.encoding, start=exc.start)
         ) from None
     except (OSError, ValueError, LookupError) as exc:
-        raise BadInput(f"{path}: malformed PO file: {exc}") from None
+        raise BadInput(_("{path}: malformed PO file: {exc}").format(path=path, exc=exc)) from None
     return _from_polib(Path(path), po, plural_text=False)
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import LANGUAGES
 from transdesk.text_safety import refusal
 from transdesk.tmx import XML_LANG
@@ -174,7 +175,7 @@ class Memory:
         ranked = [
             _Scored(source, 100.0 if source == text else min(round(score, 1), 99.9),
                     sorted(groups[source], key=lambda g: (g < 0, -abs(g))))
-            for source, score, _ in scored
+            for source, score, _index in scored
         ]
         ranked.sort(key=lambda r: (-r.score, r.groups[0] < 0))
         return ranked
@@ -330,11 +331,12 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise BadInput(f"{path}: not a valid TMX file ({exc})") from None
+        raise BadInput(_("{path}: not a valid TMX file ({exc})").format(
+            path=path, exc=exc)) from None
     except LookupError as exc:  # an encoding declaration Python does not know
         raise BadInput(f"{path}: not a readable TMX file ({exc})") from None
     if root.tag != "tmx" or root.find("body") is None:
-        raise BadInput(f"{path}: not a TMX file (no <tmx><body>)")
+        raise BadInput(_("{path}: not a TMX file (no <tmx><body>)").format(path=path))
     units = []
     for tu in root.iter("tu"):
         variants: dict[str, str] = {}
