@@ -166,6 +166,7 @@ def test_a_huge_article_file_is_refused_before_it_is_read(run, tmp_path):
     assert "too large for an article file" in one_error_line(run("import", str(huge)))
 
 
+@pytest.mark.english
 def test_bytes_that_are_not_utf8_piped_into_next(tmp_path):
     """0.1.0: UnicodeDecodeError, exit 3. A real process, bytes on its stdin."""
     db = str(tmp_path / "d.db")
@@ -260,6 +261,7 @@ def test_a_damaged_database_is_one_line(run, db_path):
         assert "the database file is damaged" in one_error_line(run(*args))
 
 
+@pytest.mark.english
 def test_an_editor_that_saves_bytes_that_are_not_utf8(run, tmp_path):
     """0.1.0: `unexpected UnicodeDecodeError`, exit 3; now the session goes on."""
     assert run("import", str(SAMPLES / "ru-budget.txt")).exit_code == 0
@@ -273,6 +275,7 @@ def test_an_editor_that_saves_bytes_that_are_not_utf8(run, tmp_path):
     assert "1 saved" in result.stdout
 
 
+@pytest.mark.english
 def test_next_with_stdin_closed_ends_like_end_of_input(tmp_path):
     """0.1.0: `unexpected AttributeError: 'NoneType' object has no attribute 'isatty'`."""
     db = str(tmp_path / "d.db")
@@ -289,6 +292,7 @@ def test_next_with_stdin_closed_ends_like_end_of_input(tmp_path):
 
 
 @pytest.mark.parametrize("encoding", ["punycode", "base64", "rot13", "hex"])
+@pytest.mark.english
 def test_an_encoding_that_is_no_text_encoding_or_fails_oddly(run, encoding):
     """0.1.0: `--encoding punycode` ended in `unexpected UnicodeError`, exit 3."""
     result = run("import", "--id", "odd", "--encoding", encoding, str(SAMPLES / "en-fed-rates.txt"))

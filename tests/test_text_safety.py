@@ -86,6 +86,7 @@ def test_submit_refuses_bytes_that_are_not_utf8(budget):
     assert "byte 0xFF at character 5 is not UTF-8" in result.stderr
 
 
+@pytest.mark.english
 def test_next_refuses_control_characters_and_lets_the_translator_retype(budget, db_path):
     result = budget("next", "--lang", "en",
                     input="Monday \x1b[2J, 17 February\nMonday, 17 February\n:q\n")
@@ -99,6 +100,7 @@ def test_next_refuses_control_characters_and_lets_the_translator_retype(budget, 
     assert text == "Monday, 17 February"
 
 
+@pytest.mark.english
 def test_next_says_when_typed_bytes_are_not_utf8(budget):
     """0.1.0: UnicodeDecodeError, exit 3."""
     result = budget("next", "--lang", "en",

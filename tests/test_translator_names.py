@@ -61,6 +61,7 @@ def test_a_name_is_stored_trimmed(budget, db_path):
 
 
 @pytest.mark.parametrize("spelling", ["DAVE", "dave ", "Dave", "ｄａｖｅ"])
+@pytest.mark.english
 def test_nobody_approves_their_own_translation_by_spelling_their_name_otherwise(budget, spelling):
     assert budget("submit", "4", "--lang", "en", "--text", "Fine.", "--as", "dave").exit_code == 0
     result = budget("submit", "4", "--lang", "en", "--accept", "--approve", "--as", spelling)
@@ -73,6 +74,7 @@ def test_nobody_approves_their_own_translation_by_spelling_their_name_otherwise(
     assert json.loads(result.stdout)["id"] == 4
 
 
+@pytest.mark.english
 def test_a_claim_belongs_to_the_person_not_the_spelling(budget, db_path):
     unit = json.loads(budget("next", "--lang", "en", "--json", "--as", "Dave").stdout)
     again = json.loads(budget("next", "--lang", "en", "--json", "--as", "DAVE ").stdout)
