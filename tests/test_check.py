@@ -337,9 +337,19 @@ def test_json_format(mixed):
     assert mixed("check", "--json").stdout == result.stdout
 
 
-def test_json_is_valid_when_nothing_to_check(run):
-    data = run.json("check")
+def test_json_is_valid_when_nothing_to_check_and_empty_is_allowed(run, db_path):
+    open_db(db_path).close()  # a database with the schema and no article
+    data = run.json("check", "--allow-empty")
     assert data["results"] == [] and data["ok"] is True
+
+
+def test_nothing_to_check_is_bad_usage_unless_allowed(run, db_path):
+    """A CI job pointed at an empty database must not pass the gate."""
+    open_db(db_path).close()
+    result = run("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: nothing to check") and "--allow-empty" in result.stderr
+    assert result.stdout == ""
 
 
 def test_junit_format(mixed):

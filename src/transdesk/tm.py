@@ -24,7 +24,7 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -33,6 +33,7 @@ from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.languages import LANGUAGES
+from transdesk.text_safety import refusal
 from transdesk.tmx import XML_LANG
 
 if TYPE_CHECKING:
@@ -433,12 +434,24 @@ def tmx_lang(code: str | None) -> str | None:
 
 
 def _seg_text(seg: ET.Element) -> str:
-    """The text of a ``<seg>``, leaving out inline native code (``<bpt>``, ``<ph>``...)."""
+    """The text of a ``<seg>``, leaving out inline native code (``<bpt>``, ``<ph>``...).
+
+    A walk with a stack of its own, not recursion: markup nested a thousand deep
+    (``<g>`` in ``<g>``...) is text like any other, not a RecursionError."""
     parts = [seg.text or ""]
-    for child in seg:
-        if child.tag not in _INLINE_CODE:
-            parts.append(_seg_text(child))
-        parts.append(child.tail or "")
+    stack: list[tuple[Iterator[ET.Element], ET.Element | None]] = [(iter(seg), None)]
+    while stack:
+        children, owner = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None:
+                parts.append(owner.tail or "")
+        elif child.tag in _INLINE_CODE:
+            parts.append(child.tail or "")
+        else:
+            parts.append(child.text or "")
+            stack.append((iter(child), child))
     return "".join(parts)
 
 
@@ -452,6 +465,9 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
     except ET.ParseError as exc:
         raise BadInput(_("{path}: not a valid TMX file ({exc})").format(
             path=path, exc=exc)) from None
+    except LookupError as exc:  # an encoding declaration Python does not know
+        raise BadInput(_("{path}: not a readable TMX file ({exc})").format(
+            path=path, exc=exc)) from None
     if root.tag != "tmx" or root.find("body") is None:
         raise BadInput(_("{path}: not a TMX file (no <tmx><body>)").format(path=path))
     units = []
@@ -463,7 +479,7 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
             if lang is None or seg is None or lang in variants:
                 continue
             text = " ".join(_seg_text(seg).split())
-            if text:
+            if text and refusal(text) is None:  # a control character: not memory
                 variants[lang] = text
         units.append(variants)
     return units

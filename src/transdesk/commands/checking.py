@@ -13,8 +13,10 @@ import click
 
 from transdesk.check.render import FORMATS as REPORT_FORMATS
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.registry import CHECKS
+from transdesk.text_safety import check_text, shown
 
 FORMATS = REPORT_FORMATS
 CHECK_NAMES = CHECKS.names()
@@ -66,6 +68,8 @@ def _check_list() -> str:
 @click.option("--words", "words_file", metavar="FILE",
               help=_("With --po: a desk word list for the spelling check, as 'transdesk words"
                      " list' prints it (LANG WORD per line)."))
+@click.option("--allow-empty", is_flag=True,
+              help=_("Pass when there is nothing to check (no articles; by default exit 2)."))
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -78,10 +82,12 @@ def check_command(
     ignore: tuple[str, ...],
     po_dir: str | None,
     words_file: str | None,
+    allow_empty: bool,
 ) -> None:
     from transdesk.check.options import parse_ignore, parse_min
     from transdesk.check.render import render
 
+    minimum, ignored = parse_min(min_percent), parse_ignore(ignore)  # before the database
     if po_dir is not None:
         from transdesk.check.catalogs import check_catalogs
         from transdesk.desk_style import read_word_list
@@ -94,8 +100,14 @@ def check_command(
         from transdesk.check.database import check_database
 
         check = functools.partial(check_database, get_db())
-    report = check(list(articles) or None, lang or None, min_percent=parse_min(min_percent),
-                   strict=strict, ignore=parse_ignore(ignore))
+    report = check(list(articles) or None, lang or None, min_percent=minimum,
+                   strict=strict, ignore=ignored)
+    if not report.results and not allow_empty:
+        # a CI job pointed at the wrong database must not pass the gate
+        raise BadInput(_(
+                "nothing to check: no article in the languages asked (--allow-empty passes on an "
+                "empty database)"
+            ))
     click.echo(render(report, "json" if as_json else fmt), nl=False)
     ctx.exit(report.exit_code)
 
@@ -134,6 +146,8 @@ def accept_command(
 ) -> None:
     from transdesk.check import exceptions
 
+    if note is not None:
+        check_text(note, "--note")
     db = get_db()
     if revoke:
         exceptions.revoke_finding(db, article, key, lang, check_name, translator)
@@ -168,10 +182,10 @@ def accepted_command(articles: tuple[str, ...], as_json: bool) -> None:
         return
     for row in rows:
         stale = "" if row["current"] else "  " + _("(stale: the translation changed)")
-        note = f"  {row['note']}" if row["note"] else ""
+        note = f"  {shown(row['note'])}" if row["note"] else ""
         line = _("{article}:{key} [{lang}] {check}  by {who} {date}").format(
             article=row["article"], key=row["key"], lang=row["lang"], check=row["check"],
-            who=row["accepted_by"], date=row["at"][:10])
+            who=shown(row["accepted_by"]), date=row["at"][:10])
         click.echo(f"{line}{note}{stale}")
 
 
