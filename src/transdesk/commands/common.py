@@ -33,8 +33,9 @@ def fits_sqlite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
     """The database named by `--db` / TRANSDESK_DB, opened once per command.
 
-    Only commands that bring data in (`import`, `tm import`) pass `create`: the others
-    refuse a missing database (exit 2 naming the path) instead of making an empty one."""
+    Only commands that bring data in (`import`, `tm import`, `terms add`, `terms import`,
+    `words add`) pass `create`: the others refuse a missing database (exit 2 naming the
+    path) instead of making an empty one."""
     from transdesk.db import open_db
 
     ctx = ctx or click.get_current_context()
