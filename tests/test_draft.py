@@ -53,6 +53,7 @@ def test_translated_and_approved_text_is_never_touched(run, samples, db_path):
     assert (units["title"]["text"], units["title"]["status"]) == ("Схвалено", "approved")
 
 
+@pytest.mark.english
 def test_a_unit_submitted_meanwhile_is_left_alone(samples, db_path, run):
     """The status is checked again inside the write transaction."""
     run("import", str(samples / "ru-budget.txt"))
@@ -86,6 +87,7 @@ def test_progress_callback_counts_every_unit(samples, db_path, run):
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+@pytest.mark.english
 def test_json_summary_and_limit(run, samples):
     run("import", str(samples / "ru-budget.txt"))
 
@@ -110,6 +112,7 @@ def test_json_summary_and_limit(run, samples):
     assert again.stdout == "nothing to draft: no untranslated units in en\n"
 
 
+@pytest.mark.english
 def test_verbose_lists_units_without_a_draft(run, samples):
     run("import", str(samples / "en-fed-rates.txt"))
     result = run("draft", "--lang", "ua", "--provider", "none", "--limit", "2", "-v")

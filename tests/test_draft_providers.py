@@ -90,6 +90,7 @@ def test_apertium_answers_are_cached(run, samples):
 # -- deep-translator over real HTTP -----------------------------------------------------
 
 
+@pytest.mark.english
 def test_libre_drafts_through_deep_translator(run, samples, libre):
     run("import", str(samples / "en-fed-rates.txt"))
 

@@ -22,6 +22,7 @@ def kyiv(run):
     return result
 
 
+@pytest.mark.english
 def test_add_list_remove_with_history(run, db_path):
     assert kyiv(run).stdout == ("added concept 1: ru Киев · uk Київ · en Kyiv (not: Kiev)"
                                 " — the capital\n")
@@ -66,12 +67,13 @@ def test_bad_add_is_one_line_exit_2(run, db_path, args, words):
     assert sql(db_path, "SELECT COUNT(*) FROM style_history") == [(0,)]
 
 
+@pytest.mark.english
 def test_import_tbx_reports_duplicates_and_export_round_trips(run, tmp_path):
     kyiv(run)
     result = run("terms", "import", str(DATA / "termbase.tbx"))
     assert result.exit_code == 0, result.output
     assert "duplicate: Киев / Київ / Kyiv is concept 1 already; not added" in result.stdout
-    assert result.stdout.endswith("imported 13 concepts from termbase.tbx (1 duplicates"
+    assert result.stdout.endswith("imported 13 concepts from termbase.tbx (1 duplicate"
                                   " skipped)\n")
     again = run.json("terms", "import", str(DATA / "termbase.tbx"))
     assert again["added"] == [] and len(again["duplicates"]) == 14
@@ -120,6 +122,7 @@ def test_bad_import_changes_nothing(run, db_path, tmp_path, name, content, words
     assert sql(db_path, "SELECT COUNT(*) FROM style_history") == [(1,)]
 
 
+@pytest.mark.english
 def test_words_add_list_remove(run, db_path):
     assert run("words", "add", "Укренерго", "Нафтогаз", "--lang", "ua").exit_code == 0
     assert run("words", "add", "Укренерго", "--lang", "uk").stdout == "already listed: Укренерго [uk]\n"

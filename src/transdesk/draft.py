@@ -79,17 +79,23 @@ class DraftReport:
     def summary(self) -> str:
         """``drafted 42 units: tm 10, cldr 1, mt:apertium 31; 2 without a draft (...)``."""
         if not self.selected:
-            return f"nothing to draft: no untranslated units in {self.lang}"
-        line = f"drafted {self.drafted} unit{'s' if self.drafted != 1 else ''}"
+            return _("nothing to draft: no untranslated units in {lang}").format(lang=self.lang)
+        line = ngettext("drafted {count} unit", "drafted {count} units", self.drafted).format(
+            count=self.drafted)
         if self.by_origin:
             line += ": " + ", ".join(f"{o} {n}" for o, n in self._origins())
         if self.without_draft:
             reasons = Counter(m.reason for m in self.without_draft)
             why = "; ".join(f"{r}: {n}" if len(reasons) > 1 else r for r, n in
                             reasons.most_common())
-            line += f"; {len(self.without_draft)} without a draft ({why})"
+            line += "; " + ngettext("{count} without a draft ({why})",
+                                    "{count} without a draft ({why})",
+                                    len(self.without_draft)).format(
+                count=len(self.without_draft), why=why)
         if self.skipped:
-            line += f"; {self.skipped} skipped (translated meanwhile)"
+            line += "; " + ngettext("{count} skipped (translated meanwhile)",
+                                    "{count} skipped (translated meanwhile)",
+                                    self.skipped).format(count=self.skipped)
         return line
 
     def _origins(self) -> list[tuple[str, int]]:

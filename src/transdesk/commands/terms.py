@@ -8,15 +8,17 @@ import click
 
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
 from transdesk.errors import BadInput
-from transdesk.i18n import _
+from transdesk.i18n import _, ngettext
 
 EXCHANGE = (".tbx", ".csv", ".tsv", ".txt")
 
 
-@click.group("terms")
+@click.group("terms", help=_(
+    "The termbase: preferred, admitted and forbidden terms per concept, matched in\n"
+    "any inflected form by `check` (terminology) and shown by `next`."
+))
 def terms_group() -> None:
-    """The termbase: preferred, admitted and forbidden terms per concept, matched in
-    any inflected form by `check` (terminology) and shown by `next`."""
+    pass
 
 
 def _split_form(value: str, option: str) -> tuple[str, str]:
@@ -29,30 +31,30 @@ def _split_form(value: str, option: str) -> tuple[str, str]:
     return normalize_lang(lang), text.strip()
 
 
-@terms_group.command("add")
-@click.option("--ru", help="The preferred Russian term.")
-@click.option("--uk", "--ua", "uk", help="The preferred Ukrainian term.")
-@click.option("--en", help="The preferred English term.")
+@terms_group.command("add", help=_(
+    "Add a concept.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk terms add --uk Київ --ru Киев --en Kyiv --forbid en:Kiev\n"
+    '  transdesk terms add --uk "Верховна Рада" --ru "Верховная Рада" --en "Verkhovna Rada"\n'
+    '  transdesk terms add --en Ukraine --forbid "en:the Ukraine" --case-sensitive'
+))
+@click.option("--ru", help=_("The preferred Russian term."))
+@click.option("--uk", "--ua", "uk", help=_("The preferred Ukrainian term."))
+@click.option("--en", help=_("The preferred English term."))
 @click.option("--admit", multiple=True, metavar="LANG:TEXT",
-              help="An admitted alternative (repeatable).")
+              help=_("An admitted alternative (repeatable)."))
 @click.option("--forbid", multiple=True, metavar="LANG:TEXT",
-              help="A forbidden variant (repeatable), e.g. en:Kiev.")
-@click.option("--note", default="", help="A note for translators.")
+              help=_("A forbidden variant (repeatable), e.g. en:Kiev."))
+@click.option("--note", default="", help=_("A note for translators."))
 @click.option("--case-sensitive", is_flag=True,
-              help="Match only with the capitals as written (Рада, not рада).")
+              help=_("Match only with the capitals as written (Рада, not рада)."))
 @as_option
 @json_option
 def terms_add(ru: str | None, uk: str | None, en: str | None, admit: tuple[str, ...],
               forbid: tuple[str, ...], note: str, case_sensitive: bool, translator: str,
               as_json: bool) -> None:
-    """Add a concept.
-
-    \b
-    Examples:
-      transdesk terms add --uk Київ --ru Киев --en Kyiv --forbid en:Kiev
-      transdesk terms add --uk "Верховна Рада" --ru "Верховная Рада" --en "Verkhovna Rada"
-      transdesk terms add --en Ukraine --forbid "en:the Ukraine" --case-sensitive
-    """
     from transdesk.terms.model import Concept
     from transdesk.terms.store import add_concept
 
@@ -68,7 +70,8 @@ def terms_add(ru: str | None, uk: str | None, en: str | None, admit: tuple[str, 
     if as_json:
         emit_json(concept.as_dict())
     else:
-        click.echo(f"added concept {concept.id}: {describe(concept)}")
+        click.echo(_("added concept {id}: {concept}").format(id=concept.id,
+                                                             concept=describe(concept)))
 
 
 def describe(concept) -> str:
@@ -87,30 +90,33 @@ def describe(concept) -> str:
     return line
 
 
-@terms_group.command("list")
+@terms_group.command("list", help=_(
+    "List the concepts (JSON: one object per concept)."
+))
 @json_option
 def terms_list(as_json: bool) -> None:
-    """List the concepts (JSON: one object per concept)."""
     from transdesk.terms.store import load_concepts
 
     concepts = load_concepts(get_db())
     if as_json:
         emit_json([c.as_dict() for c in concepts])
     elif not concepts:
-        click.echo("the termbase is empty (see 'transdesk terms add --help')")
+        click.echo(_("the termbase is empty (see 'transdesk terms add --help')"))
     for concept in concepts if not as_json else []:
         click.echo(f"{concept.id:>4}  {describe(concept)}")
 
 
-@terms_group.command("remove")
+@terms_group.command("remove", help=_(
+    "Remove a CONCEPT, given by its id or one of its terms."
+))
 @click.argument("concept")
 @as_option
 def terms_remove(concept: str, translator: str) -> None:
-    """Remove a CONCEPT, given by its id or one of its terms."""
     from transdesk.terms.store import remove_concept
 
     removed = remove_concept(get_db(), concept, translator)
-    click.echo(f"removed concept {removed.id}: {describe(removed)}")
+    click.echo(_("removed concept {id}: {concept}").format(id=removed.id,
+                                                           concept=describe(removed)))
 
 
 def _format(path: str) -> str:
@@ -132,21 +138,21 @@ def _pair(langs: str | None, path: str) -> tuple[str, str]:
     return pair[0], pair[1]
 
 
-@terms_group.command("import")
+@terms_group.command("import", help=_(
+    "Import concepts from TBX or a glossary CSV (by the extension). Concepts already\n"
+    "in the termbase (a preferred term in common) are reported and not added.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk terms import glossary.tbx\n"
+    "  transdesk terms import weblate-glossary.csv --langs uk,en"
+))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--langs", metavar="SOURCE,TARGET",
-              help="The languages of a CSV glossary's two columns (e.g. uk,en).")
+              help=_("The languages of a CSV glossary's two columns (e.g. uk,en)."))
 @as_option
 @json_option
 def terms_import(file: str, langs: str | None, translator: str, as_json: bool) -> None:
-    """Import concepts from TBX or a glossary CSV (by the extension). Concepts already
-    in the termbase (a preferred term in common) are reported and not added.
-
-    \b
-    Examples:
-      transdesk terms import glossary.tbx
-      transdesk terms import weblate-glossary.csv --langs uk,en
-    """
     from transdesk.files import read_input
     from transdesk.terms import csvio, tbx
     from transdesk.terms.store import import_concepts
@@ -162,17 +168,23 @@ def terms_import(file: str, langs: str | None, translator: str, as_json: bool) -
         emit_json(result.as_dict())
         return
     for new, old in result.duplicates:
-        click.echo(f"duplicate: {new.label()} is concept {old.id} already; not added")
-    click.echo(f"imported {len(result.added)} concepts from {Path(file).name}"
-               f" ({len(result.duplicates)} duplicates skipped)")
+        click.echo(_("duplicate: {concept} is concept {id} already; not added").format(
+            concept=new.label(), id=old.id))
+    imported = ngettext("imported {count} concept from {file}",
+                        "imported {count} concepts from {file}", len(result.added)).format(
+        count=len(result.added), file=Path(file).name)
+    skipped = ngettext("{count} duplicate skipped", "{count} duplicates skipped",
+                       len(result.duplicates)).format(count=len(result.duplicates))
+    click.echo(f"{imported} ({skipped})")
 
 
-@terms_group.command("export")
+@terms_group.command("export", help=_(
+    "Write the termbase as TBX-Basic or a glossary CSV (by the extension)."
+))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--langs", metavar="SOURCE,TARGET",
-              help="The language pair of a CSV glossary (e.g. uk,en).")
+              help=_("The language pair of a CSV glossary (e.g. uk,en)."))
 def terms_export(file: str, langs: str | None) -> None:
-    """Write the termbase as TBX-Basic or a glossary CSV (by the extension)."""
     from transdesk.terms import csvio, tbx
     from transdesk.terms.store import load_concepts
 
@@ -187,56 +199,62 @@ def terms_export(file: str, langs: str | None) -> None:
     except OSError as exc:
         raise BadInput(_("cannot write {file!r}: {error}").format(
             file=file, error=exc.strerror)) from None
-    click.echo(f"exported {len(concepts)} concepts to {file}")
+    click.echo(ngettext("exported {count} concept to {file}", "exported {count} concepts to {file}",
+                        len(concepts)).format(count=len(concepts), file=file))
 
 
-@click.group("words")
+@click.group("words", help=_(
+    "The desk word list: words the spelling check accepts (in any inflected form)."
+))
 def words_group() -> None:
-    """The desk word list: words the spelling check accepts (in any inflected form)."""
+    pass
 
 
-@words_group.command("add")
+@words_group.command("add", help=_(
+    "Add WORDS to the desk word list (all or none: one transaction).\n"
+    "\n"
+    "\b\n"
+    "Example:\n"
+    "  transdesk words add Укренерго Нафтогаз --lang uk"
+))
 @click.argument("words", nargs=-1, required=True)
-@lang_option(required=True, help="The language of the words: ru, uk (or ua), en.")
+@lang_option(required=True, help=_("The language of the words: ru, uk (or ua), en."))
 @as_option
 def words_add(words: tuple[str, ...], lang: str, translator: str) -> None:
-    """Add WORDS to the desk word list (all or none: one transaction).
-
-    \b
-    Example:
-      transdesk words add Укренерго Нафтогаз --lang uk
-    """
     from transdesk.terms.store import add_words
 
     for word, added in zip(words, add_words(get_db(create=True), list(words), lang, translator),
                            strict=True):
-        click.echo(f"{'added' if added else 'already listed'}: {word} [{lang}]")
+        click.echo((_("added: {word} [{lang}]") if added
+                    else _("already listed: {word} [{lang}]")).format(word=word, lang=lang))
 
 
-@words_group.command("remove")
+@words_group.command("remove", help=_(
+    "Remove WORD from the desk word list."
+))
 @click.argument("word")
-@lang_option(required=True, help="The language of the word.")
+@lang_option(required=True, help=_("The language of the word."))
 @as_option
 def words_remove(word: str, lang: str, translator: str) -> None:
-    """Remove WORD from the desk word list."""
     from transdesk.terms.store import remove_word
 
     remove_word(get_db(), word, lang, translator)
-    click.echo(f"removed: {word} [{lang}]")
+    click.echo(_("removed: {word} [{lang}]").format(word=word, lang=lang))
 
 
-@words_group.command("list")
-@lang_option(required=False, help="Only this language.")
+@words_group.command("list", help=_(
+    "List the desk word list (the list shipped with transdesk is not shown)."
+))
+@lang_option(required=False, help=_("Only this language."))
 @json_option
 def words_list(lang: str | None, as_json: bool) -> None:
-    """List the desk word list (the list shipped with transdesk is not shown)."""
     from transdesk.terms.store import list_words
 
     rows = list_words(get_db(), lang)
     if as_json:
         emit_json(rows)
     elif not rows:
-        click.echo("the desk word list is empty")
+        click.echo(_("the desk word list is empty"))
     for row in rows if not as_json else []:
         click.echo(f"{row['lang']}  {row['word']}")
 
