@@ -27,7 +27,11 @@ NO_ARTICLES = "no articles yet: transdesk import FILE"
 @click.option("--lang", "lang", metavar="LANG",
               help="Source language (ru, uk/ua, en); detected from the text if absent.")
 @click.option("--id", "article_id", metavar="SLUG",
-              help="Article id ([a-z0-9][a-z0-9-]*); default: the file name, slugified.")
+              help="Article id ([a-z0-9][a-z0-9-]*, at most 100); default: the file name,"
+                   " transliterated and slugified.")
+@click.option("--update", is_flag=True,
+              help="The files are new versions of the articles their names give, even if"
+                   " those were imported from files of another name.")
 @click.option("--targets", metavar="LANGS",
               help="Comma-separated target languages (default: the other two).")
 @click.option("--encoding", metavar="NAME", help="Text encoding (default: detected).")
@@ -37,6 +41,7 @@ def import_command(
     files: tuple[str, ...],
     lang: str | None,
     article_id: str | None,
+    update: bool,
     targets: str | None,
     encoding: str | None,
     quiet: bool,
@@ -55,7 +60,7 @@ def import_command(
     target_list = parse_lang_list(targets) if targets else None
     reports = importing.import_files(
         get_db(), list(files), lang=source_lang, article_id=article_id,
-        targets=target_list, encoding=encoding,
+        targets=target_list, encoding=encoding, update=update,
     )
     for report in reports:
         if report.looks_like:

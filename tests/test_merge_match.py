@@ -1,0 +1,94 @@
+"""The re-import's sentence matching (issue 11 item 3): near-linear, and the same pairs as
+scoring every pair of old and new sentences, as 0.1.0 did."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+
+from transdesk.article import Unit
+from transdesk.importing import SIMILARITY_THRESHOLD, _match_units
+
+WORDS = ["бюджет", "проект", "план", "закон", "договор", "министр", "банк", "город", "рост", "цена", "налог", "реформа", "выборы", "совет", "фонд", "доход", "расход", "долг", "курс", "рынок"]
+
+
+def all_pairs(old, new):
+    """0.1.0's matching, every pair scored: the reference."""
+    from rapidfuzz import fuzz
+
+    pairs, free = {}, {r["id"]: r for r in old}
+    by_text: dict = {}
+    for r in old:
+        by_text.setdefault(r["source"], []).append(r)
+    for i, u in enumerate(new):
+        candidates = [r for r in by_text.get(u.text, ()) if r["id"] in free]
+        if candidates:
+            row = min(candidates, key=lambda r: abs(r["position"] - i))
+            pairs[i] = row
+            del free[row["id"]]
+    rest_new = [i for i in range(len(new)) if i not in pairs]
+    rest_old = list(free.values())
+    span = max(len(new), len(old), 1)
+    scored = []
+    for i in rest_new:
+        for row in rest_old:
+            score = fuzz.ratio(new[i].text, row["source"])
+            if score >= SIMILARITY_THRESHOLD:
+                scored.append((score - 20 * abs(row["position"] - i) / span, i, row))
+    scored.sort(key=lambda item: -item[0])
+    for _s, i, row in scored:
+        if i not in pairs and row["id"] in free:
+            pairs[i] = row
+            del free[row["id"]]
+    return pairs, list(free)
+
+
+def rows(texts):
+    conn = sqlite3.connect(":memory:")
+    conn.row_factory = sqlite3.Row
+    conn.execute("CREATE TABLE u (id, key, kind, paragraph, position, source)")
+    conn.executemany("INSERT INTO u VALUES (?, ?, 'sentence', 1, ?, ?)",
+                     [(100 + n, f"p1.s{n + 1}", n, t) for n, t in enumerate(texts)])
+    return conn.execute("SELECT * FROM u ORDER BY position").fetchall()
+
+
+def edited(rng, text):
+    words = text.split()
+    action = rng.randrange(4)
+    if action == 0:
+        words[rng.randrange(len(words))] = rng.choice(WORDS)
+    elif action == 1:
+        words.insert(rng.randrange(len(words)), rng.choice(WORDS))
+    elif action == 2 and len(words) > 3:
+        del words[rng.randrange(len(words))]
+    else:
+        return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))) + "."
+    return " ".join(words)
+
+
+def test_the_indexed_matching_pairs_like_scoring_every_pair():
+    rng = random.Random(11)
+    for _trial in range(20):
+        old_texts = [f"{' '.join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))}"
+                     f" {rng.randint(1, 99)}." for _ in range(rng.randint(5, 120))]
+        new_texts = [edited(rng, t) if rng.random() < 0.6 else t for t in old_texts]
+        rng.shuffle(new_texts[: len(new_texts) // 3])  # some sentences move
+        new_texts += [edited(rng, rng.choice(old_texts)) for _ in range(rng.randint(0, 10))]
+        del new_texts[rng.randrange(len(new_texts))]
+        old = rows(old_texts)
+        new = [Unit(f"p1.s{n + 1}", "sentence", 1, t) for n, t in enumerate(new_texts)]
+        got, expected = _match_units(old, new), all_pairs(old, new)
+        assert {i: r["id"] for i, r in got[0].items()} == {
+            i: r["id"] for i, r in expected[0].items()}
+        assert sorted(got[1]) == sorted(expected[1])
+
+
+def test_seven_thousand_changed_sentences_pair_each_with_its_old_self():
+    old_texts = [f"Предложение номер {n} о бюджете города {n % 97} и плане {n * 7}."
+                 for n in range(7000)]
+    new_texts = [t.replace("бюджете", "проекте бюджета") for t in old_texts]
+    pairs, vanished = _match_units(rows(old_texts),
+                                   [Unit(f"p1.s{n}", "sentence", 1, t)
+                                    for n, t in enumerate(new_texts)])
+    assert vanished == []
+    assert all(pairs[i]["position"] == i for i in range(7000))
