@@ -480,6 +480,7 @@ def _insert_units(
 RARE_WORDS = 4  # a changed sentence is looked for among old ones sharing its rarest words
 POSTINGS_NEAR = 32  # of a word's old sentences, at most this many nearest in position
 WINDOW = 3  # and the old sentences this near its position, whatever their words
+CANDIDATES = 8  # of those, the ones sharing the most of the rare words are scored
 BEST_PER_SENTENCE = 8  # of its candidates, the best this many compete for it
 _INDEX_WORD = re.compile(r"\w+")
 
@@ -534,15 +535,16 @@ def _similar_pairs(
     """Candidate pairs of a new and an old sentence at least SIMILARITY_THRESHOLD alike,
     best first (similarity less 20 points per article length of distance in position).
 
-    Not all pairs: each new sentence is scored against the old sentences that share one
-    of its RARE_WORDS rarest words (the POSTINGS_NEAR nearest in position, for a common
-    word) and those within WINDOW of its position. A sentence edited so much that it
+    Not all pairs: each new sentence is scored against the CANDIDATES old sentences that
+    share the most of its RARE_WORDS rarest words (of a common word, the POSTINGS_NEAR
+    nearest in position) and those within WINDOW of its position. A sentence edited so much that it
     keeps none of its rare words and moved is below the threshold anyway, nearly always.
     Each new sentence keeps its BEST_PER_SENTENCE best candidates (all of them taken
     by others first happens only among many near-identical sentences). Ties are broken
     as scoring every pair in order would (new index, then old position).
     """
     import gc
+    from collections import Counter
 
     from rapidfuzz.fuzz import ratio
 
@@ -559,14 +561,17 @@ def _similar_pairs(
         for i in unpaired_new:
             text = new[i].text
             words = {w for w in _INDEX_WORD.findall(text.lower()) if w in postings}
-            candidates: set[int] = set()
+            shared: Counter[int] = Counter()
             for word in sorted(words, key=lambda w: (len(postings[w]), w))[:RARE_WORDS]:
                 ranks = postings[word]
                 if len(ranks) > POSTINGS_NEAR:
                     at = bisect_left(ranks, i, key=positions.__getitem__)
                     start = max(0, min(at - POSTINGS_NEAR // 2, len(ranks) - POSTINGS_NEAR))
                     ranks = ranks[start:start + POSTINGS_NEAR]
-                candidates.update(ranks)
+                shared.update(ranks)
+            # the old sentences sharing the most of those words
+            candidates = ({rank for rank, _n in shared.most_common(CANDIDATES)}
+                          if len(shared) > CANDIDATES else set(shared))
             at = bisect_left(positions, i)
             candidates.update(range(max(0, at - WINDOW), min(len(positions), at + WINDOW)))
             mine = []
