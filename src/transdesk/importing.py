@@ -95,13 +95,16 @@ def parse_source(
     return parse_decoded(decode(data, encoding), lang)
 
 
-def parse_decoded(decoded: Decoded, lang: str | None = None) -> tuple[Article, str]:
-    """Parse decoded text (language detected when not given)."""
+def parse_decoded(
+    decoded: Decoded, lang: str | None = None, declared: bool = True
+) -> tuple[Article, str]:
+    """Parse decoded text (language detected when not given). A language `declared` by
+    the user is checked against the text (`looks_like`); a detected one needs no check."""
     source_lang = lang or detect_lang(decoded.text)
     article = parse(decoded.text, source_lang, _splitter())
     if not article.units:
         raise BadInput(NO_ARTICLE_TEXT)
-    if lang is not None:
+    if lang is not None and declared:
         article.looks_like = disagreeing_lang(decoded.text, lang)
     _count_words(article)
     article.encoding, article.bom = decoded.encoding, decoded.bom
@@ -186,9 +189,7 @@ def store_article(
     `sha` is the SHA-256 of the file's bytes, kept to tell an unchanged re-import;
     `file_name` the name of the file, kept on a new article."""
     if targets is not None:
-        targets = [t for t in targets if t != source_lang]
-        if not targets:
-            raise BadInput("no target language left besides the source language")
+        targets = _targets(targets, source_lang)
     stored = _read_stored(db.conn, article_id)
     matched = _match_units(stored.units, article.units) if stored.version else None
     with write_transaction(db) as conn:
@@ -210,6 +211,44 @@ def store_article(
                                     translator, stored.units, matched, file_name)
     report.looks_like = article.looks_like
     return report
+
+
+def _targets(targets: list[str] | None, source_lang: str) -> list[str]:
+    """The target languages asked for, less the source language (default: the others)."""
+    if targets is None:
+        return [code for code in LANGUAGES if code != source_lang]
+    targets = [t for t in targets if t != source_lang]
+    if not targets:
+        raise BadInput("no target language left besides the source language")
+    return targets
+
+
+def _insert_batch(
+    db: Database,
+    batch: list[tuple[str, tuple[str, Article, str, str]]],
+    targets: list[str] | None,
+    translator: str | None,
+) -> list[ImportReport]:
+    """New articles of an archive in one short transaction, in order: fewer commits for
+    the same rows. One that another process created meanwhile is merged after it."""
+    if not batch:
+        return []
+    reports: list[ImportReport | None] = []
+    late = []
+    with write_transaction(db) as conn:
+        for name, (slug, article, source_lang, sha) in batch:
+            if _version(conn, slug) is not None:
+                late.append((len(reports), name, slug, article, source_lang, sha))
+                reports.append(None)
+                continue
+            report = _insert_article(conn, slug, article, source_lang,
+                                     _targets(targets, source_lang), sha, name)
+            report.looks_like = article.looks_like
+            reports.append(report)
+    for index, name, slug, article, source_lang, sha in late:
+        reports[index] = store_article(db, article, slug, source_lang, sha, targets,
+                                       translator, name)
+    return [report for report in reports if report is not None]
 
 
 def _count_words(article: Article) -> Article:
@@ -287,24 +326,40 @@ def import_files(
             raise Refused(f"{conflicts[0]}{more}: give --id for a new article, or --update"
                           " if the file is a new version of it")
         # 2. parse (in the workers, ahead of the writer) and write, article by article
-        jobs = ((p.path, p.slug, p.lang, p.sha, encoding, p.decoded) for p in plan
-                if not p.unchanged)
+        jobs = ((p.path, p.slug, p.lang, p.sha, encoding, p.decoded, lang is not None)
+                for p in plan if not p.unchanged)
         parsed = _imap(pool, _parse_job, jobs)
+        batch: list[tuple[str, tuple[str, Article, str, str]]] = []
+
+        def done(report: ImportReport) -> None:
+            reports.append(report)
+            if progress:
+                progress(report)
+
+        def flush() -> None:
+            for report in _insert_batch(db, batch, targets, translator):
+                done(report)
+            batch.clear()
+
         for planned in plan:
             if planned.unchanged:
+                flush()
                 units = db.execute(
                     "SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
                     [planned.slug],
                 ).fetchone()[0]
-                report = ImportReport(planned.slug, planned.stored_lang, created=False,
-                                      units=units, unchanged=units)
+                done(ImportReport(planned.slug, planned.stored_lang, created=False,
+                                  units=units, unchanged=units))
+            elif not planned.stored_lang:  # a new article: written with others
+                batch.append((Path(planned.path).name, next(parsed)))
+                if len(batch) >= BATCH:
+                    flush()
             else:
+                flush()
                 slug, article, source_lang, sha = next(parsed)
-                report = store_article(db, article, slug, source_lang, sha, targets,
-                                       translator, Path(planned.path).name)
-            reports.append(report)
-            if progress:
-                progress(report)
+                done(store_article(db, article, slug, source_lang, sha, targets, translator,
+                                   Path(planned.path).name))
+        flush()
     return reports
 
 
@@ -322,6 +377,7 @@ class _Planned:
 
 
 PARALLEL_MIN_FILES = 64
+BATCH = 32  # new articles written in one transaction (each whole or not at all)
 CHUNK = 16  # files a worker takes at a time
 AHEAD = 4  # chunks per worker parsed ahead of the writer, at most
 
@@ -387,11 +443,11 @@ def _inspect(
 
 
 def _parse_job(
-    job: tuple[str, str, str | None, str, str | None, Decoded | None],
+    job: tuple[str, str, str | None, str, str | None, Decoded | None, bool],
 ) -> tuple[str, Article, str, str]:
     """Parse a file seen by `_inspect` (in a worker for an archive), reading it again
     when its text was not kept; a file that changed since is refused."""
-    path, slug, lang, sha, encoding, decoded = job
+    path, slug, lang, sha, encoding, decoded, declared = job
     if decoded is None:
         data = read_article_file(path)
     try:
@@ -399,7 +455,7 @@ def _parse_job(
             if _sha256(data) != sha:
                 raise BadInput("the file changed during the import; import it again")
             decoded = decode(data, encoding)
-        article, source_lang = parse_decoded(decoded, lang)
+        article, source_lang = parse_decoded(decoded, lang, declared)
     except BadInput as exc:
         raise BadInput(f"{path}: {exc}") from None
     return slug, article, source_lang, sha
