@@ -95,3 +95,39 @@ def test_seven_thousand_changed_sentences_pair_each_with_its_old_self():
                                     for n, t in enumerate(new_texts)])
     assert vanished == []
     assert all(pairs[i]["position"] == i for i in range(7000))
+
+
+def test_a_change_made_between_the_matching_and_the_lock_is_matched_again(tmp_path,
+                                                                          monkeypatch):
+    """The matching runs outside the write lock on a snapshot; if the article moved
+    before the lock was taken, the matching is redone under the lock."""
+    from test_import import ORIGINAL, UPDATED
+
+    from transdesk import importing
+    from transdesk.db import open_db
+
+    path = tmp_path / "desk.db"
+    db = open_db(path)
+    importing.import_article(db, ORIGINAL.encode(), "budget")
+    calls = []
+    real = importing._match_units
+
+    def racing(old, new):
+        calls.append(len(old))
+        if len(calls) == 1:  # another process imports a new version meanwhile
+            other = open_db(path)
+            importing.import_article(other, UPDATED.encode(), "budget")
+            other.close()
+        return real(old, new)
+
+    monkeypatch.setattr(importing, "_match_units", racing)
+    third = UPDATED.replace("Новое предложение появилось здесь.", "Ещё одно новое.")
+    report = importing.import_article(db, third.encode(), "budget")
+    monkeypatch.setattr(importing, "_match_units", real)
+    # snapshot of the original; then again under the lock, on the racing version
+    assert calls[0] == 8 and len(calls) == 3
+    assert (report.new, report.obsolete) == (1, 1)  # against UPDATED, not ORIGINAL
+    live = [r[0] for r in db.execute(
+        "SELECT source FROM units WHERE article_id = 'budget' AND obsolete = 0"
+        " ORDER BY position")]
+    assert "Ещё одно новое." in live and len(live) == len(set(live))
