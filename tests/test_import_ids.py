@@ -155,3 +155,22 @@ def test_a_lock_held_past_the_busy_timeout_is_a_refusal_naming_the_holder(
     assert result.stderr.count("\n") == 1
     assert "has been locked by process" in result.stderr and str(holder.pid) in result.stderr
     assert Path(run.db_path).exists()
+
+
+def test_a_bad_file_at_the_end_of_an_archive_writes_nothing(run, tmp_path):
+    """An archive (the worker pool's path, two passes): every file is read and decoded
+    before the first write."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for n in range(80):
+        (folder / f"a{n:03}.txt").write_text(ORIGINAL.replace("бюджет", f"бюджет {n}"),
+                                              encoding="utf-8")
+    (folder / "z-last.txt").write_bytes(bytes(range(256)) * 8)
+    result = run("import", "-q", *sorted(str(p) for p in folder.iterdir()))
+    assert result.exit_code == 2, result.output
+    assert "z-last.txt" in result.stderr and "binary" in result.stderr
+    assert run.json("articles") == []
+    (folder / "z-last.txt").unlink()
+    result = run("import", "-q", *sorted(str(p) for p in folder.iterdir()))
+    assert result.exit_code == 0, result.output
+    assert len(run.json("articles")) == 80
