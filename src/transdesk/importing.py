@@ -164,6 +164,21 @@ def _read_stored(conn: sqlite3.Connection, article_id: str) -> _Stored:
             conn.execute("COMMIT")
 
 
+# the pairs (new index -> old row), the old unit ids left over, and the new indexes
+# whose source changed in typography only
+_Merge = tuple[dict[int, sqlite3.Row], list[int], set[int]]
+
+
+def _plan_merge(stored: _Stored, article: Article) -> _Merge | None:
+    """The matching of a stored article's units with a new version (None: no article)."""
+    if stored.version is None:
+        return None
+    pairs, vanished = _match_units(stored.units, article.units)
+    retouched = {i for i, row in pairs.items()
+                 if only_typography_differs(row["source"], article.units[i].text)}
+    return pairs, vanished, retouched
+
+
 def _version(conn: sqlite3.Connection, article_id: str) -> tuple[str, str] | None:
     row = conn.execute(
         "SELECT source_sha256, updated_at FROM articles WHERE id = ?", [article_id]
@@ -191,11 +206,11 @@ def store_article(
     if targets is not None:
         targets = _targets(targets, source_lang)
     stored = _read_stored(db.conn, article_id)
-    matched = _match_units(stored.units, article.units) if stored.version else None
+    matched = _plan_merge(stored, article)
     with write_transaction(db) as conn:
         if _version(conn, article_id) != stored.version:
             stored = _read_stored(conn, article_id)
-            matched = _match_units(stored.units, article.units) if stored.version else None
+            matched = _plan_merge(stored, article)
         if matched is None:
             targets = targets or [code for code in LANGUAGES if code != source_lang]
             report = _insert_article(conn, article_id, article, source_lang, targets, sha,
@@ -655,13 +670,13 @@ def _merge_article(
     sha: str,
     translator: str | None,
     old: list[sqlite3.Row],
-    matched: tuple[dict[int, sqlite3.Row], list[int]],
+    matched: _Merge,
     file_name: str | None = None,
 ) -> ImportReport:
     """Apply a matching (`_match_units` of the stored units `old`) inside the lock."""
     ts = now()
     report = ImportReport(article_id, source_lang, created=False, units=len(article.units))
-    pairs, vanished = matched
+    pairs, vanished, retouched = matched
     old_by_id = {row["id"]: row for row in old}
 
     def history(unit_id: int, action: str, **values: Any) -> None:
@@ -693,7 +708,7 @@ def _merge_article(
                          [index, unit_id])
         if row["source"] == unit.text:
             report.unchanged += 1
-        elif only_typography_differs(row["source"], unit.text):
+        elif index in retouched:
             report.retouched += 1
             report.changes.append(("retouched", unit.key, unit.text))
             history(unit_id, "source-retouched", old_text=row["source"],
