@@ -7,9 +7,11 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,12 @@ def transdesk(*args: str) -> list[str]:
     return [sys.executable, "-m", "transdesk", *args]
 
 
+def tool(name: str) -> str:
+    """A peer's command (translate-toolkit's scripts sit beside this Python)."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else name
+
+
 def make_corpus(articles: int, *extra: str, name: str | None = None) -> Path:
     """Generate (once, cached under bench/out) a deterministic corpus."""
     target = OUT / (name or f"corpus-{articles}{''.join(extra).replace('-', '_')}")
@@ -60,6 +68,38 @@ def timed(cmd: list[str], repeat: int = 1, setup=None, **kwargs) -> float:
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
         times.append(watch.seconds)
     return statistics.median(times)
+
+
+@dataclass
+class Measured:
+    """One child process's wall time, CPU time (user + system) and peak resident memory
+    (of the largest process in its tree: the child or a worker it waited for)."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    stdout: str = ""
+
+
+TIME = "/usr/bin/time"  # GNU time: the peak RSS of the command alone
+
+
+def measure(cmd: list[str] | str, ok: tuple[int, ...] = (0,), **kwargs) -> Measured:
+    """Run `cmd` once as a child process and measure it alone. GNU time runs it: a
+    child forked from this (large) Python would report this process's RSS as its floor,
+    Linux carrying the peak across fork and exec."""
+    argv = ["sh", "-c", cmd] if isinstance(cmd, str) else cmd
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "time"
+        with stopwatch() as watch:
+            result = subprocess.run([TIME, "-f", "%U %S %M", "-o", str(report), *argv],
+                                    capture_output=True, **kwargs)
+        if result.returncode not in ok:
+            raise SystemExit(f"{str(cmd)[:100]} failed ({result.returncode}):"
+                             f" {result.stderr[-400:].decode(errors='replace')}")
+        user, system, peak_kb = report.read_text().split()[-3:]
+    return Measured(watch.seconds, float(user) + float(system), int(peak_kb) / 1024,
+                    result.stdout.decode(errors="replace"))
 
 
 def row(label: str, seconds: float, extra: str = "") -> None:

@@ -11,6 +11,7 @@ create the schema once, the others wait for it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from datetime import UTC, datetime
@@ -244,7 +245,12 @@ class write_transaction:
         self.conn = db.conn
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise Refused(lock_held_message(self.conn)) from None
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -252,3 +258,47 @@ class write_transaction:
             self.conn.execute("COMMIT")
         elif self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+
+
+def lock_held_message(conn: sqlite3.Connection) -> str:
+    """What to say when the write lock stayed taken past the busy timeout: which
+    processes hold locks on the database (Linux's /proc/locks), when that can be seen."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    holders = _lock_holders(path)
+    who = (", ".join(_("process {pid} ({command})").format(pid=pid, command=cmd)
+                     for pid, cmd in holders)
+           if holders else _("another process"))
+    return _("the database {path!r} has been locked by {who} for more than {seconds:g} s;"
+             " try again when it is done").format(path=path, who=who, seconds=BUSY_TIMEOUT_S)
+
+
+def _lock_holders(path: str) -> list[tuple[int, str]]:
+    inodes = set()
+    for suffix in ("-shm", ""):
+        with contextlib.suppress(OSError):
+            inodes.add(os.stat(path + suffix).st_ino)
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            lines = locks.read().splitlines()
+    except OSError:
+        return []
+    pids = []
+    for line in lines:
+        fields = line.split()
+        try:
+            pid, inode = int(fields[4]), int(fields[5].rsplit(":", 1)[1])
+        except (IndexError, ValueError):
+            continue
+        if inode in inodes and pid != os.getpid() and pid not in pids:
+            pids.append(pid)
+    holders = []
+    for pid in pids[:3]:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                words = cmdline.read().split(b"\0")
+            text = " ".join(w.decode(errors="replace") for w in words if w)
+            cmd = "".join(c if c.isprintable() else " " for c in " ".join(text.split()))[:80]
+        except OSError:
+            cmd = "?"
+        holders.append((pid, cmd))
+    return holders

@@ -11,25 +11,28 @@ import json
 import os
 import re
 import sqlite3
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transdesk.article import Article, Decoded, Unit, decode, has_article_text, parse
+from transdesk.article_id import ARTICLE_ID, check_article_id, slugify
 from transdesk.db import now, write_transaction
-from transdesk.errors import BadInput
+from transdesk.errors import BadInput, Refused
 from transdesk.files import MAX_ARTICLE_BYTES, read_input
-from transdesk.i18n import _
+from transdesk.i18n import _, ngettext
 from transdesk.languages import LANGUAGES, detect_lang, disagreeing_lang
 from transdesk.store import record_history, write_translation
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+__all__ = ["ARTICLE_ID", "ImportReport", "check_article_id", "import_article", "import_files",
+           "slugify", "store_article"]
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # Characters a "typo-only" source change may touch without sending translations back.
 _TYPO_FOLD = str.maketrans(
@@ -73,28 +76,6 @@ class ImportReport:
         }
 
 
-def slugify(name: str) -> str:
-    """An article id from a file name: lower-case ASCII letters, digits and dashes."""
-    import unicodedata
-
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    if not slug:
-        slug = "article-" + hashlib.sha256(name.encode()).hexdigest()[:8]
-    return slug
-
-
-def check_article_id(article_id: str) -> str:
-    if not ARTICLE_ID.fullmatch(article_id):
-        raise BadInput(
-            _(
-                "invalid article id {article_id!r}: use lower-case letters, digits and dashes "
-                "([a-z0-9][a-z0-9-]*)"
-            ).format(article_id=article_id)
-        )
-    return article_id
-
-
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -115,13 +96,16 @@ def parse_source(
     return parse_decoded(decode(data, encoding), lang)
 
 
-def parse_decoded(decoded: Decoded, lang: str | None = None) -> tuple[Article, str]:
-    """Parse decoded text (language detected when not given)."""
+def parse_decoded(
+    decoded: Decoded, lang: str | None = None, declared: bool = True
+) -> tuple[Article, str]:
+    """Parse decoded text (language detected when not given). A language `declared` by
+    the user is checked against the text (`looks_like`); a detected one needs no check."""
     source_lang = lang or detect_lang(decoded.text)
     article = parse(decoded.text, source_lang, _splitter())
     if not article.units:
         raise BadInput(NO_ARTICLE_TEXT)
-    if lang is not None:
+    if lang is not None and declared:
         article.looks_like = disagreeing_lang(decoded.text, lang)
     _count_words(article)
     article.encoding, article.bom = decoded.encoding, decoded.bom
@@ -136,13 +120,71 @@ def import_article(
     targets: list[str] | None = None,
     encoding: str | None = None,
     translator: str | None = None,
+    file_name: str | None = None,
 ) -> ImportReport:
     """Import an article's file bytes, or merge a new version into an existing article."""
     check_article_id(article_id)
     stored = db.execute("SELECT source_lang FROM articles WHERE id = ?", [article_id]).fetchone()
     article, source_lang = parse_source(data, lang or (stored[0] if stored else None), encoding)
     return store_article(db, article, article_id, source_lang, _sha256(data), targets,
-                         translator)
+                         translator, file_name)
+
+
+@dataclass
+class _Stored:
+    """What the database holds for an article id, read outside the write lock."""
+
+    version: tuple[str, str] | None  # (source_sha256, updated_at); None: no such article
+    source_lang: str = ""
+    targets: str = ""
+    units: list[sqlite3.Row] = field(default_factory=list)
+
+
+def _read_stored(conn: sqlite3.Connection, article_id: str) -> _Stored:
+    """The article row and its live units, from one read snapshot."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        row = conn.execute(
+            "SELECT source_sha256, updated_at, source_lang, targets FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        if row is None:
+            return _Stored(None)
+        cursor = conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        units = cursor.execute(
+            "SELECT id, key, kind, paragraph, position, source FROM units"
+            " WHERE article_id = ? AND obsolete = 0 ORDER BY position",
+            [article_id],
+        ).fetchall()
+        return _Stored((row[0], row[1]), row[2], row[3], units)
+    finally:
+        if own:
+            conn.execute("COMMIT")
+
+
+# the pairs (new index -> old row), the old unit ids left over, and the new indexes
+# whose source changed in typography only
+_Merge = tuple[dict[int, sqlite3.Row], list[int], set[int]]
+
+
+def _plan_merge(stored: _Stored, article: Article) -> _Merge | None:
+    """The matching of a stored article's units with a new version (None: no article)."""
+    if stored.version is None:
+        return None
+    pairs, vanished = _match_units(stored.units, article.units)
+    retouched = {i for i, row in pairs.items()
+                 if only_typography_differs(row["source"], article.units[i].text)}
+    return pairs, vanished, retouched
+
+
+def _version(conn: sqlite3.Connection, article_id: str) -> tuple[str, str] | None:
+    row = conn.execute(
+        "SELECT source_sha256, updated_at FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def store_article(
@@ -153,34 +195,78 @@ def store_article(
     sha: str,
     targets: list[str] | None = None,
     translator: str | None = None,
+    file_name: str | None = None,
 ) -> ImportReport:
     """Write a parsed article in one transaction: insert it, or merge it like msgmerge.
 
-    `sha` is the SHA-256 of the file's bytes, kept to tell an unchanged re-import."""
+    The merge's matching runs before the write lock is taken, on a snapshot of the stored
+    units; under the lock the article's version (SHA and update time, which every write
+    of its units changes) is read again, and the matching redone if it moved meanwhile.
+    `sha` is the SHA-256 of the file's bytes, kept to tell an unchanged re-import;
+    `file_name` the name of the file, kept on a new article."""
     if targets is not None:
-        targets = [t for t in targets if t != source_lang]
-        if not targets:
-            raise BadInput(_("no target language left besides the source language"))
+        targets = _targets(targets, source_lang)
+    stored = _read_stored(db.conn, article_id)
+    matched = _plan_merge(stored, article)
     with write_transaction(db) as conn:
-        row = conn.execute(
-            "SELECT source_lang, targets FROM articles WHERE id = ?", [article_id]
-        ).fetchone()
-        if row is None:
+        if _version(conn, article_id) != stored.version:
+            stored = _read_stored(conn, article_id)
+            matched = _plan_merge(stored, article)
+        if matched is None:
             targets = targets or [code for code in LANGUAGES if code != source_lang]
-            report = _insert_article(conn, article_id, article, source_lang, targets, sha)
+            report = _insert_article(conn, article_id, article, source_lang, targets, sha,
+                                     file_name)
         else:
-            old_lang, old_targets = row
-            if old_lang != source_lang:
+            if stored.source_lang != source_lang:
                 raise BadInput(
                     _(
                         "article {article_id!r} was imported in {old_lang}, not {source_lang}"
-                    ).format(article_id=article_id, old_lang=old_lang, source_lang=source_lang)
+                    ).format(article_id=article_id, old_lang=stored.source_lang,
+                             source_lang=source_lang)
                 )
-            targets = targets or old_targets.split(",")
+            targets = targets or stored.targets.split(",")
             report = _merge_article(conn, article_id, article, source_lang, targets, sha,
-                                    translator)
+                                    translator, stored.units, matched, file_name)
     report.looks_like = article.looks_like
     return report
+
+
+def _targets(targets: list[str] | None, source_lang: str) -> list[str]:
+    """The target languages asked for, less the source language (default: the others)."""
+    if targets is None:
+        return [code for code in LANGUAGES if code != source_lang]
+    targets = [t for t in targets if t != source_lang]
+    if not targets:
+        raise BadInput(_("no target language left besides the source language"))
+    return targets
+
+
+def _insert_batch(
+    db: Database,
+    batch: list[tuple[str, tuple[str, Article, str, str]]],
+    targets: list[str] | None,
+    translator: str | None,
+) -> list[ImportReport]:
+    """New articles of an archive in one short transaction, in order: fewer commits for
+    the same rows. One that another process created meanwhile is merged after it."""
+    if not batch:
+        return []
+    reports: list[ImportReport | None] = []
+    late = []
+    with write_transaction(db) as conn:
+        for name, (slug, article, source_lang, sha) in batch:
+            if _version(conn, slug) is not None:
+                late.append((len(reports), name, slug, article, source_lang, sha))
+                reports.append(None)
+                continue
+            report = _insert_article(conn, slug, article, source_lang,
+                                     _targets(targets, source_lang), sha, name)
+            report.looks_like = article.looks_like
+            reports.append(report)
+    for index, name, slug, article, source_lang, sha in late:
+        reports[index] = store_article(db, article, slug, source_lang, sha, targets,
+                                       translator, name)
+    return [report for report in reports if report is not None]
 
 
 def _count_words(article: Article) -> Article:
@@ -209,65 +295,115 @@ def import_files(
     encoding: str | None = None,
     translator: str | None = None,
     progress: Callable[[ImportReport], None] | None = None,
+    update: bool = False,
 ) -> list[ImportReport]:
     """Import files, each article in a transaction of its own.
 
-    Every file is read and decoded before anything is written, so bad input changes
-    nothing; a file whose bytes match the stored article is reported unchanged without
-    parsing it again. Sentence splitting of an archive runs in worker processes while
-    this process writes (a pipeline over all cores).
+    Two passes. The first reads, decodes, hashes and detects the language of every file
+    and keeps only a small summary of each (a few files keep their text too), so bad
+    input stops the import before anything is written. The second parses (in worker
+    processes for an archive, a bounded number of files ahead of the writer, so memory
+    stays flat whatever the archive's size) and writes article by article. A file whose
+    bytes match the stored article is reported unchanged without parsing it again.
+
+    An id derived from a file name that belongs to an article imported from another
+    file name is refused (Refused, exit 1) unless `update` says it is the same article.
     """
     if article_id is not None and len(paths) != 1:
         raise BadInput(_("--id names one article: give exactly one file with it"))
-    slugs: list[str] = []
-    seen: dict[str, str] = {}
-    for path in paths:
-        slug = check_article_id(article_id) if article_id else slugify(Path(path).stem)
-        if slug in seen:
-            raise BadInput(_(
-                    "{path!r} and {seen!r} would both be article {slug!r}"
-                ).format(path=path, seen=seen[slug], slug=slug))
-        seen[slug] = path
-        slugs.append(slug)
-    stored = {
-        row[0]: (row[1], row[2])
-        for row in db.execute("SELECT id, source_sha256, source_lang FROM articles")
-    }
+    keep_text = len(paths) < PARALLEL_MIN_FILES
     reports = []
     with _workers(len(paths)) as pool:
-        # 1. read, decode, hash and detect the language of everything, once: bad input
-        # stops us before any write
-        inspected = _map(pool, _inspect, [(path, lang, encoding) for path in paths])
-        plan = []
-        for path, slug, (sha, decoded, detected) in zip(paths, slugs, inspected, strict=True):
-            old = stored.get(slug)
+        # 1. read, decode, hash and detect: bad input stops us before any write
+        plan: list[_Planned] = []
+        seen: dict[str, str] = {}
+        conflicts: list[str] = []
+        inspected = _imap(pool, _inspect, ((path, lang, encoding, keep_text) for path in paths))
+        for path, (sha, decoded, detected) in zip(paths, inspected, strict=True):
+            name = Path(path).name
+            slug = (check_article_id(article_id) if article_id
+                    else slugify(Path(path).stem, lang or detected))
+            if slug in seen:
+                raise BadInput(_(
+                        "{path!r} and {seen!r} would both be article {slug!r}"
+                    ).format(path=path, seen=seen[slug], slug=slug))
+            seen[slug] = path
+            old = db.execute("SELECT source_sha256, source_lang, file FROM articles"
+                             " WHERE id = ?", [slug]).fetchone()
+            if (old is not None and article_id is None and not update
+                    and old[2] is not None and old[2] != name):
+                conflicts.append(_("{path!r} would update article {slug!r}, imported from"
+                                   " {file!r}").format(path=path, slug=slug, file=old[2]))
             unchanged = (old is not None and old[0] == sha and targets is None
                          and encoding is None and (lang is None or lang == old[1]))
             # without --lang, an article imported before keeps its language (detection
             # is a guess; the stored article knows better)
             job_lang = lang or (old[1] if old else detected)
-            plan.append((slug, None if unchanged else (path, slug, job_lang, decoded, sha)))
+            plan.append(_Planned(path, slug, sha, job_lang, unchanged, decoded,
+                                 old[1] if old else ""))
+        if conflicts:
+            more = (" " + ngettext("(and {count} more)", "(and {count} more)",
+                                   len(conflicts) - 1).format(count=len(conflicts) - 1)
+                    if len(conflicts) > 1 else "")
+            raise Refused(_(
+                    "{conflicts}{more}: give --id for a new article, or --update if the file is a "
+                    "new version of it"
+                ).format(conflicts=conflicts[0], more=more))
         # 2. parse (in the workers, ahead of the writer) and write, article by article
-        jobs = [job for _slug, job in plan if job is not None]
-        parsed = pool.imap(_parse_job, jobs, chunksize=16) if pool else map(_parse_job, jobs)
-        for slug, job in plan:
-            if job is None:
-                units = db.execute(
-                    "SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0", [slug]
-                ).fetchone()[0]
-                report = ImportReport(slug, stored[slug][1], created=False, units=units,
-                                      unchanged=units)
-            else:
-                slug, article, source_lang, sha = next(parsed)
-                report = store_article(db, article, slug, source_lang, sha, targets,
-                                       translator)
+        jobs = ((p.path, p.slug, p.lang, p.sha, encoding, p.decoded, lang is not None)
+                for p in plan if not p.unchanged)
+        parsed = _imap(pool, _parse_job, jobs)
+        batch: list[tuple[str, tuple[str, Article, str, str]]] = []
+
+        def done(report: ImportReport) -> None:
             reports.append(report)
             if progress:
                 progress(report)
+
+        def flush() -> None:
+            for report in _insert_batch(db, batch, targets, translator):
+                done(report)
+            batch.clear()
+
+        for planned in plan:
+            if planned.unchanged:
+                flush()
+                units = db.execute(
+                    "SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
+                    [planned.slug],
+                ).fetchone()[0]
+                done(ImportReport(planned.slug, planned.stored_lang, created=False,
+                                  units=units, unchanged=units))
+            elif not planned.stored_lang:  # a new article: written with others
+                batch.append((Path(planned.path).name, next(parsed)))
+                if len(batch) >= BATCH:
+                    flush()
+            else:
+                flush()
+                slug, article, source_lang, sha = next(parsed)
+                done(store_article(db, article, slug, source_lang, sha, targets, translator,
+                                   Path(planned.path).name))
+        flush()
     return reports
 
 
+@dataclass(slots=True)
+class _Planned:
+    """What the first pass keeps of a file (its text only for a small import)."""
+
+    path: str
+    slug: str
+    sha: str
+    lang: str | None
+    unchanged: bool
+    decoded: Decoded | None
+    stored_lang: str
+
+
 PARALLEL_MIN_FILES = 64
+BATCH = 32  # new articles written in one transaction (each whole or not at all)
+CHUNK = 16  # files a worker takes at a time
+AHEAD = 4  # chunks per worker parsed ahead of the writer, at most
 
 
 @contextmanager
@@ -284,14 +420,41 @@ def _workers(files: int) -> Iterator[Any]:
         yield pool
 
 
-def _map(pool: Any, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    return pool.map(fn, items, chunksize=64) if pool else [fn(item) for item in items]
+def _imap(pool: Any, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """`map(fn, items)`, in the pool's workers when there is one, results in order, with
+    at most AHEAD chunks per worker in flight: results never pile up in front of a
+    slower consumer (multiprocessing's own imap runs ahead without bound)."""
+    if pool is None:
+        yield from map(fn, items)
+        return
+    from itertools import islice
+
+    source = iter(items)
+    in_flight: deque[Any] = deque()
+
+    def submit() -> None:
+        chunk = list(islice(source, CHUNK))
+        if chunk:
+            in_flight.append(pool.apply_async(_run_chunk, (fn, chunk)))
+
+    for _slot in range(AHEAD * pool._processes):
+        submit()
+    while in_flight:
+        results = in_flight.popleft().get()
+        submit()
+        yield from results
 
 
-def _inspect(job: tuple[str, str | None, str | None]) -> tuple[str, Decoded, str | None]:
+def _run_chunk(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
+    return [fn(item) for item in chunk]
+
+
+def _inspect(
+    job: tuple[str, str | None, str | None, bool],
+) -> tuple[str, Decoded | None, str | None]:
     """Read and decode a file (BadInput naming it if that fails): the SHA-256 of its
-    bytes, its text, and its detected language when none is given."""
-    path, lang, encoding = job
+    bytes, its text (when `keep` says so), and its detected language when none is given."""
+    path, lang, encoding, keep = job
     data = read_article_file(path)
     try:
         decoded = decode(data, encoding)
@@ -300,14 +463,23 @@ def _inspect(job: tuple[str, str | None, str | None]) -> tuple[str, Decoded, str
         detected = detect_lang(decoded.text) if lang is None else None
     except BadInput as exc:
         raise BadInput(_("{path}: {exc}").format(path=path, exc=exc)) from None
-    return _sha256(data), decoded, detected
+    return _sha256(data), decoded if keep else None, detected
 
 
-def _parse_job(job: tuple[str, str, str | None, Decoded, str]) -> tuple:
-    """Parse a file read by `_inspect` (in a worker for an archive)."""
-    path, slug, lang, decoded, sha = job
+def _parse_job(
+    job: tuple[str, str, str | None, str, str | None, Decoded | None, bool],
+) -> tuple[str, Article, str, str]:
+    """Parse a file seen by `_inspect` (in a worker for an archive), reading it again
+    when its text was not kept; a file that changed since is refused."""
+    path, slug, lang, sha, encoding, decoded, declared = job
+    if decoded is None:
+        data = read_article_file(path)
     try:
-        article, source_lang = parse_decoded(decoded, lang)
+        if decoded is None:
+            if _sha256(data) != sha:
+                raise BadInput(_("the file changed during the import; import it again"))
+            decoded = decode(data, encoding)
+        article, source_lang = parse_decoded(decoded, lang, declared)
     except BadInput as exc:
         raise BadInput(_("{path}: {exc}").format(path=path, exc=exc)) from None
     return slug, article, source_lang, sha
@@ -341,12 +513,13 @@ def _insert_article(
     source_lang: str,
     targets: list[str],
     sha: str,
+    file_name: str | None = None,
 ) -> ImportReport:
     ts = now()
     conn.execute(
         "INSERT INTO articles (id, source_lang, targets, title, layout, encoding, bom,"
-        " source_sha256, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        _article_row(article_id, article, source_lang, targets, sha, ts),
+        " source_sha256, created_at, updated_at, file) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [*_article_row(article_id, article, source_lang, targets, sha, ts), file_name],
     )
     first_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
     _insert_units(conn, article_id, list(enumerate(article.units)), first_id, targets, ts)
@@ -384,6 +557,14 @@ def _insert_units(
     )
 
 
+RARE_WORDS = 4  # a changed sentence is looked for among old ones sharing its rarest words
+POSTINGS_NEAR = 32  # of a word's old sentences, at most this many nearest in position
+WINDOW = 3  # and the old sentences this near its position, whatever their words
+CANDIDATES = 8  # of those, the ones sharing the most of the rare words are scored
+BEST_PER_SENTENCE = 8  # of its candidates, the best this many compete for it
+_INDEX_WORD = re.compile(r"\w+")
+
+
 def _match_units(
     old: list[sqlite3.Row], new: list[Unit]
 ) -> tuple[dict[int, sqlite3.Row], list[int]]:
@@ -391,11 +572,11 @@ def _match_units(
 
     Headers pair by key; sentences first by identical text (nearest position), then
     the rest by similarity weighed with distance in position. Returns the pairs and
-    the old rows left over (vanished).
+    the old rows left over (vanished). Near-linear: see `_similar_pairs`.
     """
     pairs: dict[int, sqlite3.Row] = {}
     free_old = {row["id"]: row for row in old}
-    by_text: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    by_text: dict[str, list[sqlite3.Row]] = defaultdict(list)  # in position order
     for row in old:
         if row["kind"] == "sentence":
             by_text[row["source"]].append(row)
@@ -407,30 +588,86 @@ def _match_units(
                 pairs[index] = header
                 del free_old[header["id"]]
             continue
-        candidates = [r for r in by_text.get(unit.text, ()) if r["id"] in free_old]
-        if candidates:
-            row = min(candidates, key=lambda r: abs(r["position"] - index))
+        same = by_text.get(unit.text)
+        if same:
+            # the nearest in position; on a tie the earlier one
+            at = bisect_left(same, index, key=lambda r: r["position"])
+            if at == len(same) or (at > 0 and index - same[at - 1]["position"]
+                                   <= same[at]["position"] - index):
+                at -= 1
+            row = same.pop(at)
             pairs[index] = row
             del free_old[row["id"]]
     unpaired_new = [i for i, u in enumerate(new) if i not in pairs and u.kind == "sentence"]
     unpaired_old = [r for r in free_old.values() if r["kind"] == "sentence"]
     if unpaired_new and unpaired_old:
-        from rapidfuzz import fuzz
-
-        scored = []
         span = max(len(new), len(old), 1)
-        for i in unpaired_new:
-            for row in unpaired_old:
-                score = fuzz.ratio(new[i].text, row["source"])
-                if score >= SIMILARITY_THRESHOLD:
-                    distance = abs(row["position"] - i) / span
-                    scored.append((score - 20 * distance, i, row))
-        scored.sort(key=lambda item: -item[0])
-        for _score, i, row in scored:
+        for i, row in _similar_pairs(new, unpaired_new, unpaired_old, span):
             if i not in pairs and row["id"] in free_old:
                 pairs[i] = row
                 del free_old[row["id"]]
     return pairs, list(free_old)
+
+
+def _similar_pairs(
+    new: list[Unit], unpaired_new: list[int], unpaired_old: list[sqlite3.Row], span: int
+) -> list[tuple[int, sqlite3.Row]]:
+    """Candidate pairs of a new and an old sentence at least SIMILARITY_THRESHOLD alike,
+    best first (similarity less 20 points per article length of distance in position).
+
+    Not all pairs: each new sentence is scored against the CANDIDATES old sentences that
+    share the most of its RARE_WORDS rarest words (of a common word, the POSTINGS_NEAR
+    nearest in position) and those within WINDOW of its position. A sentence edited so much that it
+    keeps none of its rare words and moved is below the threshold anyway, nearly always.
+    Each new sentence keeps its BEST_PER_SENTENCE best candidates (all of them taken
+    by others first happens only among many near-identical sentences). Ties are broken
+    as scoring every pair in order would (new index, then old position).
+    """
+    import gc
+    from collections import Counter
+
+    from rapidfuzz.fuzz import ratio
+
+    old_texts = [row["source"] for row in unpaired_old]
+    positions = [row["position"] for row in unpaired_old]  # ascending, like the ranks
+    postings: dict[str, list[int]] = defaultdict(list)  # word -> old ranks, ascending
+    for rank, text in enumerate(old_texts):
+        for word in set(_INDEX_WORD.findall(text.lower())):
+            postings[word].append(rank)
+    scored: list[tuple[float, int, int]] = []
+    frozen = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small tuples: no use collecting cycles
+    try:
+        for i in unpaired_new:
+            text = new[i].text
+            words = {w for w in _INDEX_WORD.findall(text.lower()) if w in postings}
+            shared: Counter[int] = Counter()
+            for word in sorted(words, key=lambda w: (len(postings[w]), w))[:RARE_WORDS]:
+                ranks = postings[word]
+                if len(ranks) > POSTINGS_NEAR:
+                    at = bisect_left(ranks, i, key=positions.__getitem__)
+                    start = max(0, min(at - POSTINGS_NEAR // 2, len(ranks) - POSTINGS_NEAR))
+                    ranks = ranks[start:start + POSTINGS_NEAR]
+                shared.update(ranks)
+            # the old sentences sharing the most of those words
+            candidates = ({rank for rank, _n in shared.most_common(CANDIDATES)}
+                          if len(shared) > CANDIDATES else set(shared))
+            at = bisect_left(positions, i)
+            candidates.update(range(max(0, at - WINDOW), min(len(positions), at + WINDOW)))
+            mine = []
+            for rank in candidates:
+                score = ratio(text, old_texts[rank], score_cutoff=SIMILARITY_THRESHOLD)
+                if score:
+                    mine.append((20 * abs(positions[rank] - i) / span - score, i, rank))
+            if len(mine) > BEST_PER_SENTENCE:
+                mine.sort()
+                del mine[BEST_PER_SENTENCE:]
+            scored.extend(mine)
+        scored.sort()
+        return [(i, unpaired_old[rank]) for _key, i, rank in scored]
+    finally:
+        if frozen:
+            gc.enable()
 
 
 def _merge_article(
@@ -441,46 +678,46 @@ def _merge_article(
     targets: list[str],
     sha: str,
     translator: str | None,
+    old: list[sqlite3.Row],
+    matched: _Merge,
+    file_name: str | None = None,
 ) -> ImportReport:
+    """Apply a matching (`_match_units` of the stored units `old`) inside the lock."""
     ts = now()
     report = ImportReport(article_id, source_lang, created=False, units=len(article.units))
-    conn.row_factory = sqlite3.Row
-    try:
-        old = conn.execute(
-            "SELECT id, key, kind, paragraph, position, source FROM units"
-            " WHERE article_id = ? AND obsolete = 0 ORDER BY position",
-            [article_id],
-        ).fetchall()
-        pairs, vanished = _match_units(old, article.units)
-    finally:
-        conn.row_factory = None
+    pairs, vanished, retouched = matched
     old_by_id = {row["id"]: row for row in old}
 
     def history(unit_id: int, action: str, **values: Any) -> None:
         record_history(conn, unit_id, source_lang, action, translator, ts, **values)
 
     for unit_id in vanished:
-        row = old_by_id[unit_id]
+        gone = old_by_id[unit_id]
         conn.execute("UPDATE units SET obsolete = 1, updated_at = ? WHERE id = ?", [ts, unit_id])
         conn.execute("UPDATE translations SET obsolete = 1 WHERE unit_id = ?", [unit_id])
-        history(unit_id, "obsolete", old_text=row["source"],
+        history(unit_id, "obsolete", old_text=gone["source"],
                 note="sentence left the source")
         report.obsolete += 1
-        report.changes.append(("obsolete", row["key"], row["source"]))
+        report.changes.append(("obsolete", gone["key"], gone["source"]))
     for index, unit in enumerate(article.units):
         row = pairs.get(index)
         if row is None:
             continue
         unit_id = row["id"]
-        conn.execute(
-            "UPDATE units SET key = ?, paragraph = ?, position = ?, source = ?, words = ?,"
-            " updated_at = ? WHERE id = ?",
-            [unit.key, unit.paragraph, index, unit.text, word_count(unit.text), ts, unit_id],
-        )
-        conn.execute("UPDATE translations SET position = ? WHERE unit_id = ?", [index, unit_id])
+        if (row["key"], row["paragraph"], row["position"], row["source"]) != (
+                unit.key, unit.paragraph, index, unit.text):
+            conn.execute(
+                "UPDATE units SET key = ?, paragraph = ?, position = ?, source = ?, words = ?,"
+                " updated_at = ? WHERE id = ?",
+                [unit.key, unit.paragraph, index, unit.text, word_count(unit.text), ts,
+                 unit_id],
+            )
+        if row["position"] != index:
+            conn.execute("UPDATE translations SET position = ? WHERE unit_id = ?",
+                         [index, unit_id])
         if row["source"] == unit.text:
             report.unchanged += 1
-        elif only_typography_differs(row["source"], unit.text):
+        elif index in retouched:
             report.retouched += 1
             report.changes.append(("retouched", unit.key, unit.text))
             history(unit_id, "source-retouched", old_text=row["source"],
@@ -502,8 +739,9 @@ def _merge_article(
     _ensure_target_rows(conn, article_id, targets, ts)
     conn.execute(
         "UPDATE articles SET targets = ?, title = ?, layout = ?, encoding = ?, bom = ?,"
-        " source_sha256 = ?, updated_at = ? WHERE id = ?",
-        [*_article_row(article_id, article, source_lang, targets, sha, ts)[2:-2], ts, article_id],
+        " source_sha256 = ?, updated_at = ?, file = COALESCE(file, ?) WHERE id = ?",
+        [*_article_row(article_id, article, source_lang, targets, sha, ts)[2:-2], ts,
+         file_name, article_id],
     )
     report.changes.sort(key=lambda c: _key_order(c[1]))
     return report

@@ -3,7 +3,7 @@
 Never edit a migration once it has landed: add a new one. Numbers are reserved by
 concern so that parallel work does not collide: m001-m009 core, m010-m019 workflow,
 m020-m029 drafts and memory, m030-m039 gettext and export, m040-m049 checks,
-m050-m059 termbase and spelling.
+m050-m059 termbase and spelling, m080-m089 import.
 """
 
 from __future__ import annotations
@@ -336,6 +336,12 @@ def m050_terms(db: Database) -> None:
     )
 
 
+def m080_article_file(db: Database) -> None:
+    """The name of the file an article was first imported from (NULL for articles imported
+    before): an import whose derived id belongs to an article from another file is refused."""
+    db.execute("ALTER TABLE articles ADD COLUMN file TEXT")
+
+
 def register(migrations) -> None:
     """Register every migration, in order."""
     for fn in (
@@ -348,5 +354,6 @@ def register(migrations) -> None:
         m041_check_cache,
         m042_check_findings,
         m050_terms,
+        m080_article_file,
     ):
         migrations()(fn)

@@ -15,7 +15,7 @@ from transdesk import desk_style
 from transdesk.check.options import parse_ignore
 from transdesk.check.parallel import Findings, Pair, check_pairs, in_two_processes, worker_count
 from transdesk.check.report import LANG_ORDER, LangResult, Missing, Problem, Report
-from transdesk.checks import CHECK_NAMES
+from transdesk.checks import CHECK_NAMES, pair_checker
 from transdesk.db import write_transaction
 from transdesk.errors import BadInput
 from transdesk.i18n import _
@@ -80,6 +80,8 @@ def check_database(
 
 
 _DONE_SQL = "t.status IN ('translated', 'approved')"
+_SLICE = 4096  # unit ids read at a time by a full check
+_CACHE_PAIRS = 100_000  # distinct sentence pairs whose findings are kept for reuse
 # A translation with findings: article, position, unit id, key, source, text, findings.
 Found = tuple[str, int, int, str, str, str, Findings]
 
@@ -129,20 +131,26 @@ def _check_translations(
 
             conn = sqlite3.connect(path, timeout=30.0)
             conn.execute("PRAGMA query_only = 1")
-        rows = conn.execute(sql, [lo + start, lo + stop, *params]).fetchall()
-        # Once per distinct pair: news repeats itself, about half the sentences of a
-        # big archive.
-        index: dict[Pair, int] = {}
-        where_pair = [
-            index.setdefault((source, text, meta[article_id][0], lang), len(index))
-            for lang, article_id, _unit, _position, text, _key, source in rows
-        ]
-        by_pair = check_pairs(list(index), workers=1)
-        return [
-            (lang, (article_id, position, unit_id, key, source, text, by_pair[pair]))
-            for (lang, article_id, unit_id, position, text, key, source), pair
-            in zip(rows, where_pair, strict=True) if pair in by_pair
-        ]
+        # A slice of unit ids at a time, and the results of distinct pairs kept in a
+        # bounded cache: memory stays flat whatever the archive's size. News repeats
+        # itself (about half the sentences of a big archive), mostly nearby.
+        check = pair_checker(CHECK_NAMES)
+        cache: dict[Pair, Findings] = {}
+        found: list[tuple[str, Found]] = []
+        for first in range(start, stop, _SLICE):
+            rows = conn.execute(sql, [lo + first, lo + min(first + _SLICE, stop),
+                                      *params]).fetchall()
+            for lang, article_id, unit_id, position, text, key, source in rows:
+                pair = (source, text, meta[article_id][0], lang)
+                findings = cache.get(pair)
+                if findings is None:
+                    if len(cache) >= _CACHE_PAIRS:
+                        cache.clear()
+                    findings = cache[pair] = check(*pair)
+                if findings:
+                    found.append(
+                        (lang, (article_id, position, unit_id, key, source, text, findings)))
+        return found
 
     fresh: dict[str, list[Found]] = {}
     for part in in_two_processes(work, span, workers):

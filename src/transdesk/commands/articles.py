@@ -37,7 +37,11 @@ LANGUAGE_NAMES = {"ru": N_("Russian"), "uk": N_("Ukrainian"), "en": N_("English"
 @click.option("--lang", "lang", metavar="LANG",
               help=_("Source language (ru, uk/ua, en); detected from the text if absent."))
 @click.option("--id", "article_id", metavar="SLUG",
-              help=_("Article id ([a-z0-9][a-z0-9-]*); default: the file name, slugified."))
+              help=_("Article id ([a-z0-9][a-z0-9-]*, at most 100); default: the file name,"
+                     " transliterated and slugified."))
+@click.option("--update", is_flag=True,
+              help=_("The files are new versions of the articles their names give, even if"
+                     " those were imported from files of another name."))
 @click.option("--targets", metavar="LANGS",
               help=_("Comma-separated target languages (default: the other two)."))
 @click.option("--encoding", metavar="NAME", help=_("Text encoding (default: detected)."))
@@ -47,6 +51,7 @@ def import_command(
     files: tuple[str, ...],
     lang: str | None,
     article_id: str | None,
+    update: bool,
     targets: str | None,
     encoding: str | None,
     quiet: bool,
@@ -58,7 +63,7 @@ def import_command(
     target_list = parse_lang_list(targets) if targets else None
     reports = importing.import_files(
         get_db(create=True), list(files), lang=source_lang, article_id=article_id,
-        targets=target_list, encoding=encoding,
+        targets=target_list, encoding=encoding, update=update,
     )
     for report in reports:
         if report.looks_like:
