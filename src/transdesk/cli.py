@@ -12,7 +12,7 @@ import sys
 import click
 
 from transdesk import __version__
-from transdesk.commands import articles, checking, drafting, exporting, workflow
+from transdesk.commands import articles, checking, drafting, exporting, reporting, workflow
 from transdesk.db import DEFAULT_DB
 from transdesk.errors import TransdeskError
 
@@ -75,7 +75,7 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db_path"] = db_path
 
 
-for _module in (articles, workflow, drafting, exporting, checking):
+for _module in (articles, workflow, drafting, exporting, checking, reporting):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

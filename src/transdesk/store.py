@@ -27,6 +27,8 @@ from transdesk.languages import LANGUAGES, detect_lang
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from transdesk.schedule import Plan
+
 STATUSES = ("untranslated", "draft", "translated", "approved")
 DONE = ("translated", "approved")
 ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -144,10 +146,12 @@ def store_article(
     sha: str,
     targets: list[str] | None = None,
     translator: str | None = None,
+    planned: Plan | None = None,
 ) -> ImportReport:
     """Write a parsed article in one transaction: insert it, or merge it like msgmerge.
 
-    `sha` is the SHA-256 of the file's bytes, kept to tell an unchanged re-import."""
+    `sha` is the SHA-256 of the file's bytes, kept to tell an unchanged re-import.
+    `planned` (priority, deadline) is applied in the same transaction."""
     if targets is not None:
         targets = [t for t in targets if t != source_lang]
         if not targets:
@@ -158,14 +162,21 @@ def store_article(
         ).fetchone()
         if row is None:
             targets = targets or [code for code in LANGUAGES if code != source_lang]
-            return _insert_article(conn, article_id, article, source_lang, targets, sha)
-        old_lang, old_targets = row
-        if old_lang != source_lang:
-            raise BadInput(
-                f"article {article_id!r} was imported in {old_lang}, not {source_lang}"
-            )
-        targets = targets or old_targets.split(",")
-        return _merge_article(conn, article_id, article, source_lang, targets, sha, translator)
+            report = _insert_article(conn, article_id, article, source_lang, targets, sha)
+        else:
+            old_lang, old_targets = row
+            if old_lang != source_lang:
+                raise BadInput(
+                    f"article {article_id!r} was imported in {old_lang}, not {source_lang}"
+                )
+            targets = targets or old_targets.split(",")
+            report = _merge_article(conn, article_id, article, source_lang, targets, sha,
+                                    translator)
+        if planned is not None or row is not None:
+            from transdesk import schedule
+
+            schedule.after_import(conn, article_id, targets, planned)
+        return report
 
 
 def _count_words(article: Article) -> Article:
@@ -194,6 +205,7 @@ def import_files(
     encoding: str | None = None,
     translator: str | None = None,
     progress: Callable[[ImportReport], None] | None = None,
+    planned: Plan | None = None,
 ) -> list[ImportReport]:
     """Import files, each article in a transaction of its own.
 
@@ -224,7 +236,8 @@ def import_files(
         for path, slug, sha in zip(paths, slugs, shas, strict=True):
             old = stored.get(slug)
             unchanged = (old is not None and old[0] == sha and targets is None
-                         and encoding is None and (lang is None or lang == old[1]))
+                         and encoding is None and (lang is None or lang == old[1])
+                         and planned is None)
             # without --lang, an article imported before keeps its language (detection
             # is a guess; the stored article knows better)
             job_lang = lang or (old[1] if old else None)
@@ -243,7 +256,7 @@ def import_files(
             else:
                 slug, article, source_lang, sha = next(parsed)
                 report = store_article(db, article, slug, source_lang, sha, targets,
-                                       translator)
+                                       translator, planned)
             reports.append(report)
             if progress:
                 progress(report)
@@ -732,6 +745,7 @@ def write_translation(
     action: str = "edit",
     note: str | None = None,
     ts: str | None = None,
+    claimed_at: str | None = None,
 ) -> bool:
     """Set one translation and record the change in the history, inside the caller's
     transaction. Returns False (and writes nothing) when nothing would change.
@@ -758,7 +772,8 @@ def write_translation(
     )
     record_history(conn, unit_id, lang, action, translator, ts, origin=origin,
                    old_text=old_text, new_text=text, old_status=old_status, new_status=status,
-                   note=note)
+                   note=note, score=score, old_origin=old_origin, old_score=old_score,
+                   claimed_at=claimed_at)
     return True
 
 
@@ -776,13 +791,21 @@ def record_history(
     old_status: str | None = None,
     new_status: str | None = None,
     note: str | None = None,
+    score: float | None = None,
+    old_origin: str | None = None,
+    old_score: float | None = None,
+    claimed_at: str | None = None,
 ) -> None:
-    """One history row, inside the caller's transaction (the only writer of `history`)."""
+    """One history row, inside the caller's transaction (the only writer of `history`).
+
+    `old_origin`/`old_score` describe the text replaced (the draft a person post-edited),
+    `claimed_at` when the submitter's claim began (the post-edit analysis times it)."""
     conn.execute(
         "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text, new_text,"
-        " old_status, new_status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        " old_status, new_status, note, score, old_origin, old_score, claimed_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [unit_id, lang, ts, translator, origin, action, old_text, new_text, old_status,
-         new_status, note],
+         new_status, note, score, old_origin, old_score, claimed_at],
     )
 
 

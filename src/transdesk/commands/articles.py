@@ -14,6 +14,13 @@ from transdesk.commands.common import (
     lang_option,
     progress_bar,
 )
+from transdesk.commands.reporting import (
+    deadline_text,
+    due_option,
+    make_plan,
+    priority_option,
+    public,
+)
 from transdesk.languages import normalize_lang, parse_lang_list
 
 if TYPE_CHECKING:
@@ -32,6 +39,8 @@ NO_ARTICLES = "no articles yet: transdesk import FILE"
               help="Comma-separated target languages (default: the other two).")
 @click.option("--encoding", metavar="NAME", help="Text encoding (default: detected).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the total line.")
+@priority_option
+@due_option
 @json_option
 def import_command(
     files: tuple[str, ...],
@@ -40,6 +49,8 @@ def import_command(
     targets: str | None,
     encoding: str | None,
     quiet: bool,
+    priority: str | None,
+    due: str | None,
     as_json: bool,
 ) -> None:
     """Import article FILEs, or update articles imported before (msgmerge-style).
@@ -48,14 +59,16 @@ def import_command(
     Example:
       transdesk import examples/ru-budget.txt
       transdesk import --lang ua --id bridge --targets ru,en bridge.txt
+      transdesk import breaking.txt --priority urgent --due +45m
     """
     from transdesk import store
 
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
+    planned = make_plan(priority, due)
     reports = store.import_files(
         get_db(), list(files), lang=source_lang, article_id=article_id,
-        targets=target_list, encoding=encoding,
+        targets=target_list, encoding=encoding, planned=planned,
     )
     if as_json:
         emit_json([r.as_dict() for r in reports])
@@ -94,14 +107,26 @@ def _clip(text: str, width: int) -> str:
 @json_option
 def articles_command(as_json: bool) -> None:
     """List articles: id, source language, percent complete per target, title."""
-    from transdesk import store
+    from transdesk import schedule, store
 
-    rows = store.list_articles(get_db())
+    db = get_db()
+    rows = store.list_articles(db)
+    times: dict[str, dict[str, dict]] = {}
+    for entry in schedule.desk_times(db):
+        times.setdefault(entry["article"], {})[entry["lang"]] = entry
+    for row in rows:
+        row["deadlines"] = {lang: public(times[row["id"]][lang]) for lang in row["targets"]
+                            if lang in times.get(row["id"], {})}
     width = max((len(r["id"]) for r in rows), default=0)
 
     def describe(row: dict) -> str:
         targets = "  ".join(f"{lang} {pct:5.1f}%" for lang, pct in row["targets"].items())
-        return f"{row['id']:<{width}}  {row['source_lang']}  {targets}  {_clip(row['title'], 60)}"
+        line = f"{row['id']:<{width}}  {row['source_lang']}  {targets}  {_clip(row['title'], 60)}"
+        for lang in row["targets"]:
+            entry = times.get(row["id"], {}).get(lang)
+            if entry and (entry["due"] or entry["priority"] != "normal" or entry["overdue"]):
+                line += f"\n{'':<{width}}    {lang}  {deadline_text(entry)}"
+        return line
 
     emit_rows(rows, as_json, describe, empty=NO_ARTICLES)
 
@@ -131,9 +156,14 @@ def _describe_unit(unit: dict) -> str:
 @json_option
 def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -> None:
     """Units and source words by status, per article and target language."""
-    from transdesk import store
+    from transdesk import schedule, store
 
-    rows = store.status_counts(get_db(), list(articles) or None, lang)
+    db = get_db()
+    rows = store.status_counts(db, list(articles) or None, lang)
+    times = {(t["article"], t["lang"]): t
+             for t in schedule.desk_times(db, list(articles) or None, lang)}
+    for row in rows:
+        row.update(public(times[(row["article"], row["lang"])]))
     width = max((len(r["article"]) for r in rows), default=0)
 
     def describe(row: dict) -> str:
@@ -145,6 +175,7 @@ def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -
             f"untranslated {units['untranslated']} · draft {units['draft']} ·"
             f" translated {units['translated']} · approved {units['approved']}"
             f"  (words {done_words}/{sum(words.values())})"
+            f"  {deadline_text(times[(row['article'], row['lang'])])}"
         )
 
     emit_rows(rows, as_json, describe, empty=NO_ARTICLES)

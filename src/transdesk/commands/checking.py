@@ -35,6 +35,9 @@ CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets"
 @click.option("--po", "po_dir", metavar="DIR",
               help="Check the gettext catalogs DIR/<lang>/LC_MESSAGES/<article>.po instead of"
                    " the database (no database is opened).")
+@click.option("--due", is_flag=True,
+              help="Check deadlines only: exit 1 when a language is past its deadline and"
+                   " incomplete.")
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -46,6 +49,7 @@ def check_command(
     strict: bool,
     ignore: tuple[str, ...],
     po_dir: str | None,
+    due: bool,
 ) -> None:
     """Check that ARTICLEs (default: all) are translated and pass the quality checks.
 
@@ -65,7 +69,13 @@ def check_command(
       transdesk check ru-budget --lang ua --strict
       transdesk check --min 80 --format junit > check.xml
       transdesk check --po locales --strict --format github
+      transdesk check --due               # cron: exit 1 when a deadline has passed
     """
+    if due:
+        from transdesk.commands.reporting import check_due
+
+        check_due(ctx, list(articles) or None, lang or None, as_json or fmt == "json")
+        return
     from transdesk import gate
 
     if po_dir is not None:

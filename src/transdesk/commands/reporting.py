@@ -1,0 +1,172 @@
+"""`plan` (priority and deadlines), `report` (where the desk's time goes), and the
+deadline pieces `import`, `status`, `articles` and `check --due` share.
+
+matplotlib and sacrebleu load only inside `report` (they cost `next` and `--help`
+nothing)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from transdesk.commands.common import emit_json, emit_rows, get_db, json_option, lang_option
+
+if TYPE_CHECKING:
+    from transdesk.schedule import Plan
+
+# schedule.PRIORITIES and schedule.TIME_HELP, spelled out so that --help loads no library
+PRIORITY_CHOICES = ("urgent", "high", "normal", "low")
+TIME_HELP = "18:30, +45m, +2h, tomorrow 09:00, or ISO 8601 (desk time zone: TRANSDESK_TZ)"
+REPORT_FORMATS = ("text", "json", "html")
+
+
+def priority_option(fn):
+    return click.option("--priority", metavar="P",
+                        help="urgent, high, normal (the default) or low.")(fn)
+
+
+def due_option(fn):
+    return click.option("--due", metavar="TIME",
+                        help=f"Deadline: {TIME_HELP}; `none` removes it.")(fn)
+
+
+def make_plan(priority: str | None, due: str | None, langs: list[str] | None = None
+              ) -> Plan | None:
+    """The Plan of --priority/--due (BadInput for an unknown priority or a bad TIME),
+    None when neither is given."""
+    if priority is None and due is None:
+        return None
+    from transdesk import schedule
+
+    clear = due is not None and due.strip().lower() in ("none", "-")
+    return schedule.Plan(
+        priority=schedule.parse_priority(priority) if priority is not None else None,
+        due=schedule.parse_time(due) if due is not None and not clear else None,
+        clear_due=clear,
+        langs=tuple(langs or ()),
+    )
+
+
+def deadline_text(row: dict[str, Any], color: bool = True) -> str:
+    """`· urgent · due 2026-11-26 18:30 · 3 left · eta 17:40`, OVERDUE in red."""
+    from transdesk import schedule
+
+    parts = []
+    if row["priority"] != "normal":
+        parts.append(row["priority"])
+    if row["due"] is not None:
+        parts.append(f"due {schedule.show(row['due'])}")
+    parts.append(f"{row['left']} left")
+    if row["overdue"]:
+        late = f"OVERDUE {schedule.lateness(row['due'])}"
+        parts.append(click.style(late, fg="red", bold=True) if color else late)
+    if row["eta"] is not None:
+        parts.append(f"eta {schedule.show(row['eta'])}")
+    elif row["left"]:
+        parts.append("eta ? (no recent pace)")
+    return " · ".join(parts)
+
+
+def public(row: dict[str, Any]) -> dict[str, Any]:
+    """A desk_times row for JSON: priority, due (UTC), due_local, left, overdue, eta."""
+    from transdesk import schedule
+
+    return {"priority": row["priority"], "due": row["due"],
+            "due_local": schedule.show(row["due"]) if row["due"] else None,
+            "left": row["left"], "overdue": row["overdue"], "eta": row["eta"]}
+
+
+@click.command("plan")
+@click.argument("articles", nargs=-1, required=True)
+@priority_option
+@due_option
+@lang_option(required=False, multiple=True,
+             help="Only this target language (repeatable or comma-separated; default: all"
+                  " the article's targets).")
+@json_option
+def plan_command(articles: tuple[str, ...], priority: str | None, due: str | None,
+                 lang: list[str], as_json: bool) -> None:
+    """Set the priority and/or the deadline of ARTICLEs (per target language with --lang).
+
+    `next` hands out overdue work first, then by priority, then by deadline, then in
+    article order.
+
+    \b
+    Examples:
+      transdesk plan ru-budget --priority urgent --due +45m
+      transdesk plan ru-budget --lang en --due "tomorrow 09:00"
+      transdesk plan uk-bridge --due none --priority low
+    """
+    from transdesk import schedule
+
+    plan = make_plan(priority, due, lang) or schedule.Plan()
+    rows = schedule.plan_articles(get_db(), list(articles), plan)
+    emit_rows([{"article": r["article"], "lang": r["lang"], **public(r)} for r in rows],
+              as_json, lambda r: f"{r['article']}  {r['lang']}  {deadline_text(r)}")
+
+
+def check_due(ctx: click.Context, articles: list[str] | None, langs: list[str] | None,
+              as_json: bool) -> None:
+    """`check --due`: list the languages past their deadline and incomplete; exit 1 if any."""
+    from transdesk import schedule, store
+
+    db = get_db()
+    for article_id in articles or ():
+        store.get_article(db, article_id)
+    late = schedule.overdue(db, articles, langs)
+    if as_json:
+        emit_json({"ok": not late, "exit_code": 1 if late else 0,
+                   "overdue": [{"article": r["article"], "lang": r["lang"], **public(r),
+                                "late": schedule.lateness(r["due"])} for r in late]})
+    else:
+        for row in late:
+            click.echo(f"{row['article']}  {row['lang']}  due {schedule.show(row['due'])}"
+                       f"  {click.style('OVERDUE ' + schedule.lateness(row['due']), fg='red')}"
+                       f"  {row['left']} units left")
+        click.echo(f"{len(late)} language{'s' if len(late) != 1 else ''} past the deadline"
+                   if late else "no language past its deadline")
+    ctx.exit(1 if late else 0)
+
+
+@click.command("report")
+@click.option("--since", metavar="DATE",
+              help="Only history from DATE on (2026-11-20, an ISO time, or -7d / -12h;"
+                   " default: all of it).")
+@lang_option(required=False, help="Only this target language.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
+              show_default=True, help="text, json, or a self-contained HTML page with charts.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (default: stdout).")
+def report_command(since: str | None, lang: str | None, fmt: str, output: str | None) -> None:
+    """Where the desk's time goes: progress per language, units per hour per translator,
+    post-edit effort per draft origin (chrF, TER, character edit ratio, time from
+    claim to submit), the age of the queue, and what is late.
+
+    Post-edit metrics are computed once per submission (sacrebleu) and kept in the
+    database, so later reports are fast.
+
+    \b
+    Examples:
+      transdesk report
+      transdesk report --since -7d --lang en --format json
+      transdesk report --format html -o desk.html
+    """
+    from pathlib import Path
+
+    from transdesk import schedule
+    from transdesk.errors import BadInput
+    from transdesk.export import write_atomic
+    from transdesk.report import build, render
+
+    if output is not None and not output.strip():
+        raise BadInput("empty -o: give a file name, or - for stdout")
+    since_stamp = schedule.parse_since(since) if since else None
+    data = build(get_db(), since=since_stamp, lang=lang)
+    text = render(data, fmt)
+    if output in (None, "-"):
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomic(Path(output), text.encode("utf-8"))
+
+
+COMMANDS: list[click.Command] = [plan_command, report_command]
