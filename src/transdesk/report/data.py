@@ -1,0 +1,163 @@
+"""Every figure of the report, gathered from the database into one JSON-ready dict.
+
+Days are the desk's days (TRANSDESK_TZ, at its current UTC offset). A unit is *done*
+when translated or approved; *waiting* when untranslated or draft.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from transdesk import postedit, schedule
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+DONE = "('translated', 'approved')"
+# queue age buckets: (label, upper bound in hours)
+AGE_BUCKETS = (("<1h", 1), ("1-4h", 4), ("4-24h", 24), ("1-3d", 72), ("3-7d", 168),
+               (">7d", None))
+EMPTY_DESK = "the desk is empty: no articles yet, nothing to report (transdesk import FILE)"
+
+
+def build(db: Database, since: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    """The report's figures (the JSON shape), from `since` (UTC) on, in `lang` or all."""
+    now = schedule.utcnow()
+    tz = schedule.desk_tz()
+    local_now = schedule.to_local(now, tz)
+    data: dict[str, Any] = {
+        "generated_at": schedule.stamp(now),
+        "generated_local": local_now.strftime("%Y-%m-%d %H:%M"),
+        "time_zone": str(tz) if tz is not None else (local_now.tzname() or "local"),
+        "since": since,
+        "since_local": schedule.show(since, tz) if since else None,
+        "lang": lang,
+        "empty": db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None,
+    }
+    if data["empty"]:
+        data["message"] = EMPTY_DESK
+        return data
+    postedit.fill_metrics(db, since)
+    offset = local_now.utcoffset() or timedelta(0)
+    data["progress"] = _progress(db, since, lang, int(offset.total_seconds() // 60))
+    edits = postedit.postedits(db, since, lang)
+    data["translators"] = _translators(db, since, lang, edits)
+    data["postedit"] = {
+        "by_origin": postedit.aggregate(edits, "origin"),
+        "by_pair": postedit.aggregate(edits, "pair"),
+        "by_translator": postedit.aggregate(edits, "translator"),
+    }
+    data["queue"] = _queue(db, lang, now)
+    return data
+
+
+def _filters(since: str | None, lang: str | None) -> tuple[str, list[Any]]:
+    where, params = "", []
+    if since is not None:
+        where += " AND at >= ?"
+        params.append(since)
+    if lang is not None:
+        where += " AND lang = ?"
+        params.append(lang)
+    return where, params
+
+
+def _progress(db: Database, since: str | None, lang: str | None, offset_minutes: int
+              ) -> dict[str, Any]:
+    """Units done now per language, and per day the units that became done (or stopped
+    being done: a changed source), with the running total at the end of each day."""
+    lang_where = " AND lang = ?" if lang else ""
+    totals: dict[str, dict[str, int]] = {}
+    for target, status, count in db.execute(
+        "SELECT lang, status, COUNT(*) FROM translations WHERE obsolete = 0" + lang_where
+        + " GROUP BY lang, status",
+        [lang] if lang else [],
+    ):
+        entry = totals.setdefault(target, {"units": 0, "done": 0})
+        entry["units"] += count
+        if status in ("translated", "approved"):
+            entry["done"] += count
+    languages = [
+        {"lang": target, "units": t["units"], "done": t["done"],
+         "left": t["units"] - t["done"],
+         "percent": round(100.0 * t["done"] / t["units"], 1) if t["units"] else 100.0}
+        for target, t in sorted(totals.items())
+    ]
+    where, params = _filters(since, lang)
+    daily: dict[str, list[dict[str, Any]]] = {}
+    for day, target, into, out in db.execute(
+        f"SELECT date(at, '{offset_minutes:+d} minutes'), lang,"
+        f" SUM(new_status IN {DONE}), SUM(old_status IN {DONE})"
+        f" FROM history WHERE (new_status IN {DONE}) != (coalesce(old_status, '') IN {DONE})"
+        f"{where} GROUP BY 1, 2 ORDER BY 1",
+        params,
+    ):
+        daily.setdefault(target, []).append({"day": day, "done": into, "undone": out})
+    for target, days in daily.items():
+        running = totals.get(target, {"done": 0})["done"]
+        for entry in reversed(days):
+            entry["cumulative"] = running
+            running -= entry["done"] - entry["undone"]
+    return {"languages": languages,
+            "daily": [{"lang": target, **entry} for target in sorted(daily)
+                      for entry in daily[target]]}
+
+
+def _translators(db: Database, since: str | None, lang: str | None,
+                 edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per person: units translated (from untranslated or draft), units reviewed,
+    active hours (clock hours with at least one of those), units per active hour, and
+    the median time from claim to submit."""
+    where, params = _filters(since, lang)
+    medians = {row["translator"]: row["median_seconds"]
+               for row in postedit.aggregate(edits, "translator")}
+    rows = []
+    for who, translated, reviewed, hours in db.execute(
+        f"SELECT translator, SUM(coalesce(old_status, '') NOT IN {DONE}),"
+        " SUM(old_status = 'translated' AND new_status = 'approved'),"
+        " COUNT(DISTINCT substr(at, 1, 13)) FROM history"
+        f" WHERE translator IS NOT NULL AND new_status IN {DONE}"
+        f" AND coalesce(old_status, '') != new_status{where}"
+        " GROUP BY translator",
+        params,
+    ):
+        rows.append({"translator": who, "translated": translated, "reviewed": reviewed,
+                     "active_hours": hours,
+                     "units_per_hour": round((translated + reviewed) / hours, 1) if hours else 0,
+                     "median_seconds": medians.get(who)})
+    rows.sort(key=lambda r: (-r["units_per_hour"], r["translator"]))
+    return rows
+
+
+def _queue(db: Database, lang: str | None, now: Any) -> dict[str, Any]:
+    """How long the waiting units have waited (since their row was created), per
+    language, and the languages past their deadline."""
+    ts = schedule.stamp(now)
+    cases = " ".join(f"WHEN age < {bound} THEN '{label}'"
+                     for label, bound in AGE_BUCKETS if bound is not None)
+    lang_where = " AND lang = ?" if lang else ""
+    ages: dict[str, dict[str, Any]] = {}
+    for target, bucket, count, oldest in db.execute(
+        f"SELECT lang, CASE {cases} ELSE '{AGE_BUCKETS[-1][0]}' END, COUNT(*), MAX(age) FROM"
+        " (SELECT lang, (julianday(?) - julianday(created_at)) * 24.0 AS age"
+        " FROM translations WHERE obsolete = 0 AND status IN ('untranslated', 'draft')"
+        f"{lang_where}) GROUP BY 1, 2",
+        [ts, *([lang] if lang else [])],
+    ):
+        entry = ages.setdefault(target, {"lang": target, "waiting": 0, "oldest_hours": 0.0,
+                                         "buckets": {label: 0 for label, _ in AGE_BUCKETS}})
+        entry["buckets"][bucket] = count
+        entry["waiting"] += count
+        entry["oldest_hours"] = round(max(entry["oldest_hours"], oldest), 1)
+    late = [
+        {"article": row["article"], "lang": row["lang"], "priority": row["priority"],
+         "due": row["due"], "due_local": schedule.show(row["due"]), "left": row["left"],
+         "late": schedule.lateness(row["due"], now)}
+        for row in schedule.overdue(db, None, [lang] if lang else None, now)
+    ]
+    late.sort(key=lambda r: (r["due"], r["article"], r["lang"]))
+    pace = schedule.pace(db, now)
+    return {"ages": [ages[k] for k in sorted(ages)], "late": late,
+            "pace": {k: round(v, 1) for k, v in sorted(pace.items())
+                     if lang is None or k == lang}}
