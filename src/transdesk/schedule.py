@@ -77,7 +77,7 @@ def show(value: str | None, tz: tzinfo | None = None) -> str:
     """A stored timestamp in the desk's local time: `2026-11-26 18:30`."""
     if value is None or value == NO_DUE:
         return "-"
-    return to_local(parse_stamp(value), tz).strftime("%Y-%m-%d %H:%M")
+    return to_local(parse_stamp(value), tz or desk_tz()).strftime("%Y-%m-%d %H:%M")
 
 
 def utcnow() -> datetime:
