@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transdesk.errors import BadInput
 
@@ -38,22 +39,38 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     return conn
 
 
+def _sqlite_utils() -> Any:
+    """sqlite-utils, imported without numpy and pandas.
+
+    sqlite-utils imports both when they are installed, to store their values; transdesk
+    never hands it any, and numpy (installed for matplotlib, which only `report` uses)
+    would add 0.1-0.3 s to every command that opens the database."""
+    if "sqlite_utils.db" not in sys.modules:
+        blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]  # import -> ImportError
+        try:
+            import sqlite_utils.db
+        finally:
+            for name in blocked:
+                sys.modules.pop(name, None)
+    import sqlite_utils
+
+    return sqlite_utils
+
+
 def open_db(path: str | os.PathLike[str], migrate: bool = True) -> Database:
     """Open (creating if needed) the database at `path` and apply pending migrations."""
-    from sqlite_utils import Database
-
-    db = Database(connect(path))
+    db = _sqlite_utils().Database(connect(path))
     if migrate:
         apply_migrations(db)
     return db
 
 
 def migration_set():
-    from sqlite_utils import Migrations
-
     from transdesk import migrations
 
-    mset = Migrations(migrations.MIGRATION_SET)
+    mset = _sqlite_utils().Migrations(migrations.MIGRATION_SET)
     migrations.register(mset)
     return mset
 
