@@ -49,10 +49,11 @@ def dom_and_requests(page: Path, work: Path) -> tuple[str, list[str]]:
     events = json.loads(log.read_text(encoding="utf-8"))
     kinds = {value: name for name, value in events["constants"]["logEventTypes"].items()}
     requests = [
-        event["params"]["url"]
+        params["url"]
         for event in events["events"]
         if kinds.get(event["type"]) == "URL_REQUEST_START_JOB"
-        and event.get("params", {}).get("initiator") != BACKGROUND
-        and not event["params"]["url"].startswith(("file:", "data:", "about:"))
+        for params in [event.get("params", {})]
+        if "url" in params and params.get("initiator") != BACKGROUND
+        and not params["url"].startswith(("file:", "data:", "about:"))
     ]
     return result.stdout.decode("utf-8"), requests
