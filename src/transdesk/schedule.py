@@ -256,66 +256,100 @@ def pace(db: Database, now: datetime | None = None) -> dict[str, float]:
     return result
 
 
+WAITING = "obsolete = 0 AND status IN ('untranslated', 'draft')"
+
+
+def units_left(db: Database, articles: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Untranslated and draft units per (article, language) of a few articles."""
+    left: dict[tuple[str, str], int] = {}
+    for article_id in articles:
+        for target, count in db.execute(
+            f"SELECT lang, COUNT(*) FROM translations WHERE article_id = ? AND {WAITING}"
+            " GROUP BY lang",
+            [article_id],
+        ):
+            left[(article_id, target)] = count
+    return left
+
+
+def _scheduled_waiting(db: Database, lang: str) -> dict[str, tuple[int, str, int]]:
+    """Per article, the waiting units of `lang` that carry a schedule (a priority other
+    than normal, or a deadline): three ranges of the work index, never the unscheduled
+    block (normal, no deadline) between them. Returns {article: (priority, due, left)}."""
+    found: dict[str, tuple[int, str, int]] = {}
+    for condition, params in (("priority < ?", [DEFAULT_PRIORITY]),
+                              ("priority = ? AND due < ?", [DEFAULT_PRIORITY, NO_DUE]),
+                              ("priority > ?", [DEFAULT_PRIORITY])):
+        for priority, due, article_id, count in db.execute(
+            "SELECT priority, due, article_id, COUNT(*) FROM translations"
+            f" INDEXED BY translations_work WHERE lang = ? AND {condition} AND {WAITING}"
+            " GROUP BY priority, due, article_id",
+            [lang, *params],
+        ):
+            found[article_id] = (priority, due, count)
+    return found
+
+
 def desk_times(
     db: Database,
     articles: Iterable[str] | None = None,
     lang: str | None = None,
     now: datetime | None = None,
+    left: dict[tuple[str, str], int] | None = None,
 ) -> list[dict[str, Any]]:
     """Per article and target language: priority, deadline, units left (untranslated or
     draft), overdue, and the estimated finish.
 
-    The desk works in `next`'s order, so a language's estimate counts the units of
-    every article ahead of it in that language's queue, at the language's recent pace.
+    The desk works in `next`'s order, so an estimate counts, at the language's recent
+    pace, the article's own units left plus those of every article scheduled ahead of
+    it (overdue, more urgent, or due earlier); articles without a schedule that merely
+    come earlier in article order are not counted. `left` gives the units left when the
+    caller has counted them (`status`), else they are counted for `articles`.
     """
     now = now or utcnow()
     ts = stamp(now)
-    wanted = set(articles) if articles is not None else None
-    langs = [lang] if lang else None
+    wanted = list(articles) if articles is not None else None
+    if wanted is None:
+        article_rows = db.execute("SELECT id, targets FROM articles ORDER BY id").fetchall()
+    else:
+        article_rows = sorted(
+            row for article_id in set(wanted)
+            for row in db.execute("SELECT id, targets FROM articles WHERE id = ?", [article_id])
+        )
+    if left is None:
+        left = units_left(db, [row[0] for row in article_rows])
     planned = {
         (a, lg): (p, d)
         for a, lg, p, d in db.execute("SELECT article_id, lang, priority, due FROM schedule")
     }
-    left: dict[tuple[str, str], int] = {}
-    lang_filter = " AND lang = ?" if lang else ""
-    for article_id, target, count in db.execute(
-        "SELECT article_id, lang, COUNT(*) FROM translations INDEXED BY translations_work"
-        " WHERE obsolete = 0 AND status IN ('untranslated', 'draft')" + lang_filter
-        + " GROUP BY article_id, lang",
-        langs or [],
-    ):
-        left[(article_id, target)] = count
     speed = pace(db, now)
+
+    def key(priority: int, due: str | None, article_id: str) -> tuple[bool, int, str, str]:
+        return (not (due is not None and due < ts), priority, due or NO_DUE, article_id)
+
+    ahead: dict[str, list[tuple[tuple[bool, int, str, str], int]]] = {}
     rows = []
-    for article_id, targets in db.execute("SELECT id, targets FROM articles ORDER BY id"):
+    for article_id, targets in article_rows:
         for target in targets.split(","):
-            if langs and target not in langs:
+            if lang and target != lang:
                 continue
             priority, due = planned.get((article_id, target), (DEFAULT_PRIORITY, None))
             n = left.get((article_id, target), 0)
-            rows.append({
-                "article": article_id, "lang": target,
-                "priority": PRIORITY_NAMES[priority], "due": due, "left": n,
-                "overdue": due is not None and due < ts and n > 0, "eta": None,
-                "_key": (not (due is not None and due < ts), priority, due or NO_DUE,
-                         article_id),
-            })
-    by_lang: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_lang.setdefault(row["lang"], []).append(row)
-    for target, queue in by_lang.items():
-        rate = speed.get(target, 0.0)
-        ahead = 0
-        for row in sorted(queue, key=lambda r: r["_key"]):
-            ahead += row["left"]
-            if row["left"] == 0:
+            row = {"article": article_id, "lang": target,
+                   "priority": PRIORITY_NAMES[priority], "due": due, "left": n,
+                   "overdue": due is not None and due < ts and n > 0, "eta": None}
+            rows.append(row)
+            rate = speed.get(target, 0.0)
+            if n == 0 or rate <= 0:
                 continue
-            if rate > 0:
-                row["eta"] = stamp(now + timedelta(hours=ahead / rate))
-    for row in rows:
-        del row["_key"]
-    if wanted is not None:
-        rows = [row for row in rows if row["article"] in wanted]
+            if target not in ahead:
+                ahead[target] = sorted(
+                    (key(p, None if d == NO_DUE else d, a), count)
+                    for a, (p, d, count) in _scheduled_waiting(db, target).items()
+                )
+            mine = key(priority, due, article_id)
+            before = sum(count for other, count in ahead[target] if other < mine)
+            row["eta"] = stamp(now + timedelta(hours=(before + n) / rate))
     return rows
 
 
@@ -323,10 +357,19 @@ def overdue(
     db: Database, articles: Iterable[str] | None = None, langs: Iterable[str] | None = None,
     now: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Languages past their deadline with units left (what `check --due` reports)."""
+    """Languages past their deadline with units left (what `check --due` reports): only
+    the articles with a deadline that has passed are counted."""
+    ts = stamp(now or utcnow())
     wanted_langs = set(langs or ())
+    wanted = set(articles) if articles is not None else None
+    late = sorted({
+        article_id for article_id, target in db.execute(
+            "SELECT article_id, lang FROM schedule WHERE due < ?", [ts])
+        if (wanted is None or article_id in wanted)
+        and (not wanted_langs or target in wanted_langs)
+    })
     return [
-        row for row in desk_times(db, articles, None, now)
+        row for row in desk_times(db, late, None, now)
         if row["overdue"] and (not wanted_langs or row["lang"] in wanted_langs)
     ]
 

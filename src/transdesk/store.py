@@ -637,10 +637,13 @@ def _empty_status(article_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-def list_articles(db: Database) -> list[dict[str, Any]]:
-    """The `articles` shape: id, source language, title, percent complete per target."""
+def list_articles(
+    db: Database, counts: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The `articles` shape: id, source language, title, percent complete per target.
+    `counts`: `status_counts(db)` when the caller has it already."""
     percents: dict[str, dict[str, float]] = defaultdict(dict)
-    for entry in status_counts(db):
+    for entry in counts if counts is not None else status_counts(db):
         percents[entry["article"]][entry["lang"]] = entry["percent"]
     return [
         {

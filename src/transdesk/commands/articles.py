@@ -110,9 +110,10 @@ def articles_command(as_json: bool) -> None:
     from transdesk import schedule, store
 
     db = get_db()
-    rows = store.list_articles(db)
+    counts = store.status_counts(db)
+    rows = store.list_articles(db, counts)
     times: dict[str, dict[str, dict]] = {}
-    for entry in schedule.desk_times(db):
+    for entry in schedule.desk_times(db, left=units_left(counts)):
         times.setdefault(entry["article"], {})[entry["lang"]] = entry
     for row in rows:
         row["deadlines"] = {lang: public(times[row["id"]][lang]) for lang in row["targets"]
@@ -161,7 +162,8 @@ def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -
     db = get_db()
     rows = store.status_counts(db, list(articles) or None, lang)
     times = {(t["article"], t["lang"]): t
-             for t in schedule.desk_times(db, list(articles) or None, lang)}
+             for t in schedule.desk_times(db, list(articles) or None, lang,
+                                          left=units_left(rows))}
     for row in rows:
         row.update(public(times[(row["article"], row["lang"])]))
     width = max((len(r["article"]) for r in rows), default=0)
@@ -179,6 +181,12 @@ def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -
         )
 
     emit_rows(rows, as_json, describe, empty=NO_ARTICLES)
+
+
+def units_left(counts: list[dict]) -> dict[tuple[str, str], int]:
+    """Units left (untranslated and draft) per (article, language) from `status` rows."""
+    return {(r["article"], r["lang"]): r["units"]["untranslated"] + r["units"]["draft"]
+            for r in counts}
 
 
 COMMANDS = [import_command, articles_command, units_command, status_command]
