@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk.errors import BadInput
 
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Iterable
 
     from sqlite_utils import Database

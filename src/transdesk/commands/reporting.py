@@ -15,9 +15,19 @@ from transdesk.commands.common import emit_json, emit_rows, get_db, json_option,
 if TYPE_CHECKING:
     from transdesk.schedule import Plan
 
-# schedule.PRIORITIES and schedule.TIME_HELP, spelled out so that --help loads no library
-PRIORITY_CHOICES = ("urgent", "high", "normal", "low")
+# schedule.TIME_HELP, spelled out so that --help loads no library
 TIME_HELP = "18:30, +45m, +2h, tomorrow 09:00, or ISO 8601 (desk time zone: TRANSDESK_TZ)"
+_schedule_module: Any = None
+
+
+def _schedule() -> Any:
+    """transdesk.schedule, imported on first use (not by --help), then at no cost per row."""
+    global _schedule_module
+    if _schedule_module is None:
+        from transdesk import schedule
+
+        _schedule_module = schedule
+    return _schedule_module
 REPORT_FORMATS = ("text", "json", "html")
 
 
@@ -50,8 +60,7 @@ def make_plan(priority: str | None, due: str | None, langs: list[str] | None = N
 
 def deadline_text(row: dict[str, Any], color: bool = True) -> str:
     """`· urgent · due 2026-11-26 18:30 · 3 left · eta 17:40`, OVERDUE in red."""
-    from transdesk import schedule
-
+    schedule = _schedule()
     parts = []
     if row["priority"] != "normal":
         parts.append(row["priority"])
@@ -70,8 +79,7 @@ def deadline_text(row: dict[str, Any], color: bool = True) -> str:
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
     """A desk_times row for JSON: priority, due (UTC), due_local, left, overdue, eta."""
-    from transdesk import schedule
-
+    schedule = _schedule()
     return {"priority": row["priority"], "due": row["due"],
             "due_local": schedule.show(row["due"]) if row["due"] else None,
             "left": row["left"], "overdue": row["overdue"], "eta": row["eta"]}
