@@ -173,18 +173,21 @@ def test_since_and_lang_narrow_the_report(desk):
 
 
 def test_metrics_are_computed_once_and_kept(desk):
-    assert sql(desk.db_path, "SELECT COUNT(*) FROM postedit_metrics") == [(0,)]
+    assert sql(desk.db_path, "SELECT COUNT(*) FROM postedits") == [(0,)]
     desk("report")
-    assert sql(desk.db_path, "SELECT COUNT(*) FROM postedit_metrics") == [(5,)]
+    # five post-edits and one translation from nothing (no metrics, its time only)
+    assert sql(desk.db_path, "SELECT COUNT(*), COUNT(chrf) FROM postedits") == [(6, 5)]
     # a kept figure is read back, not measured again
-    sql(desk.db_path, "UPDATE postedit_metrics SET chrf = 12.5 WHERE history_id IN"
+    sql(desk.db_path, "UPDATE postedits SET chrf = 12.5 WHERE history_id IN"
         " (SELECT id FROM history WHERE unit_id = 4 AND action = 'translate')")
     data = json.loads(desk("report", "--format", "json").stdout)
     assert {r["origin"]: r["chrf"] for r in data["postedit"]["by_origin"]}["tm fuzzy"] == 12.5
     put(desk.db_path, 7, "en", "Draft seven", origin="mt:google")
     desk("submit", "7", "--lang", "en", "--text", "Sentence seven", "--as", "olena")
     desk("report")
-    assert sql(desk.db_path, "SELECT COUNT(*) FROM postedit_metrics") == [(6,)]
+    assert sql(desk.db_path, "SELECT COUNT(*), COUNT(chrf) FROM postedits") == [(7, 6)]
+    assert sql(desk.db_path, "SELECT origin, pair, translator, seconds FROM postedits"
+               " ORDER BY history_id DESC LIMIT 1") == [("mt:google", "ru-en", "olena", None)]
 
 
 def test_empty_desk_says_so_and_exits_0(run):

@@ -309,8 +309,8 @@ def m060_schedule(db: Database) -> None:
     - `history.claimed_at` (the submitter's claim began), `old_origin`/`old_score` (the
       origin and memory score of the text replaced: the draft a person post-edited),
       `score` (of the new text); `history_at` for time windows.
-    - `postedit_metrics`: chrF, TER and character edit ratio of each post-edit (a
-      history row), computed once by `report` and kept.
+    - `postedits`: each post-edit with its chrF, TER, character edit ratio and time
+      from claim to submit, computed once by `report` and kept.
     """
     db.executescript(
         """
@@ -344,12 +344,21 @@ def m060_schedule(db: Database) -> None:
                 WHERE p.unit_id = history.unit_id AND p.lang = history.lang
                   AND p.id < history.id ORDER BY p.id DESC LIMIT 1)
             WHERE old_status = 'draft' AND new_status IN ('translated', 'approved');
-        CREATE TABLE postedit_metrics (
-            history_id INTEGER PRIMARY KEY,  -- the history row of the post-edit
-            chrf REAL NOT NULL,              -- sacrebleu chrF of the draft against the text
-            ter REAL NOT NULL,               -- sacrebleu TER, edits per 100 words
-            edit_ratio REAL NOT NULL         -- character Levenshtein distance / longer length
+        -- one row per post-edit (a draft that became a translation) or translation from
+        -- nothing (origin 'none', no metrics): measured once by `report`, kept
+        CREATE TABLE postedits (
+            history_id INTEGER PRIMARY KEY,  -- the history row of the submission
+            at TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            pair TEXT NOT NULL,              -- source-target, e.g. ru-uk
+            origin TEXT NOT NULL,            -- of the draft: tm exact, tm fuzzy, mt:..., none
+            translator TEXT NOT NULL,
+            chrf REAL,                       -- sacrebleu chrF of the draft against the text
+            ter REAL,                        -- sacrebleu TER, edits per 100 words
+            edit_ratio REAL,                 -- character Levenshtein distance / longer length
+            seconds REAL                     -- from claim to submit (NULL: not claimed)
         );
+        CREATE INDEX postedits_at ON postedits(at);
         """
     )
 

@@ -10,7 +10,8 @@ chrF and TER come from sacrebleu (the draft as the hypothesis, the submitted tex
 the reference: chrF 100 / TER 0 means the draft was kept as it was); the character
 edit ratio is the Levenshtein distance over the longer text (rapidfuzz). Computing them
 costs about half a millisecond a pair, so each is computed once, by `report`, and kept
-in `postedit_metrics`.
+with its origin, language pair, translator and time in `postedits`; reports aggregate
+that table (numpy: loaded by `report` only, with matplotlib).
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 DONE = "('translated', 'approved')"
-# a post-edit: a draft that became a translation
-POSTEDIT_WHERE = (f"h.old_status = 'draft' AND h.new_status IN {DONE}"
-                  " AND h.old_text IS NOT NULL AND h.new_text IS NOT NULL")
-SCRATCH_WHERE = f"h.old_status = 'untranslated' AND h.new_status IN {DONE}"
+# a post-edit: a draft that became a translation; or a translation from nothing
+POSTEDIT = (f"h.old_status = 'draft' AND h.new_status IN {DONE}"
+            " AND h.old_text IS NOT NULL AND h.new_text IS NOT NULL")
+SCRATCH = f"h.old_status = 'untranslated' AND h.new_status IN {DONE}"
 PARALLEL_FROM = 4000  # pairs; fewer are measured in this process
 CHUNK = 2000
+# one post-edit as kept in `postedits`
+Row = tuple[int, str, str, str, str, str, "float | None", "float | None", "float | None",
+            "float | None"]
 
 
 def origin_label(origin: str | None, score: float | None) -> str:
@@ -59,124 +63,131 @@ def measure(pairs: list[tuple[int, str, str]]) -> list[tuple[int, float, float, 
     return out
 
 
-def _chunks(rows: list[tuple[int, str, str]]) -> Iterator[list[tuple[int, str, str]]]:
+def _measure_rows(rows: list[tuple]) -> list[Row]:
+    """Pending history rows (see `fill`) → `postedits` rows, metrics measured."""
+    drafts = [(r[0], r[8], r[9]) for r in rows if r[7] == "draft"]
+    measured = {m[0]: m[1:] for m in measure(drafts)} if drafts else {}
+    out: list[Row] = []
+    for (history_id, at, lang, source_lang, translator, origin, score, old_status,
+         _old, _new, seconds) in rows:
+        label = origin_label(origin, score) if old_status == "draft" else "none"
+        chrf, ter, ratio = measured.get(history_id, (None, None, None))
+        out.append((history_id, at, lang, f"{source_lang}-{lang}", label, translator or "?",
+                    chrf, ter, ratio, seconds if seconds is None or seconds >= 0 else None))
+    return out
+
+
+def _chunks(rows: list[tuple]) -> Iterator[list[tuple]]:
     for start in range(0, len(rows), CHUNK):
         yield rows[start:start + CHUNK]
 
 
-def fill_metrics(db: Database, since: str | None = None) -> int:
-    """Measure the post-edits (from `since`) that have no metrics yet and keep them;
-    returns how many were measured. Large backlogs are shared between processes."""
-    where, params = _window(since, None)
+def fill(db: Database) -> int:
+    """Measure the post-edits recorded since the last `fill` and keep them in
+    `postedits`; returns how many. History ids only grow, so the rows after the last
+    one kept are all that is read. Large backlogs are shared between processes."""
+    last = db.execute("SELECT coalesce(MAX(history_id), 0) FROM postedits").fetchone()[0]
     pending = db.execute(
-        "SELECT h.id, h.old_text, h.new_text FROM history h"
-        f" WHERE {POSTEDIT_WHERE}{where}"
-        " AND NOT EXISTS (SELECT 1 FROM postedit_metrics m WHERE m.history_id = h.id)",
-        params,
+        "SELECT h.id, h.at, h.lang, a.source_lang, h.translator, h.old_origin, h.old_score,"
+        " h.old_status, h.old_text, h.new_text,"
+        " (julianday(h.at) - julianday(h.claimed_at)) * 86400.0"
+        " FROM history h JOIN units u ON u.id = h.unit_id JOIN articles a ON a.id = u.article_id"
+        f" WHERE h.id > ? AND (({POSTEDIT}) OR ({SCRATCH})) ORDER BY h.id",
+        [last],
     ).fetchall()
     if not pending:
         return 0
     workers = min(os.cpu_count() or 1, 8)
     if len(pending) < PARALLEL_FROM or workers < 2:
-        results: Iterator[list[tuple[int, float, float, float]]] = map(measure, _chunks(pending))
-        _store(db, results)
+        _store(db, map(_measure_rows, _chunks(pending)))
     else:
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            _store(db, pool.imap(measure, _chunks(pending)))
+            _store(db, pool.imap(_measure_rows, _chunks(pending)))
     return len(pending)
 
 
-def _store(db: Database, results: Iterator[list[tuple[int, float, float, float]]]) -> None:
+def _store(db: Database, results: Iterator[list[Row]]) -> None:
     for batch in results:  # each batch committed as it comes: an interrupted run resumes
         with write_transaction(db) as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO postedit_metrics (history_id, chrf, ter, edit_ratio)"
-                " VALUES (?,?,?,?)",
+                "INSERT OR REPLACE INTO postedits (history_id, at, lang, pair, origin,"
+                " translator, chrf, ter, edit_ratio, seconds) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 batch,
             )
 
 
-def _window(since: str | None, lang: str | None) -> tuple[str, list[Any]]:
-    where, params = "", []
+GROUPS = ("origin", "pair", "translator")
+
+
+def summarize(db: Database, since: str | None = None, lang: str | None = None
+              ) -> dict[str, list[dict[str, Any]]]:
+    """`by_origin`, `by_pair`, `by_translator`: per group the count, how many were
+    measured and timed, mean chrF/TER/edit ratio, the median seconds from claim to
+    submit, and the chrF quartiles (min, q1, median, q3, max).
+
+    Counts and means come from SQL; the medians and quartiles from one read of the
+    kept post-edits as numbers (group codes, chrF, seconds), with numpy."""
+    import numpy as np
+
+    where, params = [], []
     if since is not None:
-        where += " AND h.at >= ?"
+        where.append("at >= ?")
         params.append(since)
     if lang is not None:
-        where += " AND h.lang = ?"
+        where.append("lang = ?")
         params.append(lang)
-    return where, params
-
-
-def postedits(db: Database, since: str | None = None, lang: str | None = None
-              ) -> list[dict[str, Any]]:
-    """Every post-edit (with its metrics) and every unit translated from nothing, from
-    `since`, in `lang`: origin, pair, translator, chrf, ter, edit_ratio, seconds."""
-    where, params = _window(since, lang)
-    seconds = "(julianday(h.at) - julianday(h.claimed_at)) * 86400.0"
-    rows = []
-    for origin, score, source_lang, target, translator, chrf, ter, ratio, secs in db.execute(
-        "SELECT h.old_origin, h.old_score, a.source_lang, h.lang, h.translator, m.chrf,"
-        f" m.ter, m.edit_ratio, {seconds} FROM history h"
-        " JOIN postedit_metrics m ON m.history_id = h.id"
-        " JOIN units u ON u.id = h.unit_id JOIN articles a ON a.id = u.article_id"
-        f" WHERE {POSTEDIT_WHERE}{where}"
-        " UNION ALL "
-        f"SELECT 'none', NULL, a.source_lang, h.lang, h.translator, NULL, NULL, NULL, {seconds}"
-        " FROM history h JOIN units u ON u.id = h.unit_id"
-        " JOIN articles a ON a.id = u.article_id"
-        f" WHERE {SCRATCH_WHERE}{where}",
-        params + params,
-    ):
-        rows.append({
-            "origin": origin_label(origin, score), "pair": f"{source_lang}-{target}",
-            "translator": translator or "?", "chrf": chrf, "ter": ter,
-            "edit_ratio": ratio, "seconds": secs if secs is None or secs >= 0 else None,
-        })
-    return rows
-
-
-def quartiles(values: list[float]) -> dict[str, float] | None:
-    """min, q1, median, q3, max (linear interpolation), or None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-
-    def at(fraction: float) -> float:
-        position = fraction * (len(ordered) - 1)
-        low = int(position)
-        high = min(low + 1, len(ordered) - 1)
-        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-    return {"min": ordered[0], "q1": round(at(0.25), 3), "median": round(at(0.5), 3),
-            "q3": round(at(0.75), 3), "max": ordered[-1]}
-
-
-def aggregate(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
-    """Per value of `by` (origin, pair, translator): count, mean chrF/TER/edit ratio,
-    median seconds from claim to submit (and how many had a claim), chrF quartiles."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(row[by], []).append(row)
-    result: list[dict[str, Any]] = []
-    for name, members in groups.items():
-        measured = [m for m in members if m["chrf"] is not None]
-        timed = [m["seconds"] for m in members if m["seconds"] is not None]
-        result.append({
-            by: name,
-            "count": len(members),
-            "measured": len(measured),
-            "chrf": _mean([m["chrf"] for m in measured]),
-            "ter": _mean([m["ter"] for m in measured]),
-            "edit_ratio": _mean([m["edit_ratio"] for m in measured], 4),
-            "timed": len(timed),
-            "median_seconds": (quartiles(timed) or {}).get("median"),
-            "chrf_quartiles": quartiles([m["chrf"] for m in measured]),
-        })
-    result.sort(key=lambda r: (-r["count"], r[by]))
+    condition = " WHERE " + " AND ".join(where) if where else ""
+    cells = db.execute(
+        "SELECT origin, pair, translator, COUNT(*), COUNT(chrf), SUM(chrf), SUM(ter),"
+        f" SUM(edit_ratio), COUNT(seconds) FROM postedits{condition} GROUP BY 1, 2, 3",
+        params,
+    ).fetchall()
+    names: list[list[str]] = [sorted({cell[i] for cell in cells}) for i in range(3)]
+    cases = []
+    for column, values in zip(GROUPS, names, strict=True):
+        whens = " ".join(f"WHEN ? THEN {i}" for i in range(len(values)))
+        cases.append(f"CASE {column} {whens} END" if values else "0")
+    numbers = np.array(db.execute(
+        f"SELECT {', '.join(cases)}, chrf, seconds FROM postedits{condition}",
+        [*names[0], *names[1], *names[2], *params],
+    ).fetchall(), dtype=float).reshape(-1, 5)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for index, by in enumerate(GROUPS):
+        rows = []
+        for code, name in enumerate(names[index]):
+            mine = [cell for cell in cells if cell[index] == name]
+            count, measured = sum(c[3] for c in mine), sum(c[4] for c in mine)
+            timed = sum(c[8] for c in mine)
+            selected = numbers[numbers[:, index] == code]
+            chrf = selected[:, 3][~np.isnan(selected[:, 3])]
+            seconds = selected[:, 4][~np.isnan(selected[:, 4])]
+            rows.append({
+                by: name, "count": count, "measured": measured,
+                "chrf": _mean(mine, 5, measured), "ter": _mean(mine, 6, measured),
+                "edit_ratio": _mean(mine, 7, measured, 4), "timed": timed,
+                "median_seconds": round(float(np.median(seconds)), 3) if len(seconds) else None,
+                "chrf_quartiles": quartiles(chrf),
+            })
+        rows.sort(key=lambda r: (-r["count"], r[by]))
+        result[f"by_{by}"] = rows
     return result
 
 
-def _mean(values: list[float], digits: int = 2) -> float | None:
-    return round(sum(values) / len(values), digits) if values else None
+def quartiles(values: Any) -> dict[str, float] | None:
+    """min, q1, median, q3, max (linear interpolation), or None for no values."""
+    import numpy as np
+
+    if len(values) == 0:
+        return None
+    q = np.percentile(np.asarray(values, dtype=float), [0, 25, 50, 75, 100])
+    return {"min": round(float(q[0]), 3), "q1": round(float(q[1]), 3),
+            "median": round(float(q[2]), 3), "q3": round(float(q[3]), 3),
+            "max": round(float(q[4]), 3)}
+
+
+def _mean(cells: list[tuple], column: int, count: int, digits: int = 2) -> float | None:
+    if not count:
+        return None
+    return round(sum(c[column] or 0.0 for c in cells) / count, digits)

@@ -1,12 +1,12 @@
 """Every figure of the report, gathered from the database into one JSON-ready dict.
 
-Days are the desk's days (TRANSDESK_TZ, at its current UTC offset). A unit is *done*
+Days are the desk's days (TRANSDESK_TZ, at its current UTC offset, by UTC hour). A unit is *done*
 when translated or approved; *waiting* when untranslated or draft.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from transdesk import postedit, schedule
@@ -38,16 +38,12 @@ def build(db: Database, since: str | None = None, lang: str | None = None) -> di
     if data["empty"]:
         data["message"] = EMPTY_DESK
         return data
-    postedit.fill_metrics(db, since)
+    postedit.fill(db)
     offset = local_now.utcoffset() or timedelta(0)
-    data["progress"] = _progress(db, since, lang, int(offset.total_seconds() // 60))
-    edits = postedit.postedits(db, since, lang)
-    data["translators"] = _translators(db, since, lang, edits)
-    data["postedit"] = {
-        "by_origin": postedit.aggregate(edits, "origin"),
-        "by_pair": postedit.aggregate(edits, "pair"),
-        "by_translator": postedit.aggregate(edits, "translator"),
-    }
+    hourly = _hourly(db, since, lang)
+    data["progress"] = _progress(db, lang, hourly, int(offset.total_seconds() // 60))
+    data["postedit"] = postedit.summarize(db, since, lang)
+    data["translators"] = _translators(hourly, data["postedit"]["by_translator"])
     data["queue"] = _queue(db, lang, now)
     return data
 
@@ -63,7 +59,23 @@ def _filters(since: str | None, lang: str | None) -> tuple[str, list[Any]]:
     return where, params
 
 
-def _progress(db: Database, since: str | None, lang: str | None, offset_minutes: int
+def _hourly(db: Database, since: str | None, lang: str | None) -> list[tuple]:
+    """One pass over the history: per UTC hour, language and person, the units that
+    became done, stopped being done (a changed source), and were approved in review."""
+    where, params = _filters(since, lang)
+    done_now = f"new_status IN {DONE}"
+    done_before = f"coalesce(old_status, '') IN {DONE}"
+    review = "(old_status = 'translated' AND new_status = 'approved')"
+    return db.execute(
+        f"SELECT substr(at, 1, 13), lang, translator, SUM({done_now} AND NOT {done_before}),"
+        f" SUM({done_before} AND NOT {done_now}), SUM({review})"
+        f" FROM history WHERE (({done_now}) != ({done_before}) OR {review}){where}"
+        " GROUP BY 1, 2, 3",
+        params,
+    ).fetchall()
+
+
+def _progress(db: Database, lang: str | None, hourly: list[tuple], offset_minutes: int
               ) -> dict[str, Any]:
     """Units done now per language, and per day the units that became done (or stopped
     being done: a changed source), with the running total at the end of each day."""
@@ -84,19 +96,20 @@ def _progress(db: Database, since: str | None, lang: str | None, offset_minutes:
          "percent": round(100.0 * t["done"] / t["units"], 1) if t["units"] else 100.0}
         for target, t in sorted(totals.items())
     ]
-    where, params = _filters(since, lang)
+    shift = timedelta(minutes=offset_minutes)
+    days: dict[tuple[str, str], list[int]] = {}
+    for hour, target, _who, into, out, _reviewed in hourly:
+        if into or out:
+            day = (datetime.strptime(hour, "%Y-%m-%dT%H") + shift).strftime("%Y-%m-%d")
+            counts = days.setdefault((target, day), [0, 0])
+            counts[0] += into
+            counts[1] += out
     daily: dict[str, list[dict[str, Any]]] = {}
-    for day, target, into, out in db.execute(
-        f"SELECT date(at, '{offset_minutes:+d} minutes'), lang,"
-        f" SUM(new_status IN {DONE}), SUM(old_status IN {DONE})"
-        f" FROM history WHERE (new_status IN {DONE}) != (coalesce(old_status, '') IN {DONE})"
-        f"{where} GROUP BY 1, 2 ORDER BY 1",
-        params,
-    ):
+    for (target, day), (into, out) in sorted(days.items()):
         daily.setdefault(target, []).append({"day": day, "done": into, "undone": out})
-    for target, days in daily.items():
+    for target, entries in daily.items():
         running = totals.get(target, {"done": 0})["done"]
-        for entry in reversed(days):
+        for entry in reversed(entries):
             entry["cumulative"] = running
             running -= entry["done"] - entry["undone"]
     return {"languages": languages,
@@ -104,27 +117,27 @@ def _progress(db: Database, since: str | None, lang: str | None, offset_minutes:
                       for entry in daily[target]]}
 
 
-def _translators(db: Database, since: str | None, lang: str | None,
-                 edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _translators(hourly: list[tuple], by_translator: list[dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
     """Per person: units translated (from untranslated or draft), units reviewed,
     active hours (clock hours with at least one of those), units per active hour, and
     the median time from claim to submit."""
-    where, params = _filters(since, lang)
-    medians = {row["translator"]: row["median_seconds"]
-               for row in postedit.aggregate(edits, "translator")}
+    medians = {row["translator"]: row["median_seconds"] for row in by_translator}
+    people: dict[str, dict[str, Any]] = {}
+    for hour, _lang, who, into, _out, reviewed in hourly:
+        if who is None or not (into or reviewed):
+            continue
+        entry = people.setdefault(who, {"translated": 0, "reviewed": 0, "hours": set()})
+        entry["translated"] += into
+        entry["reviewed"] += reviewed
+        entry["hours"].add(hour)
     rows = []
-    for who, translated, reviewed, hours in db.execute(
-        f"SELECT translator, SUM(coalesce(old_status, '') NOT IN {DONE}),"
-        " SUM(old_status = 'translated' AND new_status = 'approved'),"
-        " COUNT(DISTINCT substr(at, 1, 13)) FROM history"
-        f" WHERE translator IS NOT NULL AND new_status IN {DONE}"
-        f" AND coalesce(old_status, '') != new_status{where}"
-        " GROUP BY translator",
-        params,
-    ):
-        rows.append({"translator": who, "translated": translated, "reviewed": reviewed,
-                     "active_hours": hours,
-                     "units_per_hour": round((translated + reviewed) / hours, 1) if hours else 0,
+    for who, entry in people.items():
+        hours = len(entry["hours"])
+        rows.append({"translator": who, "translated": entry["translated"],
+                     "reviewed": entry["reviewed"], "active_hours": hours,
+                     "units_per_hour": round((entry["translated"] + entry["reviewed"]) / hours,
+                                             1),
                      "median_seconds": medians.get(who)})
     rows.sort(key=lambda r: (-r["units_per_hour"], r["translator"]))
     return rows
