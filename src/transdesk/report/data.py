@@ -97,10 +97,14 @@ def _progress(db: Database, lang: str | None, hourly: list[tuple], offset_minute
         for target, t in sorted(totals.items())
     ]
     shift = timedelta(minutes=offset_minutes)
+    local_day: dict[str, str] = {}  # UTC hour -> the desk's day (a few hundred hours)
     days: dict[tuple[str, str], list[int]] = {}
     for hour, target, _who, into, out, _reviewed in hourly:
         if into or out:
-            day = (datetime.strptime(hour, "%Y-%m-%dT%H") + shift).strftime("%Y-%m-%d")
+            day = local_day.get(hour)
+            if day is None:
+                day = local_day[hour] = (datetime.strptime(hour, "%Y-%m-%dT%H")
+                                         + shift).strftime("%Y-%m-%d")
             counts = days.setdefault((target, day), [0, 0])
             counts[0] += into
             counts[1] += out
