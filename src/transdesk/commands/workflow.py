@@ -47,7 +47,8 @@ def next_command(
 ) -> None:
     """Work through the units that need a translation (or a review) in LANG.
 
-    Untranslated units come first, then drafts, in article and position order; each
+    Overdue work comes first, then by priority, then by deadline (see `transdesk
+    plan`); then untranslated units before drafts, in article and position order. Each
     unit handed out is claimed for you, so nobody else gets it meanwhile.
 
     \b
