@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -59,12 +60,22 @@ def base_source(workdir: Path, rev: str) -> Path:
     return target / "src"
 
 
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+CPU: dict[str, list[float]] = {}
+
+
 def run(src: Path, db: Path, *args: str) -> tuple[float, str]:
+    """Wall time of one process (its CPU time, user + system, kept in CPU by code)."""
     env = {"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin", "TRANSDESK_USER": "bench"}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu()
     result = subprocess.run([sys.executable, "-c", LAUNCH, "--db", str(db), *args],
                             capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - t0
+    CPU.setdefault(str(src), []).append(cpu() - c0)
     if result.returncode:
         sys.exit(f"{args} failed: {result.stderr}")
     return elapsed, result.stdout
@@ -77,13 +88,17 @@ def ms(values: list[float]) -> str:
 
 def compare(label: str, codes: dict[str, Path], db: Path, runs: int, args_for) -> None:
     times: dict[str, list[float]] = {name: [] for name in codes}
+    CPU.clear()
     for i in range(runs):
         for name, src in codes.items():
             times[name].append(run(src, db, *args_for(name, i))[0])
-    for name in codes:
-        print(f"  {label:<34} {name:<7} {ms(times[name])}")
+    for name, src in codes.items():
+        print(f"  {label:<34} {name:<7} {ms(times[name])};"
+              f" CPU median {statistics.median(CPU[str(src)]) * 1000:.0f} ms")
     base, new = statistics.median(times["before"]), statistics.median(times["now"])
-    print(f"  {'':<34} now/before {new / base:.3f}")
+    cpu_ratio = (statistics.median(CPU[str(codes["now"])])
+                 / statistics.median(CPU[str(codes["before"])]))
+    print(f"  {'':<34} now/before {new / base:.3f} (CPU {cpu_ratio:.3f})")
 
 
 def claim_loop(codes: dict[str, Path], db: Path, n: int) -> None:
