@@ -345,9 +345,10 @@ def m060_schedule(db: Database) -> None:
                   AND p.id < history.id ORDER BY p.id DESC LIMIT 1)
             WHERE old_status = 'draft' AND new_status IN ('translated', 'approved');
         -- one row per post-edit (a draft that became a translation) or translation from
-        -- nothing (origin 'none', no metrics): measured once by `report`, kept
+        -- nothing (origin 'none', no metrics): measured once by `report`, kept; stored in
+        -- the order the report groups them, so that grouping needs no sort
         CREATE TABLE postedits (
-            history_id INTEGER PRIMARY KEY,  -- the history row of the submission
+            history_id INTEGER NOT NULL UNIQUE,  -- the history row of the submission
             at TEXT NOT NULL,
             lang TEXT NOT NULL,
             pair TEXT NOT NULL,              -- source-target, e.g. ru-uk
@@ -356,8 +357,9 @@ def m060_schedule(db: Database) -> None:
             chrf REAL,                       -- sacrebleu chrF of the draft against the text
             ter REAL,                        -- sacrebleu TER, edits per 100 words
             edit_ratio REAL,                 -- character Levenshtein distance / longer length
-            seconds REAL                     -- from claim to submit (NULL: not claimed)
-        );
+            seconds REAL,                    -- from claim to submit (NULL: not claimed)
+            PRIMARY KEY (origin, pair, translator, history_id)
+        ) WITHOUT ROWID;
         CREATE INDEX postedits_at ON postedits(at);
         """
     )

@@ -74,6 +74,9 @@ def render_text(data: dict[str, Any]) -> str:
     lines += ["", "Post-edit effort per draft origin (chrF 100 / TER 0: draft kept as it was;"
               " time: claim to submit)"]
     effort = data["postedit"]
+    if effort["sample_every"] > 1:
+        lines.append(f"  medians and quartiles from every {effort['sample_every']}th post-edit"
+                     " (counts and means from all)")
     if effort["by_origin"]:
         lines += postedit_table(effort["by_origin"], "origin")
         lines += ["", "  per language pair"]
