@@ -220,3 +220,26 @@ def test_plotting_and_metrics_load_only_inside_report(args, db_path):
               if line.startswith("import time:")}
     assert "click" in loaded  # the import log is there
     assert not {m for m in loaded if m.split(".")[0] in ("matplotlib", "sacrebleu", "numpy")}
+
+
+def test_a_long_history_is_sampled_for_medians_and_measured_in_parallel(desk, monkeypatch):
+    """Counts and means stay exact when medians and quartiles come from a sample; a
+    backlog measured by worker processes gives the figures one process gives."""
+    from transdesk import postedit
+
+    serial = json.loads(desk("report", "--format", "json").stdout)["postedit"]
+    sql(desk.db_path, "DELETE FROM postedits")
+    monkeypatch.setattr(postedit, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(postedit, "CHUNK", 2)
+    monkeypatch.setattr(postedit, "SAMPLE", 3)  # six post-edits: every second one read
+    monkeypatch.setattr(postedit, "EXACT_BELOW", 2)  # groups sampled to one row: read whole
+    sampled = json.loads(desk("report", "--format", "json").stdout)["postedit"]
+    assert serial["sample_every"] == 1 and sampled["sample_every"] == 2
+    for by in ("by_origin", "by_pair", "by_translator"):
+        keys = ("count", "measured", "timed", "chrf", "ter", "edit_ratio")
+        assert [[r[k] for k in keys] for r in sampled[by]] == [[r[k] for k in keys]
+                                                               for r in serial[by]]
+    origins = {r["origin"]: r for r in sampled["by_origin"]}
+    assert origins["tm fuzzy"]["chrf_quartiles"] == {r["origin"]: r for r in serial[
+        "by_origin"]}["tm fuzzy"]["chrf_quartiles"]  # one post-edit: read whole
+    assert "medians and quartiles from every 2nd post-edit" in desk("report").stdout

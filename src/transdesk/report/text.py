@@ -16,6 +16,12 @@ def fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def ordinal(n: int) -> str:
+    """2nd, 3rd, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return "-"
@@ -75,8 +81,8 @@ def render_text(data: dict[str, Any]) -> str:
               " time: claim to submit)"]
     effort = data["postedit"]
     if effort["sample_every"] > 1:
-        lines.append(f"  medians and quartiles from every {effort['sample_every']}th post-edit"
-                     " (counts and means from all)")
+        lines.append(f"  medians and quartiles from every {ordinal(effort['sample_every'])}"
+                     " post-edit (counts and means from all)")
     if effort["by_origin"]:
         lines += postedit_table(effort["by_origin"], "origin")
         lines += ["", "  per language pair"]
