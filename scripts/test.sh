@@ -11,5 +11,7 @@ PATH="$repo/.venv/bin:$PATH"
 cd "$repo"
 ruff check src tests bench
 mypy
-transdesk check --po locales --strict
+transdesk check --po examples/locales --strict
+transdesk check --po locales --strict          # the tool's own interface catalogs
 python -m pytest "$@"
+TRANSDESK_LANG=uk python -m pytest "$@"        # once more with the interface in Ukrainian

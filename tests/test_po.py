@@ -262,6 +262,7 @@ def test_outdated_and_unknown_entries(run, tiny, tmp_path):
     assert units_by_key(run)["p1.s2"]["text"] is None
 
 
+@pytest.mark.english
 def test_article_from_file_name_and_language_checks(run, tiny, db_path, tmp_path):
     assert run("po", "export").exit_code == 0
     po_path = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
@@ -280,6 +281,7 @@ def test_article_from_file_name_and_language_checks(run, tiny, db_path, tmp_path
     assert units_by_key(run)["p1.s2"]["text"] == "Дефіцит зменшиться."
 
 
+@pytest.mark.english
 def test_malformed_po_changes_nothing(run, tiny, db_path, tmp_path):
     assert run("po", "export").exit_code == 0
     good = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
@@ -303,6 +305,7 @@ def test_malformed_po_changes_nothing(run, tiny, db_path, tmp_path):
     assert table_dump(db_path) == before
 
 
+@pytest.mark.english
 def test_po_export_language_selection(run, samples, tmp_path):
     for name in ("ru-budget", "uk-bridge"):
         assert run("import", str(samples / f"{name}.txt")).exit_code == 0
@@ -327,6 +330,7 @@ def test_po_export_language_selection(run, samples, tmp_path):
         0, "1 article: 2 files written, 0 unchanged in one\n")
 
 
+@pytest.mark.english
 def test_po_import_names_what_is_wrong_with_the_input(run, tiny, db_path, tmp_path):
     assert run("po", "export", "--mo").exit_code == 0
     folder = tmp_path / "locales" / "uk" / "LC_MESSAGES"

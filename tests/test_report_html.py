@@ -13,6 +13,8 @@ import pytest
 from helpers_browser import chromium, dom_and_requests, screenshot
 from test_report import desk  # noqa: F401  (the fixture: a desk with post-edits)
 
+from transdesk.i18n import _, ngettext
+
 pytestmark = pytest.mark.skipif(chromium() is None and not os.environ.get("CI"),
                                 reason="chromium not installed (required in CI)")
 CHARTS = ("progress", "translators", "effort", "queue")
@@ -79,12 +81,14 @@ def test_page_in_chromium_at_desktop_and_phone_size(page, tmp_path):
         if row["measured"]:
             assert f"n={row['measured']}" in effort  # a box per origin, with its count
         assert f"{row['median_seconds']:.0f}s" in effort
-    assert "chrF (100 = draft kept)" in effort
+    assert _("chrF (100 = draft kept)") in effort
 
     queue = svg_texts(figure(dom, "queue"))
     for row in data["queue"]["ages"]:
         assert row["lang"] in queue and str(row["waiting"]) in queue
-    assert f"Late: {len(data['queue']['late'])}" in dom
+    late = len(data["queue"]["late"])
+    assert ngettext("Late: {n} language past the deadline", "Late: {n} languages past the deadline",
+                    late).format(n=late) in dom
     assert re.search(r'<tr class="late"><td>ru-budget</td><td>en</td>', dom)
 
     tables = re.sub(r"<figure.*?</figure>", "", dom, flags=re.DOTALL)

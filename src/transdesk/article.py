@@ -11,9 +11,10 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SWITCHER = re.compile(r"\s*(?:RU|UA|UK|EN)(?:[\s|/]+(?:RU|UA|UK|EN))+\s*", re.IGNORECASE)
@@ -54,7 +55,8 @@ class Article:
     encoding: str = "utf-8"
     bom: bool = False
     title: str = ""
-    unit_by_key: dict[str, Unit] = field(default_factory=dict)
+    #: The language the text looks like when it clearly is not the one it is imported as.
+    looks_like: str | None = None
 
 
 @dataclass
@@ -70,13 +72,13 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     Refuses empty, blank-only and binary input with BadInput.
     """
     if not data:
-        raise BadInput("the file is empty")
+        raise BadInput(_("the file is empty"))
     bom = False
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise BadInput(f"unknown encoding {encoding!r}") from None
+            raise BadInput(_("unknown encoding {encoding!r}").format(encoding=encoding)) from None
         name = encoding
         for mark, bom_name in _BOMS:
             if data.startswith(mark) and codecs.lookup(bom_name).name.startswith(
@@ -96,11 +98,11 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     try:
         text = data.decode(name)
     except (UnicodeDecodeError, LookupError):
-        raise BadInput(f"the file is not valid {name} text") from None
+        raise BadInput(_("the file is not valid {name} text").format(name=name)) from None
     if not text.strip():
-        raise BadInput("the file is empty (only whitespace)")
+        raise BadInput(_("the file is empty (only whitespace)"))
     if len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
-        raise BadInput("the file looks binary, not an article in plain text")
+        raise BadInput(_("the file looks binary, not an article in plain text"))
     return Decoded(text, codecs.lookup(name).name, bom)
 
 
@@ -115,7 +117,7 @@ def _guess_encoding(data: bytes) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise BadInput("the file looks binary, not an article in plain text")
+        raise BadInput(_("the file looks binary, not an article in plain text"))
     return best.encoding
 
 
@@ -202,7 +204,6 @@ def parse(text: str, lang: str, split: Splitter) -> Article:
     layout.append([pending[0], None])
     title = next((u.text for u in units if u.kind == "title"), "")
     article = Article(units=units, layout=layout, title=title)
-    article.unit_by_key = {u.key: u for u in units}
     if render(layout, {u.key: u.text for u in units}) != text:  # pragma: no cover - safety net
         raise AssertionError("article layout is not lossless")
     return article

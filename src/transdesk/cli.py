@@ -11,10 +11,21 @@ import sys
 
 import click
 
-from transdesk import __version__
-from transdesk.commands import articles, checking, drafting, exporting, reporting, workflow
-from transdesk.db import DEFAULT_DB
-from transdesk.errors import TransdeskError
+from transdesk.i18n import _, translate_click
+
+translate_click()  # before any command is defined: click translates some words then
+
+from transdesk import __version__  # noqa: E402
+from transdesk.commands import (  # noqa: E402
+    articles,
+    checking,
+    drafting,
+    exporting,
+    reporting,
+    workflow,
+)
+from transdesk.db import DEFAULT_DB  # noqa: E402
+from transdesk.errors import TransdeskError  # noqa: E402
 
 INTERNAL_ERROR = 3
 
@@ -34,11 +45,12 @@ class TransdeskGroup(click.Group):
             sys.exit(2)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "transdesk"
-            _error(f"{exc.format_message()} (see '{where} --help')", 2)
+            _error(_("{message} (see '{command} --help')").format(
+                message=exc.format_message(), command=where), 2)
         except click.ClickException as exc:
             _error(exc.format_message(), exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
-            click.echo("Interrupted.", err=True)
+            click.echo(_("Interrupted."), err=True)
             sys.exit(130)
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): nothing left to say
@@ -46,8 +58,8 @@ class TransdeskGroup(click.Group):
         except Exception as exc:
             if os.environ.get("TRANSDESK_DEBUG") == "1":
                 raise
-            _error(f"unexpected {type(exc).__name__}: {exc} (set TRANSDESK_DEBUG=1 for the"
-                   " traceback)", INTERNAL_ERROR)
+            _error(_("unexpected {kind}: {error} (set TRANSDESK_DEBUG=1 for the traceback)")
+                   .format(kind=type(exc).__name__, error=exc), INTERNAL_ERROR)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -56,7 +68,8 @@ def _error(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(cls=TransdeskGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TransdeskGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("Translate the newsroom's articles between Russian, Ukrainian and English."))
 @click.version_option(__version__, prog_name="transdesk")
 @click.option(
     "--db",
@@ -66,11 +79,10 @@ def _error(message: str, code: int) -> None:
     show_envvar=True,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="SQLite database file (created on first use).",
+    help=_("SQLite database file (created on first use)."),
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
-    """Translate the newsroom's articles between Russian, Ukrainian and English."""
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
 

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 if TYPE_CHECKING:
     import sqlite3
@@ -50,8 +51,9 @@ def desk_tz() -> tzinfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"unknown time zone TRANSDESK_TZ={name!r} (use a name such as"
-                       " Europe/Kyiv)") from None
+        raise BadInput(_(
+            "unknown time zone TRANSDESK_TZ={name!r} (use a name such as Europe/Kyiv)"
+        ).format(name=name)) from None
 
 
 def _localize(naive: datetime, tz: tzinfo | None) -> datetime:
@@ -102,7 +104,7 @@ def parse_time(text: str, now: datetime | None = None) -> str:
     if clock:
         word, hour, minute = clock[1], int(clock[2]), int(clock[3])
         if hour > 23 or minute > 59:
-            raise BadInput(f"bad time {text!r}: no such time of day")
+            raise BadInput(_("bad time {text!r}: no such time of day").format(text=text))
         today = to_local(now, tz).date()
         if word and word.lower() == "tomorrow":
             today += timedelta(days=1)
@@ -114,7 +116,8 @@ def parse_time(text: str, now: datetime | None = None) -> str:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"bad time {text!r}: use {TIME_HELP}") from None
+        raise BadInput(_("bad time {text!r}: use {forms}").format(
+            text=text, forms=TIME_HELP)) from None
     if moment.tzinfo is None:
         moment = _localize(moment, tz)
     return stamp(moment)
@@ -135,19 +138,21 @@ def parse_since(text: str, now: datetime | None = None) -> str:
         try:
             moment = datetime.combine(date.fromisoformat(value), time())
         except ValueError:
-            raise BadInput(f"bad --since {text!r}: use a date (2026-11-20), an ISO time,"
-                           " or -7d / -12h") from None
+            raise BadInput(_(
+                "bad --since {text!r}: use a date (2026-11-20), an ISO time, or -7d / -12h"
+            ).format(text=text)) from None
     if moment.tzinfo is None:
         moment = _localize(moment, tz)
     if moment > now:
-        raise BadInput(f"--since {text!r} is in the future")
+        raise BadInput(_("--since {text!r} is in the future").format(text=text))
     return stamp(moment)
 
 
 def parse_priority(name: str) -> int:
     rank = PRIORITIES.get(name.strip().lower())
     if rank is None:
-        raise BadInput(f"unknown priority {name!r}; use one of: {', '.join(PRIORITIES)}")
+        raise BadInput(_("unknown priority {name!r}; use one of: {names}").format(
+            name=name, names=", ".join(PRIORITIES)))
     return rank
 
 
@@ -196,8 +201,9 @@ def apply_plan(
     langs = list(plan.langs) or targets
     for lang in langs:
         if lang not in targets:
-            raise BadInput(f"{lang} is not a target language of {article_id!r}"
-                           f" (targets: {', '.join(targets)})")
+            raise BadInput(_(
+                "{lang} is not a target language of {article_id!r} (targets: {targets})"
+            ).format(lang=lang, article_id=article_id, targets=", ".join(targets)))
     ts = now()
     for lang in langs:
         row = conn.execute("SELECT priority, due FROM schedule WHERE article_id = ? AND lang = ?",
@@ -227,7 +233,7 @@ def plan_articles(db: Database, articles: list[str], plan: Plan) -> list[dict[st
     from transdesk.db import write_transaction
 
     if plan.empty:
-        raise BadInput("nothing to change: give --priority and/or --due")
+        raise BadInput(_("nothing to change: give --priority and/or --due"))
     found = [store.get_article(db, article_id) for article_id in articles]
     with write_transaction(db) as conn:
         for article in found:

@@ -23,10 +23,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import LANGUAGES
 from transdesk.tmx import XML_LANG
 
@@ -65,10 +66,6 @@ class Match:
     @property
     def imported(self) -> bool:
         return self.group < 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "text": self.text, "score": self.score,
-                "imported": self.imported}
 
 
 class _Scored(NamedTuple):
@@ -110,14 +107,6 @@ class Memory:
             return exact
         fuzzy = self.fuzzy(text, exclude_unit, limit=1)
         return fuzzy[0] if fuzzy else None
-
-    def matches(self, text: str, exclude_unit: int | None = None, limit: int = 5) -> list[Match]:
-        """Up to ``limit`` matches, best first (for showing a translator the options)."""
-        found = self.fuzzy(text, exclude_unit, limit=limit)
-        exact = self.exact(text, exclude_unit)
-        if exact is not None:
-            found = [exact, *[m for m in found if m.text != exact.text]][:limit]
-        return found
 
     def exact(self, text: str, exclude_unit: int | None = None) -> Match | None:
         # Our own translations first (newest unit first), then imported memory: that is
@@ -185,7 +174,7 @@ class Memory:
         ranked = [
             _Scored(source, 100.0 if source == text else min(round(score, 1), 99.9),
                     sorted(groups[source], key=lambda g: (g < 0, -abs(g))))
-            for source, score, _ in scored
+            for source, score, _index in scored
         ]
         ranked.sort(key=lambda r: (-r.score, r.groups[0] < 0))
         return ranked
@@ -289,39 +278,17 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def find_matches(
-    db: Database | sqlite3.Connection,
-    text: str,
-    source: str,
-    target: str,
-    *,
-    exclude_unit: int | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    limit: int = 5,
-) -> list[Match]:
-    """Memory matches for ``text`` (in ``source``) into ``target``, best first."""
-    return Memory(db, source, target, threshold).matches(text, exclude_unit, limit)
-
-
-def memory_size(db: Database | sqlite3.Connection) -> dict[str, int]:
-    """Remembered texts: ``{"units": n, "imported": n}`` (groups with two languages)."""
-    conn = _conn(db)
-    units = conn.execute("SELECT count(DISTINCT grp) FROM tm_memory WHERE grp > 0").fetchone()[0]
-    imported = conn.execute("SELECT count(*) FROM tm_imported").fetchone()[0]
-    return {"units": units, "imported": imported}
-
-
 # -- TMX -----------------------------------------------------------------------------
 
 
 @dataclass
 class ImportReport:
-    units: int = 0  # translation units imported
+    imported: int = 0  # translation units imported
     duplicates: int = 0  # already in the memory
     skipped: int = 0  # fewer than two of ru/uk/en
 
     def as_dict(self) -> dict[str, int]:
-        return {"imported": self.units, "duplicates": self.duplicates, "skipped": self.skipped}
+        return {"imported": self.imported, "duplicates": self.duplicates, "skipped": self.skipped}
 
 
 def tmx_lang(code: str | None) -> str | None:
@@ -351,9 +318,10 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise BadInput(f"{path}: not a valid TMX file ({exc})") from None
+        raise BadInput(_("{path}: not a valid TMX file ({exc})").format(
+            path=path, exc=exc)) from None
     if root.tag != "tmx" or root.find("body") is None:
-        raise BadInput(f"{path}: not a TMX file (no <tmx><body>)")
+        raise BadInput(_("{path}: not a TMX file (no <tmx><body>)").format(path=path))
     units = []
     for tu in root.iter("tu"):
         variants: dict[str, str] = {}
@@ -400,7 +368,7 @@ def import_tmx(db: Database, path: str | Path) -> ImportReport:
                 "INSERT INTO tm_memory (key, grp, lang, text) VALUES (?, ?, ?, ?)",
                 [(_key(-tu_id, lang), -tu_id, lang, text) for lang, text in variants.items()],
             )
-            report.units += 1
+            report.imported += 1
     return report
 
 

@@ -21,10 +21,10 @@ from transdesk.commands.reporting import (
     priority_option,
     public,
 )
-from transdesk.languages import normalize_lang, parse_lang_list
+from transdesk.languages import NAMES, normalize_lang, parse_lang_list
 
 if TYPE_CHECKING:
-    from transdesk.store import ImportReport
+    from transdesk.importing import ImportReport
 
 NO_ARTICLES = "no articles yet: transdesk import FILE"
 
@@ -61,15 +61,20 @@ def import_command(
       transdesk import --lang ua --id bridge --targets ru,en bridge.txt
       transdesk import breaking.txt --priority urgent --due +45m
     """
-    from transdesk import store
+    from transdesk import importing
 
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
     planned = make_plan(priority, due)
-    reports = store.import_files(
+    reports = importing.import_files(
         get_db(), list(files), lang=source_lang, article_id=article_id,
         targets=target_list, encoding=encoding, planned=planned,
     )
+    for report in reports:
+        if report.looks_like:
+            click.echo(f"warning: {report.article} was imported as"
+                       f" {NAMES[report.source_lang]} ({report.source_lang}), but its text"
+                       f" looks {NAMES[report.looks_like]} ({report.looks_like})", err=True)
     if as_json:
         emit_json([r.as_dict() for r in reports])
         return
@@ -87,9 +92,9 @@ def import_command(
 
 def describe_import(report: ImportReport) -> str:
     if report.created:
-        return f"imported {report.article_id} ({report.source_lang}): {report.units} units"
+        return f"imported {report.article} ({report.source_lang}): {report.units} units"
     lines = [
-        f"updated {report.article_id}: {report.new} new, {report.unchanged} unchanged,"
+        f"updated {report.article}: {report.new} new, {report.unchanged} unchanged,"
         f" {report.changed} changed, {report.retouched} retouched (typography only),"
         f" {report.obsolete} obsolete"
     ]
@@ -146,8 +151,8 @@ def units_command(article: str, lang: str | None, as_json: bool) -> None:
 def _describe_unit(unit: dict) -> str:
     lines = [f"{unit['id']:>7}  {unit['key']:<8} {unit['source']}"]
     for target, tr in unit["translations"].items():
-        text = tr["text"] if tr["text"] is not None else ""
-        lines.append(f"{'':>7}    {target} [{tr['status']}] {text}")
+        text = f" {tr['text']}" if tr["text"] else ""  # no trailing space without one
+        lines.append(f"{'':>7}    {target} [{tr['status']}]{text}")
     return "\n".join(lines)
 
 

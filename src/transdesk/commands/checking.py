@@ -1,8 +1,8 @@
 """`check` (the CI gate), `accept` and `accepted` (known exceptions to quality checks).
 
-`transdesk.gate` (and the checks' compiled expressions) load only when a command runs:
-the names the options list are spelled out here, and a test keeps them equal to
-`gate.FORMATS` and `checks.CHECK_NAMES`.
+The checks' compiled expressions and the database check load only when a command runs:
+the names the options and the help list come from `transdesk.registry.CHECKS` and
+`check.render.FORMATS`, which are cheap to import.
 """
 
 from __future__ import annotations
@@ -11,11 +11,19 @@ import functools
 
 import click
 
+from transdesk.check.render import FORMATS as REPORT_FORMATS
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.registry import CHECKS
 
-FORMATS = ("text", "json", "junit", "github")
-CHECK_NAMES = ("numbers", "end-punctuation", "quotes", "quote-style", "brackets", "urls",
-               "untranslated", "whitespace", "length", "wrong-alphabet", "apostrophe")
+FORMATS = REPORT_FORMATS
+CHECK_NAMES = CHECKS.names()
+
+
+def _check_list() -> str:
+    """The check names for the help, wrapped under `Checks:`."""
+    import textwrap
+
+    return "\n            ".join(textwrap.wrap(", ".join(CHECK_NAMES) + ".", 80))
 
 
 @click.command("check")
@@ -60,8 +68,7 @@ def check_command(
     `#, accept-CHECK` on the entry) are not reported.
 
     \b
-    Checks: numbers, end-punctuation, quotes, quote-style, brackets, urls, untranslated,
-            whitespace, length, wrong-alphabet, apostrophe.
+    Checks: {checks}
 
     \b
     Examples:
@@ -76,16 +83,24 @@ def check_command(
 
         check_due(ctx, list(articles) or None, lang or None, as_json or fmt == "json")
         return
-    from transdesk import gate
+    from transdesk.check.options import parse_ignore, parse_min
+    from transdesk.check.render import render
 
     if po_dir is not None:
-        check = functools.partial(gate.check_catalogs, po_dir)
+        from transdesk.check.catalogs import check_catalogs
+
+        check = functools.partial(check_catalogs, po_dir)
     else:
-        check = functools.partial(gate.check_database, get_db())
-    report = check(list(articles) or None, lang or None, min_percent=gate.parse_min(min_percent),
-                   strict=strict, ignore=gate.parse_ignore(ignore))
-    click.echo(gate.render(report, "json" if as_json else fmt), nl=False)
+        from transdesk.check.database import check_database
+
+        check = functools.partial(check_database, get_db())
+    report = check(list(articles) or None, lang or None, min_percent=parse_min(min_percent),
+                   strict=strict, ignore=parse_ignore(ignore))
+    click.echo(render(report, "json" if as_json else fmt), nl=False)
     ctx.exit(report.exit_code)
+
+
+check_command.help = (check_command.help or "").replace("{checks}", _check_list())
 
 
 @click.command("accept")
@@ -119,18 +134,18 @@ def accept_command(
       transdesk accept ru-budget p3.s1 --lang en --check quotes --note "dialogue"
       transdesk accept ru-budget p3.s1 --lang en --check quotes --revoke
     """
-    from transdesk import gate
+    from transdesk.check import exceptions
 
     db = get_db()
     if revoke:
-        gate.revoke_finding(db, article, key, lang, check_name, translator)
+        exceptions.revoke_finding(db, article, key, lang, check_name, translator)
         if as_json:
             emit_json({"article": article, "key": key, "lang": lang,
                        "check": check_name.lower(), "revoked": True})
         else:
             click.echo(f"revoked: {article}:{key} [{lang}] {check_name.lower()}")
         return
-    record = gate.accept_finding(db, article, key, lang, check_name, translator, note)
+    record = exceptions.accept_finding(db, article, key, lang, check_name, translator, note)
     if as_json:
         emit_json(record)
         return
@@ -142,9 +157,9 @@ def accept_command(
 @json_option
 def accepted_command(articles: tuple[str, ...], as_json: bool) -> None:
     """List the accepted exceptions (`stale` once the translation changed since)."""
-    from transdesk import gate
+    from transdesk.check import exceptions
 
-    rows = gate.list_exceptions(get_db(), list(articles) or None)
+    rows = exceptions.list_exceptions(get_db(), list(articles) or None)
     if as_json:
         emit_json(rows)
         return

@@ -64,6 +64,7 @@ def as_option(fn: F) -> F:
         "translator",
         envvar="TRANSDESK_USER",
         show_envvar=True,
+        metavar="NAME",
         callback=lambda ctx, param, value: value or default_user(),
         help="Translator name (default: the login name).",
     )(fn)

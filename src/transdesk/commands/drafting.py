@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from transdesk.commands.common import emit_json, get_db, json_option, lang_option
+from transdesk.providers import PROVIDERS
 
 if TYPE_CHECKING:
     from transdesk.draft import DraftReport
@@ -19,13 +20,13 @@ if TYPE_CHECKING:
 @click.argument("articles", nargs=-1)
 @lang_option(help="Language to draft into: ru, uk (or ua), en.")
 @click.option("--provider", "-p", metavar="NAME",
-              help="apertium, google, mymemory, libre, deepl, microsoft, yandex, or none"
+              help=", ".join(PROVIDERS.declared_names()) + ", or none"
                    " (memory and CLDR only). Default: apertium for ru<->uk, else google.")
 @click.option("--no-tm", is_flag=True, help="Do not use the translation memory.")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N",
               help="Draft at most N units.")
 @click.option("--threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
-              help="Lowest fuzzy memory score (percent) used as a draft.")
+              metavar="PCT", help="Lowest fuzzy memory score (percent) used as a draft.")
 @click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
               help="Sentences per provider call (default: the provider's own).")
 @click.option("--retry-failed", is_flag=True,
@@ -74,7 +75,7 @@ def draft_command(
         emit_json(report.as_dict())
         return
     if verbose:
-        for miss in report.missing:
+        for miss in report.without_draft:
             click.echo(f"  {miss.article} {miss.key}: {miss.reason}")
     click.echo(report.summary())
 
@@ -154,7 +155,7 @@ def tm_import_command(files: tuple[str, ...], as_json: bool) -> None:
         return
     for path, report in reports:
         click.echo(
-            f"{path}: imported {report.units} translation units"
+            f"{path}: imported {report.imported} translation units"
             f" ({report.duplicates} already known, {report.skipped} without two of ru/uk/en)"
         )
 

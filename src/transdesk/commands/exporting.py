@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from transdesk import formats
 from transdesk.commands.common import (
     as_option,
     emit_json,
@@ -13,8 +14,8 @@ from transdesk.commands.common import (
     plural,
 )
 
-# export.FORMATS, spelled out so that --help does not load the library
-FORMATS = ["article", "aligned", "tmx", "json", "html"]
+# the registry is cheap to import: --help does not load the writers
+FORMATS = list(formats.FORMATS.names())
 
 
 @click.command("export")
@@ -26,8 +27,7 @@ FORMATS = ["article", "aligned", "tmx", "json", "html"]
                    " (files <article>.<lang>.<ext>).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="article",
               show_default=True,
-              help="article: the source's layout; aligned: TSV key/source/target/status;"
-                   " tmx: TMX 1.4 of the translated units; json; html: a review page.")
+              help=formats.describe())
 @click.option("--allow-incomplete", is_flag=True,
               help="Export an incomplete language: gaps filled with drafts, else the source.")
 @click.option("--finished", is_flag=True,

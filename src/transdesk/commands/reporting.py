@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from transdesk.commands.common import emit_json, emit_rows, get_db, json_option, lang_option
+from transdesk.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from transdesk.schedule import Plan
@@ -29,16 +30,24 @@ def _schedule() -> Any:
         _schedule_module = schedule
     return _schedule_module
 REPORT_FORMATS = ("text", "json", "html")
+#: priorities as a person reads them (the names stay in JSON and on the command line)
+PRIORITY_LABELS = {"urgent": N_("urgent"), "high": N_("high"), "normal": N_("normal"),
+                   "low": N_("low")}
+
+
+def priority_label(name: str) -> str:
+    return _(PRIORITY_LABELS[name]) if name in PRIORITY_LABELS else name
 
 
 def priority_option(fn):
     return click.option("--priority", metavar="P",
-                        help="urgent, high, normal (the default) or low.")(fn)
+                        help=_("urgent, high, normal (the default) or low."))(fn)
 
 
 def due_option(fn):
     return click.option("--due", metavar="TIME",
-                        help=f"Deadline: {TIME_HELP}; `none` removes it.")(fn)
+                        help=_("Deadline: {forms}; `none` removes it.").format(
+                            forms=TIME_HELP))(fn)
 
 
 def make_plan(priority: str | None, due: str | None, langs: list[str] | None = None
@@ -63,17 +72,17 @@ def deadline_text(row: dict[str, Any], color: bool = True) -> str:
     schedule = _schedule()
     parts = []
     if row["priority"] != "normal":
-        parts.append(row["priority"])
+        parts.append(priority_label(row["priority"]))
     if row["due"] is not None:
-        parts.append(f"due {schedule.show(row['due'])}")
-    parts.append(f"{row['left']} left")
+        parts.append(_("due {time}").format(time=schedule.show(row["due"])))
+    parts.append(ngettext("{n} left", "{n} left", row["left"]).format(n=row["left"]))
     if row["overdue"]:
-        late = f"OVERDUE {schedule.lateness(row['due'])}"
+        late = _("OVERDUE {late}").format(late=schedule.lateness(row["due"]))
         parts.append(click.style(late, fg="red", bold=True) if color else late)
     if row["eta"] is not None:
-        parts.append(f"eta {schedule.show(row['eta'])}")
+        parts.append(_("eta {time}").format(time=schedule.show(row["eta"])))
     elif row["left"]:
-        parts.append("eta ? (no recent pace)")
+        parts.append(_("eta ? (no recent pace)"))
     return " · ".join(parts)
 
 
@@ -85,27 +94,27 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
             "left": row["left"], "overdue": row["overdue"], "eta": row["eta"]}
 
 
-@click.command("plan")
+@click.command("plan", help=_(
+    "Set the priority and/or the deadline of ARTICLEs (per target language with --lang).\n"
+    "\n"
+    "`next` hands out overdue work first, then by priority, then by deadline, then in\n"
+    "article order.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk plan ru-budget --priority urgent --due +45m\n"
+    "  transdesk plan ru-budget --lang en --due \"tomorrow 09:00\"\n"
+    "  transdesk plan uk-bridge --due none --priority low"
+))
 @click.argument("articles", nargs=-1, required=True)
 @priority_option
 @due_option
 @lang_option(required=False, multiple=True,
-             help="Only this target language (repeatable or comma-separated; default: all"
-                  " the article's targets).")
+             help=_("Only this target language (repeatable or comma-separated; default: all"
+                    " the article's targets)."))
 @json_option
 def plan_command(articles: tuple[str, ...], priority: str | None, due: str | None,
                  lang: list[str], as_json: bool) -> None:
-    """Set the priority and/or the deadline of ARTICLEs (per target language with --lang).
-
-    `next` hands out overdue work first, then by priority, then by deadline, then in
-    article order.
-
-    \b
-    Examples:
-      transdesk plan ru-budget --priority urgent --due +45m
-      transdesk plan ru-budget --lang en --due "tomorrow 09:00"
-      transdesk plan uk-bridge --due none --priority low
-    """
     from transdesk import schedule
 
     plan = make_plan(priority, due, lang) or schedule.Plan()
@@ -129,45 +138,50 @@ def check_due(ctx: click.Context, articles: list[str] | None, langs: list[str] |
                                 "late": schedule.lateness(r["due"])} for r in late]})
     else:
         for row in late:
-            click.echo(f"{row['article']}  {row['lang']}  due {schedule.show(row['due'])}"
-                       f"  {click.style('OVERDUE ' + schedule.lateness(row['due']), fg='red')}"
-                       f"  {row['left']} units left")
-        click.echo(f"{len(late)} language{'s' if len(late) != 1 else ''} past the deadline"
-                   if late else "no language past its deadline")
+            overdue = _("OVERDUE {late}").format(late=schedule.lateness(row["due"]))
+            left = ngettext("{n} unit left", "{n} units left", row["left"]).format(
+                n=row["left"])
+            click.echo(f"{row['article']}  {row['lang']}  "
+                       + _("due {time}").format(time=schedule.show(row["due"]))
+                       + f"  {click.style(overdue, fg='red')}  {left}")
+        click.echo(ngettext("{n} language past the deadline", "{n} languages past the deadline",
+                            len(late)).format(n=len(late))
+                   if late else _("no language past its deadline"))
     ctx.exit(1 if late else 0)
 
 
-@click.command("report")
+@click.command("report", help=_(
+    "Where the desk's time goes: progress per language, units per hour per translator,\n"
+    "post-edit effort per draft origin (chrF, TER, character edit ratio, time from\n"
+    "claim to submit), the age of the queue, and what is late.\n"
+    "\n"
+    "Post-edit metrics are computed once per submission (sacrebleu) and kept in the\n"
+    "database, so later reports are fast.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk report\n"
+    "  transdesk report --since -7d --lang en --format json\n"
+    "  transdesk report --format html -o desk.html"
+))
 @click.option("--since", metavar="DATE",
-              help="Only history from DATE on (2026-11-20, an ISO time, or -7d / -12h;"
-                   " default: all of it).")
-@lang_option(required=False, help="Only this target language.")
+              help=_("Only history from DATE on (2026-11-20, an ISO time, or -7d / -12h;"
+                     " default: all of it)."))
+@lang_option(required=False, help=_("Only this target language."))
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
-              show_default=True, help="text, json, or a self-contained HTML page with charts.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (default: stdout).")
+              show_default=True,
+              help=_("text, json, or a self-contained HTML page with charts."))
+@click.option("-o", "--output", metavar="FILE", help=_("Write to FILE (default: stdout)."))
 def report_command(since: str | None, lang: str | None, fmt: str, output: str | None) -> None:
-    """Where the desk's time goes: progress per language, units per hour per translator,
-    post-edit effort per draft origin (chrF, TER, character edit ratio, time from
-    claim to submit), the age of the queue, and what is late.
-
-    Post-edit metrics are computed once per submission (sacrebleu) and kept in the
-    database, so later reports are fast.
-
-    \b
-    Examples:
-      transdesk report
-      transdesk report --since -7d --lang en --format json
-      transdesk report --format html -o desk.html
-    """
     from pathlib import Path
 
     from transdesk import schedule
     from transdesk.errors import BadInput
-    from transdesk.export import write_atomic
+    from transdesk.files import write_atomic
     from transdesk.report import build, render
 
     if output is not None and not output.strip():
-        raise BadInput("empty -o: give a file name, or - for stdout")
+        raise BadInput(_("empty -o: give a file name, or - for stdout"))
     since_stamp = schedule.parse_since(since) if since else None
     data = build(get_db(), since=since_stamp, lang=lang)
     text = render(data, fmt)

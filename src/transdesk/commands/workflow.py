@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shlex
+import shutil
 import sys
 
 import click
@@ -99,10 +102,34 @@ def _read_line(prompt: str) -> str | None:
 def _edit(text: str) -> str | None:
     from transdesk.session import EditorFailed
 
+    editor = choose_editor()
+    if editor is None:
+        raise EditorFailed("no editor found (neither `editor` nor `vi` is installed)")
     try:
-        return click.edit(text, extension=".txt", require_save=True)
+        program = shlex.split(editor)[0]
+    except (ValueError, IndexError):
+        raise EditorFailed(f"cannot read the editor command {editor!r}") from None
+    if shutil.which(program) is None:
+        raise EditorFailed(f"{program}: not found")
+    try:
+        return click.edit(text, editor=editor, extension=".txt", require_save=True)
     except click.ClickException as exc:
         raise EditorFailed(exc.format_message()) from None
+
+
+def choose_editor() -> str | None:
+    """$VISUAL, then $EDITOR, then Debian's `editor` alternative, then `vi`.
+
+    Not click's own default, `sensible-editor`: with no choice made yet it stops at
+    Debian's interactive select-editor menu.
+    """
+    for name in ("VISUAL", "EDITOR"):
+        if os.environ.get(name, "").strip():
+            return os.environ[name]
+    for fallback in ("editor", "vi"):
+        if shutil.which(fallback):
+            return fallback
+    return None
 
 
 @click.command("submit")
@@ -147,7 +174,7 @@ def submit_command(
 @click.option("--unit", "unit_id", type=int, metavar="ID", help="Only this unit.")
 @lang_option(required=False, help="Only this target language.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Show at most N changes (0: all).")
+              metavar="N", help="Show at most N changes (0: all).")
 @json_option
 def log_command(
     article: str | None, unit_id: int | None, lang: str | None, limit: int, as_json: bool,

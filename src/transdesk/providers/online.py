@@ -10,12 +10,14 @@ the provider and never a key.
 
 from __future__ import annotations
 
+import socket
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from transdesk.errors import ProviderError
+from transdesk.i18n import _
 from transdesk.providers.base import (
     BatchFailed,
     BatchResult,
@@ -28,6 +30,7 @@ from transdesk.providers.http import CallState, HttpPolicy, http_scope
 
 _ALL_PAIRS = frozenset((s, t) for s in ("ru", "uk", "en") for t in ("ru", "uk", "en") if s != t)
 _COMMON_SETTINGS = ("TIMEOUT", "RETRIES", "BACKOFF", "PARALLEL")
+PROBE_TIMEOUT_S = 2.0  # `transdesk providers` waits at most this long for a service
 
 
 class SentenceFailed(Exception):
@@ -91,11 +94,29 @@ class OnlineProvider(Provider):
             return False, "set " + " and ".join(missing)
         return True, None
 
+    #: The host the client talks to (https), probed by ``reachable``.
+    host: str = ""
+
+    def endpoint(self) -> tuple[str, int]:
+        return self.host, 443
+
+    def reachable(self, timeout: float = PROBE_TIMEOUT_S) -> tuple[bool, str | None]:
+        """Whether a TCP connection to the service opens within ``timeout`` seconds (no
+        request is sent: no key travels, nothing is translated)."""
+        host, port = self.endpoint()
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+        except OSError as exc:
+            why = "no answer" if isinstance(exc, TimeoutError) else (
+                exc.strerror or type(exc).__name__)
+            return False, f"cannot reach {host}:{port} ({why}; no network?)"
+        return True, None
+
     def translate_batch(self, texts: list[str], source: str, target: str) -> BatchResult:
         self.check_pair(source, target)
         usable, why = self.is_usable()
         if not usable:
-            raise ProviderError(f"{self.name}: not usable: {why}")
+            raise ProviderError(_("{name}: not usable: {why}").format(name=self.name, why=why))
         result = BatchResult(len(texts))
         todo: list[int] = []
         for i, text in enumerate(texts):
@@ -181,7 +202,9 @@ class OnlineProvider(Provider):
         if answer is None or (isinstance(answer, str) and not answer.strip()):
             raise SentenceFailed(f"{self.name} returned an empty translation")
         if not isinstance(answer, str):
-            raise ProviderError(f"{self.name}: answered garbage (not a translation)")
+            raise ProviderError(_(
+                    "{name}: answered garbage (not a translation)"
+                ).format(name=self.name))
         return answer.strip()
 
     def where(self) -> str:
@@ -233,6 +256,7 @@ class OnlineProvider(Provider):
 
 class GoogleProvider(OnlineProvider):
     name = "google"
+    host = "translate.google.com"
     settings = _COMMON_SETTINGS
 
     def make_client(self, source: str, target: str) -> Any:
@@ -243,6 +267,7 @@ class GoogleProvider(OnlineProvider):
 
 class MyMemoryProvider(OnlineProvider):
     name = "mymemory"
+    host = "api.mymemory.translated.net"
     settings = ("EMAIL", *_COMMON_SETTINGS)
     secret_settings = ("EMAIL",)
     codes: ClassVar[dict[str, str]] = {"ru": "ru-RU", "uk": "uk-UA", "en": "en-GB"}
@@ -279,6 +304,10 @@ class LibreProvider(OnlineProvider):
         host = parts.hostname or "?"
         return f"{host}:{parts.port}" if parts.port else host
 
+    def endpoint(self) -> tuple[str, int]:
+        parts = urlsplit(self.base_url())
+        return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+
     def make_client(self, source: str, target: str) -> Any:
         from deep_translator import LibreTranslator
 
@@ -302,10 +331,14 @@ class LibreProvider(OnlineProvider):
             return
         for code in (source, target):
             if code not in served:
-                raise ProviderError(f"libre ({self.where()}): the server does not serve {code!r}")
+                raise ProviderError(_(
+                        "libre ({where}): the server does not serve {code!r}"
+                    ).format(where=self.where(), code=code))
         if target not in served[source]:
             raise ProviderError(
-                f"libre ({self.where()}): the server does not translate {source}-{target}"
+                _(
+                    "libre ({where}): the server does not translate {source}-{target}"
+                ).format(where=self.where(), source=source, target=target)
             )
 
     def served_languages(self) -> dict[str, set[str]] | None:
@@ -344,17 +377,26 @@ class DeeplProvider(OnlineProvider):
     settings = ("API_KEY", "FREE", *_COMMON_SETTINGS)
     required = ("API_KEY",)
 
+    def use_free_api(self) -> bool:
+        free = self.value("FREE")
+        if free is None:
+            return (self.value("API_KEY") or "").endswith(":fx")
+        return free.lower() in ("1", "yes", "true")
+
+    def endpoint(self) -> tuple[str, int]:
+        return ("api-free.deepl.com" if self.use_free_api() else "api.deepl.com"), 443
+
     def make_client(self, source: str, target: str) -> Any:
         from deep_translator import DeeplTranslator
 
         key = self.value("API_KEY") or ""
-        free = self.value("FREE")
-        use_free = key.endswith(":fx") if free is None else free.lower() in ("1", "yes", "true")
-        return DeeplTranslator(source=source, target=target, api_key=key, use_free_api=use_free)
+        return DeeplTranslator(source=source, target=target, api_key=key,
+                               use_free_api=self.use_free_api())
 
 
 class MicrosoftProvider(OnlineProvider):
     name = "microsoft"
+    host = "api.cognitive.microsofttranslator.com"
     settings = ("API_KEY", "REGION", *_COMMON_SETTINGS)
     required = ("API_KEY",)
 
@@ -372,6 +414,7 @@ class MicrosoftProvider(OnlineProvider):
 
 class YandexProvider(OnlineProvider):
     name = "yandex"
+    host = "translate.yandex.net"
     settings = ("API_KEY", *_COMMON_SETTINGS)
     required = ("API_KEY",)
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import re
+from html import escape
 from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
+from transdesk.i18n import _
 from transdesk.report.data import AGE_BUCKETS
 
 LANG_COLORS = {"ru": "#1f77b4", "uk": "#e6a700", "en": "#2ca02c"}
@@ -41,7 +43,7 @@ def _svg(fig: Figure, name: str) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
     # the page sizes it: drop the fixed size, keep the viewBox
     return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-                  rf'<svg\1 role="img" aria-label="{name}"', svg, count=1)
+                  rf'<svg\1 role="img" aria-label="{escape(name)}"', svg, count=1)
 
 
 def _draw(name: str, rows: int, paint: Any) -> str:
@@ -65,16 +67,16 @@ def progress_chart(progress: dict[str, Any]) -> str:
             ax.plot(xs, ys, marker="o", color=LANG_COLORS.get(lang), label=lang)
             ax.annotate(str(ys[-1]), (xs[-1], ys[-1]), textcoords="offset points",
                         xytext=(4, 4), color=LANG_COLORS.get(lang))
-        ax.set_ylabel("units done")
+        ax.set_ylabel(_("units done"))
         ax.set_ylim(bottom=0)
         if by_lang:
             ax.legend(loc="upper left", frameon=False)
         else:
-            ax.text(0.5, 0.5, "no units done in this period", ha="center",
+            ax.text(0.5, 0.5, _("no units done in this period"), ha="center",
                     transform=ax.transAxes)
         ax.tick_params(axis="x", labelrotation=45)
 
-    return _draw("progress per language", 4, paint)
+    return _draw(_("progress per language"), 4, paint)
 
 
 def translators_chart(translators: list[dict[str, Any]]) -> str:
@@ -86,10 +88,10 @@ def translators_chart(translators: list[dict[str, Any]]) -> str:
         values = [r["units_per_hour"] for r in translators][::-1]
         bars = ax.barh(names, values, color="#4c72b0")
         ax.bar_label(bars, labels=[f"{v:.1f}" for v in values], padding=3)
-        ax.set_xlabel("units per active hour")
+        ax.set_xlabel(_("units per active hour"))
         ax.margins(x=0.15)
 
-    return _draw("units per hour per translator", len(translators), paint)
+    return _draw(_("units per hour per translator"), len(translators), paint)
 
 
 def effort_chart(by_origin: list[dict[str, Any]]) -> str:
@@ -107,7 +109,7 @@ def effort_chart(by_origin: list[dict[str, Any]]) -> str:
             left.bxp(stats, orientation="horizontal", patch_artist=True,
                      boxprops={"facecolor": "#c6dbef"})
             left.invert_yaxis()
-        left.set_xlabel("chrF (100 = draft kept)")
+        left.set_xlabel(_("chrF (100 = draft kept)"))
         left.set_xlim(0, 105)
         timed = [r for r in by_origin if r["median_seconds"] is not None]
         names = [r["origin"] for r in timed]
@@ -115,10 +117,10 @@ def effort_chart(by_origin: list[dict[str, Any]]) -> str:
         bars = right.barh(names, values, color="#dd8452")
         right.bar_label(bars, labels=[f"{v:.0f}s" for v in values], padding=3)
         right.invert_yaxis()
-        right.set_xlabel("median seconds to submit")
+        right.set_xlabel(_("median seconds to submit"))
         right.margins(x=0.25)
 
-    return _draw("post-edit effort per draft origin", max(len(measured), len(by_origin)),
+    return _draw(_("post-edit effort per draft origin"), max(len(measured), len(by_origin)),
                  paint)
 
 
@@ -135,8 +137,8 @@ def queue_chart(ages: list[dict[str, Any]]) -> str:
             starts = [s + c for s, c in zip(starts, counts, strict=True)]
         for y, total in enumerate(starts):
             ax.annotate(str(total), (total, y), textcoords="offset points", xytext=(4, -4))
-        ax.set_xlabel("units waiting")
+        ax.set_xlabel(_("units waiting"))
         ax.margins(x=0.15)
         ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
 
-    return _draw("age of the queue", len(ages) + 2, paint)
+    return _draw(_("age of the queue"), len(ages) + 2, paint)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from transdesk import postedit, schedule
+from transdesk.i18n import N_
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -18,7 +19,8 @@ DONE = "('translated', 'approved')"
 # queue age buckets: (label, upper bound in hours)
 AGE_BUCKETS = (("<1h", 1), ("1-4h", 4), ("4-24h", 24), ("1-3d", 72), ("3-7d", 168),
                (">7d", None))
-EMPTY_DESK = "the desk is empty: no articles yet, nothing to report (transdesk import FILE)"
+# in the JSON as it is; the text and the page show it in the interface language
+EMPTY_DESK = N_("the desk is empty: no articles yet, nothing to report (transdesk import FILE)")
 
 
 def build(db: Database, since: str | None = None, lang: str | None = None) -> dict[str, Any]:

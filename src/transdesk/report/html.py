@@ -7,8 +7,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from transdesk.i18n import _, interface_language, ngettext
 from transdesk.report.data import AGE_BUCKETS
-from transdesk.report.text import duration, fmt, heading
+from transdesk.report.text import GROUP_LABELS, duration, fmt, heading
 
 CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -53,63 +54,70 @@ def _effort_rows(rows: list[dict[str, Any]], by: str) -> list[list[Any]]:
              fmt(r["edit_ratio"], 4), duration(r["median_seconds"])] for r in rows]
 
 
-EFFORT_HEADER = ["count", "measured", "chrF", "TER", "edit ratio", "median time"]
+def _effort_header(by: str) -> list[str]:
+    return [_(GROUP_LABELS[by]), _("count"), _("measured"), "chrF", "TER", _("edit ratio"),
+            _("median time")]
 
 
 def render_html(data: dict[str, Any]) -> str:
     title = heading(data)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{interface_language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>transdesk report</h1><p class=\"meta\">{escape(title)}</p>",
+        f"<h1>{escape(_('transdesk report'))}</h1><p class=\"meta\">{escape(title)}</p>",
     ]
     if data["empty"]:
-        parts.append(f'<p class="empty" id="empty">{escape(data["message"])}</p>')
+        parts.append(f'<p class="empty" id="empty">{escape(_(data["message"]))}</p>')
         return "\n".join([*parts, "</body></html>"]) + "\n"
     from transdesk.report import charts
 
     progress = data["progress"]
     parts.append(_section(
-        "progress", "Progress per language", charts.progress_chart(progress),
-        "Units done at the end of each day, per language.",
-        _table(["lang", "done", "units", "percent", "left"],
+        "progress", _("Progress per language"), charts.progress_chart(progress),
+        _("Units done at the end of each day, per language."),
+        _table([_("lang"), _("done"), _("units"), _("percent"), _("left")],
                [[r["lang"], r["done"], r["units"], f"{r['percent']:.1f}%", r["left"]]
                 for r in progress["languages"]])
-        + _table(["day", "lang", "+", "-", "="],
+        + _table([_("day"), _("lang"), "+", "-", "="],
                  [[r["day"], r["lang"], r["done"], r["undone"], r["cumulative"]]
                   for r in progress["daily"]])))
     people = data["translators"]
     parts.append(_section(
-        "translators", "Units per hour per translator", charts.translators_chart(people),
-        "Units translated or reviewed per active hour (clock hours with work done).",
-        _table(["translator", "translated", "reviewed", "active hours", "units/hour",
-                "median time"],
+        "translators", _("Units per hour per translator"), charts.translators_chart(people),
+        _("Units translated or reviewed per active hour (clock hours with work done)."),
+        _table([_("translator"), _("translated"), _("reviewed"), _("active hours"),
+                _("units/hour"), _("median time")],
                [[r["translator"], r["translated"], r["reviewed"], r["active_hours"],
                  fmt(r["units_per_hour"]), duration(r["median_seconds"])] for r in people])))
     effort = data["postedit"]
     parts.append(_section(
-        "effort", "Post-edit effort per draft origin", charts.effort_chart(effort["by_origin"]),
-        "chrF of each draft against what was submitted (100: kept as it was), with the"
-        " number of post-edits; median time from claim to submit.",
-        _table(["origin", *EFFORT_HEADER], _effort_rows(effort["by_origin"], "origin"))
-        + "<h3>per language pair</h3>"
-        + _table(["pair", *EFFORT_HEADER], _effort_rows(effort["by_pair"], "pair"))
-        + "<h3>per translator</h3>"
-        + _table(["translator", *EFFORT_HEADER],
+        "effort", _("Post-edit effort per draft origin"),
+        charts.effort_chart(effort["by_origin"]),
+        _("chrF of each draft against what was submitted (100: kept as it was), with the"
+          " number of post-edits; median time from claim to submit."),
+        _table(_effort_header("origin"), _effort_rows(effort["by_origin"], "origin"))
+        + f"<h3>{escape(_('per language pair'))}</h3>"
+        + _table(_effort_header("pair"), _effort_rows(effort["by_pair"], "pair"))
+        + f"<h3>{escape(_('per translator'))}</h3>"
+        + _table(_effort_header("translator"),
                  _effort_rows(effort["by_translator"], "translator"))))
     queue = data["queue"]
     labels = [label for label, _ in AGE_BUCKETS]
-    pace = ", ".join(f"{k} {fmt(v)}" for k, v in queue["pace"].items()) or "none"
+    pace = ", ".join(f"{k} {fmt(v)}" for k, v in queue["pace"].items()) or _("none")
+    late = len(queue["late"])
     parts.append(_section(
-        "queue", "Age of the queue, and what is late", charts.queue_chart(queue["ages"]),
-        f"Waiting units by how long they have waited. Recent pace (units/hour): {pace}.",
-        _table(["lang", "waiting", *labels, "oldest (h)"],
+        "queue", _("Age of the queue, and what is late"), charts.queue_chart(queue["ages"]),
+        _("Waiting units by how long they have waited. Recent pace (units/hour): {pace}."
+          ).format(pace=pace),
+        _table([_("lang"), _("waiting"), *labels, _("oldest (h)")],
                [[r["lang"], r["waiting"], *(r["buckets"][k] for k in labels),
                  fmt(r["oldest_hours"])] for r in queue["ages"]])
-        + f"<h3 id=\"late-count\">Late: {len(queue['late'])}</h3>"
-        + _table(["article", "lang", "priority", "due", "late by", "left"],
+        + '<h3 id="late-count">' + escape(ngettext(
+            "Late: {n} language past the deadline", "Late: {n} languages past the deadline",
+            late).format(n=late)) + "</h3>"
+        + _table([_("article"), _("lang"), _("priority"), _("due"), _("late by"), _("left")],
                  [[r["article"], r["lang"], r["priority"], r["due_local"], r["late"],
                    r["left"]] for r in queue["late"]], css="late")))
     parts.append("</body></html>")
