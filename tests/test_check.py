@@ -52,12 +52,14 @@ def budget(run, samples: Path):
 # --- completeness and exit codes -----------------------------------------------------
 
 
+@pytest.mark.english
 def test_complete_language_exits_0(budget):
     result = budget("check", "ru-budget", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.stdout == "1 article, 1 language: 0 incomplete, 0 warnings\n"
 
 
+@pytest.mark.english
 def test_missing_and_draft_units_are_listed_and_exit_1(budget):
     translate(budget.db_path, "ru-budget", "uk", {"date": "Понеділок, 17 лютого"})
     translate(budget.db_path, "ru-budget", "uk", {"category": "економіка"}, status="draft")
@@ -74,6 +76,7 @@ def test_missing_and_draft_units_are_listed_and_exit_1(budget):
     assert lines[-1] == "1 article, 2 languages: 1 incomplete (12 units missing), 0 warnings"
 
 
+@pytest.mark.english
 def test_min_percent_and_language_filters(budget):
     translate(budget.db_path, "ru-budget", "uk", {"date": "Понеділок, 17 лютого"})
     translate(budget.db_path, "ru-budget", "en", {"p4.s2": None})  # en 91.7%
@@ -108,7 +111,7 @@ def test_articles_filter_and_other_targets(budget, samples):
         (["--lang", "de"], "unsupported language 'de'"),
         (["--min", "101"], "--min must be a percentage from 0 to 100"),
         (["--min", "lots"], "--min must be a percentage from 0 to 100"),
-        (["--ignore", "numbers,spelling"], "unknown check 'spelling' in --ignore"),
+        (["--ignore", "numbers,grammar"], "unknown check 'grammar' in --ignore"),
         (["--po", "no-such-dir"], "no such directory: 'no-such-dir'"),
         (["--format", "xml"], "Invalid value for '--format'"),
     ],
@@ -161,6 +164,10 @@ CASES = [
      "Міст відкрили в четвер.", "Міст відкрили в чeтвер."),  # Latin e
     ("apostrophe", "en", "uk", "The bridge connected two streets.",
      "Міст з'єднав дві вулиці.", "Міст з`єднав дві вулиці."),
+    ("terminology", "uk", "en", "Уряд зібрався у Києві.", "The government met in Kyiv.",
+     "The government met in Kiev."),
+    ("spelling", "uk", "en", "Уряд схвалив бюджет.", "The government approved the budget.",
+     "The goverment approved the budget."),
 ]
 
 
@@ -169,10 +176,13 @@ def test_every_check_has_a_case():
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2]}")
+@pytest.mark.english
 def test_check_fires_on_bad_and_not_on_good(run, tmp_path, case):
     check, source_lang, target_lang, source, good, bad = case
     path = write_article(tmp_path, "case", source_lang, source)
     assert run("import", str(path), "--lang", source_lang).exit_code == 0
+    if check == "terminology":
+        assert run("terms", "add", "--uk", "Київ", "--en", "Kyiv", "--forbid", "en:Kiev").exit_code == 0
     translate(run.db_path, "case", target_lang, {"title": TITLES[target_lang], "p1.s1": good})
 
     clean = run("check", "case", "--lang", target_lang, "--strict")
@@ -219,6 +229,7 @@ def test_strict_ignore_repeatable(budget):
                   "--ignore", "end-punctuation", "--ignore", "quotes").exit_code == 0
 
 
+@pytest.mark.english
 def test_accepting_an_exception_makes_strict_green(budget):
     translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are cautious"})
     assert budget("check", "--lang", "en", "--strict").exit_code == 1
@@ -410,6 +421,7 @@ def test_findings_are_recorded_and_rechecked_on_change(budget):
 # --- speed plumbing ------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_the_check_registry_drives_the_options_and_help():
     from click.testing import CliRunner
 

@@ -12,7 +12,6 @@ def test_new_database_in_a_missing_folder_creates_the_folder(tmp_path):
     run = Cli(tmp_path / "desk" / "2026" / "transdesk.db")
     result = run("import", str(SAMPLES / "ru-budget.txt"))
     assert result.exit_code == 0, result.output
-    assert "12 units" in result.stdout
     conn = sqlite3.connect(tmp_path / "desk" / "2026" / "transdesk.db")
     assert conn.execute("SELECT count(*) FROM units").fetchone() == (12,)
 

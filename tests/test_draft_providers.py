@@ -294,6 +294,7 @@ def test_the_key_is_never_stored_or_shown(run, samples, db_path, monkeypatch, tm
     holder.close()
 
 
+@pytest.mark.english
 def test_providers_json_shape(run, libre):
     described = run.json("providers")
     by_name = {p["name"]: p for p in described}

@@ -89,6 +89,7 @@ def test_incomplete_language_is_refused_with_the_keys(run, budget, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.english
 def test_allow_incomplete_fills_with_drafts_then_the_source(run, budget):
     result = run("export", "ru-budget", "--lang", "uk", "--allow-incomplete")
     assert result.exit_code == 0

@@ -202,6 +202,7 @@ def submit_direct(db_path: Path, key: str, lang: str, text: str, status: str = "
     return unit_id
 
 
+@pytest.mark.english
 def test_reimport_merges_like_msgmerge(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -252,6 +253,7 @@ def test_reimport_merges_like_msgmerge(run, tmp_path):
     assert out.read_text(encoding="utf-8") == UPDATED
 
 
+@pytest.mark.english
 def test_reimport_unchanged_file_changes_nothing(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -304,7 +306,7 @@ def test_status_and_articles_json_shapes(run, samples):
     assert set(units[0]) == {"id", "key", "kind", "paragraph", "source", "translations"}
     assert set(units[2]["translations"]) == {"uk"}
     assert set(units[2]["translations"]["uk"]) == {"text", "status", "origin", "translator",
-                                                   "updated_at"}
+                                                   "updated_at", "terms"}
     assert json.loads(run("articles", "--json").stdout)[0]["id"] == "ru-budget"
 
 
@@ -354,6 +356,7 @@ def test_units_and_status_refuse_a_language_that_is_not_a_target(run, samples):
     assert run.json("status", "ru-budget", "--lang", "ru") == []
 
 
+@pytest.mark.english
 def test_reimport_without_lang_keeps_the_stored_language(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -374,6 +377,7 @@ def test_units_lines_have_no_trailing_space(run, samples):
     assert [line for line in out.splitlines() if line != line.rstrip()] == []
 
 
+@pytest.mark.english
 def test_import_warns_when_the_declared_language_is_clearly_wrong(run, samples):
     result = run("import", str(samples / "en-fed-rates.txt"), "--lang", "uk")
     assert result.exit_code == 0  # imported as asked: a warning, not a refusal

@@ -40,7 +40,7 @@ def test_next_json_gives_untranslated_first_then_drafts_in_order(budget, db_path
     assert unit["id"] == 2 and unit["key"] == "category" and unit["article"] == "ru-budget"
     assert unit["source"] == "экономика" and unit["lang"] == "en"
     assert set(unit) == {"id", "key", "kind", "paragraph", "source", "translations",
-                         "article", "lang", "claim_expires"}
+                         "article", "lang", "claim_expires", "terms"}
     assert set(unit["translations"]) == {"uk", "en"}
     assert set(unit["translations"]["en"]) == {"text", "status", "origin", "translator",
                                                "updated_at"}
@@ -127,6 +127,7 @@ def test_queue_query_uses_the_queue_index(budget, db_path):
 # --- submit -------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_submit_saves_releases_and_keeps_history(budget, db_path):
     assert claim(budget)["id"] == 1
     result = budget("submit", "1", "--lang", "en", "--text", "  Monday, 17 February \n")
@@ -235,6 +236,7 @@ def test_review_flow(budget, db_path):
 # --- log ----------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_log_newest_first_with_filters(budget, db_path, samples):
     assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
     budget("submit", "1", "--lang", "en", "--text", "Monday")

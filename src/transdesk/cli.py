@@ -22,6 +22,7 @@ from transdesk.commands import (  # noqa: E402
     drafting,
     exporting,
     reporting,
+    terms,
     workflow,
 )
 from transdesk.db import DEFAULT_DB  # noqa: E402
@@ -87,7 +88,7 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db_path"] = db_path
 
 
-for _module in (articles, workflow, drafting, exporting, checking, reporting):
+for _module in (articles, workflow, drafting, exporting, checking, terms, reporting):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -287,24 +287,32 @@ def _draft_locally(
     from transdesk.dates import translate_date_line
 
     memories: dict[str, Memory] = {}
-    rest: list[Unit] = []
-    pending: list[_Pending] = []
-    for unit in units:
-        found: _Pending | None = None
-        memory = None
-        if use_tm:
+    exact: dict[int, _Pending] = {}
+    if use_tm:
+        # Exact matches first; then the sentences still without one are ranked at once.
+        fuzzy_wanted: dict[str, list[str]] = {}
+        for unit in units:
             memory = memories.setdefault(unit.source_lang,
                                          Memory(db, unit.source_lang, lang, threshold))
             match = memory.exact(unit.source, exclude_unit=unit.id)
             if match is not None:
-                found = _Pending(unit, match.text, "tm", match.score,
-                                 f"tm-source: {match.source}")
+                exact[unit.id] = _Pending(unit, match.text, "tm", match.score,
+                                          f"tm-source: {match.source}")
+            elif unit.kind != "date":
+                fuzzy_wanted.setdefault(unit.source_lang, []).append(unit.source)
+        for source_lang, texts in fuzzy_wanted.items():
+            memories[source_lang].prefetch(texts)
+    rest: list[Unit] = []
+    pending: list[_Pending] = []
+    for unit in units:
+        found = exact.get(unit.id)
+        remembered = memories.get(unit.source_lang)
         if found is None and unit.kind == "date":
             text = translate_date_line(unit.source, unit.source_lang, lang)
             if text:
                 found = _Pending(unit, text, "cldr")
-        if found is None and memory is not None:
-            fuzzy = memory.fuzzy(unit.source, exclude_unit=unit.id)
+        if found is None and remembered is not None:
+            fuzzy = remembered.fuzzy(unit.source, exclude_unit=unit.id)
             if fuzzy:
                 match = fuzzy[0]
                 found = _Pending(unit, match.text, "tm", match.score,

@@ -99,7 +99,10 @@ def export_articles(
     allow_incomplete: bool = False,
 ) -> list[Rendered]:
     """Render every article first; if any is refused, one Refused names them all."""
-    FORMATS.get(fmt)  # BadInput for an unknown format, before reading anything
+    if FORMATS.get(fmt).terms:  # BadInput for an unknown format, before reading anything
+        from transdesk import desk_style
+
+        desk_style.use(db)  # the writer lists this database's term hits in each segment
     results: list[Rendered] = []
     refusals: list[str] = []
     for article_id in article_ids:

@@ -9,6 +9,7 @@ bytes).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,18 +159,33 @@ def _from_polib(path: Path, po: polib.POFile, plural_text: bool) -> Catalog:
     """The live entries of a polib file; `plural_text`: a plural entry's text is its
     first form (else it counts as empty, as `po import` has always taken it)."""
     entries = []
+    nplurals = _nplurals(po.metadata.get("Plural-Forms", ""))
     for entry in po:
         if entry.obsolete:
             continue
         text = entry.msgstr
+        others: tuple[tuple[str, str], ...] = ()
         if entry.msgid_plural and plural_text:
-            text = entry.msgstr_plural.get(0, "")
+            count = max(nplurals or 0, len(entry.msgstr_plural), 1)
+            forms = [entry.msgstr_plural.get(n, "") for n in range(count)]
+            # incomplete unless every form the language has is written
+            text = forms[0] if all(forms) else ""
+            others = tuple((entry.msgid_plural, form) for form in forms[1:])
         exported = next((line[len(HASH_PREFIX):].strip()
                          for line in (entry.comment or "").splitlines()
                          if line.startswith(HASH_PREFIX)), None)
-        entries.append(_entry(entry.msgctxt or "", entry.msgid, text, entry.fuzzy,
-                              tuple(entry.flags), entry.linenum, exported))
+        read = _entry(entry.msgctxt or "", entry.msgid, text, entry.fuzzy,
+                      tuple(entry.flags), entry.linenum, exported)
+        if others and text:
+            read = dataclasses.replace(read, plural_forms=others)
+        entries.append(read)
     return _catalog(path, dict(po.metadata), entries)
+
+
+def _nplurals(plural_forms: str) -> int | None:
+    """`nplurals=3; plural=...` -> 3; None when the header does not say."""
+    match = re.search(r"nplurals\s*=\s*(\d+)", plural_forms)
+    return int(match.group(1)) if match else None
 
 
 def _entry(key: str, source: str, text: str, fuzzy: bool, flags: tuple[str, ...],

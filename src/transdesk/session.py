@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from transdesk import workflow
+from transdesk import desk_style, workflow
 from transdesk.errors import TransdeskError
 from transdesk.i18n import N_, _, ngettext, status_label
 
@@ -121,6 +121,7 @@ class Session:
 
     def _work_on(self, unit: dict) -> str:
         view = workflow.unit_view(self.db, unit)
+        desk_style.use(self.db)  # the termbase, for the screen
         self.term.write(render(view, self.review))
         prompt = f"{self.lang}> "
         while True:
@@ -269,6 +270,8 @@ def render(view: workflow.UnitView, review: bool = False) -> str:
                                                 " one+}}").format())
     else:
         lines.append(f"   {view.lang:>6}  " + _("(no draft)"))
+    lines += desk_style.screen_lines(unit["source"], current["text"] if view.has_text
+                                     else None, view.source_lang, view.lang)
     for lang, text in view.others.items():
         status = unit["translations"][lang]["status"]
         lines.append(f"   {lang:>6}  {text}  [{status_label(status)}]")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from transdesk import desk_style
 from transdesk.catalog import Catalog
 from transdesk.check.options import active_checks, parse_ignore
 from transdesk.check.parallel import PARALLEL_MIN, Findings, in_two_processes, worker_count
@@ -47,8 +48,10 @@ def check_catalogs(
     strict: bool = False,
     ignore: Iterable[str] = (),
     workers: int | None = None,
+    words: dict[str, list[str]] | None = None,
 ) -> Report:
-    """Check PO catalogs as `po export` writes them, with no database.
+    """Check PO catalogs as `po export` writes them, with no database (`words`: a desk
+    word list for the spelling check, see desk_style.read_word_list).
 
     Empty and fuzzy entries are missing units; the others get the quality checks. The
     language comes from the path and the `Language` header (BadInput if they disagree),
@@ -58,6 +61,7 @@ def check_catalogs(
     by size) is how many processes share the catalogs.
     """
     ignored = parse_ignore(ignore)
+    desk_style.use_shipped(words)  # no database: word lists, no termbase
     catalogs = find_catalogs(directory)
     if not catalogs:
         raise BadInput(_(
@@ -91,6 +95,8 @@ def check_catalogs(
     # (each about 200 catalogs per 1000 pairs of a process's second).
     if workers is None:
         workers = worker_count(len(catalogs), PARALLEL_MIN // 20)
+    if workers > 1 and "spelling" not in ignored:
+        desk_style.prepare()  # dictionaries loaded once, before the fork: shared
     results = [r for part in in_two_processes(work, len(catalogs), workers) for r in part]
     results.sort(key=lambda r: (r.article, LANG_ORDER[r.lang]))
     return Report(results, min_percent, strict, ignored, "po")
@@ -119,6 +125,33 @@ def _lang_or_none(code: str) -> str | None:
         return None
 
 
+# A program's message (`#, python-brace-format` / `python-format`): its placeholders are
+# names in code, neither words to translate nor Latin letters inside a Cyrillic text.
+_PLACEHOLDERS = {
+    "python-brace-format": re.compile(r"\{[A-Za-z_]\w*(?:![rsa])?(?::[^{}]*)?\}"),
+    "python-format": re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]"),
+}
+PLACEHOLDER_MASK = "§"
+
+
+def _placeholder_mask(flags: tuple[str, ...]) -> Callable[[str], str]:
+    """The text with the placeholders its format flags declare replaced by `§`."""
+    patterns = [_PLACEHOLDERS[flag] for flag in flags if flag in _PLACEHOLDERS]
+    if not patterns:
+        return _unchanged
+
+    def mask(text: str) -> str:
+        for pattern in patterns:
+            text = pattern.sub(PLACEHOLDER_MASK, text)
+        return text
+
+    return mask
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _check_catalog(
     catalog: Catalog,
     article: str,
@@ -143,12 +176,16 @@ def _check_catalog(
             continue
         assert entry.text is not None
         result.done += 1
-        memo_key = (entry.source, entry.text, source_lang, lang)
-        findings = memo.get(memo_key)
-        if findings is None:
-            findings = memo[memo_key] = checks(*memo_key)
-        for name, message in findings:
-            accepted = name in entry.accepted
-            result.findings.append(Problem(entry.key, name, message, entry.source,
-                                           entry.text, accepted, None, entry.line))
+        # a plural entry: every form is checked, the first against msgid, the others
+        # against msgid_plural
+        mask = _placeholder_mask(entry.flags)
+        for source, text in ((entry.source, entry.text), *entry.plural_forms):
+            memo_key = (mask(source), mask(text), source_lang, lang)
+            findings = memo.get(memo_key)
+            if findings is None:
+                findings = memo[memo_key] = checks(*memo_key)
+            for name, message in findings:
+                accepted = name in entry.accepted
+                result.findings.append(Problem(entry.key, name, message, source, text,
+                                               accepted, None, entry.line))
     return result
