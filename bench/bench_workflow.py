@@ -27,6 +27,12 @@ from pathlib import Path
 
 from common import MAKE_CORPUS, stopwatch
 
+# every column of a translation row; the copies take all but the first three as they are
+TRANSLATION_COLUMNS = (
+    "unit_id, lang, article_id, position, obsolete, text, status, origin, score, translator,"
+    " claimed_by, claim_expires, created_at, updated_at, priority, due, claimed_at"
+)
+
 
 def transdesk(db: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "transdesk", "--db", str(db), *args],
@@ -68,10 +74,10 @@ def build(workdir: Path, units: int, articles: int, rebuild: bool) -> Path:
                 " position, source, words, obsolete, created_at, updated_at FROM units"
                 " WHERE id < 10000000", [offset, k])
             conn.execute(
-                "INSERT INTO translations SELECT unit_id + ?, lang, article_id || '-c' || ?,"
-                " position, obsolete, text, status, origin, score, translator, claimed_by,"
-                " claim_expires, created_at, updated_at FROM translations"
-                " WHERE unit_id < 10000000", [offset, k])
+                f"INSERT INTO translations ({TRANSLATION_COLUMNS}) SELECT unit_id + ?, lang,"
+                " article_id || '-c' || ?,"
+                + TRANSLATION_COLUMNS.split(", ", 3)[3]
+                + " FROM translations WHERE unit_id < 10000000", [offset, k])
     conn.execute("ANALYZE")
     total = conn.execute("SELECT COUNT(*) FROM units").fetchone()[0]
     rows = conn.execute("SELECT COUNT(*) FROM translations").fetchone()[0]

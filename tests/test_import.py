@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -282,16 +283,25 @@ def test_status_and_articles_json_shapes(run, samples):
     rows = run.json("status")
     assert [(r["article"], r["lang"]) for r in rows] == [("ru-budget", "en"), ("ru-budget", "uk")]
     uk = rows[1]
-    assert set(uk) == {"article", "lang", "units", "words", "percent"}
+    assert set(uk) == {"article", "lang", "units", "words", "percent", "priority", "due",
+                       "due_local", "left", "overdue", "eta"}
     assert uk["units"] == {"untranslated": 11, "draft": 0, "translated": 1, "approved": 0}
     assert uk["words"]["translated"] == 7
     assert uk["percent"] == round(100 / 12, 1)
     text = run("status", "ru-budget")
     assert "ru-budget  uk  █" in text.stdout and "8.3%" in text.stdout
     articles = run.json("articles")
+    no_deadline = {"priority": "normal", "due": None, "due_local": None, "overdue": False,
+                   "eta": None}
+    # one unit done in the last hours: 1 unit/h, so the 11 left finish in 11 hours
+    eta = datetime.fromisoformat(articles[0]["deadlines"]["uk"]["eta"])
+    assert abs((eta - datetime.now(UTC)).total_seconds() - 11 * 3600) < 60
+    articles[0]["deadlines"]["uk"]["eta"] = None
     assert articles == [{"id": "ru-budget", "source_lang": "ru",
                          "title": "Правительство одобрило проект бюджета на 2026 г.",
-                         "targets": {"uk": 8.3, "en": 0.0}}]
+                         "targets": {"uk": 8.3, "en": 0.0},
+                         "deadlines": {"uk": {**no_deadline, "left": 11},
+                                       "en": {**no_deadline, "left": 12}}}]
     units = run.json("units", "ru-budget", "--lang", "ua")
     assert set(units[0]) == {"id", "key", "kind", "paragraph", "source", "translations"}
     assert set(units[2]["translations"]) == {"uk"}

@@ -116,9 +116,12 @@ def test_article_filter_and_language_checks(budget, samples):
 def test_queue_query_uses_the_queue_index(budget, db_path):
     db = open_db(db_path)
     plan = " ".join(workflow.next_unit_plan(db))
+    review = " ".join(workflow.next_unit_plan(db, review=True))
     db.close()
-    assert "USING INDEX translations_queue" in plan
-    assert "TEMP B-TREE" not in plan  # the index gives the order: the first free row stops it
+    assert "USING INDEX translations_work (lang=? AND priority=? AND due<?)" in plan
+    assert "USING INDEX translations_review" in review
+    # the index gives the order: the first free row stops the walk
+    assert "TEMP B-TREE" not in plan + review and "SCAN" not in plan + review
 
 
 # --- submit -------------------------------------------------------------------------------

@@ -18,7 +18,15 @@ from transdesk.i18n import _, translate_click
 translate_click()  # before any command is defined: click translates some words then
 
 from transdesk import __version__  # noqa: E402
-from transdesk.commands import articles, checking, drafting, exporting, terms, workflow  # noqa: E402
+from transdesk.commands import (  # noqa: E402
+    articles,
+    checking,
+    drafting,
+    exporting,
+    reporting,
+    terms,
+    workflow,
+)
 from transdesk.db import DEFAULT_DB, describe_sqlite_error  # noqa: E402
 from transdesk.errors import TransdeskError  # noqa: E402
 
@@ -106,7 +114,7 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db_path"] = db_path
 
 
-for _module in (articles, workflow, drafting, exporting, checking, terms):
+for _module in (articles, workflow, drafting, exporting, checking, terms, reporting):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -31,6 +31,8 @@ from transdesk.store import record_history, write_translation
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from transdesk.schedule import Plan
+
 __all__ = ["ARTICLE_ID", "ImportReport", "check_article_id", "import_article", "import_files",
            "slugify", "store_article"]
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -196,6 +198,7 @@ def store_article(
     targets: list[str] | None = None,
     translator: str | None = None,
     file_name: str | None = None,
+    planned: Plan | None = None,
 ) -> ImportReport:
     """Write a parsed article in one transaction: insert it, or merge it like msgmerge.
 
@@ -203,7 +206,8 @@ def store_article(
     units; under the lock the article's version (SHA and update time, which every write
     of its units changes) is read again, and the matching redone if it moved meanwhile.
     `sha` is the SHA-256 of the file's bytes, kept to tell an unchanged re-import;
-    `file_name` the name of the file, kept on a new article."""
+    `file_name` the name of the file, kept on a new article; `planned` (priority,
+    deadline) is applied in the same transaction."""
     if targets is not None:
         targets = _targets(targets, source_lang)
     stored = _read_stored(db.conn, article_id)
@@ -227,6 +231,10 @@ def store_article(
             targets = targets or stored.targets.split(",")
             report = _merge_article(conn, article_id, article, source_lang, targets, sha,
                                     translator, stored.units, matched, file_name)
+        if planned is not None or matched is not None:
+            from transdesk import schedule
+
+            schedule.after_import(conn, article_id, targets, planned)
     report.looks_like = article.looks_like
     return report
 
@@ -246,6 +254,7 @@ def _insert_batch(
     batch: list[tuple[str, tuple[str, Article, str, str]]],
     targets: list[str] | None,
     translator: str | None,
+    planned: Plan | None = None,
 ) -> list[ImportReport]:
     """New articles of an archive in one short transaction, in order: fewer commits for
     the same rows. One that another process created meanwhile is merged after it."""
@@ -259,13 +268,17 @@ def _insert_batch(
                 late.append((len(reports), name, slug, article, source_lang, sha))
                 reports.append(None)
                 continue
-            report = _insert_article(conn, slug, article, source_lang,
-                                     _targets(targets, source_lang), sha, name)
+            languages = _targets(targets, source_lang)
+            report = _insert_article(conn, slug, article, source_lang, languages, sha, name)
+            if planned is not None:
+                from transdesk import schedule
+
+                schedule.after_import(conn, slug, languages, planned)
             report.looks_like = article.looks_like
             reports.append(report)
     for index, name, slug, article, source_lang, sha in late:
         reports[index] = store_article(db, article, slug, source_lang, sha, targets,
-                                       translator, name)
+                                       translator, name, planned)
     return [report for report in reports if report is not None]
 
 
@@ -296,6 +309,7 @@ def import_files(
     translator: str | None = None,
     progress: Callable[[ImportReport], None] | None = None,
     update: bool = False,
+    planned: Plan | None = None,
 ) -> list[ImportReport]:
     """Import files, each article in a transaction of its own.
 
@@ -335,7 +349,8 @@ def import_files(
                 conflicts.append(_("{path!r} would update article {slug!r}, imported from"
                                    " {file!r}").format(path=path, slug=slug, file=old[2]))
             unchanged = (old is not None and old[0] == sha and targets is None
-                         and encoding is None and (lang is None or lang == old[1]))
+                         and encoding is None and (lang is None or lang == old[1])
+                         and planned is None)
             # without --lang, an article imported before keeps its language (detection
             # is a guess; the stored article knows better)
             job_lang = lang or (old[1] if old else detected)
@@ -361,28 +376,28 @@ def import_files(
                 progress(report)
 
         def flush() -> None:
-            for report in _insert_batch(db, batch, targets, translator):
+            for report in _insert_batch(db, batch, targets, translator, planned):
                 done(report)
             batch.clear()
 
-        for planned in plan:
-            if planned.unchanged:
+        for item in plan:
+            if item.unchanged:
                 flush()
                 units = db.execute(
                     "SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
-                    [planned.slug],
+                    [item.slug],
                 ).fetchone()[0]
-                done(ImportReport(planned.slug, planned.stored_lang, created=False,
+                done(ImportReport(item.slug, item.stored_lang, created=False,
                                   units=units, unchanged=units))
-            elif not planned.stored_lang:  # a new article: written with others
-                batch.append((Path(planned.path).name, next(parsed)))
+            elif not item.stored_lang:  # a new article: written with others
+                batch.append((Path(item.path).name, next(parsed)))
                 if len(batch) >= BATCH:
                     flush()
             else:
                 flush()
                 slug, article, source_lang, sha = next(parsed)
                 done(store_article(db, article, slug, source_lang, sha, targets, translator,
-                                   Path(planned.path).name))
+                                   Path(item.path).name, planned))
         flush()
     return reports
 

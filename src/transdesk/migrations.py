@@ -3,7 +3,8 @@
 Never edit a migration once it has landed: add a new one. Numbers are reserved by
 concern so that parallel work does not collide: m001-m009 core, m010-m019 workflow,
 m020-m029 drafts and memory, m030-m039 gettext and export, m040-m049 checks,
-m050-m059 termbase and spelling, m080-m089 import.
+m050-m059 termbase and spelling, m060-m069 newsroom time (priority, deadlines, post-edit
+analysis), m080-m089 import.
 """
 
 from __future__ import annotations
@@ -336,6 +337,78 @@ def m050_terms(db: Database) -> None:
     )
 
 
+def m060_schedule(db: Database) -> None:
+    """Priority and per-language deadlines, the queue `next` walks in their order, and
+    what the post-edit analysis needs in the history.
+
+    - `schedule`: one row per article and target language that has been planned
+      (`priority` 0 urgent, 1 high, 2 normal, 3 low; `due` UTC or NULL).
+    - `translations.priority` / `translations.due` copy it onto every translation row,
+      like `article_id` and `position`, so the queue needs no join; `due` without a
+      deadline is `9999-12-31T23:59:59.999999Z` so that it sorts last in the index.
+      `claimed_at` is when the live claim began.
+    - `translations_work` / `translations_review`: partial indexes in `next`'s order
+      (priority, due, untranslated before draft, article, position) over the rows that
+      need work or a review, so done rows never sit between them.
+    - `history.claimed_at` (the submitter's claim began), `old_origin`/`old_score` (the
+      origin and memory score of the text replaced: the draft a person post-edited),
+      `score` (of the new text); `history_at` for time windows.
+    - `postedits`: each post-edit with its chrF, TER, character edit ratio and time
+      from claim to submit, computed once by `report` and kept.
+    """
+    db.executescript(
+        """
+        CREATE TABLE schedule (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            lang TEXT NOT NULL,
+            priority INTEGER NOT NULL DEFAULT 2 CHECK (priority BETWEEN 0 AND 3),
+            due TEXT,                       -- UTC, db.now() format; NULL: no deadline
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, lang)
+        ) WITHOUT ROWID;
+        ALTER TABLE translations ADD COLUMN priority INTEGER NOT NULL DEFAULT 2;
+        ALTER TABLE translations ADD COLUMN due TEXT NOT NULL
+            DEFAULT '9999-12-31T23:59:59.999999Z';
+        ALTER TABLE translations ADD COLUMN claimed_at TEXT;
+        CREATE INDEX translations_work
+            ON translations(lang, priority, due, status DESC, article_id, position)
+            WHERE obsolete = 0 AND status IN ('untranslated', 'draft');
+        CREATE INDEX translations_review
+            ON translations(lang, priority, due, article_id, position)
+            WHERE obsolete = 0 AND status = 'translated';
+        ALTER TABLE history ADD COLUMN claimed_at TEXT;
+        ALTER TABLE history ADD COLUMN old_origin TEXT;
+        ALTER TABLE history ADD COLUMN old_score REAL;
+        ALTER TABLE history ADD COLUMN score REAL;
+        CREATE INDEX history_at ON history(at);
+        -- post-edits recorded before this migration: the draft's origin is the origin
+        -- of the row before, for the same unit and language
+        UPDATE history SET old_origin = (
+                SELECT p.origin FROM history p
+                WHERE p.unit_id = history.unit_id AND p.lang = history.lang
+                  AND p.id < history.id ORDER BY p.id DESC LIMIT 1)
+            WHERE old_status = 'draft' AND new_status IN ('translated', 'approved');
+        -- one row per post-edit (a draft that became a translation) or translation from
+        -- nothing (origin 'none', no metrics): measured once by `report`, kept; stored in
+        -- the order the report groups them, so that grouping needs no sort
+        CREATE TABLE postedits (
+            history_id INTEGER NOT NULL UNIQUE,  -- the history row of the submission
+            at TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            pair TEXT NOT NULL,              -- source-target, e.g. ru-uk
+            origin TEXT NOT NULL,            -- of the draft: tm exact, tm fuzzy, mt:..., none
+            translator TEXT NOT NULL,
+            chrf REAL,                       -- sacrebleu chrF of the draft against the text
+            ter REAL,                        -- sacrebleu TER, edits per 100 words
+            edit_ratio REAL,                 -- character Levenshtein distance / longer length
+            seconds REAL,                    -- from claim to submit (NULL: not claimed)
+            PRIMARY KEY (origin, pair, translator, history_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX postedits_at ON postedits(at);
+        """
+    )
+
+
 def m080_article_file(db: Database) -> None:
     """The name of the file an article was first imported from (NULL for articles imported
     before): an import whose derived id belongs to an article from another file is refused."""
@@ -354,6 +427,7 @@ def register(migrations) -> None:
         m041_check_cache,
         m042_check_findings,
         m050_terms,
+        m060_schedule,
         m080_article_file,
     ):
         migrations()(fn)

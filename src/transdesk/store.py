@@ -127,10 +127,13 @@ def _empty_status(article_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-def list_articles(db: Database) -> list[dict[str, Any]]:
-    """The `articles` shape: id, source language, title, percent complete per target."""
+def list_articles(
+    db: Database, counts: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The `articles` shape: id, source language, title, percent complete per target.
+    `counts`: `status_counts(db)` when the caller has it already."""
     percents: dict[str, dict[str, float]] = defaultdict(dict)
-    for entry in status_counts(db):
+    for entry in counts if counts is not None else status_counts(db):
         percents[entry["article"]][entry["lang"]] = entry["percent"]
     return [
         {
@@ -258,6 +261,7 @@ def write_translation(
     action: str = "edit",
     note: str | None = None,
     ts: str | None = None,
+    claimed_at: str | None = None,
 ) -> bool:
     """Set one translation and record the change in the history, inside the caller's
     transaction. Returns False (and writes nothing) when nothing would change.
@@ -288,7 +292,8 @@ def write_translation(
     )
     record_history(conn, unit_id, lang, action, translator, ts, origin=origin,
                    old_text=old_text, new_text=text, old_status=old_status, new_status=status,
-                   note=note)
+                   note=note, score=score, old_origin=old_origin, old_score=old_score,
+                   claimed_at=claimed_at)
     return True
 
 
@@ -306,13 +311,21 @@ def record_history(
     old_status: str | None = None,
     new_status: str | None = None,
     note: str | None = None,
+    score: float | None = None,
+    old_origin: str | None = None,
+    old_score: float | None = None,
+    claimed_at: str | None = None,
 ) -> None:
-    """One history row, inside the caller's transaction (the only writer of `history`)."""
+    """One history row, inside the caller's transaction (the only writer of `history`).
+
+    `old_origin`/`old_score` describe the text replaced (the draft a person post-edited),
+    `claimed_at` when the submitter's claim began (the post-edit analysis times it)."""
     conn.execute(
         "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text, new_text,"
-        " old_status, new_status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        " old_status, new_status, note, score, old_origin, old_score, claimed_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [unit_id, lang, ts, translator, origin, action, old_text, new_text, old_status,
-         new_status, note],
+         new_status, note, score, old_origin, old_score, claimed_at],
     )
 
 

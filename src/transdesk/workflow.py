@@ -80,15 +80,19 @@ def next_unit(
     with write_transaction(db) as conn:
         ts = now()
         unit_id = _own_claim(conn, claimer, ts, statuses, where, params)
+        claimed_at = None if unit_id is not None else ts  # one's own claim keeps its start
         if unit_id is None:
-            unit_id = _first_free(conn, ts, statuses, where, params)
+            if article is None:
+                unit_id = _first_free_scheduled(conn, ts, review, where, params)
+            else:
+                unit_id = _first_free(conn, ts, statuses, where, params)
         if unit_id is None:
             return None
         expires = expiry(claim_minutes)
         conn.execute(
-            "UPDATE translations SET claimed_by = ?, claim_expires = ?"
-            " WHERE unit_id = ? AND lang = ?",
-            [claimer, expires, unit_id, lang],
+            "UPDATE translations SET claimed_by = ?, claim_expires = ?,"
+            " claimed_at = coalesce(?, claimed_at) WHERE unit_id = ? AND lang = ?",
+            [claimer, expires, claimed_at, unit_id, lang],
         )
     return unit_json(db, unit_id, lang, expires)
 
@@ -116,6 +120,10 @@ def _queue_filter(
 
 
 _IN_QUEUE_ORDER = " ORDER BY article_id, position LIMIT 1"
+# the desk's order (see schedule): overdue first, then priority, deadline, untranslated
+# before draft ('untranslated' > 'draft'), article and position
+_SCHEDULED_ORDER = " ORDER BY priority, due, status DESC, article_id, position LIMIT 1"
+PRIORITY_RANKS = (0, 1, 2, 3)  # schedule.PRIORITIES, spelled out: next loads no more
 # one status at a time through the queue index; a claim that has run out is free
 _FREE_UNIT_SQL = (
     "SELECT unit_id FROM translations INDEXED BY translations_queue"
@@ -133,8 +141,9 @@ def _own_claim(
 ) -> int | None:
     row = conn.execute(
         "SELECT unit_id FROM translations WHERE claimed_by = ? AND claim_expires >= ?"
-        f" AND status IN ({','.join('?' * len(statuses))}) AND {where}{_IN_QUEUE_ORDER}",
-        [translator, ts, *statuses, *params],
+        f" AND status IN ({','.join('?' * len(statuses))}) AND {where}"
+        " ORDER BY due >= ?, priority, due, status DESC, article_id, position LIMIT 1",
+        [translator, ts, *statuses, *params, ts],
     ).fetchone()
     return row[0] if row else None
 
@@ -152,21 +161,49 @@ def _first_free(
     return None
 
 
-def next_unit_plan(db: Database, lang: str = "en", translator: str = "x") -> list[str]:
-    """EXPLAIN QUERY PLAN of the queue query (for tests and the benchmark)."""
-    where, params = _queue_filter(lang, translator, None, False, [])
-    rows = db.execute(
-        "EXPLAIN QUERY PLAN " + _FREE_UNIT_SQL + where + _IN_QUEUE_ORDER,
-        [WORK_STATUSES[0], now(), *params],
-    ).fetchall()
-    return [row[-1] for row in rows]
+def _scheduled_sql(review: bool, where: str) -> str:
+    index, statuses = (("translations_review", "status = 'translated'") if review else
+                       ("translations_work", "status IN ('untranslated', 'draft')"))
+    return (f"SELECT unit_id FROM translations INDEXED BY {index} WHERE {statuses}"
+            f" AND (claimed_by IS NULL OR claim_expires < ?) AND {where}")
+
+
+def _first_free_scheduled(
+    conn: sqlite3.Connection, ts: str, review: bool, where: str, params: list[Any]
+) -> int | None:
+    """The first free unit in the desk's order, walking one partial index (work or
+    review) that holds only the rows needing that: first the overdue part of each
+    priority (a range of the index: `due < now`), most urgent first, then the index
+    from its start (the overdue rows met again are the claimed ones)."""
+    sql = _scheduled_sql(review, where)
+    for rank in PRIORITY_RANKS:
+        row = conn.execute(sql + " AND priority = ? AND due < ?" + _SCHEDULED_ORDER,
+                           [ts, *params, rank, ts]).fetchone()
+        if row:
+            return row[0]
+    row = conn.execute(sql + _SCHEDULED_ORDER, [ts, *params]).fetchone()
+    return row[0] if row else None
+
+
+def next_unit_plan(
+    db: Database, lang: str = "en", translator: str = "x", review: bool = False
+) -> list[str]:
+    """EXPLAIN QUERY PLAN of the queue queries, overdue probe then the walk (for tests
+    and the benchmark)."""
+    where, params = _queue_filter(lang, translator, None, review, [])
+    sql, ts = _scheduled_sql(review, where), now()
+    plans = []
+    for query, args in ((sql + " AND priority = ? AND due < ?" + _SCHEDULED_ORDER,
+                         [ts, *params, 0, ts]), (sql + _SCHEDULED_ORDER, [ts, *params])):
+        plans += [row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + query, args)]
+    return plans
 
 
 def release(db: Database, unit_id: int, lang: str, translator: str) -> bool:
     """Give back `translator`'s claim on a unit (skip, quit, Ctrl-C). Others' claims stay."""
     with write_transaction(db) as conn:
         cursor = conn.execute(
-            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL"
+            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL, claimed_at = NULL"
             " WHERE unit_id = ? AND lang = ? AND claimed_by = ?",
             [unit_id, lang, identity(translator)],
         )
@@ -264,12 +301,13 @@ def submit(
         else:
             new_text, origin, score = text, "human", None
             action = "correct" if approve else "translate"
+        claimed_at = row["claimed_at"] if row["claimed_by"] == translator else None
         changed = store.write_translation(
             conn, unit_id, lang, text=new_text, status=status, origin=origin,
-            translator=translator, score=score, action=action, ts=ts,
+            translator=translator, score=score, action=action, ts=ts, claimed_at=claimed_at,
         )
         conn.execute(
-            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL"
+            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL, claimed_at = NULL"
             " WHERE unit_id = ? AND lang = ?",
             [unit_id, lang],
         )

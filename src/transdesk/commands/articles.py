@@ -14,6 +14,13 @@ from transdesk.commands.common import (
     lang_option,
     progress_bar,
 )
+from transdesk.commands.reporting import (
+    deadline_text,
+    due_option,
+    make_plan,
+    priority_option,
+    public,
+)
 from transdesk.i18n import N_, _, ngettext
 from transdesk.languages import normalize_lang, parse_lang_list
 from transdesk.text_safety import shown
@@ -32,7 +39,8 @@ LANGUAGE_NAMES = {"ru": N_("Russian"), "uk": N_("Ukrainian"), "en": N_("English"
     "\b\n"
     "Example:\n"
     "  transdesk import examples/ru-budget.txt\n"
-    "  transdesk import --lang ua --id bridge --targets ru,en bridge.txt"))
+    "  transdesk import --lang ua --id bridge --targets ru,en bridge.txt\n"
+    "  transdesk import breaking.txt --priority urgent --due +45m"))
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--lang", "lang", metavar="LANG",
               help=_("Source language (ru, uk/ua, en); detected from the text if absent."))
@@ -46,6 +54,8 @@ LANGUAGE_NAMES = {"ru": N_("Russian"), "uk": N_("Ukrainian"), "en": N_("English"
               help=_("Comma-separated target languages (default: the other two)."))
 @click.option("--encoding", metavar="NAME", help=_("Text encoding (default: detected)."))
 @click.option("--quiet", "-q", is_flag=True, help=_("Print only the total line."))
+@priority_option
+@due_option
 @json_option
 def import_command(
     files: tuple[str, ...],
@@ -55,15 +65,18 @@ def import_command(
     targets: str | None,
     encoding: str | None,
     quiet: bool,
+    priority: str | None,
+    due: str | None,
     as_json: bool,
 ) -> None:
     from transdesk import importing
 
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
+    planned = make_plan(priority, due)
     reports = importing.import_files(
         get_db(create=True), list(files), lang=source_lang, article_id=article_id,
-        targets=target_list, encoding=encoding, update=update,
+        targets=target_list, encoding=encoding, update=update, planned=planned,
     )
     for report in reports:
         if report.looks_like:
@@ -118,15 +131,28 @@ def _clip(text: str, width: int) -> str:
     "List articles: id, source language, percent complete per target, title."))
 @json_option
 def articles_command(as_json: bool) -> None:
-    from transdesk import store
+    from transdesk import schedule, store
 
-    rows = store.list_articles(get_db())
+    db = get_db()
+    counts = store.status_counts(db)
+    rows = store.list_articles(db, counts)
+    times: dict[str, dict[str, dict]] = {}
+    for entry in schedule.desk_times(db, left=units_left(counts)):
+        times.setdefault(entry["article"], {})[entry["lang"]] = entry
+    for row in rows:
+        row["deadlines"] = {lang: public(times[row["id"]][lang]) for lang in row["targets"]
+                            if lang in times.get(row["id"], {})}
     width = max((len(r["id"]) for r in rows), default=0)
 
     def describe(row: dict) -> str:
         targets = "  ".join(f"{lang} {pct:5.1f}%" for lang, pct in row["targets"].items())
-        return (f"{row['id']:<{width}}  {row['source_lang']}  {targets}"
+        line = (f"{row['id']:<{width}}  {row['source_lang']}  {targets}"
                 f"  {shown(_clip(row['title'], 60))}")
+        for lang in row["targets"]:
+            entry = times.get(row["id"], {}).get(lang)
+            if entry and (entry["due"] or entry["priority"] != "normal" or entry["overdue"]):
+                line += f"\n{'':<{width}}    {lang}  {deadline_text(entry)}"
+        return line
 
     emit_rows(rows, as_json, describe, empty=_(NO_ARTICLES))
 
@@ -161,9 +187,15 @@ def _describe_unit(unit: dict) -> str:
 @lang_option(required=False, help=_("Only this target language."))
 @json_option
 def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -> None:
-    from transdesk import store
+    from transdesk import schedule, store
 
-    rows = store.status_counts(get_db(), list(articles) or None, lang)
+    db = get_db()
+    rows = store.status_counts(db, list(articles) or None, lang)
+    times = {(t["article"], t["lang"]): t
+             for t in schedule.desk_times(db, list(articles) or None, lang,
+                                          left=units_left(rows))}
+    for row in rows:
+        row.update(public(times[(row["article"], row["lang"])]))
     width = max((len(r["article"]) for r in rows), default=0)
 
     def describe(row: dict) -> str:
@@ -175,9 +207,16 @@ def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -
             translated=units["translated"], approved=units["approved"], done=done_words,
             total=sum(words.values()))
         return (f"{row['article']:<{width}}  {row['lang']}  {progress_bar(row['percent'])}"
-                f" {row['percent']:5.1f}%  {counts}")
+                f" {row['percent']:5.1f}%  {counts}"
+                f"  {deadline_text(times[(row['article'], row['lang'])])}")
 
     emit_rows(rows, as_json, describe, empty=_(NO_ARTICLES))
+
+
+def units_left(counts: list[dict]) -> dict[tuple[str, str], int]:
+    """Units left (untranslated and draft) per (article, language) from `status` rows."""
+    return {(r["article"], r["lang"]): r["units"]["untranslated"] + r["units"]["draft"]
+            for r in counts}
 
 
 COMMANDS = [import_command, articles_command, units_command, status_command]

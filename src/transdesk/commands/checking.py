@@ -47,7 +47,8 @@ def _check_list() -> str:
     "  transdesk check ru-budget --lang ua --strict\n"
     "  transdesk check --min 80 --format junit > check.xml\n"
     "  transdesk check --po locales --strict --format github\n"
-    "  transdesk words list > words.txt; transdesk check --po locales --words words.txt"
+    "  transdesk words list > words.txt; transdesk check --po locales --words words.txt\n"
+    "  transdesk check --due               # cron: exit 1 when a deadline has passed"
 ).format(checks=_check_list()))
 @click.argument("articles", nargs=-1)
 @lang_option(required=False, multiple=True,
@@ -70,6 +71,9 @@ def _check_list() -> str:
                      " list' prints it (LANG WORD per line)."))
 @click.option("--allow-empty", is_flag=True,
               help=_("Pass when there is nothing to check (no articles; by default exit 2)."))
+@click.option("--due", is_flag=True,
+              help=_("Check deadlines only: exit 1 when a language is past its deadline and"
+                     " incomplete."))
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -83,7 +87,13 @@ def check_command(
     po_dir: str | None,
     words_file: str | None,
     allow_empty: bool,
+    due: bool,
 ) -> None:
+    if due:
+        from transdesk.commands.reporting import check_due
+
+        check_due(ctx, list(articles) or None, lang or None, as_json or fmt == "json")
+        return
     from transdesk.check.options import parse_ignore, parse_min
     from transdesk.check.render import render
 

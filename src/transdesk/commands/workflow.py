@@ -42,7 +42,8 @@ def claim_minutes_option(fn):
 @click.command("next", help=_(
     "Work through the units that need a translation (or a review) in LANG.\n"
     "\n"
-    "Untranslated units come first, then drafts, in article and position order; each\n"
+    "Overdue work comes first, then by priority, then by deadline (see `transdesk\n"
+    "plan`); then untranslated units before drafts, in article and position order. Each\n"
     "unit handed out is claimed for you, so nobody else gets it meanwhile.\n"
     "\n"
     "\b\n"
