@@ -16,6 +16,7 @@ from helpers_workflow import put, sql
 from rapidfuzz.distance import Levenshtein
 from sacrebleu.metrics import CHRF, TER
 
+from transdesk.db import open_db
 from transdesk.i18n import interface_language
 
 DRAFTS = {  # unit: (origin, score, draft, what the translator submitted; None: accepted)
@@ -197,7 +198,8 @@ def test_metrics_are_computed_once_and_kept(desk):
 
 
 @pytest.mark.english
-def test_empty_desk_says_so_and_exits_0(run):
+def test_empty_desk_says_so_and_exits_0(run, db_path):
+    open_db(db_path).close()  # a desk with nothing in it yet
     result = run("report")
     assert result.exit_code == 0
     assert "the desk is empty: no articles yet, nothing to report" in result.stdout
@@ -221,6 +223,7 @@ def test_output_file_and_bad_output(desk, tmp_path):
 @pytest.mark.parametrize("args", [["--help"], ["next", "--lang", "en", "--json"],
                                   ["status"], ["report", "--help"]])
 def test_plotting_and_metrics_load_only_inside_report(args, db_path):
+    open_db(db_path).close()
     result = subprocess.run([*transdesk_cmd()[:1], "-X", "importtime", *transdesk_cmd()[1:],
                              "--db", str(db_path), *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-500:]
