@@ -44,6 +44,7 @@ def test_a_long_file_name_gives_an_id_of_at_most_100_characters(run, tmp_path):
     assert (out / "en" / "LC_MESSAGES" / f"{article}.po").exists()
 
 
+@pytest.mark.english
 def test_a_given_id_longer_than_100_is_bad_input(run, tmp_path):
     path = tmp_path / "a.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -62,6 +63,7 @@ def test_cyrillic_file_names_become_separate_articles(run, tmp_path):
     assert sorted(a["id"] for a in run.json("articles")) == ["byudzhet-2026", "vybory-2026"]
 
 
+@pytest.mark.english
 def test_another_file_with_the_same_id_is_refused_unless_update(run, tmp_path):
     first = tmp_path / "Бюджет 2026.txt"
     first.write_text(ORIGINAL, encoding="utf-8")
@@ -88,6 +90,7 @@ def test_another_file_with_the_same_id_is_refused_unless_update(run, tmp_path):
         "Бюджет 2026.txt",)
 
 
+@pytest.mark.english
 def test_the_same_file_name_from_another_folder_updates(run, tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -128,6 +131,7 @@ def test_an_article_imported_before_file_names_were_kept_is_updated(run, tmp_pat
     assert conn.execute("SELECT file FROM articles").fetchone() == ("Budget.txt",)
 
 
+@pytest.mark.english
 def test_a_lock_held_past_the_busy_timeout_is_a_refusal_naming_the_holder(
         run, tmp_path, monkeypatch):
     from transdesk import db
@@ -157,6 +161,7 @@ def test_a_lock_held_past_the_busy_timeout_is_a_refusal_naming_the_holder(
     assert Path(run.db_path).exists()
 
 
+@pytest.mark.english
 def test_a_bad_file_at_the_end_of_an_archive_writes_nothing(run, tmp_path):
     """An archive (the worker pool's path, two passes): every file is read and decoded
     before the first write."""

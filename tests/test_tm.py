@@ -54,6 +54,7 @@ def history_notes(db_path: Path, article: str, lang: str) -> dict[str, str | Non
     return dict(rows)
 
 
+@pytest.mark.english
 def test_exact_and_fuzzy_memory_across_articles(run, samples, db_path, tmp_path):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
     translate(db_path, "ru-budget", "uk", BUDGET_UK)
