@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
 from transdesk.errors import BadInput, Refused
-from transdesk.files import write_atomic
+from transdesk.files import database_files, refuse_overwrite, refuse_stdout_onto, write_atomic
 from transdesk.formats import FORMATS
 from transdesk.view import AlignedUnit, ArticleView
 
@@ -127,25 +128,30 @@ def finished_articles(db: Database, lang: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def write_output(output: str, data: bytes) -> None:
-    """Write to stdout (`-`) or atomically to a file (temporary name, then rename)."""
+def write_output(output: str, data: bytes, inputs: Iterable[Path] = ()) -> None:
+    """Write to stdout (`-`) or atomically to a file (temporary name, then rename);
+    BadInput, before writing, when the output is one of the command's `inputs` (the
+    database files: `files.database_files`)."""
     if output == "-":
+        refuse_stdout_onto(inputs)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    refuse_overwrite([Path(output)], inputs)
     write_atomic(Path(output), data)
 
 
-def write_into(directory: str | os.PathLike[str], results: list[Rendered]) -> list[Path]:
-    """Write each result as `<dir>/<article>.<lang>.<ext>`; returns the paths."""
+def write_into(directory: str | os.PathLike[str], results: list[Rendered],
+               inputs: Iterable[Path] = ()) -> list[Path]:
+    """Write each result as `<dir>/<article>.<lang>.<ext>`; returns the paths. No
+    path may be one of `inputs` (checked for all before the first is written)."""
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise BadInput(f"{str(root)!r} is a file, not a directory (-o DIR)")
-    paths = []
-    for result in results:
-        path = root / result.filename
+    paths = [root / result.filename for result in results]
+    refuse_overwrite(paths, inputs)
+    for path, result in zip(paths, results, strict=True):
         write_atomic(path, result.data)
-        paths.append(path)
     return paths
 
 
@@ -198,8 +204,9 @@ def export_to(
         raise BadInput(f"{what} into a directory: give -o DIR")
     ids = finished_articles(db, lang) if finished else list(dict.fromkeys(article_ids))
     results = export_articles(db, ids, lang, fmt, allow_incomplete)
+    inputs = database_files(db.conn)
     if to_dir:
         assert output is not None
-        return ExportReport(results, output, write_into(output, results))
-    write_output(output or "-", results[0].data)
+        return ExportReport(results, output, write_into(output, results, inputs))
+    write_output(output or "-", results[0].data, inputs)
     return ExportReport(results)

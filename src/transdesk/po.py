@@ -43,7 +43,12 @@ from transdesk.catalog import (
 )
 from transdesk.db import write_transaction
 from transdesk.errors import BadInput
-from transdesk.files import write_atomic
+from transdesk.files import (
+    database_files,
+    refuse_folder_holding,
+    refuse_overwrite,
+    write_atomic,
+)
 from transdesk.languages import normalize_lang
 from transdesk.pofile import load_po, to_pofile
 
@@ -187,6 +192,8 @@ def export_catalogs(
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise BadInput(f"{str(root)!r} is not a directory")
+    inputs = database_files(db.conn)
+    refuse_folder_holding(root, inputs)
     explicit = bool(article_ids)
     # every article read and checked first: bad input fails before anything is written
     articles = [store.get_article(db, article_id)
@@ -205,6 +212,7 @@ def export_catalogs(
             outputs = [(po_path, str(po).encode("utf-8"))]
             if mo and catalog.lang:
                 outputs.append((mo_path, po.to_binary()))
+            refuse_overwrite([path for path, _data in outputs], inputs)  # a hard link
             for path, data in outputs:
                 if write_atomic(path, data):
                     report.written.append(path)

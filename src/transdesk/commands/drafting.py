@@ -175,13 +175,14 @@ def tm_export_command(output: str, articles: tuple[str, ...], include_imported: 
     """
     from transdesk import store
     from transdesk.export import write_output
+    from transdesk.files import database_files
     from transdesk.tm import export_tmx
 
     db = get_db()
     for article_id in articles:
         store.get_article(db, article_id)  # unknown article: exit 2
     data, count = export_tmx(db, list(articles) or None, include_imported)
-    write_output(output, data)
+    write_output(output, data, database_files(db.conn))
     if output != "-":
         click.echo(f"wrote {count} translation units to {output}")
 
