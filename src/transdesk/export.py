@@ -68,13 +68,15 @@ def describe_missing(view: ArticleView) -> str:
     )
 
 
-def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> Rendered:
-    """Render a view in one of the registered formats (`transdesk.formats`). A format
-    that writes the whole article refuses an incomplete language unless
-    `allow_incomplete`: then drafts fill the gaps, else the source."""
+def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False,
+                options: dict[str, Any] | None = None) -> Rendered:
+    """Render a view in one of the registered formats (`transdesk.formats`), with the
+    writer's `options`. A format that writes the whole article refuses an incomplete
+    language unless `allow_incomplete`: then drafts fill the gaps, else the source."""
     writer = FORMATS.get(fmt)
+    options = options or {}
     if not writer.whole_article:
-        return Rendered(view.article_id, view.lang, fmt, writer.write(view))
+        return Rendered(view.article_id, view.lang, fmt, writer.write(view, **options))
     missing = view.missing
     if missing and not allow_incomplete:
         raise Refused(
@@ -83,7 +85,8 @@ def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> 
             " (use --allow-incomplete to fill them with drafts or the source)"
         )
     _texts, drafts, sources = view.filled()
-    return Rendered(view.article_id, view.lang, fmt, writer.write(view), drafts, sources)
+    return Rendered(view.article_id, view.lang, fmt, writer.write(view, **options), drafts,
+                    sources)
 
 
 def export_articles(
@@ -92,9 +95,17 @@ def export_articles(
     lang: str,
     fmt: str = "article",
     allow_incomplete: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> list[Rendered]:
-    """Render every article first; if any is refused, one Refused names them all."""
-    FORMATS.get(fmt)  # BadInput for an unknown format, before reading anything
+    """Render every article first; if any is refused, one Refused names them all.
+    `options` go to the format's writer (`Format.options`); only set ones are passed."""
+    options = {name: value for name, value in (options or {}).items() if value}
+    accepted = FORMATS.get(fmt).options  # BadInput for an unknown format, before reading
+    for name in options:
+        if name not in accepted:
+            owners = [f.name for _n, f in FORMATS.items() if name in f.options]
+            raise BadInput(f"--{name.replace('_', '-')} applies to --format"
+                           f" {' or '.join(owners)}, not {fmt}")
     results: list[Rendered] = []
     refusals: list[str] = []
     for article_id in article_ids:
@@ -108,7 +119,8 @@ def export_articles(
             results.append(Rendered(article_id, lang, fmt, store.render_source(db, article_id)))
             continue
         try:
-            results.append(render_view(_load_view(db, article, lang), fmt, allow_incomplete))
+            results.append(render_view(_load_view(db, article, lang), fmt, allow_incomplete,
+                                       options))
         except Refused as exc:
             refusals.append(str(exc))
     if refusals:
@@ -180,6 +192,7 @@ def export_to(
     fmt: str = "article",
     allow_incomplete: bool = False,
     finished: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> ExportReport:
     """Export articles (or with `finished` every article complete in `lang`) and write them.
 
@@ -203,7 +216,7 @@ def export_to(
         what = "--finished writes" if finished else "several articles are written"
         raise BadInput(f"{what} into a directory: give -o DIR")
     ids = finished_articles(db, lang) if finished else list(dict.fromkeys(article_ids))
-    results = export_articles(db, ids, lang, fmt, allow_incomplete)
+    results = export_articles(db, ids, lang, fmt, allow_incomplete, options)
     inputs = database_files(db.conn)
     if to_dir:
         assert output is not None

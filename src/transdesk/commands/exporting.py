@@ -32,8 +32,10 @@ FORMATS = list(formats.FORMATS.names())
               help="Export an incomplete language: gaps filled with drafts, else the source.")
 @click.option("--finished", is_flag=True,
               help="Instead of ARTICLEs: every article complete in the language (needs -o DIR).")
+@click.option("--safe-for-spreadsheets", is_flag=True,
+              help="aligned: prefix ' to cells starting with = + - @ (no exact round trip).")
 def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt: str,
-                   allow_incomplete: bool, finished: bool) -> None:
+                   allow_incomplete: bool, finished: bool, safe_for_spreadsheets: bool) -> None:
     """Export ARTICLEs in a language: the translated article in exactly the source's
     layout, or an aligned view (TSV, TMX, JSON, HTML).
 
@@ -49,7 +51,8 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
     """
     from transdesk.export import export_to
 
-    report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished)
+    report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished,
+                       {"safe_for_spreadsheets": safe_for_spreadsheets})
     if report.filled_draft or report.filled_source:
         click.echo(
             f"incomplete: {report.filled_draft + report.filled_source} units filled in"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transdesk.registry import Registry
 
@@ -23,11 +23,12 @@ class Format:
     writer: str  # "module:function", imported on first use
     whole_article: bool = False  # refuses an incomplete language unless allowed
     help: str = ""
+    options: tuple[str, ...] = ()  # keyword options the writer takes (export flags)
 
-    def write(self, view: ArticleView) -> bytes:
+    def write(self, view: ArticleView, **options: Any) -> bytes:
         module, _, function = self.writer.partition(":")
-        fn: Callable[[ArticleView], bytes] = getattr(importlib.import_module(module), function)
-        return fn(view)
+        fn: Callable[..., bytes] = getattr(importlib.import_module(module), function)
+        return fn(view, **options)
 
 
 def describe() -> str:
@@ -40,7 +41,7 @@ FORMATS: Registry[Format] = Registry("format", {f.name: f for f in (
     Format("article", "txt", "transdesk.formats.article:article_bytes", whole_article=True,
            help="the source's layout"),
     Format("aligned", "tsv", "transdesk.formats.aligned:aligned_tsv",
-           help="TSV key/source/target/status"),
+           help="TSV key/source/target/status", options=("safe_for_spreadsheets",)),
     Format("tmx", "tmx", "transdesk.formats.tmx:view_tmx",
            help="TMX 1.4 of the translated units"),
     Format("json", "json", "transdesk.formats.json:view_json"),
