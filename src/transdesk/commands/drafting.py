@@ -139,17 +139,16 @@ def tm_import_command(files: tuple[str, ...], as_json: bool) -> None:
 
     Languages ru, uk (ua) and en are kept (ru-RU, uk-UA, ... are understood);
     units already in the memory are skipped, so importing a file again is harmless.
-    Each file is imported in one transaction; a malformed file exits 2 and adds
-    nothing.
+    Every file is read through first, then all are imported in one transaction: a
+    malformed file exits 2 and adds nothing (nor do the other files).
 
     \b
     Example:
       transdesk tm import memory.tmx
     """
-    from transdesk.tm import import_tmx
+    from transdesk.tm import import_tmx_files
 
-    db = get_db()
-    reports = [(path, import_tmx(db, path)) for path in files]
+    reports = list(zip(files, import_tmx_files(get_db(), files), strict=True))
     if as_json:
         emit_json([{"file": path, **report.as_dict()} for path, report in reports])
         return
