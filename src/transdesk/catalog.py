@@ -35,6 +35,7 @@ class CatalogEntry:
     flags: tuple[str, ...] = ()
     line: int | None = None
     exported_hash: str | None = None
+    plural: bool = False  # a msgid_plural entry (po import reports it, does not apply it)
 
     @property
     def fuzzy(self) -> bool:

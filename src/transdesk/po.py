@@ -237,6 +237,7 @@ class PoImportReport:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     outdated: list[str] = field(default_factory=list)  # msgid no longer the source
     unknown: list[str] = field(default_factory=list)  # no such unit key
+    plural: list[str] = field(default_factory=list)  # msgid_plural entries: not applied
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -248,6 +249,7 @@ class PoImportReport:
             "conflicts": self.conflicts,
             "outdated": self.outdated,
             "unknown": self.unknown,
+            "plural": self.plural,
         }
 
 
@@ -323,6 +325,9 @@ def _apply(conn: Any, item: _Parsed, translator: str | None) -> PoImportReport:
     }
     for entry in item.catalog.entries:  # obsolete entries are not read
         key = entry.key
+        if entry.plural:  # units are sentences: no plural forms to take them into
+            report.plural.append(key or entry.source)
+            continue
         if key not in units:
             report.unknown.append(key or entry.source)
             continue

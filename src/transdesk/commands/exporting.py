@@ -144,6 +144,9 @@ def po_import_command(files: tuple[str, ...], lang: str | None, translator: str,
             click.echo(f"  outdated  {key}: the source sentence changed; not applied")
         for key in r.unknown:
             click.echo(f"  unknown   {key}: no such unit in {r.article}")
+        for key in r.plural:
+            click.echo(f"warning: {r.file}: {key}: a plural entry (msgid_plural); not"
+                       " imported", err=True)
 
 
 COMMANDS = [export_command, po_group]
