@@ -56,3 +56,22 @@ def test_a_replaced_file_keeps_its_mode(article, db_path, tmp_path):
     transdesk(db_path, "po", "export", "--dir", str(tmp_path / "loc"), umask=0o077)
     assert "[uk2] " in po.read_text(encoding="utf-8")
     assert mode(po) == 0o664
+
+
+def test_a_fifo_or_device_is_written_into_never_replaced(run, article, tmp_path):
+    """`-o /dev/stdout` or a FIFO: renaming a temporary file over it would replace the
+    device (as root, /dev/null itself); 0.1.0 also hung reading the FIFO first."""
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("export", "ru-budget", "--lang", "uk", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert b"[uk] " in received[0]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")] == []

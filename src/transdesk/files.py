@@ -133,6 +133,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
     is removed on any exception, SIGTERM included (`processes.exit_on_termination`)."""
     if path.is_dir():
         raise BadInput(f"{str(path)!r} is a directory: give a file name")
+    if path.exists() and not path.is_file():  # /dev/stdout, a FIFO: written, never replaced
+        return _write_special(path, data)
     remove_stale_temporaries(path)
     try:
         if path.read_bytes() == data:
@@ -170,6 +172,17 @@ def write_atomic(path: Path, data: bytes) -> bool:
         if isinstance(exc, OSError):
             raise _cannot_write(path, exc) from None
         raise
+    return True
+
+
+def _write_special(path: Path, data: bytes) -> bool:
+    """Write into a device or a FIFO the user named (`-o /dev/stdout`): renaming a file
+    over it would replace the device itself (as root, /dev/null)."""
+    try:
+        with path.open("wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     return True
 
 
