@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -130,15 +129,12 @@ def test_stock_mode_loses_sentences_with_reasons(monkeypatch: pytest.MonkeyPatch
 
 
 @installed
-def test_speed(apertium: ApertiumProvider) -> None:
+def test_a_batch_of_200_sentences_is_translated_in_one_run(apertium: ApertiumProvider) -> None:
+    """Every sentence of a big batch comes back (its speed is measured by bench/)."""
     batch = (RU * 23)[:200]
-    apertium.translate_batch(batch[:2], "ru", "uk")  # warm the file cache
-    start = time.perf_counter()
     result = apertium.translate_batch(batch, "ru", "uk")
-    rate = len(batch) / (time.perf_counter() - start)
-    print(f"apertium ru->uk: {rate:.0f} sentences/s in one batch of {len(batch)}")
+    assert len(result) == len(batch)
     assert all(draft is not None for draft in result)
-    assert rate > 100
 
 
 def test_not_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

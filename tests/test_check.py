@@ -52,12 +52,14 @@ def budget(run, samples: Path):
 # --- completeness and exit codes -----------------------------------------------------
 
 
+@pytest.mark.english
 def test_complete_language_exits_0(budget):
     result = budget("check", "ru-budget", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.stdout == "1 article, 1 language: 0 incomplete, 0 warnings\n"
 
 
+@pytest.mark.english
 def test_missing_and_draft_units_are_listed_and_exit_1(budget):
     translate(budget.db_path, "ru-budget", "uk", {"date": "Понеділок, 17 лютого"})
     translate(budget.db_path, "ru-budget", "uk", {"category": "економіка"}, status="draft")
@@ -74,6 +76,7 @@ def test_missing_and_draft_units_are_listed_and_exit_1(budget):
     assert lines[-1] == "1 article, 2 languages: 1 incomplete (12 units missing), 0 warnings"
 
 
+@pytest.mark.english
 def test_min_percent_and_language_filters(budget):
     translate(budget.db_path, "ru-budget", "uk", {"date": "Понеділок, 17 лютого"})
     translate(budget.db_path, "ru-budget", "en", {"p4.s2": None})  # en 91.7%
@@ -169,6 +172,7 @@ def test_every_check_has_a_case():
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2]}")
+@pytest.mark.english
 def test_check_fires_on_bad_and_not_on_good(run, tmp_path, case):
     check, source_lang, target_lang, source, good, bad = case
     path = write_article(tmp_path, "case", source_lang, source)
@@ -219,6 +223,7 @@ def test_strict_ignore_repeatable(budget):
                   "--ignore", "end-punctuation", "--ignore", "quotes").exit_code == 0
 
 
+@pytest.mark.english
 def test_accepting_an_exception_makes_strict_green(budget):
     translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are cautious"})
     assert budget("check", "--lang", "en", "--strict").exit_code == 1
@@ -278,6 +283,7 @@ def test_an_accepted_exception_travels_in_the_exported_catalog(budget, tmp_path)
     assert budget("check", "--po", str(locales), "--lang", "en", "--strict").exit_code == 1
 
 
+@pytest.mark.english
 def test_accept_refuses_what_is_not_there(budget):
     nothing = budget("accept", "ru-budget", "p3.s1", "--lang", "en", "--check", "quotes")
     assert nothing.exit_code == 1
@@ -409,6 +415,7 @@ def test_findings_are_recorded_and_rechecked_on_change(budget):
 # --- speed plumbing ------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_the_check_registry_drives_the_options_and_help():
     from click.testing import CliRunner
 

@@ -75,6 +75,7 @@ def locales(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.english
 def test_complete_catalogs_pass_without_a_database(run, tmp_path, locales):
     result = run("check", "--po", str(locales), "--strict")
     assert result.exit_code == 0, result.output
@@ -83,6 +84,7 @@ def test_complete_catalogs_pass_without_a_database(run, tmp_path, locales):
     assert not run.db_path.exists()
 
 
+@pytest.mark.english
 def test_empty_and_fuzzy_entries_are_missing(run, tmp_path, locales):
     entries = [*BRIDGE_EN[:3], (*BRIDGE_EN[3][:2], "", False), (*BRIDGE_EN[4][:3], True)]
     write_po(locales, "ua", "uk-bridge", entries, language="ru")  # contradicts its directory
@@ -105,6 +107,7 @@ def test_empty_and_fuzzy_entries_are_missing(run, tmp_path, locales):
     no_database(tmp_path)
 
 
+@pytest.mark.english
 def test_quality_checks_on_catalogs(run, tmp_path, locales):
     bad = [*BRIDGE_EN[:3],
            (*BRIDGE_EN[3][:2], "Construction took over 3 years and cost UAH 480 million.", False),
@@ -136,6 +139,7 @@ def test_quality_checks_on_catalogs(run, tmp_path, locales):
     no_database(tmp_path)
 
 
+@pytest.mark.english
 def test_accept_flag_in_a_catalog(run, locales):
     path = locales / "en" / "LC_MESSAGES" / "uk-bridge.po"
     po = polib.pofile(str(path))
@@ -165,6 +169,7 @@ def test_formats_from_catalogs(run, locales):
     assert cases[0].get("file") == str(locales / "ru" / "LC_MESSAGES" / "uk-bridge.po")
 
 
+@pytest.mark.english
 def test_bad_catalog_dirs_and_files(run, tmp_path, locales):
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -181,6 +186,7 @@ def test_bad_catalog_dirs_and_files(run, tmp_path, locales):
     no_database(tmp_path)
 
 
+@pytest.mark.english
 def test_po_export_then_check_without_database(run, tmp_path, samples):
     """The real round trip: `po export` from a database, `check --po` with none."""
     assert run("import", str(samples / "uk-bridge.txt")).exit_code == 0

@@ -252,6 +252,7 @@ def test_run_checks_reports_in_registry_order_and_honours_ignore() -> None:
     assert [f.check for f in ignored] == ["end-punctuation", "quotes"]
 
 
+@pytest.mark.english
 def test_run_checks_rejects_unknown_check_and_language() -> None:
     with pytest.raises(BadInput, match="unknown check 'numbrs'"):
         run_checks("a", "b", "ru", "en", ignore=["numbrs"])

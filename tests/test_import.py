@@ -117,6 +117,7 @@ def test_lang_option_accepts_ua_alias(run, samples):
     assert run.json("articles")[0]["source_lang"] == "uk"
 
 
+@pytest.mark.english
 @pytest.mark.parametrize(
     ("setup", "args", "message"),
     [
@@ -200,6 +201,7 @@ def submit_direct(db_path: Path, key: str, lang: str, text: str, status: str = "
     return unit_id
 
 
+@pytest.mark.english
 def test_reimport_merges_like_msgmerge(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -250,6 +252,7 @@ def test_reimport_merges_like_msgmerge(run, tmp_path):
     assert out.read_text(encoding="utf-8") == UPDATED
 
 
+@pytest.mark.english
 def test_reimport_unchanged_file_changes_nothing(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -263,6 +266,7 @@ def test_reimport_unchanged_file_changes_nothing(run, tmp_path):
     assert after[3] == before[3]  # no history rows either
 
 
+@pytest.mark.english
 def test_reimport_in_another_language_is_refused(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -333,6 +337,7 @@ def test_status_counts_drafts_and_leaves_out_obsolete_units(run, tmp_path):
         word_count(u["source"]) for u in run.json("units", "budget"))
 
 
+@pytest.mark.english
 def test_units_and_status_refuse_a_language_that_is_not_a_target(run, samples):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
     result = run("units", "ru-budget", "--lang", "ru")
@@ -341,6 +346,7 @@ def test_units_and_status_refuse_a_language_that_is_not_a_target(run, samples):
     assert run.json("status", "ru-budget", "--lang", "ru") == []
 
 
+@pytest.mark.english
 def test_reimport_without_lang_keeps_the_stored_language(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -361,6 +367,7 @@ def test_units_lines_have_no_trailing_space(run, samples):
     assert [line for line in out.splitlines() if line != line.rstrip()] == []
 
 
+@pytest.mark.english
 def test_import_warns_when_the_declared_language_is_clearly_wrong(run, samples):
     result = run("import", str(samples / "en-fed-rates.txt"), "--lang", "uk")
     assert result.exit_code == 0  # imported as asked: a warning, not a refusal

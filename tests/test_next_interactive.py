@@ -22,6 +22,7 @@ def budget(run, samples):
     return run
 
 
+@pytest.mark.english
 def test_type_skip_accept_refusal_and_quit(budget, db_path):
     put(db_path, 1, "uk", "Понеділок, 17 лютого", status="translated", origin="human",
         translator="olena")
@@ -79,6 +80,7 @@ def test_type_skip_accept_refusal_and_quit(budget, db_path):
     assert [h["unit"] for h in budget.json("log", "--lang", "en")] == [3, 1]
 
 
+@pytest.mark.english
 def test_draft_screen_shows_score_memory_diff_and_other_language(budget, db_path):
     for unit_id in range(1, 13):
         if unit_id != 4:
@@ -113,6 +115,7 @@ def test_draft_screen_shows_score_memory_diff_and_other_language(budget, db_path
         "The cabinet approved the draft budget for 2025.", "translated", "tm", 87.5)
 
 
+@pytest.mark.english
 def test_end_of_input_keeps_what_was_typed_and_releases_the_claim(budget, db_path):
     result = budget("next", "--lang", "en", input="Monday\n")
     assert result.exit_code == 0
@@ -133,6 +136,7 @@ def test_end_of_input_keeps_what_was_typed_and_releases_the_claim(budget, db_pat
     assert budget.json("next", "--lang", "en", "--as", "bob")["id"] == 2
 
 
+@pytest.mark.english
 def test_editor_for_long_sentences(budget, db_path, tmp_path):
     script = tmp_path / "fake_editor.py"
     script.write_text(
@@ -153,6 +157,7 @@ def test_editor_for_long_sentences(budget, db_path, tmp_path):
     assert (saved["text"], saved["origin"]) == ("Edited: Monday, 17 February", "human")
 
 
+@pytest.mark.english
 def test_an_editor_that_cannot_run_leaves_the_loop_going(budget, db_path, tmp_path):
     missing = tmp_path / "no-such-editor"
     result = budget("next", "--lang", "en", input=":e\nMonday\n:q\n",
@@ -164,6 +169,7 @@ def test_an_editor_that_cannot_run_leaves_the_loop_going(budget, db_path, tmp_pa
     assert row(db_path, 1, "en")["text"] == "Monday"
 
 
+@pytest.mark.english
 def test_review_loop_approves_and_corrects(budget, db_path):
     for unit_id, text in ((1, "Monday, 17 February"), (2, "economics")):
         assert budget("submit", str(unit_id), "--lang", "en", "--text", text).exit_code == 0
@@ -188,6 +194,7 @@ def test_review_loop_approves_and_corrects(budget, db_path):
         "approved", "bob", "economy")
 
 
+@pytest.mark.english
 def test_a_review_correction_is_saved_only_once_confirmed(budget, db_path):
     assert budget("submit", "1", "--lang", "en", "--text", "Monday, 17 February").exit_code == 0
     result = budget("next", "--lang", "en", "--review", "--as", "bob",
@@ -203,6 +210,7 @@ def test_a_review_correction_is_saved_only_once_confirmed(budget, db_path):
         "Monday, 17 February", "translated", "tester")
 
 
+@pytest.mark.english
 def test_an_exact_memory_match_shows_no_diff(budget, db_path):
     for unit_id in range(2, 13):
         put(db_path, unit_id, "en", f"T{unit_id}", status="translated", origin="human",
@@ -233,6 +241,7 @@ def _fake_editor(folder, name: str) -> None:
     script.chmod(0o755)
 
 
+@pytest.mark.english
 def test_editor_without_editor_set_uses_the_editor_alternative_and_shows_the_source(
     budget, db_path, tmp_path
 ):
@@ -253,6 +262,7 @@ def test_editor_without_editor_set_uses_the_editor_alternative_and_shows_the_sou
     assert (saved["text"], saved["status"]) == ("Monday, 17 February", "translated")
 
 
+@pytest.mark.english
 def test_editor_with_no_editor_anywhere_says_so(budget, db_path, tmp_path):
     empty = tmp_path / "empty-bin"
     empty.mkdir()
@@ -264,6 +274,7 @@ def test_editor_with_no_editor_anywhere_says_so(budget, db_path, tmp_path):
     assert row(db_path, 1, "en")["status"] == "untranslated"
 
 
+@pytest.mark.english
 def test_real_process_with_stdin_from_a_pipe(budget, db_path):
     env = {**os.environ, "TRANSDESK_USER": "pipe"}
     proc = subprocess.run(
@@ -308,6 +319,7 @@ def test_ctrl_c_keeps_saved_units_and_releases_the_claim(budget, db_path):
     assert row(db_path, 2, "en")["claimed_by"] is None
 
 
+@pytest.mark.english
 def test_text_typed_after_losing_the_claim_is_shown_back_not_lost(budget, db_path):
     """The claim ran out while the translator typed and a colleague took the unit."""
     from transdesk.db import open_db

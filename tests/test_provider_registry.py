@@ -40,6 +40,7 @@ def test_a_registered_provider_drafts_and_each_sentence_is_asked_once(run, sampl
     assert [t for batch in fake.asked for t in batch] == asked
 
 
+@pytest.mark.english
 def test_an_unknown_provider_names_the_registered_ones(run, samples, fake):
     run("import", str(samples / "en-fed-rates.txt"))
     result = run("draft", "--lang", "ru", "--provider", "babelfish")

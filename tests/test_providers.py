@@ -109,6 +109,7 @@ def test_keyless_providers_refuse_to_run() -> None:
             get_provider(name).translate_batch(["Привет"], "ru", "en")
 
 
+@pytest.mark.english
 def test_bad_number_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRANSDESK_GOOGLE_TIMEOUT", "soon")
     with pytest.raises(BadInput, match="TRANSDESK_GOOGLE_TIMEOUT must be a number"):
@@ -157,6 +158,7 @@ def test_deep_translator_env_var_ignored(
     assert "api_key" not in libre.translations()[0].fields
 
 
+@pytest.mark.english
 def test_libre_server_without_uk(monkeypatch: pytest.MonkeyPatch) -> None:
     with LibreServer(languages={"en": "English", "ru": "Russian"}) as server:
         monkeypatch.setenv("TRANSDESK_LIBRE_URL", server.url)
@@ -292,23 +294,24 @@ def test_scope_supplies_timeout(libre: LibreServer) -> None:
 # -- parallelism ------------------------------------------------------------------------
 
 
-def test_parallel_faster_than_serial(libre: LibreServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_sends_requests_at_once_and_serial_one_by_one(
+    libre: LibreServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PARALLEL is how many requests the server holds at once (the speed that buys is
+    measured by bench/bench_draft.py, not here)."""
     libre.faults.latency_ms = 50
     texts = [f"Предложение номер {n}." for n in range(16)]
-    timings = {}
+    held = {}
     for parallel in (1, 8):
         monkeypatch.setenv("TRANSDESK_LIBRE_PARALLEL", str(parallel))
         provider = libre_provider()
-        provider.served_languages()  # not part of the measurement
-        start = time.perf_counter()
+        provider.served_languages()
+        libre.reset_in_flight()
         result = provider.translate_batch(texts, "ru", "uk")
-        timings[parallel] = time.perf_counter() - start
+        held[parallel] = libre.most_in_flight
         assert list(result) == [f"[uk] {text}" for text in texts]
-    print(
-        f"libre at 50 ms: serial {len(texts) / timings[1]:.1f}/s, "
-        f"parallel(8) {len(texts) / timings[8]:.1f}/s"
-    )
-    assert timings[8] < timings[1] / 3
+    assert held[1] == 1
+    assert held[8] > 1
 
 
 # -- `providers` probes the services it calls usable --------------------------------------

@@ -441,20 +441,8 @@ def test_long_runs_stay_fast() -> None:
         "A." + " [1]" * 3000 + " b",
     ):
         assert_well_formed(text, "en")
-    assert time.process_time() - started < 1.0
+    # a guard against a hang (quadratic work: 25 s before), not a speed figure; the speed
+    # is measured by bench/bench_segment.py
+    assert time.process_time() - started < 5.0
 
 
-def test_speed_on_news_text(corpus: pathlib.Path) -> None:
-    """Far above what a quadratic or per-character Python loop would reach."""
-    import time
-
-    paragraphs = [
-        p for path in corpus.glob("*.txt") for p in paragraphs_of(path.read_text("utf-8"))
-    ]
-    count = 0
-    started = time.process_time()  # CPU time: the machine may be shared
-    for _ in range(5):
-        for paragraph in paragraphs:
-            count += len(split_sentences(paragraph, "ru" if paragraph[0] > "z" else "en"))
-    rate = count / (time.process_time() - started)
-    assert rate > 50_000, rate

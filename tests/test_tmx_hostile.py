@@ -108,6 +108,7 @@ def test_entities_are_refused(run, db_path, tmp_path, doctype):
     assert "root:" not in message
 
 
+@pytest.mark.english  # compares translated messages
 def test_a_bad_file_among_good_ones_imports_nothing(run, db_path, tmp_path, good):
     bad = tmp_path / "bad.tmx"
     bad.write_text(HEAD + unit("Может", "Може") + "<tu><tuv>", encoding="utf-8")
@@ -126,6 +127,7 @@ def test_a_bad_file_among_good_ones_imports_nothing(run, db_path, tmp_path, good
         f"{good}: imported 0 translation units (2 already known, 0 without two of ru/uk/en)"]
 
 
+@pytest.mark.english  # compares the (translated) summary line
 def test_a_big_tmx_is_streamed_in_flat_memory(tmp_path, db_path):
     """20 MB of units (most in one language: read, then skipped) and a few pairs; the
     whole file held as a tree would take ~10 times its size."""

@@ -62,6 +62,7 @@ def test_own_claim_comes_back_first_and_others_get_the_next(budget, db_path):
     assert claim(budget, "--article", "ru-budget", "--as", "bob")["id"] == 2
 
 
+@pytest.mark.english
 def test_claim_duration_from_option_and_environment(budget, db_path):
     def minutes_left(unit):
         expires = datetime.strptime(unit["claim_expires"], "%Y-%m-%dT%H:%M:%S.%fZ")
@@ -95,6 +96,7 @@ def test_expired_claim_is_free_again(budget, db_path):
     assert (saved["text"], saved["translator"], saved["claimed_by"]) == ("economy", "tester", None)
 
 
+@pytest.mark.english
 def test_article_filter_and_language_checks(budget, samples):
     assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
     unit = claim(budget, "--article", "uk-bridge")
@@ -122,6 +124,7 @@ def test_queue_query_uses_the_queue_index(budget, db_path):
 # --- submit -------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_submit_saves_releases_and_keeps_history(budget, db_path):
     assert claim(budget)["id"] == 1
     result = budget("submit", "1", "--lang", "en", "--text", "  Monday, 17 February \n")
@@ -153,6 +156,7 @@ def test_submit_accept_keeps_the_draft_text_and_origin(budget, db_path):
     assert budget.json("log", "--unit", "4")[0]["action"] == "accept"
 
 
+@pytest.mark.english
 def test_submit_refusals(budget, db_path):
     assert claim(budget, "--as", "bob")["id"] == 1
     before = sql(db_path, "SELECT * FROM translations ORDER BY unit_id, lang")
@@ -193,6 +197,7 @@ def test_unclaimed_unit_can_be_submitted(budget, db_path):
 # --- review -------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_review_flow(budget, db_path):
     for unit_id, text in ((1, "Monday, 17 February"), (2, "economy"), (3, "Budget")):
         assert budget("submit", str(unit_id), "--lang", "en", "--text", text).exit_code == 0
@@ -228,6 +233,7 @@ def test_review_flow(budget, db_path):
 # --- log ----------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_log_newest_first_with_filters(budget, db_path, samples):
     assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
     budget("submit", "1", "--lang", "en", "--text", "Monday")

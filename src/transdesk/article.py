@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SWITCHER = re.compile(r"\s*(?:RU|UA|UK|EN)(?:[\s|/]+(?:RU|UA|UK|EN))+\s*", re.IGNORECASE)
@@ -71,13 +72,13 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     Refuses empty, blank-only and binary input with BadInput.
     """
     if not data:
-        raise BadInput("the file is empty")
+        raise BadInput(_("the file is empty"))
     bom = False
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise BadInput(f"unknown encoding {encoding!r}") from None
+            raise BadInput(_("unknown encoding {encoding!r}").format(encoding=encoding)) from None
         name = encoding
         for mark, bom_name in _BOMS:
             if data.startswith(mark) and codecs.lookup(bom_name).name.startswith(
@@ -97,11 +98,11 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     try:
         text = data.decode(name)
     except (UnicodeDecodeError, LookupError):
-        raise BadInput(f"the file is not valid {name} text") from None
+        raise BadInput(_("the file is not valid {name} text").format(name=name)) from None
     if not text.strip():
-        raise BadInput("the file is empty (only whitespace)")
+        raise BadInput(_("the file is empty (only whitespace)"))
     if len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
-        raise BadInput("the file looks binary, not an article in plain text")
+        raise BadInput(_("the file looks binary, not an article in plain text"))
     return Decoded(text, codecs.lookup(name).name, bom)
 
 
@@ -116,7 +117,7 @@ def _guess_encoding(data: bytes) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise BadInput("the file looks binary, not an article in plain text")
+        raise BadInput(_("the file looks binary, not an article in plain text"))
     return best.encoding
 
 

@@ -35,6 +35,9 @@ class CatalogEntry:
     flags: tuple[str, ...] = ()
     line: int | None = None
     exported_hash: str | None = None
+    # A plural entry read for checking: (msgid_plural, msgstr[n]) of each form after the
+    # first (the first is source/text), every one of them to be checked like `text`.
+    plural_forms: tuple[tuple[str, str], ...] = ()
     plural: bool = False  # a msgid_plural entry (po import reports it, does not apply it)
 
     @property

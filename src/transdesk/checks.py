@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import LANGUAGES, normalize_lang
 from transdesk.registry import CHECKS as _REGISTRY
 
@@ -132,7 +133,7 @@ def _parse_numbers(text: str, lang: str) -> list[_Number]:
                 continue
         if kind == "time":
             # Clock times: 14:30 is 14 and 30; 14:00 and 2 p.m. are both just 14.
-            hour, _, minutes = raw.partition(":")
+            hour, _colon, minutes = raw.partition(":")
             value = int(hour)
             ampm = _AMPM.match(text, m.end()) if en and 0 < value <= 12 else None
             face = float(value)
@@ -779,7 +780,9 @@ def run_checks(
         skip = frozenset(ignore)
         unknown = sorted(skip.difference(CHECKS))
         if unknown:
-            raise BadInput(f"unknown check {unknown[0]!r}; known checks: {', '.join(CHECK_NAMES)}")
+            raise BadInput(_(
+                    "unknown check {unknown!r}; known checks: {check_names}"
+                ).format(unknown=unknown[0], check_names=', '.join(CHECK_NAMES)))
         items = [item for item in items if item[0] not in skip]
     findings = []
     for name, check in items:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -26,13 +27,14 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """A raw connection with the pragmas every transdesk connection needs."""
     path = Path(path)
     if path.is_dir():
-        raise BadInput(f"database path {str(path)!r} is a directory")
+        raise BadInput(_("database path {path!r} is a directory").format(path=str(path)))
     _make_parent_folder(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
-        raise BadInput(f"cannot open database {str(path)!r}: {exc}") from None
+        raise BadInput(_("cannot open database {path!r}: {exc}").format(
+            path=str(path), exc=exc)) from None
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -48,8 +50,9 @@ def _make_parent_folder(path: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadInput(f"cannot create the folder {str(folder)!r} for the database"
-                       f" {str(path)!r}: {exc.strerror or exc}") from None
+        raise BadInput(_(
+                "cannot create the folder {folder!r} for the database {path!r}: {strerror}"
+            ).format(folder=str(folder), path=str(path), strerror=exc.strerror or exc)) from None
 
 
 def open_db(path: str | os.PathLike[str], migrate: bool = True) -> Database:

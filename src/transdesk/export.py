@@ -21,6 +21,7 @@ from transdesk import store
 from transdesk.errors import BadInput, Refused
 from transdesk.files import database_files, refuse_overwrite, refuse_stdout_onto, write_atomic
 from transdesk.formats import FORMATS
+from transdesk.i18n import _, ngettext
 from transdesk.view import AlignedUnit, ArticleView
 
 if TYPE_CHECKING:
@@ -80,9 +81,14 @@ def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False,
     missing = view.missing
     if missing and not allow_incomplete:
         raise Refused(
-            f"{view.article_id} is not complete in {view.lang}: {len(missing)} of"
-            f" {len(view.units)} units missing or draft: {describe_missing(view)}"
-            " (use --allow-incomplete to fill them with drafts or the source)"
+            ngettext(
+                "{article_id} is not complete in {lang}: {missing} of {count} unit missing or"
+                " draft: {units} (use --allow-incomplete to fill them with drafts or the source)",
+                "{article_id} is not complete in {lang}: {missing} of {count} units missing or"
+                " draft: {units} (use --allow-incomplete to fill them with drafts or the source)",
+                len(view.units),
+            ).format(article_id=view.article_id, lang=view.lang, missing=len(missing),
+                     count=len(view.units), units=describe_missing(view))
         )
     _texts, drafts, sources = view.filled()
     return Rendered(view.article_id, view.lang, fmt, writer.write(view, **options), drafts,
@@ -113,8 +119,10 @@ def export_articles(
         if lang == article["source_lang"]:
             if fmt != "article":
                 raise BadInput(
-                    f"{lang} is the source language of {article_id!r}: the {fmt} format"
-                    " needs a target language"
+                    _(
+                        "{lang} is the source language of {article_id!r}: the {fmt} format needs a "
+                        "target language"
+                    ).format(lang=lang, article_id=article_id, fmt=fmt)
                 )
             results.append(Rendered(article_id, lang, fmt, store.render_source(db, article_id)))
             continue
@@ -159,7 +167,7 @@ def write_into(directory: str | os.PathLike[str], results: list[Rendered],
     path may be one of `inputs` (checked for all before the first is written)."""
     root = Path(directory)
     if root.exists() and not root.is_dir():
-        raise BadInput(f"{str(root)!r} is a file, not a directory (-o DIR)")
+        raise BadInput(_("{root!r} is a file, not a directory (-o DIR)").format(root=str(root)))
     paths = [root / result.filename for result in results]
     refuse_overwrite(paths, inputs)
     for path, result in zip(paths, results, strict=True):
@@ -202,11 +210,11 @@ def export_to(
     anything is written, so a refusal leaves no file behind.
     """
     if finished and article_ids:
-        raise BadInput("give ARTICLEs or --finished, not both")
+        raise BadInput(_("give ARTICLEs or --finished, not both"))
     if not finished and not article_ids:
-        raise BadInput("name at least one ARTICLE, or use --finished")
+        raise BadInput(_("name at least one ARTICLE, or use --finished"))
     if output == "":
-        raise BadInput("-o needs a file or directory name, or - for stdout")
+        raise BadInput(_("-o needs a file or directory name, or - for stdout"))
     to_stdout = output is None or output == "-"
     to_dir = finished or len(set(article_ids)) > 1 or (
         output is not None and output != "-"
@@ -214,7 +222,7 @@ def export_to(
     )
     if to_dir and to_stdout:
         what = "--finished writes" if finished else "several articles are written"
-        raise BadInput(f"{what} into a directory: give -o DIR")
+        raise BadInput(_("{what} into a directory: give -o DIR").format(what=what))
     ids = finished_articles(db, lang) if finished else list(dict.fromkeys(article_ids))
     results = export_articles(db, ids, lang, fmt, allow_incomplete, options)
     inputs = database_files(db.conn)

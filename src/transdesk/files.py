@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 # A temporary file left by a writer that was killed is removed by the next write of the
 # same file once it is stale: its writer (the pid in its name) is gone from this machine,
@@ -29,13 +30,15 @@ def read_input(path: str | os.PathLike[str], kind: str) -> bytes:
     or BadInput saying why it cannot be read."""
     path = Path(path)
     if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory, not {kind}")
+        raise BadInput(_("{path!r} is a directory, not {kind}").format(path=str(path), kind=kind))
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise BadInput(f"no such file: {str(path)!r}") from None
+        raise BadInput(_("no such file: {path!r}").format(path=str(path))) from None
     except OSError as exc:
-        raise BadInput(f"cannot read {str(path)!r}: {exc.strerror}") from None
+        raise BadInput(_(
+                "cannot read {path!r}: {strerror}"
+            ).format(path=str(path), strerror=exc.strerror)) from None
 
 
 # --- outputs that must not be inputs ---------------------------------------------------
@@ -132,7 +135,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
     that were killed are removed first (`remove_stale_temporaries`); this writer's own
     is removed on any exception, SIGTERM included (`processes.exit_on_termination`)."""
     if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory: give a file name")
+        raise BadInput(_("{path!r} is a directory: give a file name").format(path=str(path)))
     if path.exists() and not path.is_file():  # /dev/stdout, a FIFO: written, never replaced
         return _write_special(path, data)
     remove_stale_temporaries(path)

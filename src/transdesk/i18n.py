@@ -75,6 +75,20 @@ def N_(message: str) -> str:
     return message
 
 
+#: The statuses of a translation, as a person reads them (the names stay in machine output).
+STATUS_LABELS = {
+    "untranslated": N_("untranslated"),
+    "draft": N_("draft"),
+    "translated": N_("translated"),
+    "approved": N_("approved"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status name in the interface language (unknown names as they are)."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
 def translate_click() -> None:
     """Click's own words (`Usage:`, `Options:`, its error messages) through our catalogs.
 

@@ -22,6 +22,7 @@ from transdesk.article import Article, Decoded, Unit, decode, has_article_text, 
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
 from transdesk.files import read_input
+from transdesk.i18n import _
 from transdesk.languages import LANGUAGES, detect_lang, disagreeing_lang
 from transdesk.store import record_history, write_translation
 
@@ -86,8 +87,10 @@ def slugify(name: str) -> str:
 def check_article_id(article_id: str) -> str:
     if not ARTICLE_ID.fullmatch(article_id):
         raise BadInput(
-            f"invalid article id {article_id!r}: use lower-case letters, digits and dashes"
-            " ([a-z0-9][a-z0-9-]*)"
+            _(
+                "invalid article id {article_id!r}: use lower-case letters, digits and dashes "
+                "([a-z0-9][a-z0-9-]*)"
+            ).format(article_id=article_id)
         )
     return article_id
 
@@ -157,7 +160,7 @@ def store_article(
     if targets is not None:
         targets = [t for t in targets if t != source_lang]
         if not targets:
-            raise BadInput("no target language left besides the source language")
+            raise BadInput(_("no target language left besides the source language"))
     with write_transaction(db) as conn:
         row = conn.execute(
             "SELECT source_lang, targets FROM articles WHERE id = ?", [article_id]
@@ -169,7 +172,9 @@ def store_article(
             old_lang, old_targets = row
             if old_lang != source_lang:
                 raise BadInput(
-                    f"article {article_id!r} was imported in {old_lang}, not {source_lang}"
+                    _(
+                        "article {article_id!r} was imported in {old_lang}, not {source_lang}"
+                    ).format(article_id=article_id, old_lang=old_lang, source_lang=source_lang)
                 )
             targets = targets or old_targets.split(",")
             report = _merge_article(conn, article_id, article, source_lang, targets, sha,
@@ -213,13 +218,15 @@ def import_files(
     this process writes (a pipeline over all cores).
     """
     if article_id is not None and len(paths) != 1:
-        raise BadInput("--id names one article: give exactly one file with it")
+        raise BadInput(_("--id names one article: give exactly one file with it"))
     slugs: list[str] = []
     seen: dict[str, str] = {}
     for path in paths:
         slug = check_article_id(article_id) if article_id else slugify(Path(path).stem)
         if slug in seen:
-            raise BadInput(f"{path!r} and {seen[slug]!r} would both be article {slug!r}")
+            raise BadInput(_(
+                    "{path!r} and {seen!r} would both be article {slug!r}"
+                ).format(path=path, seen=seen[slug], slug=slug))
         seen[slug] = path
         slugs.append(slug)
     stored = {
@@ -295,7 +302,7 @@ def _inspect(job: tuple[str, str | None, str | None]) -> tuple[str, Decoded, str
             raise BadInput(NO_ARTICLE_TEXT)
         detected = detect_lang(decoded.text) if lang is None else None
     except BadInput as exc:
-        raise BadInput(f"{path}: {exc}") from None
+        raise BadInput(_("{path}: {exc}").format(path=path, exc=exc)) from None
     return _sha256(data), decoded, detected
 
 
@@ -305,7 +312,7 @@ def _parse_job(job: tuple[str, str, str | None, Decoded, str]) -> tuple:
     try:
         article, source_lang = parse_decoded(decoded, lang)
     except BadInput as exc:
-        raise BadInput(f"{path}: {exc}") from None
+        raise BadInput(_("{path}: {exc}").format(path=path, exc=exc)) from None
     return slug, article, source_lang, sha
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 LANGUAGES = ("ru", "uk", "en")
 ALIASES = {"ua": "uk"}
@@ -21,7 +22,7 @@ def normalize_lang(code: str) -> str:
     lowered = ALIASES.get(lowered, lowered)
     if lowered not in LANGUAGES:
         raise BadInput(
-            f"unsupported language {code!r}; use one of: ru, uk (or ua), en"
+            _("unsupported language {code!r}; use one of: ru, uk (or ua), en").format(code=code)
         )
     return lowered
 
@@ -56,7 +57,7 @@ def detect_lang(text: str) -> str:
         return "ru"
     if lat:
         return "en"
-    raise BadInput("cannot detect the language of the text; pass --lang ru|uk|en")
+    raise BadInput(_("cannot detect the language of the text; pass --lang ru|uk|en"))
 
 
 NAMES = {"ru": "Russian", "uk": "Ukrainian", "en": "English"}

@@ -49,6 +49,7 @@ from transdesk.files import (
     refuse_overwrite,
     write_atomic,
 )
+from transdesk.i18n import _
 from transdesk.languages import normalize_lang
 from transdesk.pofile import load_po, to_pofile
 
@@ -188,10 +189,10 @@ def export_catalogs(
     article list, articles that do not have `lang` as a target are skipped.
     """
     if not str(directory):
-        raise BadInput("--dir needs a directory name")
+        raise BadInput(_("--dir needs a directory name"))
     root = Path(directory)
     if root.exists() and not root.is_dir():
-        raise BadInput(f"{str(root)!r} is not a directory")
+        raise BadInput(_("{root!r} is not a directory").format(root=str(root)))
     inputs = database_files(db.conn)
     refuse_folder_holding(root, inputs)
     explicit = bool(article_ids)
@@ -266,7 +267,9 @@ def _header_lang(value: str, path: str) -> str:
     try:
         return normalize_lang(primary)
     except BadInput:
-        raise BadInput(f"{path}: unsupported Language header {value!r}") from None
+        raise BadInput(_(
+                "{path}: unsupported Language header {value!r}"
+            ).format(path=path, value=value)) from None
 
 
 def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
@@ -274,14 +277,18 @@ def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
     header_lang = catalog.header.get("Language", "").strip()
     file_lang = _header_lang(header_lang, path) if header_lang else None
     if lang and file_lang and lang != file_lang:
-        raise BadInput(f"{path}: the file is in {file_lang} (Language header), not {lang}")
+        raise BadInput(_(
+                "{path}: the file is in {file_lang} (Language header), not {lang}"
+            ).format(path=path, file_lang=file_lang, lang=lang))
     if not (lang or file_lang):
         parts = Path(path).resolve().parts
         if len(parts) >= 3 and parts[-2] == "LC_MESSAGES":
             file_lang = _header_lang(parts[-3], path)
     chosen = lang or file_lang
     if not chosen:
-        raise BadInput(f"{path}: no Language header; say which language with --lang")
+        raise BadInput(_(
+                "{path}: no Language header; say which language with --lang"
+            ).format(path=path))
     named = catalog.header.get(ARTICLE_HEADER, "").strip()
     try:
         article = store.get_article(db, named or Path(path).stem)
@@ -289,13 +296,14 @@ def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
         where = (f"its {ARTICLE_HEADER} header names" if named
                  else f"no {ARTICLE_HEADER} header, and the file name gives")
         raise BadInput(
-            f"{path}: {where} an unknown article {named or Path(path).stem!r}"
-            " (see 'transdesk articles')"
+            _(
+                "{path}: {where} an unknown article {named!r} (see 'transdesk articles')"
+            ).format(path=path, where=where, named=named or Path(path).stem)
         ) from None
     try:
         _check_targets(article, [chosen])
     except BadInput as exc:
-        raise BadInput(f"{path}: {exc}") from None
+        raise BadInput(_("{path}: {exc}").format(path=path, exc=exc)) from None
     return _Parsed(path, catalog, article["id"], chosen)
 
 

@@ -9,6 +9,7 @@ bytes).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from transdesk.catalog import (
     state_hash,
 )
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 if TYPE_CHECKING:
     import polib
@@ -148,7 +150,8 @@ def _read_po_polib(path: Path) -> Catalog:
     try:
         po = polib.pofile(str(path))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"malformed PO file {str(path)!r}: {exc}") from None
+        raise BadInput(_("malformed PO file {path!r}: {exc}").format(
+            path=str(path), exc=exc)) from None
     return _from_polib(path, po, plural_text=True)
 
 
@@ -156,18 +159,33 @@ def _from_polib(path: Path, po: polib.POFile, plural_text: bool) -> Catalog:
     """The live entries of a polib file; `plural_text`: a plural entry's text is its
     first form (else it counts as empty, as `po import` has always taken it)."""
     entries = []
+    nplurals = _nplurals(po.metadata.get("Plural-Forms", ""))
     for entry in po:
         if entry.obsolete:
             continue
         text = entry.msgstr
+        others: tuple[tuple[str, str], ...] = ()
         if entry.msgid_plural and plural_text:
-            text = entry.msgstr_plural.get(0, "")
+            count = max(nplurals or 0, len(entry.msgstr_plural), 1)
+            forms = [entry.msgstr_plural.get(n, "") for n in range(count)]
+            # incomplete unless every form the language has is written
+            text = forms[0] if all(forms) else ""
+            others = tuple((entry.msgid_plural, form) for form in forms[1:])
         exported = next((line[len(HASH_PREFIX):].strip()
                          for line in (entry.comment or "").splitlines()
                          if line.startswith(HASH_PREFIX)), None)
-        entries.append(_entry(entry.msgctxt or "", entry.msgid, text, entry.fuzzy,
-                              tuple(entry.flags), entry.linenum, exported))
+        read = _entry(entry.msgctxt or "", entry.msgid, text, entry.fuzzy,
+                      tuple(entry.flags), entry.linenum, exported)
+        if others and text:
+            read = dataclasses.replace(read, plural_forms=others)
+        entries.append(read)
     return _catalog(path, dict(po.metadata), entries)
+
+
+def _nplurals(plural_forms: str) -> int | None:
+    """`nplurals=3; plural=...` -> 3; None when the header does not say."""
+    match = re.search(r"nplurals\s*=\s*(\d+)", plural_forms)
+    return int(match.group(1)) if match else None
 
 
 def _entry(key: str, source: str, text: str, fuzzy: bool, flags: tuple[str, ...],
@@ -344,7 +362,7 @@ def load_po(path: str) -> Catalog:
     from transdesk.files import read_input
 
     if Path(path).is_dir():
-        raise BadInput(f"{path!r} is a directory: name the PO files in it")
+        raise BadInput(_("{path!r} is a directory: name the PO files in it").format(path=path))
     data = read_input(path, "a PO file")
     try:
         if b"\0" in data[:8192]:
@@ -356,10 +374,12 @@ def load_po(path: str) -> Catalog:
         header, entries = parse_po_strict(text)
     except UnicodeDecodeError as exc:
         raise BadInput(
-            f"{path}: malformed PO file: not {exc.encoding} text (byte {exc.start})"
+            _(
+                "{path}: malformed PO file: not {encoding} text (byte {start})"
+            ).format(path=path, encoding=exc.encoding, start=exc.start)
         ) from None
     except (OSError, ValueError, LookupError) as exc:
-        raise BadInput(f"{path}: malformed PO file: {exc}") from None
+        raise BadInput(_("{path}: malformed PO file: {exc}").format(path=path, exc=exc)) from None
     return _catalog(Path(path), header, entries)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 T = TypeVar("T")
 
@@ -65,11 +66,13 @@ class Registry(Generic[T]):
     def get(self, name: str) -> T:
         """The object registered as `name`; BadInput naming the known ones if unknown."""
         if name not in self:
-            raise BadInput(f"unknown {self.kind} {name!r}; use one of: {', '.join(self.names())}")
+            raise BadInput(_(
+                    "unknown {kind} {name!r}; use one of: {names}"
+                ).format(kind=self.kind, name=name, names=', '.join(self.names())))
         if name not in self._loaded:
             target = self._targets[name]
             if isinstance(target, str):
-                module, _, attribute = target.partition(":")
+                module, _colon, attribute = target.partition(":")
                 target = getattr(importlib.import_module(module), attribute)
             self._loaded[name] = target
         return self._loaded[name]

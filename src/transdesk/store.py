@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk.article import render
 from transdesk.db import now
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import LANGUAGES
 
 if TYPE_CHECKING:
@@ -32,7 +33,9 @@ def get_article(db: Database, article_id: str) -> dict[str, Any]:
     """The article's row as a dict, or BadInput naming the unknown id."""
     rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
     if not rows:
-        raise BadInput(f"unknown article {article_id!r} (see 'transdesk articles')")
+        raise BadInput(_(
+                "unknown article {article_id!r} (see 'transdesk articles')"
+            ).format(article_id=article_id))
     article = rows[0]
     article["targets"] = article["targets"].split(",")
     return article
@@ -42,8 +45,9 @@ def check_target(article: dict[str, Any], lang: str) -> str:
     """`lang` if the article is translated into it, else BadInput naming its targets."""
     if lang not in article["targets"]:
         raise BadInput(
-            f"{lang} is not a target language of {article['id']!r}"
-            f" (targets: {', '.join(article['targets'])})"
+            _(
+                "{lang} is not a target language of {id!r} (targets: {targets})"
+            ).format(lang=lang, id=article['id'], targets=', '.join(article['targets']))
         )
     return lang
 
@@ -261,13 +265,15 @@ def write_translation(
     translator typed is ever overwritten without a history row holding it.
     """
     if status not in STATUSES:
-        raise BadInput(f"unknown status {status!r}")
+        raise BadInput(_("unknown status {status!r}").format(status=status))
     row = conn.execute(
         "SELECT text, status, origin, score FROM translations WHERE unit_id = ? AND lang = ?",
         [unit_id, lang],
     ).fetchone()
     if row is None:
-        raise BadInput(f"unit {unit_id} has no {lang} translation (not a target language)")
+        raise BadInput(_(
+                "unit {unit_id} has no {lang} translation (not a target language)"
+            ).format(unit_id=unit_id, lang=lang))
     old_text, old_status, old_origin, old_score = row
     if (old_text, old_status, old_origin, old_score) == (text, status, origin, score):
         return False
@@ -313,5 +319,7 @@ def unit_id_for(db: Database, article_id: str, key: str) -> int:
         "SELECT id FROM units WHERE article_id = ? AND key = ? AND obsolete = 0", [article_id, key]
     ).fetchone()
     if row is None:
-        raise BadInput(f"article {article_id!r} has no unit {key!r}")
+        raise BadInput(_(
+                "article {article_id!r} has no unit {key!r}"
+            ).format(article_id=article_id, key=key))
     return row[0]

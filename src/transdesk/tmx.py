@@ -20,6 +20,7 @@ from xml.parsers import expat
 
 from transdesk import __version__
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -113,14 +114,15 @@ def iter_tmx(path: str | Path) -> Iterator[Variants]:
     except FileNotFoundError:
         raise BadInput(f"no such file: {str(path)!r}") from None
     except expat.ExpatError as exc:
-        raise BadInput(f"{path}: not a valid TMX file ({exc})") from None
+        raise BadInput(_("{path}: not a valid TMX file ({exc})").format(
+            path=path, exc=exc)) from None
     except LookupError as exc:
         raise BadInput(f"{path}: not a valid TMX file: it declares an {exc}") from None
     except OSError as exc:
         raise BadInput(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
     yield from reader.take()
     if not reader.body:
-        raise BadInput(f"{path}: not a TMX file (no <tmx><body>)")
+        raise BadInput(_("{path}: not a TMX file (no <tmx><body>)").format(path=path))
 
 
 class _TmxReader:
@@ -156,7 +158,7 @@ class _TmxReader:
             raise BadInput(f"{self.path}: elements nested more than {MAX_DEPTH} deep"
                            f" ({self.where()}): not a TMX file this reads")
         if self.depth == 1 and name != "tmx":
-            raise BadInput(f"{self.path}: not a TMX file (no <tmx><body>)")
+            raise BadInput(_("{path}: not a TMX file (no <tmx><body>)").format(path=self.path))
         if self.seg is not None:
             if name in INLINE_CODE or self.code:
                 self.code += 1

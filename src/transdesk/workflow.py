@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk import store
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, Refused
+from transdesk.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -41,8 +42,10 @@ def check_claim_minutes(minutes: float) -> float:
     """A claim lasts more than nothing and at most a year (also no NaN or infinity)."""
     if not 0 < minutes <= MAX_CLAIM_MINUTES:
         raise BadInput(
-            f"claim duration must be a positive number of minutes, at most"
-            f" {MAX_CLAIM_MINUTES} (a year), not {minutes:g}"
+            _(
+                "claim duration must be a positive number of minutes, at most {max_claim_minutes} "
+                "(a year), not {minutes:g}"
+            ).format(max_claim_minutes=MAX_CLAIM_MINUTES, minutes=minutes)
         )
     return minutes
 
@@ -199,35 +202,50 @@ def submit(
       into, an empty text, both or neither of `text` and `accept`.
     """
     if text is not None and accept:
-        raise BadInput("give either a text (--text) or --accept, not both")
+        raise BadInput(_("give either a text (--text) or --accept, not both"))
     if text is None and not accept:
-        raise BadInput("give either a text (--text) or --accept for the draft")
+        raise BadInput(_("give either a text (--text) or --accept for the draft"))
     if text is not None:
         text = text.strip()
         if not text:
-            raise BadInput("empty translation: type the text, or use --accept for the draft")
+            raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
     with write_transaction(db) as conn:
         row = _translation_row(conn, unit_id, lang)
         ts = now()
         if row["claimed_by"] not in (None, translator) and (row["claim_expires"] or "") >= ts:
             raise Refused(
-                f"unit {unit_id} ({lang}) is claimed by {row['claimed_by']} until"
-                f" {row['claim_expires'][:19].replace('T', ' ')} UTC; ask them or wait"
+                _(
+                    "unit {unit_id} ({lang}) is claimed by {claimed_by} until {claim_expires} UTC; "
+                    "ask them or wait"
+                ).format(
+                    unit_id=unit_id,
+                    lang=lang,
+                    claimed_by=row['claimed_by'],
+                    claim_expires=row['claim_expires'][:19].replace('T', ' '),
+                )
             )
         if row["obsolete"]:
-            raise Refused(f"unit {unit_id} is obsolete (its sentence left the source)")
+            raise Refused(_(
+                    "unit {unit_id} is obsolete (its sentence left the source)"
+                ).format(unit_id=unit_id))
         old_status, old_text = row["status"], row["text"]
         if accept and (old_text is None or old_status == "untranslated"):
-            raise Refused(f"unit {unit_id} ({lang}) has no draft to accept: type a translation")
+            raise Refused(_(
+                    "unit {unit_id} ({lang}) has no draft to accept: type a translation"
+                ).format(unit_id=unit_id, lang=lang))
         if approve:
             if old_status not in store.DONE:
                 raise Refused(
-                    f"unit {unit_id} ({lang}) is {old_status}: approving is a second person's"
-                    " review; submit it as translated first"
+                    _(
+                        "unit {unit_id} ({lang}) is {old_status}: approving is a second person's "
+                        "review; submit it as translated first"
+                    ).format(unit_id=unit_id, lang=lang, old_status=old_status)
                 )
             if row["translator"] == translator:
                 raise Refused(
-                    f"unit {unit_id} ({lang}) was translated by you: someone else reviews it"
+                    _(
+                        "unit {unit_id} ({lang}) was translated by you: someone else reviews it"
+                    ).format(unit_id=unit_id, lang=lang)
                 )
         status = "approved" if approve else "translated"
         if accept:
@@ -262,10 +280,19 @@ def _translation_row(conn: sqlite3.Connection, unit_id: int, lang: str) -> sqlit
         [unit_id],
     ).fetchone()
     if unit is None:
-        raise BadInput(f"unknown unit {unit_id} (see 'transdesk units ARTICLE')")
+        raise BadInput(_(
+                "unknown unit {unit_id} (see 'transdesk units ARTICLE')"
+            ).format(unit_id=unit_id))
     raise BadInput(
-        f"unit {unit_id} of article {unit['article_id']!r} has no {lang} translation"
-        f" (its targets: {unit['targets'].replace(',', ', ')})"
+        _(
+            "unit {unit_id} of article {article_id!r} has no {lang} translation (its targets: "
+            "{targets})"
+        ).format(
+            unit_id=unit_id,
+            article_id=unit['article_id'],
+            lang=lang,
+            targets=unit['targets'].replace(',', ', '),
+        )
     )
 
 
@@ -414,7 +441,9 @@ def history(
         params.append(article)
     if unit is not None:
         if db.execute("SELECT 1 FROM units WHERE id = ?", [unit]).fetchone() is None:
-            raise BadInput(f"unknown unit {unit} (see 'transdesk units ARTICLE')")
+            raise BadInput(_(
+                    "unknown unit {unit} (see 'transdesk units ARTICLE')"
+                ).format(unit=unit))
         where.append("h.unit_id = ?")
         params.append(unit)
     if lang is not None:

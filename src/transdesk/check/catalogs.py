@@ -13,6 +13,7 @@ from transdesk.check.parallel import PARALLEL_MIN, Findings, in_two_processes, w
 from transdesk.check.report import LANG_ORDER, LangResult, Missing, Problem, Report
 from transdesk.checks import pair_checker
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import detect_lang, normalize_lang
 from transdesk.pofile import read_po
 
@@ -21,7 +22,9 @@ def find_catalogs(directory: str | os.PathLike[str]) -> list[tuple[str, str, Pat
     """(article, language directory, path) of every `DIR/<lang>/LC_MESSAGES/<article>.po`."""
     root = Path(directory)
     if not root.is_dir():
-        raise BadInput(f"no such directory: {str(directory)!r} (--po DIR)")
+        raise BadInput(_(
+                "no such directory: {directory!r} (--po DIR)"
+            ).format(directory=str(directory)))
     found = []
     with os.scandir(root) as langs:
         for lang_dir in langs:
@@ -57,11 +60,15 @@ def check_catalogs(
     ignored = parse_ignore(ignore)
     catalogs = find_catalogs(directory)
     if not catalogs:
-        raise BadInput(f"no catalogs in {str(directory)!r}: expected <lang>/LC_MESSAGES/*.po")
+        raise BadInput(_(
+                "no catalogs in {directory!r}: expected <lang>/LC_MESSAGES/*.po"
+            ).format(directory=str(directory)))
     known = {article for article, _lang, _path in catalogs}
     for article in articles or ():
         if article not in known:
-            raise BadInput(f"no catalog for article {article!r} in {str(directory)!r}")
+            raise BadInput(_(
+                    "no catalog for article {article!r} in {directory!r}"
+                ).format(article=article, directory=str(directory)))
     wanted_langs = [normalize_lang(lang) for lang in langs] if langs else None
     wanted = set(articles) if articles else None
     checks = pair_checker(active_checks(ignored))
@@ -94,12 +101,14 @@ def _catalog_lang(catalog: Catalog, dir_name: str) -> str:
     from_header = _lang_or_none(re.split(r"[_@.-]", header)[0]) if header else None
     from_path = _lang_or_none(dir_name)
     if from_header and from_path and from_header != from_path:
-        raise BadInput(f"{catalog.path}: header says Language {header!r} but it lies under"
-                       f" {dir_name}/")
+        raise BadInput(_(
+                "{path}: header says Language {header!r} but it lies under {dir_name}/"
+            ).format(path=catalog.path, header=header, dir_name=dir_name))
     lang = from_header or from_path
     if lang is None:
-        raise BadInput(f"{catalog.path}: unknown language (set the Language header to ru, uk"
-                       " or en)")
+        raise BadInput(_(
+                "{path}: unknown language (set the Language header to ru, uk or en)"
+            ).format(path=catalog.path))
     return lang
 
 
@@ -108,6 +117,33 @@ def _lang_or_none(code: str) -> str | None:
         return normalize_lang(code)
     except BadInput:
         return None
+
+
+# A program's message (`#, python-brace-format` / `python-format`): its placeholders are
+# names in code, neither words to translate nor Latin letters inside a Cyrillic text.
+_PLACEHOLDERS = {
+    "python-brace-format": re.compile(r"\{[A-Za-z_]\w*(?:![rsa])?(?::[^{}]*)?\}"),
+    "python-format": re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]"),
+}
+PLACEHOLDER_MASK = "§"
+
+
+def _placeholder_mask(flags: tuple[str, ...]) -> Callable[[str], str]:
+    """The text with the placeholders its format flags declare replaced by `§`."""
+    patterns = [_PLACEHOLDERS[flag] for flag in flags if flag in _PLACEHOLDERS]
+    if not patterns:
+        return _unchanged
+
+    def mask(text: str) -> str:
+        for pattern in patterns:
+            text = pattern.sub(PLACEHOLDER_MASK, text)
+        return text
+
+    return mask
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def _check_catalog(
@@ -134,12 +170,16 @@ def _check_catalog(
             continue
         assert entry.text is not None
         result.done += 1
-        memo_key = (entry.source, entry.text, source_lang, lang)
-        findings = memo.get(memo_key)
-        if findings is None:
-            findings = memo[memo_key] = checks(*memo_key)
-        for name, message in findings:
-            accepted = name in entry.accepted
-            result.findings.append(Problem(entry.key, name, message, entry.source,
-                                           entry.text, accepted, None, entry.line))
+        # a plural entry: every form is checked, the first against msgid, the others
+        # against msgid_plural
+        mask = _placeholder_mask(entry.flags)
+        for source, text in ((entry.source, entry.text), *entry.plural_forms):
+            memo_key = (mask(source), mask(text), source_lang, lang)
+            findings = memo.get(memo_key)
+            if findings is None:
+                findings = memo[memo_key] = checks(*memo_key)
+            for name, message in findings:
+                accepted = name in entry.accepted
+                result.findings.append(Problem(entry.key, name, message, source, text,
+                                               accepted, None, entry.line))
     return result

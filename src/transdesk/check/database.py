@@ -17,6 +17,7 @@ from transdesk.check.report import LANG_ORDER, LangResult, Missing, Problem, Rep
 from transdesk.checks import CHECK_NAMES
 from transdesk.db import write_transaction
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import LANGUAGES, normalize_lang
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ def check_database(
     selected = list(dict.fromkeys(articles or sorted(meta)))
     for article_id in selected:
         if article_id not in meta:
-            raise BadInput(f"unknown article {article_id!r} (see 'transdesk articles')")
+            raise BadInput(_(
+                    "unknown article {article_id!r} (see 'transdesk articles')"
+                ).format(article_id=article_id))
     langs = [normalize_lang(lang) for lang in langs] if langs else list(LANGUAGES)
     active = set(CHECK_NAMES).difference(ignored)
     # A full re-check can be recorded only when it covers everything.

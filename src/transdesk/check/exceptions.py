@@ -9,6 +9,7 @@ from transdesk.check.report import DONE
 from transdesk.checks import CHECK_NAMES, CHECKS
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, Refused
+from transdesk.i18n import _
 from transdesk.languages import normalize_lang
 
 if TYPE_CHECKING:
@@ -40,10 +41,14 @@ def accept_finding(
     ).fetchone()
     where = f"{article_id}:{key} [{lang}]"
     if status not in DONE or text is None:
-        raise Refused(f"{where} is {status}: only translated text has findings to accept")
+        raise Refused(_(
+                "{where} is {status}: only translated text has findings to accept"
+            ).format(where=where, status=status))
     message = CHECKS[check](source, text, article["source_lang"], lang)
     if message is None:
-        raise Refused(f"check {check!r} finds nothing in {where}: nothing to accept")
+        raise Refused(_(
+                "check {check!r} finds nothing in {where}: nothing to accept"
+            ).format(check=check, where=where))
     ts = now()
     with write_transaction(db) as conn:
         conn.execute(
@@ -75,7 +80,9 @@ def revoke_finding(
             [unit_id, lang, check],
         ).fetchone()
         if row is None:
-            raise Refused(f"no accepted {check!r} exception on {article_id}:{key} [{lang}]")
+            raise Refused(_(
+                    "no accepted {check!r} exception on {article_id}:{key} [{lang}]"
+                ).format(check=check, article_id=article_id, key=key, lang=lang))
         conn.execute(
             "DELETE FROM check_exceptions WHERE unit_id = ? AND lang = ? AND check_name = ?",
             [unit_id, lang, check],
@@ -109,7 +116,9 @@ def list_exceptions(db: Database, articles: list[str] | None = None) -> list[dic
 
 def _check_name(name: str) -> str:
     if name.strip().lower() not in CHECKS:
-        raise BadInput(f"unknown check {name!r}; known checks: {', '.join(CHECK_NAMES)}")
+        raise BadInput(_(
+                "unknown check {name!r}; known checks: {check_names}"
+            ).format(name=name, check_names=', '.join(CHECK_NAMES)))
     return name.strip().lower()
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from transdesk.checks import CHECK_NAMES, CHECKS
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 
 def parse_ignore(values: Iterable[str]) -> tuple[str, ...]:
@@ -18,10 +19,8 @@ def parse_ignore(values: Iterable[str]) -> tuple[str, ...]:
             if not name:
                 continue
             if name not in CHECKS:
-                raise BadInput(
-                    f"unknown check {part.strip()!r} in --ignore; known checks:"
-                    f" {', '.join(CHECK_NAMES)}"
-                )
+                raise BadInput(_("unknown check {name!r} in --ignore; known checks: {checks}")
+                               .format(name=part.strip(), checks=", ".join(CHECK_NAMES)))
             if name not in names:
                 names.append(name)
     return tuple(names)
@@ -35,7 +34,8 @@ def parse_min(value: str | float) -> float:
     except ValueError:
         number = math.nan
     if not 0.0 <= number <= 100.0:  # also false for nan
-        raise BadInput(f"--min must be a percentage from 0 to 100, not {str(value)!r}")
+        raise BadInput(_("--min must be a percentage from 0 to 100, not {value!r}").format(
+            value=str(value)))
     return number
 
 

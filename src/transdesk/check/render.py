@@ -1,4 +1,8 @@
-"""The report as text, JSON, JUnit XML or GitHub workflow annotations."""
+"""The report as text, JSON, JUnit XML or GitHub workflow annotations.
+
+Only the text format speaks the interface language; JSON, JUnit and the GitHub
+annotations (summary line included) are machine formats and stay in English.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from transdesk.check.report import LangResult, Report
+from transdesk.i18n import N_, _, interface_language, ngettext, translations
 from transdesk.registry import Registry
 
 # name -> renderer (report -> the text to print)
@@ -24,24 +29,43 @@ def render(report: Report, fmt: str = "text") -> str:
     return RENDERERS.get(fmt)(report)
 
 
-def summary_line(report: Report) -> str:
-    """`3 articles, 2 languages: 1 incomplete (5 units missing), 2 warnings`."""
+# the severity of an open finding (Report.severity) as the text report names it
+SEVERITY_WORDS = {"warning": N_("warning"), "error": N_("error")}
+
+
+def summary_line(report: Report, translated: bool = True) -> str:
+    """`3 articles, 2 languages: 1 incomplete (5 units missing), 2 warnings`, in the
+    interface language, or in English (`translated=False`) for the machine formats."""
+    catalog = translations(interface_language() if translated else "en")
     c = report.counts()
-    line = (f"{_plural(c['articles'], 'article')}, {_plural(c['languages'], 'language')}:"
-            f" {c['incomplete_articles']} incomplete")
+    line = catalog.gettext("{articles}, {languages}: {incomplete} incomplete").format(
+        articles=catalog.ngettext("{count} article", "{count} articles", c["articles"])
+        .format(count=c["articles"]),
+        languages=catalog.ngettext("{count} language", "{count} languages", c["languages"])
+        .format(count=c["languages"]),
+        incomplete=c["incomplete_articles"])
     if c["missing"]:
-        line += f" ({_plural(c['missing'], 'unit')} missing)"
-    line += ", " + (_plural(c["failures"], "failure") if report.strict
-                    else _plural(c["warnings"], "warning"))
+        line += " " + catalog.ngettext("({count} unit missing)", "({count} units missing)",
+                                       c["missing"]).format(count=c["missing"])
+    if report.strict:
+        line += ", " + catalog.ngettext("{count} failure", "{count} failures",
+                                        c["failures"]).format(count=c["failures"])
+    else:
+        line += ", " + catalog.ngettext("{count} warning", "{count} warnings",
+                                        c["warnings"]).format(count=c["warnings"])
     if c["accepted"]:
-        line += f", {c['accepted']} accepted"
+        line += ", " + catalog.gettext("{count} accepted").format(count=c["accepted"])
     if report.ignored:
-        line += f" (ignored: {', '.join(report.ignored)})"
+        line += " " + catalog.gettext("(ignored: {checks})").format(
+            checks=", ".join(report.ignored))
     return line
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _findings(count: int, severity: str) -> str:
+    """`2 warnings`, or with --strict (severity `error`) `2 failures`."""
+    if severity == "error":
+        return ngettext("{count} failure", "{count} failures", count).format(count=count)
+    return ngettext("{count} warning", "{count} warnings", count).format(count=count)
 
 
 def _where(article: str, key: str, lang: str) -> str:
@@ -61,16 +85,23 @@ def render_text(report: Report) -> str:
             last_article = r.article
         state = []
         if r.missing:
-            what = _plural(len(r.missing), "unit") + " missing"
-            state.append(f"incomplete: {what}" if below
-                         else f"{what} (allowed by --min {report.min_percent:g})")
+            count = len(r.missing)
+            if below:
+                state.append(ngettext("incomplete: {count} unit missing",
+                                      "incomplete: {count} units missing", count)
+                             .format(count=count))
+            else:
+                state.append(ngettext("{count} unit missing (allowed by --min {min})",
+                                      "{count} units missing (allowed by --min {min})", count)
+                             .format(count=count, min=f"{report.min_percent:g}"))
         if r.open_findings:
-            state.append(_plural(len(r.open_findings), report.severity))
+            state.append(_findings(len(r.open_findings), report.severity))
         lines.append(f"  {r.lang}  {r.percent:5.1f}%  " + ", ".join(state))
         if below:  # units missing within --min are counted, not listed
             lines += [f"    {_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
+        severity = _(SEVERITY_WORDS[report.severity])
         for p in r.open_findings:
-            lines.append(f"    {_where(r.article, p.key, r.lang)} {report.severity} {p.check}:"
+            lines.append(f"    {_where(r.article, p.key, r.lang)} {severity} {p.check}:"
                          f" {p.message}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
@@ -152,11 +183,13 @@ def render_junit(report: Report) -> str:
             if report.failed(r):
                 messages, body = [], []
                 if r.below(report.min_percent):
-                    messages.append(f"{_plural(len(r.missing), 'unit')} missing"
+                    count = len(r.missing)
+                    messages.append(f"{count} {'unit' if count == 1 else 'units'} missing"
                                     f" ({r.percent:g}% < {report.min_percent:g}%)")
                     body += [f"{_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
                 if report.strict and r.open_findings:
-                    messages.append(f"{_plural(len(r.open_findings), 'check')} failed")
+                    count = len(r.open_findings)
+                    messages.append(f"{count} {'check' if count == 1 else 'checks'} failed")
                     body += finding_lines
                 failure = ET.SubElement(case, "failure", message="; ".join(messages),
                                         type="incomplete" if r.below(report.min_percent)
@@ -206,5 +239,5 @@ def render_github(report: Report) -> str:
             where = _where(r.article, p.key, r.lang)
             lines.append(_gh_line(report.severity, r, p.line, f"{p.check} {where}",
                                   f"{where} {p.check}: {p.message}"))
-    lines.append(summary_line(report))
+    lines.append(summary_line(report, translated=False))
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ import click
 
 from transdesk.check.render import FORMATS as REPORT_FORMATS
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.i18n import _
 from transdesk.registry import CHECKS
 
 FORMATS = REPORT_FORMATS
@@ -23,26 +24,43 @@ def _check_list() -> str:
     """The check names for the help, wrapped under `Checks:`."""
     import textwrap
 
-    return "\n            ".join(textwrap.wrap(", ".join(CHECK_NAMES) + ".", 80))
+    return "\n        ".join(textwrap.wrap(", ".join(CHECK_NAMES) + ".", 80))
 
 
-@click.command("check")
+@click.command("check", help=_(
+    "Check that ARTICLEs (default: all) are translated and pass the quality checks.\n"
+    "\n"
+    "Exit 0 when every article is at least --min percent complete in every language\n"
+    "checked (quality findings are warnings, unless --strict); 1 when not, listing each\n"
+    "missing or draft unit as `article:key [lang] status`; 2 on bad usage.\n"
+    "Known exceptions recorded with `transdesk accept` (in a catalog: the flag\n"
+    "`#, accept-CHECK` on the entry) are not reported.\n"
+    "\n"
+    "\b\n"
+    "Checks: {checks}\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk check\n"
+    "  transdesk check ru-budget --lang ua --strict\n"
+    "  transdesk check --min 80 --format junit > check.xml\n"
+    "  transdesk check --po locales --strict --format github").format(checks=_check_list()))
 @click.argument("articles", nargs=-1)
 @lang_option(required=False, multiple=True,
-             help="Target language to check (repeatable or comma-separated; default: each"
-                  " article's targets).")
+             help=_("Target language to check (repeatable or comma-separated; default: each"
+                    " article's targets)."))
 @click.option("--min", "min_percent", default="100", show_default=True, metavar="PERCENT",
-              help="Fail when an article is below this percent complete in a language.")
+              help=_("Fail when an article is below this percent complete in a language."))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Report format.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--strict", is_flag=True, help="Quality findings fail the check (exit 1).")
+              show_default=True, help=_("Report format."))
+@click.option("--json", "as_json", is_flag=True, help=_("Same as --format json."))
+@click.option("--strict", is_flag=True, help=_("Quality findings fail the check (exit 1)."))
 @click.option("--ignore", multiple=True, metavar="NAME",
-              help="Skip a quality check (repeatable or comma-separated): "
-                   + ", ".join(CHECK_NAMES) + ".")
+              help=_("Skip a quality check (repeatable or comma-separated): {checks}.").format(
+                  checks=", ".join(CHECK_NAMES)))
 @click.option("--po", "po_dir", metavar="DIR",
-              help="Check the gettext catalogs DIR/<lang>/LC_MESSAGES/<article>.po instead of"
-                   " the database (no database is opened).")
+              help=_("Check the gettext catalogs DIR/<lang>/LC_MESSAGES/<article>.po instead"
+                     " of the database (no database is opened)."))
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -55,24 +73,6 @@ def check_command(
     ignore: tuple[str, ...],
     po_dir: str | None,
 ) -> None:
-    """Check that ARTICLEs (default: all) are translated and pass the quality checks.
-
-    Exit 0 when every article is at least --min percent complete in every language
-    checked (quality findings are warnings, unless --strict); 1 when not, listing each
-    missing or draft unit as `article:key [lang] status`; 2 on bad usage.
-    Known exceptions recorded with `transdesk accept` (in a catalog: the flag
-    `#, accept-CHECK` on the entry) are not reported.
-
-    \b
-    Checks: {checks}
-
-    \b
-    Examples:
-      transdesk check
-      transdesk check ru-budget --lang ua --strict
-      transdesk check --min 80 --format junit > check.xml
-      transdesk check --po locales --strict --format github
-    """
     from transdesk.check.options import parse_ignore, parse_min
     from transdesk.check.render import render
 
@@ -90,17 +90,26 @@ def check_command(
     ctx.exit(report.exit_code)
 
 
-check_command.help = (check_command.help or "").replace("{checks}", _check_list())
-
-
-@click.command("accept")
+@click.command("accept", help=_(
+    "Accept a quality-check finding on one unit as a known exception.\n"
+    "\n"
+    "`check` no longer reports that check on ARTICLE's unit KEY in the language, as long\n"
+    "as the translation stays the one accepted; the acceptance is recorded (who, when,\n"
+    "note) with a history row. Exit 1 when the check finds nothing there.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk accept ru-budget p3.s1 --lang en --check quotes --note \"dialogue\"\n"
+    "  transdesk accept ru-budget p3.s1 --lang en --check quotes --revoke"))
 @click.argument("article")
 @click.argument("key")
 @lang_option(required=True)
 @click.option("--check", "check_name", required=True, metavar="NAME",
-              help=f"The check whose finding is accepted: {', '.join(CHECK_NAMES)}.")
-@click.option("--note", metavar="TEXT", help="Why the finding is fine (kept in the history).")
-@click.option("--revoke", is_flag=True, help="Remove the exception: the check speaks again.")
+              help=_("The check whose finding is accepted: {checks}.").format(
+                  checks=", ".join(CHECK_NAMES)))
+@click.option("--note", metavar="TEXT",
+              help=_("Why the finding is fine (kept in the history)."))
+@click.option("--revoke", is_flag=True, help=_("Remove the exception: the check speaks again."))
 @as_option
 @json_option
 def accept_command(
@@ -113,17 +122,6 @@ def accept_command(
     translator: str,
     as_json: bool,
 ) -> None:
-    """Accept a quality-check finding on one unit as a known exception.
-
-    `check` no longer reports that check on ARTICLE's unit KEY in the language, as long
-    as the translation stays the one accepted; the acceptance is recorded (who, when,
-    note) with a history row. Exit 1 when the check finds nothing there.
-
-    \b
-    Examples:
-      transdesk accept ru-budget p3.s1 --lang en --check quotes --note "dialogue"
-      transdesk accept ru-budget p3.s1 --lang en --check quotes --revoke
-    """
     from transdesk.check import exceptions
 
     db = get_db()
@@ -133,20 +131,22 @@ def accept_command(
             emit_json({"article": article, "key": key, "lang": lang,
                        "check": check_name.lower(), "revoked": True})
         else:
-            click.echo(f"revoked: {article}:{key} [{lang}] {check_name.lower()}")
+            click.echo(_("revoked: {article}:{key} [{lang}] {check}").format(
+                article=article, key=key, lang=lang, check=check_name.lower()))
         return
     record = exceptions.accept_finding(db, article, key, lang, check_name, translator, note)
     if as_json:
         emit_json(record)
         return
-    click.echo(f"accepted: {article}:{key} [{lang}] {record['check']}: {record['message']}")
+    click.echo(_("accepted: {article}:{key} [{lang}] {check}: {message}").format(
+        article=article, key=key, lang=lang, check=record["check"], message=record["message"]))
 
 
-@click.command("accepted")
+@click.command("accepted", help=_(
+    "List the accepted exceptions (`stale` once the translation changed since)."))
 @click.argument("articles", nargs=-1)
 @json_option
 def accepted_command(articles: tuple[str, ...], as_json: bool) -> None:
-    """List the accepted exceptions (`stale` once the translation changed since)."""
     from transdesk.check import exceptions
 
     rows = exceptions.list_exceptions(get_db(), list(articles) or None)
@@ -154,13 +154,15 @@ def accepted_command(articles: tuple[str, ...], as_json: bool) -> None:
         emit_json(rows)
         return
     if not rows:
-        click.echo("no accepted exceptions")
+        click.echo(_("no accepted exceptions"))
         return
     for row in rows:
-        stale = "" if row["current"] else "  (stale: the translation changed)"
+        stale = "" if row["current"] else "  " + _("(stale: the translation changed)")
         note = f"  {row['note']}" if row["note"] else ""
-        click.echo(f"{row['article']}:{row['key']} [{row['lang']}] {row['check']}"
-                   f"  by {row['accepted_by']} {row['at'][:10]}{note}{stale}")
+        line = _("{article}:{key} [{lang}] {check}  by {who} {date}").format(
+            article=row["article"], key=row["key"], lang=row["lang"], check=row["check"],
+            who=row["accepted_by"], date=row["at"][:10])
+        click.echo(f"{line}{note}{stale}")
 
 
 COMMANDS = [check_command, accept_command, accepted_command]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from transdesk.i18n import _
 from transdesk.languages import normalize_lang, parse_lang_list
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def get_db(ctx: click.Context | None = None) -> Database:
 
 
 def json_option(fn: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(fn)
+    return click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))(fn)
 
 
 def _lang_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -54,7 +55,7 @@ def lang_option(required: bool = True, multiple: bool = False, help: str | None 
         multiple=multiple,
         callback=_lang_callback,
         metavar="LANG",
-        help=help or "Target language: ru, uk (or ua), en.",
+        help=help or _("Target language: ru, uk (or ua), en."),
     )
 
 
@@ -66,7 +67,7 @@ def as_option(fn: F) -> F:
         show_envvar=True,
         metavar="NAME",
         callback=lambda ctx, param, value: value or default_user(),
-        help="Translator name (default: the login name).",
+        help=_("Translator name (default: the login name)."),
     )(fn)
 
 
@@ -94,11 +95,6 @@ def emit_rows(
     else:
         for row in rows:
             click.echo(describe(row))
-
-
-def plural(count: int, noun: str) -> str:
-    """`1 file`, `2 files`: English nouns that take an s."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def progress_bar(percent: float, width: int = 20) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from transdesk.i18n import N_, _
 from transdesk.registry import Registry
 
 if TYPE_CHECKING:
@@ -22,28 +23,28 @@ class Format:
     extension: str  # when written into a directory: <article>.<lang>.<extension>
     writer: str  # "module:function", imported on first use
     whole_article: bool = False  # refuses an incomplete language unless allowed
-    help: str = ""
+    help: str = ""  # marked with N_, translated where shown
     options: tuple[str, ...] = ()  # keyword options the writer takes (export flags)
 
     def write(self, view: ArticleView, **options: Any) -> bytes:
-        module, _, function = self.writer.partition(":")
+        module, _colon, function = self.writer.partition(":")
         fn: Callable[..., bytes] = getattr(importlib.import_module(module), function)
         return fn(view, **options)
 
 
 def describe() -> str:
     """`article: the source's layout; aligned: ...` for the help of `--format`."""
-    return "; ".join(f"{f.name}: {f.help}" if f.help else f.name
+    return "; ".join(f"{f.name}: {_(f.help)}" if f.help else f.name
                      for _name, f in FORMATS.items()) + "."
 
 
 FORMATS: Registry[Format] = Registry("format", {f.name: f for f in (
     Format("article", "txt", "transdesk.formats.article:article_bytes", whole_article=True,
-           help="the source's layout"),
+           help=N_("the source's layout")),
     Format("aligned", "tsv", "transdesk.formats.aligned:aligned_tsv",
-           help="TSV key/source/target/status", options=("safe_for_spreadsheets",)),
+           help=N_("TSV key/source/target/status"), options=("safe_for_spreadsheets",)),
     Format("tmx", "tmx", "transdesk.formats.tmx:view_tmx",
-           help="TMX 1.4 of the translated units"),
+           help=N_("TMX 1.4 of the translated units")),
     Format("json", "json", "transdesk.formats.json:view_json"),
-    Format("html", "html", "transdesk.formats.html:review_bytes", help="a review page"),
+    Format("html", "html", "transdesk.formats.html:review_bytes", help=N_("a review page")),
 )})

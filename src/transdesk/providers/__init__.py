@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from transdesk.errors import BadInput, ProviderError
+from transdesk.i18n import _
 from transdesk.providers.base import BatchFailed, BatchResult, Provider, env_name
 from transdesk.registry import Registry
 
@@ -41,7 +42,9 @@ def get_provider(name: str) -> Provider:
     """A fresh provider (settings read from the environment now); BadInput if unknown."""
     key = name.strip().lower()
     if key not in PROVIDERS:
-        raise BadInput(f"unknown provider {name!r}; use one of: {', '.join(PROVIDERS)}, none")
+        raise BadInput(_(
+                "unknown provider {name!r}; use one of: {providers}, none"
+            ).format(name=name, providers=', '.join(PROVIDERS)))
     return PROVIDERS.get(key)()
 
 

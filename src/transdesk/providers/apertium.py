@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transdesk.errors import BadInput, ProviderError
+from transdesk.i18n import _
 from transdesk.providers.base import BatchFailed, BatchResult, Provider, read_number
 
 _CODES = {"ru": "rus", "uk": "ukr"}
@@ -138,8 +139,10 @@ def build_pipeline(mode_text: str, fixed: bool = True) -> list[list[str]]:
                 previous = steps[index - 1] if index else None
                 if previous is None or Path(previous[0]).name != "cg-proc":
                     raise ProviderError(
-                        "apertium: cannot build the fixed pipeline (no cg-proc before the "
-                        "tagger); set TRANSDESK_APERTIUM_MODE=stock"
+                        _(
+                            "apertium: cannot build the fixed pipeline (no cg-proc before the "
+                            "tagger); set TRANSDESK_APERTIUM_MODE=stock"
+                        )
                     )
                 steps[index - 1] = [previous[0], "-1", "-n", *previous[1:]]
                 del steps[index]
@@ -165,7 +168,9 @@ def run_pipeline(steps: list[list[str]], data: bytes, timeout: float) -> Pipelin
                     procs[-2].stdout.close()  # the next stage owns it now
         except OSError as exc:
             _kill(procs)
-            raise ProviderError(f"apertium: cannot start {argv[0]}: {exc.strerror}") from None
+            raise ProviderError(_(
+                    "apertium: cannot start {argv}: {strerror}"
+                ).format(argv=argv[0], strerror=exc.strerror)) from None
 
         timed_out = threading.Event()
 
@@ -189,7 +194,9 @@ def run_pipeline(steps: list[list[str]], data: bytes, timeout: float) -> Pipelin
             _kill(procs)
         writer.join(1)
         if timed_out.is_set():
-            raise ProviderError(f"apertium: no answer within {timeout:g} s") from None
+            raise ProviderError(_(
+                    "apertium: no answer within {timeout:g} s"
+                ).format(timeout=timeout)) from None
         failures = [
             f"{Path(argv[0]).name}: {_describe_status(proc.returncode)}"
             for argv, proc in zip(steps, procs, strict=True)
@@ -268,7 +275,7 @@ class ApertiumProvider(Provider):
     def __init__(self) -> None:
         self.mode = (self.setting("MODE", "fixed") or "fixed").lower()
         if self.mode not in ("fixed", "stock"):
-            raise BadInput("TRANSDESK_APERTIUM_MODE must be 'fixed' or 'stock'")
+            raise BadInput(_("TRANSDESK_APERTIUM_MODE must be 'fixed' or 'stock'"))
         self.data_dir = Path(self.setting("DIR", "/usr/share/apertium") or "/usr/share/apertium")
         self.timeout = read_number(self.name, "TIMEOUT", 60.0, minimum=0.1)
         self._pipelines: dict[tuple[str, str], list[list[str]]] = {}
@@ -296,10 +303,14 @@ class ApertiumProvider(Provider):
             steps = build_pipeline(mode_text, fixed=self.mode == "fixed")
             for argv in steps:
                 if shutil.which(argv[0]) is None:
-                    raise ProviderError(f"apertium: {argv[0]} not found; {_INSTALL_HINT}")
+                    raise ProviderError(_(
+                            "apertium: {argv} not found; {install_hint}"
+                        ).format(argv=argv[0], install_hint=_INSTALL_HINT))
                 for arg in argv[1:]:
                     if arg.startswith("/") and not os.path.exists(arg):
-                        raise ProviderError(f"apertium: {arg} missing; {_INSTALL_HINT}")
+                        raise ProviderError(_(
+                                "apertium: {arg} missing; {install_hint}"
+                            ).format(arg=arg, install_hint=_INSTALL_HINT))
             self._pipelines[key] = steps
         return self._pipelines[key]
 

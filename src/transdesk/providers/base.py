@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 
 from transdesk.errors import BadInput, ProviderError
+from transdesk.i18n import _
 
 NOT_ATTEMPTED = "not translated"
 
@@ -81,7 +82,9 @@ class Provider:
         if not self.supports(source, target):
             served = ", ".join(f"{s}-{t}" for s, t in sorted(self.pairs))
             raise BadInput(
-                f"provider {self.name} does not translate {source}-{target} (it serves: {served})"
+                _(
+                    "provider {name} does not translate {source}-{target} (it serves: {served})"
+                ).format(name=self.name, source=source, target=target, served=served)
             )
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> BatchResult:
@@ -119,9 +122,13 @@ def read_number(
     try:
         value = int(raw) if integer else float(raw)
     except ValueError:
-        raise BadInput(f"{env_name(provider, setting)} must be a number, got {raw!r}") from None
+        raise BadInput(_(
+                "{env_name} must be a number, got {raw!r}"
+            ).format(env_name=env_name(provider, setting), raw=raw)) from None
     if value < minimum:
-        raise BadInput(f"{env_name(provider, setting)} must be at least {minimum:g}")
+        raise BadInput(_(
+                "{env_name} must be at least {minimum:g}"
+            ).format(env_name=env_name(provider, setting), minimum=minimum))
     return value
 
 

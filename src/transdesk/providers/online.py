@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from transdesk.errors import ProviderError
+from transdesk.i18n import _
 from transdesk.providers.base import (
     BatchFailed,
     BatchResult,
@@ -115,7 +116,7 @@ class OnlineProvider(Provider):
         self.check_pair(source, target)
         usable, why = self.is_usable()
         if not usable:
-            raise ProviderError(f"{self.name}: not usable: {why}")
+            raise ProviderError(_("{name}: not usable: {why}").format(name=self.name, why=why))
         result = BatchResult(len(texts))
         todo: list[int] = []
         for i, text in enumerate(texts):
@@ -201,7 +202,9 @@ class OnlineProvider(Provider):
         if answer is None or (isinstance(answer, str) and not answer.strip()):
             raise SentenceFailed(f"{self.name} returned an empty translation")
         if not isinstance(answer, str):
-            raise ProviderError(f"{self.name}: answered garbage (not a translation)")
+            raise ProviderError(_(
+                    "{name}: answered garbage (not a translation)"
+                ).format(name=self.name))
         return answer.strip()
 
     def where(self) -> str:
@@ -328,10 +331,14 @@ class LibreProvider(OnlineProvider):
             return
         for code in (source, target):
             if code not in served:
-                raise ProviderError(f"libre ({self.where()}): the server does not serve {code!r}")
+                raise ProviderError(_(
+                        "libre ({where}): the server does not serve {code!r}"
+                    ).format(where=self.where(), code=code))
         if target not in served[source]:
             raise ProviderError(
-                f"libre ({self.where()}): the server does not translate {source}-{target}"
+                _(
+                    "libre ({where}): the server does not translate {source}-{target}"
+                ).format(where=self.where(), source=source, target=target)
             )
 
     def served_languages(self) -> dict[str, set[str]] | None:
