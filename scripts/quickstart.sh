@@ -8,7 +8,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 source "$repo/scripts/install.sh"
 if [[ "${1:-}" != "--no-install" ]]; then
-    install_system_packages apertium-rus-ukr gettext
+    install_system_packages apertium-rus-ukr gettext \
+        hunspell-ru hunspell-uk hunspell-en-us hunspell-en-gb libenchant-2-2
     install_python_package "$repo" ""
     PATH="$repo/.venv/bin:$PATH"
 fi

@@ -5,7 +5,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 source "$repo/scripts/install.sh"
-install_system_packages apertium-rus-ukr gettext chromium
+install_system_packages apertium-rus-ukr gettext chromium \
+    hunspell-ru hunspell-uk hunspell-en-us hunspell-en-gb libenchant-2-2
 install_python_package "$repo" "[test]"
 PATH="$repo/.venv/bin:$PATH"
 cd "$repo"

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 INTERFACE_LANG = os.environ.get("TRANSDESK_LANG") or "en"
 os.environ["TRANSDESK_LANG"] = INTERFACE_LANG
 
+from transdesk import desk_style  # noqa: E402
 from transdesk.cli import cli  # noqa: E402
 from transdesk.i18n import interface_language  # noqa: E402
 
@@ -34,6 +35,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("TRANSDESK_USER", "tester")
     monkeypatch.chdir(tmp_path)
+    desk_style.use_shipped()  # no termbase left active by an earlier test
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

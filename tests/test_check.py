@@ -111,7 +111,7 @@ def test_articles_filter_and_other_targets(budget, samples):
         (["--lang", "de"], "unsupported language 'de'"),
         (["--min", "101"], "--min must be a percentage from 0 to 100"),
         (["--min", "lots"], "--min must be a percentage from 0 to 100"),
-        (["--ignore", "numbers,spelling"], "unknown check 'spelling' in --ignore"),
+        (["--ignore", "numbers,grammar"], "unknown check 'grammar' in --ignore"),
         (["--po", "no-such-dir"], "no such directory: 'no-such-dir'"),
         (["--format", "xml"], "Invalid value for '--format'"),
     ],
@@ -164,6 +164,10 @@ CASES = [
      "Міст відкрили в четвер.", "Міст відкрили в чeтвер."),  # Latin e
     ("apostrophe", "en", "uk", "The bridge connected two streets.",
      "Міст з'єднав дві вулиці.", "Міст з`єднав дві вулиці."),
+    ("terminology", "uk", "en", "Уряд зібрався у Києві.", "The government met in Kyiv.",
+     "The government met in Kiev."),
+    ("spelling", "uk", "en", "Уряд схвалив бюджет.", "The government approved the budget.",
+     "The goverment approved the budget."),
 ]
 
 
@@ -177,6 +181,8 @@ def test_check_fires_on_bad_and_not_on_good(run, tmp_path, case):
     check, source_lang, target_lang, source, good, bad = case
     path = write_article(tmp_path, "case", source_lang, source)
     assert run("import", str(path), "--lang", source_lang).exit_code == 0
+    if check == "terminology":
+        assert run("terms", "add", "--uk", "Київ", "--en", "Kyiv", "--forbid", "en:Kiev").exit_code == 0
     translate(run.db_path, "case", target_lang, {"title": TITLES[target_lang], "p1.s1": good})
 
     clean = run("check", "case", "--lang", target_lang, "--strict")
@@ -331,9 +337,19 @@ def test_json_format(mixed):
     assert mixed("check", "--json").stdout == result.stdout
 
 
-def test_json_is_valid_when_nothing_to_check(run):
-    data = run.json("check")
+def test_json_is_valid_when_nothing_to_check_and_empty_is_allowed(run, db_path):
+    open_db(db_path).close()  # a database with the schema and no article
+    data = run.json("check", "--allow-empty")
     assert data["results"] == [] and data["ok"] is True
+
+
+def test_nothing_to_check_is_bad_usage_unless_allowed(run, db_path):
+    """A CI job pointed at an empty database must not pass the gate."""
+    open_db(db_path).close()
+    result = run("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: nothing to check") and "--allow-empty" in result.stderr
+    assert result.stdout == ""
 
 
 def test_junit_format(mixed):

@@ -20,7 +20,7 @@ def test_new_database_in_a_missing_folder_creates_the_folder(tmp_path):
 def test_a_folder_that_cannot_be_made_is_named_in_one_line(tmp_path):
     (tmp_path / "plain-file").write_text("not a folder")
     run = Cli(tmp_path / "plain-file" / "desk" / "transdesk.db")
-    result = run("articles")
+    result = run("import", str(SAMPLES / "ru-budget.txt"))  # import creates a database
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (f"Error: cannot create the folder '{tmp_path}/plain-file/desk' for"

@@ -296,11 +296,14 @@ def test_status_and_articles_json_shapes(run, samples):
     assert set(units[0]) == {"id", "key", "kind", "paragraph", "source", "translations"}
     assert set(units[2]["translations"]) == {"uk"}
     assert set(units[2]["translations"]["uk"]) == {"text", "status", "origin", "translator",
-                                                   "updated_at"}
+                                                   "updated_at", "terms"}
     assert json.loads(run("articles", "--json").stdout)[0]["id"] == "ru-budget"
 
 
-def test_empty_database_json_is_empty_list(run):
+def test_empty_database_json_is_empty_list(run, db_path):
+    from transdesk.db import open_db
+
+    open_db(db_path).close()  # the schema, no article
     assert run.json("articles") == []
     assert run.json("status") == []
 

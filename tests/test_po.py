@@ -211,7 +211,7 @@ def test_round_trip_through_a_translators_tool(run, tiny, tmp_path):
     units = units_by_key(run)
     assert units["p1.s1"] | {"updated_at": None} == {
         "text": "Видатки зростуть.", "status": "translated", "origin": "po-import",
-        "translator": "ivan", "updated_at": None}
+        "translator": "ivan", "updated_at": None, "terms": []}
     assert units["p1.s2"]["text"] == "Дефіцит зменшиться."
     assert units["title"]["status"] == "draft" and units["title"]["text"] == "Бюджет ухвалили."
     assert units["date"]["origin"] == "human"  # untouched entries are not rewritten

@@ -147,7 +147,7 @@ def test_libre_empty_and_too_long(libre: LibreServer) -> None:
 def test_libre_key_sent_only_as_asked(keyed: LibreServer) -> None:
     result = libre_provider().translate_batch(TEXTS, "ru", "uk")
     assert None not in result
-    assert all(r.query["api_key"] == KEY for r in keyed.translations())
+    assert all(r.body["api_key"] == KEY and r.query == {} for r in keyed.translations())
 
 
 def test_deep_translator_env_var_ignored(

@@ -40,7 +40,7 @@ def test_next_json_gives_untranslated_first_then_drafts_in_order(budget, db_path
     assert unit["id"] == 2 and unit["key"] == "category" and unit["article"] == "ru-budget"
     assert unit["source"] == "экономика" and unit["lang"] == "en"
     assert set(unit) == {"id", "key", "kind", "paragraph", "source", "translations",
-                         "article", "lang", "claim_expires"}
+                         "article", "lang", "claim_expires", "terms"}
     assert set(unit["translations"]) == {"uk", "en"}
     assert set(unit["translations"]["en"]) == {"text", "status", "origin", "translator",
                                                "updated_at"}

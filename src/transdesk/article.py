@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from transdesk.errors import BadInput
 from transdesk.i18n import _
+from transdesk.text_safety import REFUSED, describe, first_refused
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SWITCHER = re.compile(r"\s*(?:RU|UA|UK|EN)(?:[\s|/]+(?:RU|UA|UK|EN))+\s*", re.IGNORECASE)
@@ -97,13 +98,55 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             name = _guess_encoding(data)
     try:
         text = data.decode(name)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError):  # punycode raises a bare UnicodeError
         raise BadInput(_("the file is not valid {name} text").format(name=name)) from None
     if not text.strip():
         raise BadInput(_("the file is empty (only whitespace)"))
     if len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
         raise BadInput(_("the file looks binary, not an article in plain text"))
+    _refuse_controls(text)
     return Decoded(text, codecs.lookup(name).name, bom)
+
+
+def _refuse_controls(text: str) -> None:
+    """BadInput naming the line, column, unit (when it can tell) and character of the
+    first control character in the text (see `text_safety`)."""
+    hit = first_refused(text)
+    if hit is None:
+        return
+    index, char = hit
+    line = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    unit = _unit_at(text, index)
+    where = f"unit {unit}, " if unit else ""
+    raise BadInput(
+        _(
+            "{where}line {line}, column {column}: control character {describe}; remove it (tabs "
+            "and line ends are fine)"
+        ).format(where=where, line=line, column=column, describe=describe(char))
+    )
+
+
+def _unit_at(text: str, index: int) -> str | None:
+    """The key of the unit the character at `index` would be in (only for messages)."""
+    from transdesk.languages import detect_lang
+    from transdesk.segment import split_sentences
+
+    blank = REFUSED.sub(" ", text)  # same length: offsets still match
+    try:
+        article = parse(blank, detect_lang(blank), split_sentences)
+    except (BadInput, AssertionError):
+        return None
+    unit_by_key = {u.key: u for u in article.units}
+    position = 0
+    for literal, key in article.layout:
+        position += len(literal or "")
+        if key is not None:
+            length = len(unit_by_key[key].text)
+            if position <= index < position + length:
+                return key
+            position += length
+    return None
 
 
 def _guess_encoding(data: bytes) -> str:

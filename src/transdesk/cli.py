@@ -6,7 +6,9 @@ This module holds the root group and the one place where errors become an
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 import sys
 
 import click
@@ -16,8 +18,8 @@ from transdesk.i18n import _, translate_click
 translate_click()  # before any command is defined: click translates some words then
 
 from transdesk import __version__  # noqa: E402
-from transdesk.commands import articles, checking, drafting, exporting, workflow  # noqa: E402
-from transdesk.db import DEFAULT_DB  # noqa: E402
+from transdesk.commands import articles, checking, drafting, exporting, terms, workflow  # noqa: E402
+from transdesk.db import DEFAULT_DB, describe_sqlite_error  # noqa: E402
 from transdesk.errors import TransdeskError  # noqa: E402
 
 INTERNAL_ERROR = 3
@@ -48,16 +50,40 @@ class TransdeskGroup(click.Group):
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): nothing left to say
             sys.exit(1)
+        except sqlite3.Error as exc:
+            described = describe_sqlite_error(exc)
+            if described is None:
+                _unexpected(exc)
+            else:
+                _error(*described)
+        except OSError as exc:
+            if exc.errno not in _ENVIRONMENT_ERRNOS:
+                _unexpected(exc)
+            where = f" ({exc.filename})" if exc.filename else ""
+            _error(f"{exc.strerror or exc}{where}", 2)
+        except MemoryError:
+            _error(_("out of memory: the input is too large for this machine"), 2)
         except Exception as exc:
-            if os.environ.get("TRANSDESK_DEBUG") == "1":
-                raise
-            _error(_("unexpected {kind}: {error} (set TRANSDESK_DEBUG=1 for the traceback)")
-                   .format(kind=type(exc).__name__, error=exc), INTERNAL_ERROR)
+            _unexpected(exc)
         sys.exit(code if isinstance(code, int) else 0)
 
 
+# failures of the machine, not of transdesk: a full disk, permissions, a read-only volume
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                                 errno.EPERM, errno.EIO, errno.ENAMETOOLONG})
+
+
+def _unexpected(exc: BaseException) -> None:
+    if os.environ.get("TRANSDESK_DEBUG") == "1":
+        raise exc
+    _error(_("unexpected {kind}: {error} (set TRANSDESK_DEBUG=1 for the traceback)")
+           .format(kind=type(exc).__name__, error=exc), INTERNAL_ERROR)
+
+
 def _error(message: str, code: int) -> None:
-    click.echo(f"Error: {message}", err=True)
+    from transdesk.text_safety import shown
+
+    click.echo(f"Error: {shown(message)}", err=True)  # one line, whatever it quotes
     sys.exit(code)
 
 
@@ -72,7 +98,7 @@ def _error(message: str, code: int) -> None:
     show_envvar=True,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help=_("SQLite database file (created on first use)."),
+    help=_("SQLite database file (created by import and tm import)."),
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
@@ -80,7 +106,7 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db_path"] = db_path
 
 
-for _module in (articles, workflow, drafting, exporting, checking):
+for _module in (articles, workflow, drafting, exporting, checking, terms):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

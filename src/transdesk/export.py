@@ -112,6 +112,10 @@ def export_articles(
             owners = [f.name for _n, f in FORMATS.items() if name in f.options]
             raise BadInput(f"--{name.replace('_', '-')} applies to --format"
                            f" {' or '.join(owners)}, not {fmt}")
+    if FORMATS.get(fmt).terms:
+        from transdesk import desk_style
+
+        desk_style.use(db)  # the writer lists this database's term hits in each segment
     results: list[Rendered] = []
     refusals: list[str] = []
     for article_id in article_ids:

@@ -24,21 +24,37 @@ from transdesk.i18n import _
 # or it is older than this (a writer on another machine sharing the folder).
 STALE_TMP_SECONDS = 600.0
 
+# what one file may hold before it is refused rather than read into memory: a device
+# like /dev/zero, or a pipe that never ends, must not exhaust the memory
+MAX_INPUT_BYTES = 1 << 30
+MAX_ARTICLE_BYTES = 32 << 20  # a news article is a few kilobytes
 
-def read_input(path: str | os.PathLike[str], kind: str) -> bytes:
+
+def read_input(path: str | os.PathLike[str], kind: str, limit: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of the `kind` file at `path` ("an article file", "a PO file", ...),
-    or BadInput saying why it cannot be read."""
+    or BadInput saying why it cannot be read (also: a device, more than `limit` bytes)."""
     path = Path(path)
     if path.is_dir():
         raise BadInput(_("{path!r} is a directory, not {kind}").format(path=str(path), kind=kind))
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+                raise BadInput(_(
+                        "{path!r} is a device, not {kind}"
+                    ).format(path=str(path), kind=kind))
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise BadInput(_("no such file: {path!r}").format(path=str(path))) from None
     except OSError as exc:
         raise BadInput(_(
                 "cannot read {path!r}: {strerror}"
             ).format(path=str(path), strerror=exc.strerror)) from None
+    if len(data) > limit:
+        raise BadInput(_(
+                "{path!r} is larger than {value} MB: too large for {kind}"
+            ).format(path=str(path), value=limit >> 20, kind=kind))
+    return data
 
 
 # --- outputs that must not be inputs ---------------------------------------------------
@@ -75,13 +91,16 @@ def refuse_overwrite(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
 
 
 def refuse_folder_holding(directory: Path, inputs: Iterable[Path]) -> None:
-    """BadInput if `directory` (an output folder) holds one of `inputs`, at any depth."""
+    """BadInput if the catalog folder `directory` holds one of `inputs` where catalogs
+    are written: in it, or in one of its `<lang>/LC_MESSAGES` folders (a folder further
+    up, or another one inside, is fine)."""
     root = os.path.realpath(directory)
     for source in inputs:
         if not source.exists():
             continue
-        real = os.path.realpath(source)
-        if os.path.commonpath([root, real]) == root:
+        folder = Path(os.path.realpath(source)).parent
+        if str(folder) == root or (folder.name == "LC_MESSAGES"
+                                   and str(folder.parent.parent) == root):
             raise BadInput(f"refusing to write into {str(directory)!r}: it holds"
                            f" {_describe(source)}; choose another folder")
 
@@ -136,11 +155,20 @@ def write_atomic(path: Path, data: bytes) -> bool:
     is removed on any exception, SIGTERM included (`processes.exit_on_termination`)."""
     if path.is_dir():
         raise BadInput(_("{path!r} is a directory: give a file name").format(path=str(path)))
-    if path.exists() and not path.is_file():  # /dev/stdout, a FIFO: written, never replaced
-        return _write_special(path, data)
+    if path.exists() and not path.is_file():
+        # a device or a pipe (/dev/full, a FIFO, /dev/stdout): never read it, never
+        # replace it (as root, a rename would put a file where the device was)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+        return True
+    if path.is_symlink():  # a link to a regular file: replace the file, keep the link
+        path = path.resolve()
     remove_stale_temporaries(path)
     try:
-        if path.read_bytes() == data:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
     except OSError:
         pass
@@ -175,17 +203,6 @@ def write_atomic(path: Path, data: bytes) -> bool:
         if isinstance(exc, OSError):
             raise _cannot_write(path, exc) from None
         raise
-    return True
-
-
-def _write_special(path: Path, data: bytes) -> bool:
-    """Write into a device or a FIFO the user named (`-o /dev/stdout`): renaming a file
-    over it would replace the device itself (as root, /dev/null)."""
-    try:
-        with path.open("wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
     return True
 
 

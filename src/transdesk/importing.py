@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk.article import Article, Decoded, Unit, decode, has_article_text, parse
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
-from transdesk.files import read_input
+from transdesk.files import MAX_ARTICLE_BYTES, read_input
 from transdesk.i18n import _
 from transdesk.languages import LANGUAGES, detect_lang, disagreeing_lang
 from transdesk.store import record_history, write_translation
@@ -197,7 +197,7 @@ def _splitter():
 
 def read_article_file(path: str | os.PathLike[str]) -> bytes:
     """The bytes of an article file, or BadInput saying why it cannot be read."""
-    return read_input(path, "an article file")
+    return read_input(path, "an article file", MAX_ARTICLE_BYTES)
 
 
 def import_files(

@@ -52,6 +52,7 @@ from transdesk.files import (
 from transdesk.i18n import _
 from transdesk.languages import normalize_lang
 from transdesk.pofile import load_po, to_pofile
+from transdesk.text_safety import shown
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -103,7 +104,8 @@ def _build_catalogs(
         header.update(
             {
                 "PO-Revision-Date": po_date(latest or article["updated_at"]),
-                "Last-Translator": last_translator or "transdesk",
+                # one line whatever an older version stored (no header injection)
+                "Last-Translator": shown(" ".join(last_translator.split())) or "transdesk",
                 "Language-Team": LANGUAGE_TEAMS[lang],
                 "Language": lang,
                 "Plural-Forms": plural_forms(lang),

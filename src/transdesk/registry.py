@@ -104,4 +104,7 @@ CHECKS: Registry[Any] = Registry("check", {
     "length": "transdesk.checks:check_length",
     "wrong-alphabet": "transdesk.checks:check_wrong_alphabet",
     "apostrophe": "transdesk.checks:check_apostrophe",
+    # house style: the termbase and the spelling dictionaries
+    "terminology": "transdesk.desk_style:check_terminology",
+    "spelling": "transdesk.desk_style:check_spelling",
 })

@@ -24,9 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from transdesk import workflow
+from transdesk import desk_style, workflow
 from transdesk.errors import TransdeskError
 from transdesk.i18n import N_, _, ngettext, status_label
+from transdesk.text_safety import refusal, shown
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -121,6 +122,7 @@ class Session:
 
     def _work_on(self, unit: dict) -> str:
         view = workflow.unit_view(self.db, unit)
+        desk_style.use(self.db)  # the termbase, for the screen
         self.term.write(render(view, self.review))
         prompt = f"{self.lang}> "
         while True:
@@ -167,6 +169,10 @@ class Session:
                 continue
             else:
                 text = line
+            why = refusal(text)
+            if why is not None:  # a stray escape key: let the translator type it again
+                self.term.write(f"  not saved: {why}; type it again")
+                continue
             if self.review and not self._confirm_correction(text):
                 continue
             return self._save(unit, text=text)
@@ -190,7 +196,7 @@ class Session:
         except TransdeskError as exc:
             self.term.write("  " + _("not saved: {error}").format(error=exc))
             if text is not None:
-                self.term.write("  " + _("your text: {text}").format(text=text.strip()))
+                self.term.write("  " + _("your text: {text}").format(text=shown(text.strip())))
             self.passed_over.add(unit["id"])
             return "refused"
         self.summary.saved += 1
@@ -249,18 +255,18 @@ def render(view: workflow.UnitView, review: bool = False) -> str:
                                                        percent=f"{view.percent:.1f}%")
     lines = [
         "",
-        f"── {unit['article']} · {view.title}",
+        f"── {unit['article']} · {shown(view.title)}",
         "   " + _("unit {number} of {count} · {key} · id {id} · {progress}").format(
             number=view.number, count=view.count, key=unit["key"], id=unit["id"],
             progress=progress),
     ]
     if view.previous:
-        lines.append(f"   {'…':>6}  {view.previous}")
-    lines.append(f"   {view.source_lang:>6}▸ {unit['source']}")
+        lines.append(f"   {'…':>6}  {shown(view.previous)}")
+    lines.append(f"   {view.source_lang:>6}▸ {shown(unit['source'])}")
     if view.following:
-        lines.append(f"   {'…':>6}  {view.following}")
+        lines.append(f"   {'…':>6}  {shown(view.following)}")
     if view.has_text:
-        lines.append(f"   {view.lang:>6}▸ {current['text']}")
+        lines.append(f"   {view.lang:>6}▸ {shown(current['text'])}")
         lines.append(f"   {'':>6}  [{_describe(current, view.score)}]")
         if view.tm_source is not None and _differs(view.tm_source, unit["source"]):
             # a near match can mean the opposite: show what differs (an exact one: nothing)
@@ -269,20 +275,22 @@ def render(view: workflow.UnitView, review: bool = False) -> str:
                                                 " one+}}").format())
     else:
         lines.append(f"   {view.lang:>6}  " + _("(no draft)"))
+    lines += desk_style.screen_lines(unit["source"], current["text"] if view.has_text
+                                     else None, view.source_lang, view.lang)
     for lang, text in view.others.items():
         status = unit["translations"][lang]["status"]
-        lines.append(f"   {lang:>6}  {text}  [{status_label(status)}]")
+        lines.append(f"   {lang:>6}  {shown(text)}  [{status_label(status)}]")
     lines.append("   " + keys_line(review))
     return "\n".join(lines)
 
 
 def _describe(translation: dict, score: float | None) -> str:
-    status, origin = translation["status"], translation["origin"] or _("unknown origin")
+    status, origin = translation["status"], shown(translation["origin"] or _("unknown origin"))
     parts = [status_label(status), origin]
     if score is not None:
         parts[-1] = f"{origin} {score:g}%"
     if translation["translator"] and status in ("translated", "approved"):
-        parts.append(_("by {name}").format(name=translation["translator"]))
+        parts.append(_("by {name}").format(name=shown(translation["translator"])))
     return ", ".join(parts)
 
 
@@ -299,4 +307,4 @@ def _diff_line(remembered: str, current: str) -> str:
             out.append(f"[-{text}-]")
         else:
             out.append(f"{{+{text}+}}")
-    return "".join(out)
+    return shown("".join(out))

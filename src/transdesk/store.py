@@ -20,6 +20,7 @@ from transdesk.db import now
 from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.languages import LANGUAGES
+from transdesk.text_safety import check_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -266,6 +267,8 @@ def write_translation(
     """
     if status not in STATUSES:
         raise BadInput(_("unknown status {status!r}").format(status=status))
+    if text is not None:  # whoever writes (po import too): no control character stored
+        check_text(text, f"unit {unit_id} ({lang})")
     row = conn.execute(
         "SELECT text, status, origin, score FROM translations WHERE unit_id = ? AND lang = ?",
         [unit_id, lang],

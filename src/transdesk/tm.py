@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from transdesk.db import now, write_transaction
 from transdesk.languages import LANGUAGES
+from transdesk.text_safety import refusal
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -439,7 +440,7 @@ def tmx_units(path: str | Path) -> Iterator[dict[str, str]]:
             if lang is None or lang in variants:
                 continue
             text = " ".join(raw.split())
-            if text:
+            if text and refusal(text) is None:  # a control character: not memory
                 variants[lang] = text
         yield variants
 

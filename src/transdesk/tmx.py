@@ -86,7 +86,7 @@ def write_tmx(units: Iterable[TranslationUnit], srclang: str) -> bytes:
 # --- reading ---------------------------------------------------------------------------
 
 INLINE_CODE = frozenset({"bpt", "ept", "ph", "it", "ut"})  # inline markup holding native code
-MAX_DEPTH = 100  # real TMX nests a few levels; deeper is an attack or damage
+MAX_DEPTH = 10_000  # real TMX nests a few levels; this deep is an attack or damage
 CHUNK = 1 << 16
 
 Variants = list[tuple[str | None, str]]  # (the tuv's language code, its seg's text)
@@ -117,7 +117,8 @@ def iter_tmx(path: str | Path) -> Iterator[Variants]:
         raise BadInput(_("{path}: not a valid TMX file ({exc})").format(
             path=path, exc=exc)) from None
     except LookupError as exc:
-        raise BadInput(f"{path}: not a valid TMX file: it declares an {exc}") from None
+        raise BadInput(_("{path}: not a readable TMX file ({exc})").format(
+            path=path, exc=exc)) from None
     except OSError as exc:
         raise BadInput(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
     yield from reader.take()

@@ -49,6 +49,12 @@ class ArticleView:
             return 100.0
         return round(100.0 * sum(u.done for u in self.units) / len(self.units), 1)
 
+    def term_hits(self, unit: AlignedUnit) -> list[dict[str, object]]:
+        """The active termbase's hits in a unit (desk_style.use selects the database's)."""
+        from transdesk.desk_style import term_hits_json
+
+        return term_hits_json(unit.source, unit.target, self.source_lang, self.lang)
+
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys(STATUSES, 0)
         for unit in self.units:

@@ -16,9 +16,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
-from transdesk.db import now, write_transaction
+from transdesk.db import FOLD_FUNCTION, now, write_transaction
 from transdesk.errors import BadInput, Refused
 from transdesk.i18n import _
+from transdesk.text_safety import check_text, shown
+from transdesk.translators import identity, same_person, translator_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -69,13 +71,15 @@ def next_unit(
     this session) are passed over.
     """
     check_claim_minutes(claim_minutes)
+    translator = translator_name(translator)
+    claimer = identity(translator)  # claims hold the folded name
     if article is not None:
         store.check_target(store.get_article(db, article), lang)
     statuses = REVIEW_STATUSES if review else WORK_STATUSES
     where, params = _queue_filter(lang, translator, article, review, sorted(set(exclude)))
     with write_transaction(db) as conn:
         ts = now()
-        unit_id = _own_claim(conn, translator, ts, statuses, where, params)
+        unit_id = _own_claim(conn, claimer, ts, statuses, where, params)
         if unit_id is None:
             unit_id = _first_free(conn, ts, statuses, where, params)
         if unit_id is None:
@@ -84,7 +88,7 @@ def next_unit(
         conn.execute(
             "UPDATE translations SET claimed_by = ?, claim_expires = ?"
             " WHERE unit_id = ? AND lang = ?",
-            [translator, expires, unit_id, lang],
+            [claimer, expires, unit_id, lang],
         )
     return unit_json(db, unit_id, lang, expires)
 
@@ -93,12 +97,15 @@ def _queue_filter(
     lang: str, translator: str, article: str | None, review: bool, excluded: list[int]
 ) -> tuple[str, list[Any]]:
     """The conditions every queue query shares: the language, live units, in review
-    someone else's work, the article, and not the units passed over this session."""
+    someone else's work (names compared folded, see `translators`; the plain comparison
+    first spares the fold for the reviewer's own spelling), the article, and not the
+    units passed over this session."""
     where = "lang = ? AND obsolete = 0"
     params: list[Any] = [lang]
     if review:
-        where += " AND (translator IS NULL OR translator != ?)"
-        params.append(translator)
+        where += (f" AND (translator IS NULL OR (translator != ?"
+                  f" AND {FOLD_FUNCTION}(translator) != ?))")
+        params += [translator, identity(translator)]
     if article is not None:
         where += " AND article_id = ?"
         params.append(article)
@@ -161,7 +168,7 @@ def release(db: Database, unit_id: int, lang: str, translator: str) -> bool:
         cursor = conn.execute(
             "UPDATE translations SET claimed_by = NULL, claim_expires = NULL"
             " WHERE unit_id = ? AND lang = ? AND claimed_by = ?",
-            [unit_id, lang, translator],
+            [unit_id, lang, identity(translator)],
         )
         return cursor.rowcount > 0
 
@@ -201,6 +208,7 @@ def submit(
     - Bad input (exit 2): unknown unit, a language the article does not translate
       into, an empty text, both or neither of `text` and `accept`.
     """
+    translator = translator_name(translator)
     if text is not None and accept:
         raise BadInput(_("give either a text (--text) or --accept, not both"))
     if text is None and not accept:
@@ -209,10 +217,12 @@ def submit(
         text = text.strip()
         if not text:
             raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
+        check_text(text, f"unit {unit_id} ({lang})")
     with write_transaction(db) as conn:
         row = _translation_row(conn, unit_id, lang)
         ts = now()
-        if row["claimed_by"] not in (None, translator) and (row["claim_expires"] or "") >= ts:
+        if (row["claimed_by"] is not None and not same_person(row["claimed_by"], translator)
+                and (row["claim_expires"] or "") >= ts):
             raise Refused(
                 _(
                     "unit {unit_id} ({lang}) is claimed by {claimed_by} until {claim_expires} UTC; "
@@ -220,7 +230,7 @@ def submit(
                 ).format(
                     unit_id=unit_id,
                     lang=lang,
-                    claimed_by=row['claimed_by'],
+                    claimed_by=shown(row['claimed_by']),
                     claim_expires=row['claim_expires'][:19].replace('T', ' '),
                 )
             )
@@ -241,7 +251,7 @@ def submit(
                         "review; submit it as translated first"
                     ).format(unit_id=unit_id, lang=lang, old_status=old_status)
                 )
-            if row["translator"] == translator:
+            if same_person(row["translator"], translator):
                 raise Refused(
                     _(
                         "unit {unit_id} ({lang}) was translated by you: someone else reviews it"

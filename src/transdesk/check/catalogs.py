@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from transdesk import desk_style
 from transdesk.catalog import Catalog
 from transdesk.check.options import active_checks, parse_ignore
 from transdesk.check.parallel import PARALLEL_MIN, Findings, in_two_processes, worker_count
@@ -47,8 +48,10 @@ def check_catalogs(
     strict: bool = False,
     ignore: Iterable[str] = (),
     workers: int | None = None,
+    words: dict[str, list[str]] | None = None,
 ) -> Report:
-    """Check PO catalogs as `po export` writes them, with no database.
+    """Check PO catalogs as `po export` writes them, with no database (`words`: a desk
+    word list for the spelling check, see desk_style.read_word_list).
 
     Empty and fuzzy entries are missing units; the others get the quality checks. The
     language comes from the path and the `Language` header (BadInput if they disagree),
@@ -58,6 +61,7 @@ def check_catalogs(
     by size) is how many processes share the catalogs.
     """
     ignored = parse_ignore(ignore)
+    desk_style.use_shipped(words)  # no database: word lists, no termbase
     catalogs = find_catalogs(directory)
     if not catalogs:
         raise BadInput(_(
@@ -91,6 +95,8 @@ def check_catalogs(
     # (each about 200 catalogs per 1000 pairs of a process's second).
     if workers is None:
         workers = worker_count(len(catalogs), PARALLEL_MIN // 20)
+    if workers > 1 and "spelling" not in ignored:
+        desk_style.prepare()  # dictionaries loaded once, before the fork: shared
     results = [r for part in in_two_processes(work, len(catalogs), workers) for r in part]
     results.sort(key=lambda r: (r.article, LANG_ORDER[r.lang]))
     return Report(results, min_percent, strict, ignored, "po")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from transdesk import desk_style
 from transdesk.check.options import parse_ignore
 from transdesk.check.parallel import Findings, Pair, check_pairs, in_two_processes, worker_count
 from transdesk.check.report import LANG_ORDER, LangResult, Missing, Problem, Report
@@ -44,6 +45,7 @@ def check_database(
     last one; the first run (or a changed checks.py) checks every translated unit.
     """
     ignored = parse_ignore(ignore)
+    desk_style.use(db)  # the termbase and word list of this database
     meta = {
         row[0]: (row[1], row[2].split(","))
         for row in db.execute("SELECT id, source_lang, targets FROM articles")
@@ -116,6 +118,8 @@ def _check_translations(
     elif workers is None:
         workers = worker_count(span * len(langs))
     parent = os.getpid()
+    if workers > 1:
+        desk_style.prepare()  # dictionaries loaded once, before the fork: shared
 
     def work(start: int, stop: int) -> list[tuple[str, Found]]:
         if os.getpid() == parent:
@@ -271,7 +275,7 @@ class _RecordedFindings:
     def __init__(self, db: Database, everything: bool) -> None:
         self.db = db
         self.everything = everything
-        self.version = _checks_fingerprint()
+        self.version = _checks_fingerprint() + desk_style.fingerprint(db)
         row = db.execute("SELECT version FROM check_cache_version").fetchone()
         self.valid = row is not None and row[0] == self.version
         self.rows: dict[tuple[int, str], str] = {}
@@ -327,9 +331,10 @@ def _checks_fingerprint() -> str:
     if not _FINGERPRINT:
         import hashlib
 
-        from transdesk import checks
+        from transdesk import checks, registry
 
-        data = Path(checks.__file__).read_bytes()
+        # registry.py too: the check names and their functions are declared there
+        data = Path(checks.__file__).read_bytes() + Path(registry.__file__).read_bytes()
         _FINGERPRINT.append(hashlib.sha1(data).hexdigest())
     return _FINGERPRINT[0]
 

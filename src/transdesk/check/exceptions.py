@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from transdesk import desk_style
 from transdesk.check.report import DONE
 from transdesk.checks import CHECK_NAMES, CHECKS
 from transdesk.db import now, write_transaction
@@ -44,6 +45,7 @@ def accept_finding(
         raise Refused(_(
                 "{where} is {status}: only translated text has findings to accept"
             ).format(where=where, status=status))
+    desk_style.use(db)
     message = CHECKS[check](source, text, article["source_lang"], lang)
     if message is None:
         raise Refused(_(

@@ -13,6 +13,7 @@ from typing import Any
 from transdesk.check.report import LangResult, Report
 from transdesk.i18n import N_, _, interface_language, ngettext, translations
 from transdesk.registry import Registry
+from transdesk.text_safety import json_text, shown_lines
 
 # name -> renderer (report -> the text to print)
 RENDERERS: Registry[Callable[[Report], str]] = Registry("format", {
@@ -25,8 +26,17 @@ FORMATS = RENDERERS.names()
 
 
 def render(report: Report, fmt: str = "text") -> str:
-    """The report in one of FORMATS, as the text to print (ending in a newline)."""
-    return RENDERERS.get(fmt)(report)
+    """The report in one of FORMATS, as the text to print (ending in a newline).
+
+    Stored text (sources, translations, notes) may hold control characters an older
+    version let in: escaped in the text and GitHub formats (a terminal, a CI log) and
+    in JSON (see `text_safety`)."""
+    rendered = RENDERERS.get(fmt)(report)
+    if fmt in ("text", "github"):
+        return shown_lines(rendered)
+    if fmt == "json":
+        return json_text(rendered)
+    return rendered
 
 
 # the severity of an open finding (Report.severity) as the text report names it

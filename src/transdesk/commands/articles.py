@@ -16,6 +16,7 @@ from transdesk.commands.common import (
 )
 from transdesk.i18n import N_, _, ngettext
 from transdesk.languages import normalize_lang, parse_lang_list
+from transdesk.text_safety import shown
 
 if TYPE_CHECKING:
     from transdesk.importing import ImportReport
@@ -56,7 +57,7 @@ def import_command(
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
     reports = importing.import_files(
-        get_db(), list(files), lang=source_lang, article_id=article_id,
+        get_db(create=True), list(files), lang=source_lang, article_id=article_id,
         targets=target_list, encoding=encoding,
     )
     for report in reports:
@@ -99,7 +100,7 @@ def describe_import(report: ImportReport) -> str:
             changed=report.changed, retouched=report.retouched, obsolete=report.obsolete)
     ]
     for change, key, text in report.changes:
-        lines.append(f"  {change:<9} {key:<8} {_clip(text, 70)}")
+        lines.append(f"  {change:<9} {key:<8} {shown(_clip(text, 70))}")
     return "\n".join(lines)
 
 
@@ -119,7 +120,8 @@ def articles_command(as_json: bool) -> None:
 
     def describe(row: dict) -> str:
         targets = "  ".join(f"{lang} {pct:5.1f}%" for lang, pct in row["targets"].items())
-        return f"{row['id']:<{width}}  {row['source_lang']}  {targets}  {_clip(row['title'], 60)}"
+        return (f"{row['id']:<{width}}  {row['source_lang']}  {targets}"
+                f"  {shown(_clip(row['title'], 60))}")
 
     emit_rows(rows, as_json, describe, empty=_(NO_ARTICLES))
 
@@ -131,13 +133,19 @@ def articles_command(as_json: bool) -> None:
 def units_command(article: str, lang: str | None, as_json: bool) -> None:
     from transdesk import store
 
-    emit_rows(store.list_units(get_db(), article, lang), as_json, _describe_unit)
+    db = get_db()
+    rows = store.list_units(db, article, lang)
+    if as_json:
+        from transdesk.desk_style import add_term_hits
+
+        rows = add_term_hits(db, rows, store.get_article(db, article)["source_lang"])
+    emit_rows(rows, as_json, _describe_unit)
 
 
 def _describe_unit(unit: dict) -> str:
-    lines = [f"{unit['id']:>7}  {unit['key']:<8} {unit['source']}"]
+    lines = [f"{unit['id']:>7}  {unit['key']:<8} {shown(unit['source'])}"]
     for target, tr in unit["translations"].items():
-        text = f" {tr['text']}" if tr["text"] else ""  # no trailing space without one
+        text = f" {shown(tr['text'])}" if tr["text"] else ""  # no trailing space without one
         lines.append(f"{'':>7}    {target} [{tr['status']}]{text}")
     return "\n".join(lines)
 

@@ -13,8 +13,10 @@ import click
 
 from transdesk.check.render import FORMATS as REPORT_FORMATS
 from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.registry import CHECKS
+from transdesk.text_safety import check_text, shown
 
 FORMATS = REPORT_FORMATS
 CHECK_NAMES = CHECKS.names()
@@ -44,7 +46,9 @@ def _check_list() -> str:
     "  transdesk check\n"
     "  transdesk check ru-budget --lang ua --strict\n"
     "  transdesk check --min 80 --format junit > check.xml\n"
-    "  transdesk check --po locales --strict --format github").format(checks=_check_list()))
+    "  transdesk check --po locales --strict --format github\n"
+    "  transdesk words list > words.txt; transdesk check --po locales --words words.txt"
+).format(checks=_check_list()))
 @click.argument("articles", nargs=-1)
 @lang_option(required=False, multiple=True,
              help=_("Target language to check (repeatable or comma-separated; default: each"
@@ -61,6 +65,11 @@ def _check_list() -> str:
 @click.option("--po", "po_dir", metavar="DIR",
               help=_("Check the gettext catalogs DIR/<lang>/LC_MESSAGES/<article>.po instead"
                      " of the database (no database is opened)."))
+@click.option("--words", "words_file", metavar="FILE",
+              help=_("With --po: a desk word list for the spelling check, as 'transdesk words"
+                     " list' prints it (LANG WORD per line)."))
+@click.option("--allow-empty", is_flag=True,
+              help=_("Pass when there is nothing to check (no articles; by default exit 2)."))
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -72,20 +81,33 @@ def check_command(
     strict: bool,
     ignore: tuple[str, ...],
     po_dir: str | None,
+    words_file: str | None,
+    allow_empty: bool,
 ) -> None:
     from transdesk.check.options import parse_ignore, parse_min
     from transdesk.check.render import render
 
+    minimum, ignored = parse_min(min_percent), parse_ignore(ignore)  # before the database
     if po_dir is not None:
         from transdesk.check.catalogs import check_catalogs
+        from transdesk.desk_style import read_word_list
 
-        check = functools.partial(check_catalogs, po_dir)
+        words = read_word_list(words_file) if words_file else None
+        check = functools.partial(check_catalogs, po_dir, words=words)
+    elif words_file is not None:
+        raise click.UsageError(_("--words goes with --po (the database has its own word list)"))
     else:
         from transdesk.check.database import check_database
 
         check = functools.partial(check_database, get_db())
-    report = check(list(articles) or None, lang or None, min_percent=parse_min(min_percent),
-                   strict=strict, ignore=parse_ignore(ignore))
+    report = check(list(articles) or None, lang or None, min_percent=minimum,
+                   strict=strict, ignore=ignored)
+    if not report.results and not allow_empty:
+        # a CI job pointed at the wrong database must not pass the gate
+        raise BadInput(_(
+                "nothing to check: no article in the languages asked (--allow-empty passes on an "
+                "empty database)"
+            ))
     click.echo(render(report, "json" if as_json else fmt), nl=False)
     ctx.exit(report.exit_code)
 
@@ -124,6 +146,8 @@ def accept_command(
 ) -> None:
     from transdesk.check import exceptions
 
+    if note is not None:
+        check_text(note, "--note")
     db = get_db()
     if revoke:
         exceptions.revoke_finding(db, article, key, lang, check_name, translator)
@@ -158,10 +182,10 @@ def accepted_command(articles: tuple[str, ...], as_json: bool) -> None:
         return
     for row in rows:
         stale = "" if row["current"] else "  " + _("(stale: the translation changed)")
-        note = f"  {row['note']}" if row["note"] else ""
+        note = f"  {shown(row['note'])}" if row["note"] else ""
         line = _("{article}:{key} [{lang}] {check}  by {who} {date}").format(
             article=row["article"], key=row["key"], lang=row["lang"], check=row["check"],
-            who=row["accepted_by"], date=row["at"][:10])
+            who=shown(row["accepted_by"]), date=row["at"][:10])
         click.echo(f"{line}{note}{stale}")
 
 

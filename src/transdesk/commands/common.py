@@ -18,19 +18,64 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# the largest integer SQLite stores: a larger unit id or limit is bad usage (exit 2),
+# not an OverflowError
+SQLITE_MAX_INT = 2**63 - 1
 
-def get_db(ctx: click.Context | None = None) -> Database:
-    """The database named by `--db` / TRANSDESK_DB, opened once per command."""
+
+def fits_sqlite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: an integer SQLite can store, else bad usage (not OverflowError)."""
+    if isinstance(value, int) and abs(value) > SQLITE_MAX_INT:
+        raise click.BadParameter(f"{value} is too large")
+    return value
+
+
+def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
+    """The database named by `--db` / TRANSDESK_DB, opened once per command.
+
+    Only commands that bring data in (`import`, `tm import`) pass `create`: the others
+    refuse a missing database (exit 2 naming the path) instead of making an empty one."""
     from transdesk.db import open_db
 
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
     root.ensure_object(dict)
     if "db" not in root.obj:
-        root.obj["db"] = open_db(root.obj.get("db_path") or os.environ.get("TRANSDESK_DB")
-                                 or "transdesk.db")
+        root.obj["db"] = open_db(database_path(root), create=create)
         root.call_on_close(root.obj["db"].close)
     return root.obj["db"]
+
+
+def database_path(ctx: click.Context | None = None) -> str:
+    """The database file named by `--db` / TRANSDESK_DB (default `transdesk.db`)."""
+    root = (ctx or click.get_current_context()).find_root()
+    obj = root.obj if isinstance(root.obj, dict) else {}
+    return obj.get("db_path") or os.environ.get("TRANSDESK_DB") or "transdesk.db"
+
+
+def refuse_database_as_output(output: str | None, folder: bool = False) -> None:
+    """BadInput when writing to `output` would overwrite the database (or its -wal/-shm
+    file), or, with `folder`, when the catalog folder `output` holds the database where
+    catalogs are written."""
+    from pathlib import Path
+
+    from transdesk.errors import BadInput
+
+    if not output or output == "-":  # stdout; an empty name is refused by the command
+        return
+    db = database_path()
+    database_files = {Path(db + suffix).resolve() for suffix in ("", "-wal", "-shm")}
+    target = Path(output).resolve()
+    # catalogs go to DIR/<article>.pot and DIR/<lang>/LC_MESSAGES/<article>.po
+    if folder and any(target in (f.parent, f.parent.parent.parent) for f in database_files):
+        raise BadInput(_(
+                "{output!r} holds the database {db!r}: write into another folder"
+            ).format(output=output, db=db))
+    if target in database_files:
+        raise BadInput(_(
+                "{output!r} is the database (--db / TRANSDESK_DB): writing there would destroy "
+                "every translation; give another file"
+            ).format(output=output))
 
 
 def json_option(fn: F) -> F:
@@ -66,9 +111,22 @@ def as_option(fn: F) -> F:
         envvar="TRANSDESK_USER",
         show_envvar=True,
         metavar="NAME",
-        callback=lambda ctx, param, value: value or default_user(),
+        callback=_translator_callback,
         help=_("Translator name (default: the login name)."),
     )(fn)
+
+
+def _translator_callback(ctx: click.Context, param: click.Parameter, value: Any) -> str:
+    """The checked name: from --as, TRANSDESK_USER, or the login name (BadInput if bad)."""
+    from click.core import ParameterSource
+
+    from transdesk.translators import translator_name
+
+    if not value:
+        return translator_name(default_user(), "the login name")
+    source = ctx.get_parameter_source(param.name or "translator")
+    where = "TRANSDESK_USER" if source is ParameterSource.ENVIRONMENT else "--as"
+    return translator_name(value, where)
 
 
 def default_user() -> str:
@@ -79,7 +137,10 @@ def default_user() -> str:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Readable UTF-8 JSON; no control character or text-hiding override raw."""
+    from transdesk.text_safety import json_text
+
+    click.echo(json_text(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def emit_rows(

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from transdesk.commands.common import emit_json, get_db, json_option, lang_option
+from transdesk.commands.common import (
+    emit_json,
+    fits_sqlite,
+    get_db,
+    json_option,
+    lang_option,
+    refuse_database_as_output,
+)
 from transdesk.i18n import _, ngettext
 from transdesk.providers import PROVIDERS
 
@@ -43,11 +50,11 @@ if TYPE_CHECKING:
                      " ru<->uk, else google.").format(
                   providers=", ".join(PROVIDERS.declared_names())))
 @click.option("--no-tm", is_flag=True, help=_("Do not use the translation memory."))
-@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", callback=fits_sqlite,
               help=_("Draft at most N units."))
 @click.option("--threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
               metavar="PCT", help=_("Lowest fuzzy memory score (percent) used as a draft."))
-@click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
+@click.option("--batch-size", type=click.IntRange(min=1), metavar="N", callback=fits_sqlite,
               help=_("Sentences per provider call (default: the provider's own)."))
 @click.option("--retry-failed", is_flag=True,
               help=_("Ask the provider again for sentences it could not translate before."))
@@ -150,7 +157,7 @@ def tm_group() -> None:
 def tm_import_command(files: tuple[str, ...], as_json: bool) -> None:
     from transdesk.tm import import_tmx_files
 
-    reports = list(zip(files, import_tmx_files(get_db(), files), strict=True))
+    reports = list(zip(files, import_tmx_files(get_db(create=True), files), strict=True))
     if as_json:
         emit_json([{"file": path, **report.as_dict()} for path, report in reports])
         return
@@ -183,6 +190,7 @@ def tm_export_command(output: str, articles: tuple[str, ...], include_imported: 
     from transdesk.files import database_files
     from transdesk.tm import export_tmx
 
+    refuse_database_as_output(output)
     db = get_db()
     for article_id in articles:
         store.get_article(db, article_id)  # unknown article: exit 2

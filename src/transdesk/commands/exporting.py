@@ -11,8 +11,10 @@ from transdesk.commands.common import (
     get_db,
     json_option,
     lang_option,
+    refuse_database_as_output,
 )
 from transdesk.i18n import _, ngettext
+from transdesk.text_safety import shown
 
 # the registry is cheap to import: --help does not load the writers
 FORMATS = list(formats.FORMATS.names())
@@ -58,6 +60,7 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
                    allow_incomplete: bool, finished: bool, safe_for_spreadsheets: bool) -> None:
     from transdesk.export import export_to
 
+    refuse_database_as_output(output)
     report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished,
                        {"safe_for_spreadsheets": safe_for_spreadsheets})
     if report.filled_draft or report.filled_source:
@@ -106,6 +109,7 @@ def po_export_command(articles: tuple[str, ...], lang: str | None, directory: st
                       quiet: bool, as_json: bool) -> None:
     from transdesk.po import export_catalogs
 
+    refuse_database_as_output(directory, folder=True)
     report = export_catalogs(get_db(), list(articles) or None, lang, directory, mo)
     if as_json:
         emit_json(report.as_dict())
@@ -145,22 +149,22 @@ def po_import_command(files: tuple[str, ...], lang: str | None, translator: str,
     for r in reports:
         click.echo(_("{file}: {article} ({lang}): {applied} applied, {unchanged} unchanged,"
                      " {conflicts} conflicts, {outdated} outdated, {unknown} unknown").format(
-            file=r.file, article=r.article, lang=r.lang, applied=len(r.applied),
+            file=shown(r.file), article=shown(r.article), lang=r.lang, applied=len(r.applied),
             unchanged=len(r.unchanged), conflicts=len(r.conflicts), outdated=len(r.outdated),
             unknown=len(r.unknown)))
         for conflict in r.conflicts:
             click.echo("  " + _("conflict  {key}: changed in the database since the export"
                                 " ({status}); left alone").format(
-                key=conflict["key"], status=conflict["database_status"]))
+                key=shown(conflict["key"]), status=conflict["database_status"]))
         for key in r.outdated:
             click.echo("  " + _("outdated  {key}: the source sentence changed; not applied")
-                       .format(key=key))
+                       .format(key=shown(key)))
         for key in r.unknown:
             click.echo("  " + _("unknown   {key}: no such unit in {article}").format(
-                key=key, article=r.article))
+                key=shown(key), article=shown(r.article)))
         for key in r.plural:
             click.echo(_("warning: {file}: {key}: a plural entry (msgid_plural); not"
-                         " imported").format(file=r.file, key=key), err=True)
+                         " imported").format(file=r.file, key=shown(key)), err=True)
 
 
 COMMANDS = [export_command, po_group]

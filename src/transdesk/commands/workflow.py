@@ -14,11 +14,13 @@ from transdesk.commands.common import (
     as_option,
     emit_json,
     emit_rows,
+    fits_sqlite,
     get_db,
     json_option,
     lang_option,
 )
 from transdesk.i18n import _
+from transdesk.text_safety import shown
 
 # workflow.DEFAULT_CLAIM_MINUTES, spelled out so that --help does not load the library
 DEFAULT_CLAIM_MINUTES = 30.0
@@ -70,7 +72,10 @@ def next_command(
 
     db = get_db()
     if as_json:
-        emit_json(workflow.next_unit(db, lang, translator, article, review, claim_minutes))
+        from transdesk.desk_style import with_term_hits
+
+        emit_json(with_term_hits(db, workflow.next_unit(db, lang, translator, article, review,
+                                                        claim_minutes)))
         return
     from transdesk.session import Session, Terminal
 
@@ -79,7 +84,14 @@ def next_command(
 
 
 def _read_line(prompt: str) -> str | None:
-    """A line from stdin, None at end of input; line editing on a terminal."""
+    """A line from stdin, None at end of input; line editing on a terminal.
+
+    Bytes that are not UTF-8 come through as surrogate escapes, which the session
+    refuses with a line saying so (rather than a crash)."""
+    if sys.stdin is None:  # started with stdin closed: nothing will be typed
+        return None
+    if getattr(sys.stdin, "errors", None) == "strict" and hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (arrow keys and history for input())
@@ -94,7 +106,7 @@ def _read_line(prompt: str) -> str | None:
         click.echo()
         return None
     line = line.rstrip("\r\n")
-    click.echo(line)  # piped input: echo it, so the output reads as a transcript
+    click.echo(shown(line))  # piped input: echo it, so the output reads as a transcript
     return line
 
 
@@ -115,6 +127,8 @@ def _edit(text: str) -> str | None:
         return click.edit(text, editor=editor, extension=".txt", require_save=True)
     except click.ClickException as exc:
         raise EditorFailed(exc.format_message()) from None
+    except UnicodeDecodeError:
+        raise EditorFailed("the editor saved text that is not UTF-8") from None
 
 
 def choose_editor() -> str | None:
@@ -144,7 +158,7 @@ def choose_editor() -> str | None:
     "  transdesk submit 1234 --lang en --text \"The budget was adopted.\"\n"
     "  transdesk submit 1234 --lang en --accept\n"
     "  transdesk submit 1234 --lang en --accept --approve --as olena"))
-@click.argument("unit_id", type=int, metavar="UNIT_ID")
+@click.argument("unit_id", type=int, metavar="UNIT_ID", callback=fits_sqlite)
 @lang_option(required=True)
 @click.option("--text", metavar="TEXT", help=_("The translation."))
 @click.option("--accept", is_flag=True, help=_("Accept the current draft as it is."))
@@ -177,10 +191,11 @@ def submit_command(
     "  transdesk log ru-budget --lang en\n"
     "  transdesk log --unit 1234 --json"))
 @click.argument("article", required=False)
-@click.option("--unit", "unit_id", type=int, metavar="ID", help=_("Only this unit."))
+@click.option("--unit", "unit_id", type=int, metavar="ID", callback=fits_sqlite,
+              help=_("Only this unit."))
 @lang_option(required=False, help=_("Only this target language."))
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              metavar="N", help=_("Show at most N changes (0: all)."))
+              metavar="N", callback=fits_sqlite, help=_("Show at most N changes (0: all)."))
 @json_option
 def log_command(
     article: str | None, unit_id: int | None, lang: str | None, limit: int, as_json: bool,
@@ -199,16 +214,16 @@ def _describe_change(row: dict) -> str:
         _("{at}  {article} {key} (id {unit}) {lang}  {action}  {status}  by {translator}"
           " [{origin}]").format(
             at=row["at"][:19].replace("T", " "), article=row["article"], key=row["key"],
-            unit=row["unit"], lang=row["lang"], action=row["action"], status=status,
-            translator=row["translator"] or "?", origin=row["origin"] or "?")
+            unit=row["unit"], lang=row["lang"], action=shown(row["action"]), status=status,
+            translator=shown(row["translator"] or "?"), origin=shown(row["origin"] or "?"))
     ]
     if row["old_text"] != row["new_text"]:
         if row["old_text"] is not None:
-            lines.append(f"    - {row['old_text']}")
+            lines.append(f"    - {shown(row['old_text'])}")
         if row["new_text"] is not None:
-            lines.append(f"    + {row['new_text']}")
+            lines.append(f"    + {shown(row['new_text'])}")
     if row["note"]:
-        lines.append("    " + _("note: {note}").format(note=row["note"]))
+        lines.append("    " + _("note: {note}").format(note=shown(row["note"])))
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ class Format:
     extension: str  # when written into a directory: <article>.<lang>.<extension>
     writer: str  # "module:function", imported on first use
     whole_article: bool = False  # refuses an incomplete language unless allowed
+    terms: bool = False  # lists the termbase's hits (export activates the database's first)
     help: str = ""  # marked with N_, translated where shown
     options: tuple[str, ...] = ()  # keyword options the writer takes (export flags)
 
@@ -45,6 +46,6 @@ FORMATS: Registry[Format] = Registry("format", {f.name: f for f in (
            help=N_("TSV key/source/target/status"), options=("safe_for_spreadsheets",)),
     Format("tmx", "tmx", "transdesk.formats.tmx:view_tmx",
            help=N_("TMX 1.4 of the translated units")),
-    Format("json", "json", "transdesk.formats.json:view_json"),
+    Format("json", "json", "transdesk.formats.json:view_json", terms=True),
     Format("html", "html", "transdesk.formats.html:review_bytes", help=N_("a review page")),
 )})

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 
 def view_dict(view: ArticleView) -> dict[str, Any]:
-    """The JSON shape of an article in one language (stable keys)."""
+    """The JSON shape of an article in one language (stable keys); `terms` lists the
+    termbase's hits of each segment (see ArticleView.term_hits)."""
     return {
         "article": view.article_id,
         "source_lang": view.source_lang,
@@ -29,6 +30,7 @@ def view_dict(view: ArticleView) -> dict[str, Any]:
                 "origin": u.origin,
                 "translator": u.translator,
                 "updated_at": u.updated_at,
+                "terms": view.term_hits(u),
             }
             for u in view.units
         ],

@@ -34,6 +34,14 @@ class BatchResult(list[str | None]):
         return self[index] is not None or self.reasons[index] != NOT_ATTEMPTED
 
     def set_ok(self, index: int, text: str) -> None:
+        """The sentence's translation; an answer holding a control character (see
+        `text_safety`) is no translation: the sentence fails with the reason."""
+        from transdesk.text_safety import refusal
+
+        why = refusal(text)
+        if why is not None:
+            self.set_failed(index, f"the answer holds a {why}")
+            return
         self[index] = text
         self.reasons[index] = None
 

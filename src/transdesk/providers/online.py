@@ -26,7 +26,7 @@ from transdesk.providers.base import (
     read_number,
     redact,
 )
-from transdesk.providers.http import CallState, HttpPolicy, http_scope
+from transdesk.providers.http import CallState, HttpPolicy, KeyInUrl, http_scope
 
 _ALL_PAIRS = frozenset((s, t) for s in ("ru", "uk", "en") for t in ("ru", "uk", "en") if s != t)
 _COMMON_SETTINGS = ("TIMEOUT", "RETRIES", "BACKOFF", "PARALLEL")
@@ -55,6 +55,9 @@ class OnlineProvider(Provider):
     codes: ClassVar[dict[str, str]] = {"ru": "ru", "uk": "uk", "en": "en"}
     #: Longest text the client accepts (deep-translator validates it before sending).
     max_chars = 5000
+    #: Query parameters in which the client would send a key (see `providers.http`).
+    key_params: tuple[str, ...] = ()
+    key_header: tuple[str, str, str] | None = None
 
     def __init__(self) -> None:
         self.timeout = read_number(self.name, "TIMEOUT", 30.0, minimum=0.001)
@@ -83,6 +86,8 @@ class OnlineProvider(Provider):
             retries=self.retries,
             backoff=self.backoff,
             max_backoff=max(self.backoff * 8, min(30.0, self.timeout)),
+            key_params=self.key_params,
+            key_header=self.key_header,
         )
 
     def value(self, setting: str) -> str | None:
@@ -219,6 +224,8 @@ class OnlineProvider(Provider):
         name = self.name + (f" ({self.where()})" if self.where() else "")
         status = state.last_status
         attempts = f" after {state.attempts} attempts" if state.attempts > 1 else ""
+        if isinstance(exc, KeyInUrl):
+            return ProviderError(f"{name}: not sent: {exc} (a key never travels in a URL)")
         if isinstance(exc, dt.NotValidLength | dt.NotValidPayload):
             return SentenceFailed(f"{self.name} refused the text (empty, non-text or too long)")
         if isinstance(exc, dt.TranslationNotFound):
@@ -287,6 +294,7 @@ class LibreProvider(OnlineProvider):
     name = "libre"
     settings = ("URL", "API_KEY", *_COMMON_SETTINGS)
     required = ("URL",)
+    key_params = ("api_key",)  # the server reads a form body as well as the query
 
     def __init__(self) -> None:
         super().__init__()
@@ -298,11 +306,34 @@ class LibreProvider(OnlineProvider):
         return url if url.endswith("/") else url + "/"
 
     def where(self) -> str:
-        if not self.value("URL"):
+        if not self.value("URL") or self.url_problem():
             return ""
         parts = urlsplit(self.base_url())
         host = parts.hostname or "?"
         return f"{host}:{parts.port}" if parts.port else host
+
+    def url_problem(self) -> str | None:
+        """Why TRANSDESK_LIBRE_URL is not a usable http(s) URL, or None (the URL itself
+        is never quoted: it may carry credentials)."""
+        setting = env_name(self.name, "URL")
+        try:
+            parts = urlsplit(self.value("URL") or "")
+            parts.port  # noqa: B018  (raises for a port out of range or not a number)
+        except ValueError as exc:
+            reason = "port out of range" if "out of range" in str(exc) else (
+                "a bad port" if "port" in str(exc).lower() else "malformed")
+            return f"{setting} is not a valid URL ({reason})"
+        if parts.scheme not in ("http", "https"):
+            return f"{setting} must start with http:// or https://"
+        if not parts.hostname:
+            return f"{setting} has no host name"
+        return None
+
+    def is_usable(self) -> tuple[bool, str | None]:
+        usable, why = super().is_usable()
+        if usable and (problem := self.url_problem()):
+            return False, problem
+        return usable, why
 
     def endpoint(self) -> tuple[str, int]:
         parts = urlsplit(self.base_url())
@@ -376,6 +407,9 @@ class DeeplProvider(OnlineProvider):
     name = "deepl"
     settings = ("API_KEY", "FREE", *_COMMON_SETTINGS)
     required = ("API_KEY",)
+    # DeepL takes the key as `Authorization: DeepL-Auth-Key KEY` and the rest as a form
+    key_params = ("auth_key",)
+    key_header = ("auth_key", "Authorization", "DeepL-Auth-Key ")
 
     def use_free_api(self) -> bool:
         free = self.value("FREE")
@@ -417,6 +451,7 @@ class YandexProvider(OnlineProvider):
     host = "translate.yandex.net"
     settings = ("API_KEY", *_COMMON_SETTINGS)
     required = ("API_KEY",)
+    key_params = ("key",)  # its language list is a GET with the key in the query
 
     def make_client(self, source: str, target: str) -> Any:
         from deep_translator import YandexTranslator
