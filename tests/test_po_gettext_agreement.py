@@ -112,7 +112,9 @@ def test_an_unrepresentable_character_is_refused_by_the_writer():
 @pytest.fixture
 def exported(run, samples, db_path, tmp_path) -> Path:
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
-    translate(db_path, "ru-budget", "uk", text=lambda key, src: f"[uk] {src}\u2028\u0085\x1c")
+    # (U+0085 and U+001C are refused as translations since item 8: the readers' tests
+    # above cover them; here the line separators the desk may really type)
+    translate(db_path, "ru-budget", "uk", text=lambda key, src: f"[uk] {src}\u2028\u2029")
     assert run("po", "export", "--lang", "uk").exit_code == 0
     return tmp_path / "locales" / "uk" / "LC_MESSAGES" / "ru-budget.po"
 
@@ -122,9 +124,9 @@ def test_our_export_with_line_separators_imports_back(run, exported, db_path):
     result = run("po", "import", str(exported))
     assert result.exit_code == 0, result.output
     assert "0 applied, 12 unchanged" in result.stdout
-    # an editor appends U+2029 U+001E to every translation (polib wraps the long ones at
-    # U+2028 and U+0085, which Python counts as spaces: each piece is still a string)
-    edited = exported.read_text(encoding="utf-8").replace('\x1c"\n', '\x1c\u2029\x1e"\n')
+    # an editor appends U+2028 to every translation (polib wraps the long ones at U+2028
+    # and U+2029, which Python counts as spaces: each piece is still a string)
+    edited = exported.read_text(encoding="utf-8").replace('\u2029"\n', '\u2029\u2028"\n')
     exported.write_text(edited, encoding="utf-8")
     assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(exported)]).returncode == 0
     result = run("po", "import", str(exported), "--as", "olena")
@@ -134,7 +136,7 @@ def test_our_export_with_line_separators_imports_back(run, exported, db_path):
     texts = [row[0] for row in conn.execute("SELECT text FROM translations WHERE lang = 'uk'")]
     conn.close()
     assert len(texts) == 12
-    assert all(text.startswith("[uk] ") and text.endswith("\u2028\u0085\x1c\u2029\x1e")
+    assert all(text.startswith("[uk] ") and text.endswith("\u2028\u2029\u2028")
                for text in texts)
 
 
