@@ -13,6 +13,9 @@ import pytest
 from conftest import transdesk_cmd
 from helpers_export import translate
 
+# the refusals are checked by their (English) wording: the command layer's come first
+pytestmark = pytest.mark.english
+
 
 def fingerprint(db: Path) -> tuple[str, int, int]:
     conn = sqlite3.connect(db)
