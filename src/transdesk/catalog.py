@@ -38,6 +38,7 @@ class CatalogEntry:
     # A plural entry read for checking: (msgid_plural, msgstr[n]) of each form after the
     # first (the first is source/text), every one of them to be checked like `text`.
     plural_forms: tuple[tuple[str, str], ...] = ()
+    plural: bool = False  # a msgid_plural entry (po import reports it, does not apply it)
 
     @property
     def fuzzy(self) -> bool:

@@ -120,5 +120,9 @@ for _module in (articles, workflow, drafting, exporting, checking, terms, report
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `transdesk` script and `python -m transdesk`."""
+    """Entry point of the `transdesk` script and `python -m transdesk`. SIGTERM and
+    SIGHUP stop the command cleanly (rollback, temporary files and workers removed)."""
+    from transdesk.processes import exit_on_termination
+
+    exit_on_termination()
     cli.main(args=argv, prog_name="transdesk")

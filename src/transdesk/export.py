@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
 from transdesk.errors import BadInput, Refused
-from transdesk.files import write_atomic
+from transdesk.files import database_files, refuse_overwrite, refuse_stdout_onto, write_atomic
 from transdesk.formats import FORMATS
 from transdesk.i18n import _, ngettext
 from transdesk.view import AlignedUnit, ArticleView
@@ -68,13 +69,15 @@ def describe_missing(view: ArticleView) -> str:
     )
 
 
-def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> Rendered:
-    """Render a view in one of the registered formats (`transdesk.formats`). A format
-    that writes the whole article refuses an incomplete language unless
-    `allow_incomplete`: then drafts fill the gaps, else the source."""
+def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False,
+                options: dict[str, Any] | None = None) -> Rendered:
+    """Render a view in one of the registered formats (`transdesk.formats`), with the
+    writer's `options`. A format that writes the whole article refuses an incomplete
+    language unless `allow_incomplete`: then drafts fill the gaps, else the source."""
     writer = FORMATS.get(fmt)
+    options = options or {}
     if not writer.whole_article:
-        return Rendered(view.article_id, view.lang, fmt, writer.write(view))
+        return Rendered(view.article_id, view.lang, fmt, writer.write(view, **options))
     missing = view.missing
     if missing and not allow_incomplete:
         raise Refused(
@@ -88,7 +91,8 @@ def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> 
                      count=len(view.units), units=describe_missing(view))
         )
     _texts, drafts, sources = view.filled()
-    return Rendered(view.article_id, view.lang, fmt, writer.write(view), drafts, sources)
+    return Rendered(view.article_id, view.lang, fmt, writer.write(view, **options), drafts,
+                    sources)
 
 
 def export_articles(
@@ -97,9 +101,19 @@ def export_articles(
     lang: str,
     fmt: str = "article",
     allow_incomplete: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> list[Rendered]:
-    """Render every article first; if any is refused, one Refused names them all."""
-    if FORMATS.get(fmt).terms:  # BadInput for an unknown format, before reading anything
+    """Render every article first; if any is refused, one Refused names them all.
+    `options` go to the format's writer (`Format.options`); only set ones are passed."""
+    options = {name: value for name, value in (options or {}).items() if value}
+    accepted = FORMATS.get(fmt).options  # BadInput for an unknown format, before reading
+    for name in options:
+        if name not in accepted:
+            owners = [f.name for _n, f in FORMATS.items() if name in f.options]
+            raise BadInput(_(
+                    "--{name} applies to --format {owners}, not {fmt}"
+                ).format(name=name.replace('_', '-'), owners=' or '.join(owners), fmt=fmt))
+    if FORMATS.get(fmt).terms:
         from transdesk import desk_style
 
         desk_style.use(db)  # the writer lists this database's term hits in each segment
@@ -118,7 +132,8 @@ def export_articles(
             results.append(Rendered(article_id, lang, fmt, store.render_source(db, article_id)))
             continue
         try:
-            results.append(render_view(_load_view(db, article, lang), fmt, allow_incomplete))
+            results.append(render_view(_load_view(db, article, lang), fmt, allow_incomplete,
+                                       options))
         except Refused as exc:
             refusals.append(str(exc))
     if refusals:
@@ -138,25 +153,30 @@ def finished_articles(db: Database, lang: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def write_output(output: str, data: bytes) -> None:
-    """Write to stdout (`-`) or atomically to a file (temporary name, then rename)."""
+def write_output(output: str, data: bytes, inputs: Iterable[Path] = ()) -> None:
+    """Write to stdout (`-`) or atomically to a file (temporary name, then rename);
+    BadInput, before writing, when the output is one of the command's `inputs` (the
+    database files: `files.database_files`)."""
     if output == "-":
+        refuse_stdout_onto(inputs)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    refuse_overwrite([Path(output)], inputs)
     write_atomic(Path(output), data)
 
 
-def write_into(directory: str | os.PathLike[str], results: list[Rendered]) -> list[Path]:
-    """Write each result as `<dir>/<article>.<lang>.<ext>`; returns the paths."""
+def write_into(directory: str | os.PathLike[str], results: list[Rendered],
+               inputs: Iterable[Path] = ()) -> list[Path]:
+    """Write each result as `<dir>/<article>.<lang>.<ext>`; returns the paths. No
+    path may be one of `inputs` (checked for all before the first is written)."""
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise BadInput(_("{root!r} is a file, not a directory (-o DIR)").format(root=str(root)))
-    paths = []
-    for result in results:
-        path = root / result.filename
+    paths = [root / result.filename for result in results]
+    refuse_overwrite(paths, inputs)
+    for path, result in zip(paths, results, strict=True):
         write_atomic(path, result.data)
-        paths.append(path)
     return paths
 
 
@@ -185,6 +205,7 @@ def export_to(
     fmt: str = "article",
     allow_incomplete: bool = False,
     finished: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> ExportReport:
     """Export articles (or with `finished` every article complete in `lang`) and write them.
 
@@ -208,9 +229,10 @@ def export_to(
         what = "--finished writes" if finished else "several articles are written"
         raise BadInput(_("{what} into a directory: give -o DIR").format(what=what))
     ids = finished_articles(db, lang) if finished else list(dict.fromkeys(article_ids))
-    results = export_articles(db, ids, lang, fmt, allow_incomplete)
+    results = export_articles(db, ids, lang, fmt, allow_incomplete, options)
+    inputs = database_files(db.conn)
     if to_dir:
         assert output is not None
-        return ExportReport(results, output, write_into(output, results))
-    write_output(output or "-", results[0].data)
+        return ExportReport(results, output, write_into(output, results, inputs))
+    write_output(output or "-", results[0].data, inputs)
     return ExportReport(results)

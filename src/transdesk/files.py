@@ -1,14 +1,28 @@
-"""Reading and writing the files a user names, with one wording for what can go wrong."""
+"""Reading and writing the files a user names, with one wording for what can go wrong.
+
+Every file a command writes goes through `write_atomic` (a temporary name in the same
+folder, then `os.replace`), after `refuse_overwrite` has made sure that no output is
+one of the command's inputs (the database, its `-wal`/`-shm`/`-journal`, a file read).
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import secrets
+import sqlite3
 import stat
-import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from transdesk.errors import BadInput
 from transdesk.i18n import _
+
+# A temporary file left by a writer that was killed is removed by the next write of the
+# same file once it is stale: its writer (the pid in its name) is gone from this machine,
+# or it is older than this (a writer on another machine sharing the folder).
+STALE_TMP_SECONDS = 600.0
 
 # what one file may hold before it is refused rather than read into memory: a device
 # like /dev/zero, or a pipe that never ends, must not exhaust the memory
@@ -43,11 +57,108 @@ def read_input(path: str | os.PathLike[str], kind: str, limit: int = MAX_INPUT_B
     return data
 
 
+# --- outputs that must not be inputs ---------------------------------------------------
+
+
+def database_files(conn: sqlite3.Connection) -> list[Path]:
+    """The files of the open database `conn`: the main file and its `-wal`, `-shm` and
+    `-journal` companions (whether they exist yet or not). Nothing for `:memory:`."""
+    found = []
+    for _seq, name, filename in conn.execute("PRAGMA database_list"):
+        if name == "main" and filename:
+            found += [Path(filename + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    return found
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: after symlinks and `..`, or through a hard link."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwrite(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
+    """BadInput if any output would write over one of the inputs (the same file by
+    another name, a symlink or a hard link included). Called before anything is written."""
+    inputs = list(inputs)
+    for output in outputs:
+        for source in inputs:
+            if _same_file(output, source):
+                raise BadInput(_(
+                        "refusing to write {output!r}: it is {describe}"
+                    ).format(output=str(output), describe=_describe(source)))
+
+
+def refuse_folder_holding(directory: Path, inputs: Iterable[Path]) -> None:
+    """BadInput if the catalog folder `directory` holds one of `inputs` where catalogs
+    are written: in it, or in one of its `<lang>/LC_MESSAGES` folders (a folder further
+    up, or another one inside, is fine)."""
+    root = os.path.realpath(directory)
+    for source in inputs:
+        if not source.exists():
+            continue
+        folder = Path(os.path.realpath(source)).parent
+        if str(folder) == root or (folder.name == "LC_MESSAGES"
+                                   and str(folder.parent.parent) == root):
+            raise BadInput(_(
+                    "refusing to write into {directory!r}: it holds {describe}; choose another "
+                    "folder"
+                ).format(directory=str(directory), describe=_describe(source)))
+
+
+def refuse_stdout_onto(inputs: Iterable[Path]) -> None:
+    """BadInput if standard output is redirected onto one of the inputs (`>> db`)."""
+    try:
+        out = os.fstat(1)
+    except OSError:
+        return
+    if not stat.S_ISREG(out.st_mode):
+        return
+    for source in inputs:
+        try:
+            st = source.stat()
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            raise BadInput(_(
+                    "refusing to write to standard output: it is {describe}"
+                ).format(describe=_describe(source)))
+
+
+def _describe(source: Path) -> str:
+    name = source.name
+    for suffix in ("-wal", "-shm", "-journal"):
+        if name.endswith(suffix):
+            return f"a file of the database ({str(source)!r})"
+    if source.suffix in {".db", ".sqlite", ".sqlite3"} or _is_sqlite(source):
+        return f"the database ({str(source)!r})"
+    return f"an input of this command ({str(source)!r})"
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\0"
+    except OSError:
+        return False
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write `data` to `path` through a temporary file in the same directory and
     `os.replace`. A file that already holds exactly these bytes is left untouched
     (no mtime churn); returns whether the file was written. Missing parent directories
-    are created; a path that cannot be written is bad input, named in the error."""
+    are created; a path that cannot be written is bad input, named in the error.
+
+    A new file gets the mode the umask gives (as `open` would: 0666 & ~umask); a
+    replaced file keeps its mode. Stale temporary files of earlier writers of `path`
+    that were killed are removed first (`remove_stale_temporaries`); this writer's own
+    is removed on any exception, SIGTERM included (`processes.exit_on_termination`)."""
     if path.is_dir():
         raise BadInput(_("{path!r} is a directory: give a file name").format(path=str(path)))
     if path.exists() and not path.is_file():
@@ -61,6 +172,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
         return True
     if path.is_symlink():  # a link to a regular file: replace the file, keep the link
         path = path.resolve()
+    remove_stale_temporaries(path)
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
@@ -68,31 +180,103 @@ def write_atomic(path: Path, data: bytes) -> bool:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise _cannot_write(path, exc) from None
+    mode = _existing_mode(path)
+    for _attempt in range(100):
+        # the name is known before the file exists, so a signal at any moment finds it
+        tmp = path.parent / f".{path.name}.{os.getpid()}.{_token()}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, 0o666)
+        except FileExistsError:
+            continue
+        except BaseException as exc:
+            tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise _cannot_write(path, exc) from None
+            raise
+        break
+    else:
+        raise BadInput(_("cannot write {path!r}: no free temporary name").format(path=str(path)))
     try:
-        os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600 whatever the umask
         with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
         os.replace(tmp, path)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise _cannot_write(path, exc) from None
         raise
     return True
 
 
-def _mode_for(path: Path) -> int:
-    """An existing file's permissions (a replace keeps them), else what the umask gives
-    a new file."""
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def _token() -> str:
+    """Eight random characters, as mkstemp's."""
+    return "".join(secrets.choice(_TOKEN_CHARS) for _ in range(8))
+
+
+def _existing_mode(path: Path) -> int | None:
+    """An existing file's permission bits (kept on replace); None for a new file, which
+    gets 0666 less the umask from `os.open`, as any file a program creates."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except OSError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return None
+
+
+def _temporary_name(name: str) -> re.Pattern[str]:
+    """Our temporary names for `name`: `.NAME.PID.xxxxxxxx.tmp` (and 0.1.0's
+    `.NAME.xxxxxxxx.tmp`); the eight characters are mkstemp's."""
+    return re.compile(rf"\.{re.escape(name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp")
+
+
+def remove_stale_temporaries(path: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files a killed writer of `path` left next to it: only our
+    own names for this file, and only stale ones (see STALE_TMP_SECONDS). Returns them."""
+    pattern = _temporary_name(path.name)
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        pid = int(match.group(1)) if match.group(1) else None
+        if not (now - info.st_mtime > STALE_TMP_SECONDS or (pid and not _alive(pid))):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _cannot_write(path: Path, exc: OSError) -> BadInput:

@@ -430,8 +430,11 @@ def _workers(files: int) -> Iterator[Any]:
         return
     import multiprocessing
 
+    from transdesk.processes import die_with_parent
+
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers) as pool:
+    # the workers die with this process, even killed (SIGTERM: the `with` terminates them)
+    with context.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         yield pool
 
 

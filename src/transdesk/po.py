@@ -43,7 +43,12 @@ from transdesk.catalog import (
 )
 from transdesk.db import write_transaction
 from transdesk.errors import BadInput
-from transdesk.files import write_atomic
+from transdesk.files import (
+    database_files,
+    refuse_folder_holding,
+    refuse_overwrite,
+    write_atomic,
+)
 from transdesk.i18n import _
 from transdesk.languages import normalize_lang
 from transdesk.pofile import load_po, to_pofile
@@ -190,6 +195,8 @@ def export_catalogs(
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise BadInput(_("{root!r} is not a directory").format(root=str(root)))
+    inputs = database_files(db.conn)
+    refuse_folder_holding(root, inputs)
     explicit = bool(article_ids)
     # every article read and checked first: bad input fails before anything is written
     articles = [store.get_article(db, article_id)
@@ -208,6 +215,7 @@ def export_catalogs(
             outputs = [(po_path, str(po).encode("utf-8"))]
             if mo and catalog.lang:
                 outputs.append((mo_path, po.to_binary()))
+            refuse_overwrite([path for path, _data in outputs], inputs)  # a hard link
             for path, data in outputs:
                 if write_atomic(path, data):
                     report.written.append(path)
@@ -232,6 +240,7 @@ class PoImportReport:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     outdated: list[str] = field(default_factory=list)  # msgid no longer the source
     unknown: list[str] = field(default_factory=list)  # no such unit key
+    plural: list[str] = field(default_factory=list)  # msgid_plural entries: not applied
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -243,6 +252,7 @@ class PoImportReport:
             "conflicts": self.conflicts,
             "outdated": self.outdated,
             "unknown": self.unknown,
+            "plural": self.plural,
         }
 
 
@@ -325,6 +335,9 @@ def _apply(conn: Any, item: _Parsed, translator: str | None) -> PoImportReport:
     }
     for entry in item.catalog.entries:  # obsolete entries are not read
         key = entry.key
+        if entry.plural:  # units are sentences: no plural forms to take them into
+            report.plural.append(key or entry.source)
+            continue
         if key not in units:
             report.unknown.append(key or entry.source)
             continue

@@ -209,24 +209,154 @@ def _catalog(path: Path, header: dict[str, str], entries: list[CatalogEntry]) ->
 # --- po import: the strict reader -------------------------------------------------------
 
 _PO_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(
-    rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_PO_STRING}"
-)
+_KEYWORDS = r"msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?"
+_KEYWORD_LINE = re.compile(rf"({_KEYWORDS})[ \t\f\v]+({_PO_STRING})")
+_STRING_LINE = re.compile(_PO_STRING)
+_PO_LINE = re.compile(rf"(?:(?:{_KEYWORDS})[ \t\f\v]+)?{_PO_STRING}")
+_BLANKS = " \t\r\f\v"  # what gettext skips between tokens (C isspace), never U+2028 &c.
+# The escapes gettext reads (po-lex.c): anything else after a backslash is an error.
+_GETTEXT_ESCAPE = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9a-fA-F]+)|(x|.?))", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v",
+                   "a": "\a", "\\": "\\", '"': '"'}
 
 
 def check_po_syntax(text: str) -> str | None:
     """The first line that is neither a comment, a keyword with a quoted string, nor a
-    quoted continuation (polib silently repairs some of those), as an error message."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
+    quoted continuation, as an error message. Lines end at newlines only, as in
+    gettext (U+2028, U+0085, U+001C ... are text)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip(_BLANKS)
         if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
             return f"line {number}: {stripped[:60]!r} is not a PO keyword line or string"
     return None
 
 
+def unescape_po(body: str, where: str) -> str:
+    """A PO string's value (`body` between its quotes) as gettext reads it; ValueError
+    naming `where` for an escape gettext rejects (`\\q`)."""
+    if "\\" not in body:
+        return body
+
+    def one(match: re.Match[str]) -> str:
+        simple, octal, hexa, other = match.groups()
+        if simple is not None:
+            return _SIMPLE_ESCAPES[simple]
+        if octal is not None or hexa is not None:
+            # gettext makes a byte of it; past ASCII that byte is half a character (and
+            # gettext's own reading of it odd): write the character itself instead
+            value = int(octal, 8) if octal is not None else int(hexa, 16)
+            if value < 0x80 and (hexa is None or len(hexa) <= 2):
+                return chr(value)
+            raise ValueError(f"{where}: invalid escape {match.group(0)!r}: not an ASCII"
+                             " character; write the character itself")
+        shown = f"\\{other}" if other else "a backslash at the end"
+        raise ValueError(f"{where}: invalid escape {shown!r} (gettext reads \\n \\t \\r"
+                         " \\b \\f \\v \\a \\\\ \\\" \\ooo \\xhh)")
+
+    return _GETTEXT_ESCAPE.sub(one, body)
+
+
+class _Entry:
+    """One entry as the strict reader assembles it."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line  # of its first keyword
+        self.comments: list[str] = []
+        self.fields: dict[str, list[str]] = {}
+        self.last: str | None = None
+
+
+def parse_po_strict(text: str) -> tuple[dict[str, str], list[CatalogEntry]]:
+    """Parse PO text as gettext does, refusing what msgfmt refuses: lines that are not
+    PO syntax, escapes gettext does not know, keywords out of order, a duplicate
+    msgctxt + msgid (ValueError: `line N: ...`). Returns the header and the live entries (obsolete
+    `#~` entries are skipped); a plural entry is returned with `plural` set."""
+    entries: list[_Entry] = []
+    current: _Entry | None = None
+    pending_comments: list[str] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip(_BLANKS)
+        where = f"line {number}"
+        if not line:
+            continue
+        if line.startswith("#"):
+            if line.startswith("#~"):
+                continue
+            if current is not None and current.fields:
+                current = None
+            pending_comments.append(line)
+            continue
+        keyword_match = _KEYWORD_LINE.fullmatch(line)
+        if keyword_match:
+            keyword, quoted = keyword_match.groups()
+            value = unescape_po(quoted[1:-1], where)
+            starts = keyword in ("msgctxt", "msgid")
+            if current is None or (starts and (keyword in current.fields or any(
+                    k.startswith("msgstr") for k in current.fields))):
+                current = _Entry(number)
+                current.comments, pending_comments = pending_comments, []
+                entries.append(current)
+            if keyword in current.fields:
+                raise ValueError(f"{where}: a second {keyword} in one entry")
+            _check_order(current, keyword, where)
+            current.fields[keyword] = [value]
+            current.last = keyword
+            continue
+        if _STRING_LINE.fullmatch(line):
+            if current is None or current.last is None:
+                raise ValueError(f"{where}: a string with no keyword before it")
+            current.fields[current.last].append(unescape_po(line[1:-1], where))
+            continue
+        raise ValueError(f"{where}: {line[:60]!r} is not a PO keyword line or string")
+    header: dict[str, str] | None = None
+    seen: dict[tuple[str | None, str], int] = {}
+    live: list[CatalogEntry] = []
+    for item in entries:
+        fields = {k: "".join(v) for k, v in item.fields.items()}
+        if "msgid" not in fields:
+            raise ValueError(f"line {item.line}: an entry without msgid")
+        if not any(k.startswith("msgstr") for k in fields):
+            raise ValueError(f"line {item.line}: an entry without msgstr")
+        ctxt, msgid = fields.get("msgctxt"), fields["msgid"]
+        if (ctxt, msgid) in seen:
+            what = f"msgctxt {ctxt!r}, msgid {msgid[:40]!r}" if ctxt is not None else (
+                f"msgid {msgid[:40]!r}")
+            raise ValueError(f"line {item.line}: duplicate message definition ({what});"
+                             f" first defined at line {seen[(ctxt, msgid)]}")
+        seen[(ctxt, msgid)] = item.line
+        if msgid == "" and ctxt is None:
+            header = _parse_headers(fields.get("msgstr", ""))
+            continue
+        flags = tuple(flag.strip() for comment in item.comments if comment.startswith("#,")
+                      for flag in comment[2:].split(",") if flag.strip())
+        exported = next((c[2:].strip()[len(HASH_PREFIX):].strip() for c in item.comments
+                         if c.startswith("#.") and c[2:].strip().startswith(HASH_PREFIX)), None)
+        plural = "msgid_plural" in fields
+        entry = _entry(ctxt or "", msgid, "" if plural else fields.get("msgstr", ""),
+                       "fuzzy" in flags, flags, item.line, exported)
+        entry.plural = plural
+        live.append(entry)
+    return header or {}, live
+
+
+def _check_order(entry: _Entry, keyword: str, where: str) -> None:
+    order = ["msgctxt", "msgid", "msgid_plural", "msgstr"]
+    rank = order.index("msgstr" if keyword.startswith("msgstr") else keyword)
+    for earlier in entry.fields:
+        if order.index("msgstr" if earlier.startswith("msgstr") else earlier) > rank:
+            raise ValueError(f"{where}: {keyword} after {earlier}")
+    if keyword.startswith("msgstr") and "msgid" not in entry.fields:
+        raise ValueError(f"{where}: {keyword} before msgid")
+    if keyword.startswith("msgstr[") and "msgid_plural" not in entry.fields:
+        raise ValueError(f"{where}: {keyword} without msgid_plural")
+    if keyword == "msgstr" and "msgid_plural" in entry.fields:
+        raise ValueError(f"{where}: msgstr in a plural entry (msgstr[N] expected)")
+
+
 def load_po(path: str) -> Catalog:
-    """A PO file a user gives to `po import`, with its syntax checked line by line
-    (polib silently repairs some damage); BadInput names the file and the problem."""
+    """A PO file a user gives to `po import`, read strictly (`parse_po_strict`): what
+    gettext refuses is BadInput naming the file and the line; strings mean exactly what
+    they mean to gettext."""
     import polib
 
     from transdesk.files import read_input
@@ -238,10 +368,10 @@ def load_po(path: str) -> Catalog:
         if b"\0" in data[:8192]:
             raise ValueError("binary data, not text (a compiled .mo? import the .po)")
         charset = polib.detect_encoding(path)
-        error = check_po_syntax(data.decode(charset))
-        if error:
-            raise ValueError(error)
-        po = polib.pofile(path, wrapwidth=WRAP_WIDTH)
+        text = data.decode(charset)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        header, entries = parse_po_strict(text)
     except UnicodeDecodeError as exc:
         raise BadInput(
             _(
@@ -250,7 +380,7 @@ def load_po(path: str) -> Catalog:
         ) from None
     except (OSError, ValueError, LookupError) as exc:
         raise BadInput(_("{path}: malformed PO file: {exc}").format(path=path, exc=exc)) from None
-    return _from_polib(Path(path), po, plural_text=False)
+    return _catalog(Path(path), header, entries)
 
 
 # --- writing --------------------------------------------------------------------------
@@ -269,6 +399,13 @@ def to_pofile(catalog: Catalog) -> polib.POFile:
         po.header = f"Template of article {catalog.article_id}: {catalog.title}"
     po.metadata = dict(catalog.header)
     for entry in catalog.entries:
+        for value in (entry.source, entry.text or ""):
+            if "\0" in value or "\x04" in value:
+                char = "U+0000" if "\0" in value else "U+0004"
+                raise BadInput(_(
+                        "{article_id} {key}: the text holds {char}, which a gettext catalog cannot "
+                        "hold; correct the unit"
+                    ).format(article_id=catalog.article_id, key=entry.key, char=char))
         po_entry = polib.POEntry(
             msgctxt=entry.key,
             msgid=entry.source,

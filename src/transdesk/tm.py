@@ -21,7 +21,6 @@ import json
 import math
 import re
 import sqlite3
-import xml.etree.ElementTree as ET
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
@@ -30,11 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from transdesk.db import now, write_transaction
-from transdesk.errors import BadInput
-from transdesk.i18n import _
 from transdesk.languages import LANGUAGES
 from transdesk.text_safety import refusal
-from transdesk.tmx import XML_LANG
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -63,7 +59,6 @@ PREFETCH_MIN = 500
 #: (with every other sentence sharing as many).
 BATCH_ENOUGH = 200
 _WORD = re.compile(r"[^\W_]+")
-_INLINE_CODE = {"bpt", "ept", "ph", "it", "ut"}  # TMX inline markup holding native code
 
 
 @dataclass(frozen=True)
@@ -433,90 +428,74 @@ def tmx_lang(code: str | None) -> str | None:
     return lang if lang in LANGUAGES else None
 
 
-def _seg_text(seg: ET.Element) -> str:
-    """The text of a ``<seg>``, leaving out inline native code (``<bpt>``, ``<ph>``...).
+def tmx_units(path: str | Path) -> Iterator[dict[str, str]]:
+    """The translation units of a TMX file as ``{lang: text}`` (ru/uk/en only; the
+    first variant of a language; whitespace runs made one space), streamed."""
+    from transdesk.tmx import iter_tmx
 
-    A walk with a stack of its own, not recursion: markup nested a thousand deep
-    (``<g>`` in ``<g>``...) is text like any other, not a RecursionError."""
-    parts = [seg.text or ""]
-    stack: list[tuple[Iterator[ET.Element], ET.Element | None]] = [(iter(seg), None)]
-    while stack:
-        children, owner = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            if owner is not None:
-                parts.append(owner.tail or "")
-        elif child.tag in _INLINE_CODE:
-            parts.append(child.tail or "")
-        else:
-            parts.append(child.text or "")
-            stack.append((iter(child), child))
-    return "".join(parts)
+    for tu in iter_tmx(path):
+        variants: dict[str, str] = {}
+        for code, raw in tu:
+            lang = tmx_lang(code)
+            if lang is None or lang in variants:
+                continue
+            text = " ".join(raw.split())
+            if text and refusal(text) is None:  # a control character: not memory
+                variants[lang] = text
+        yield variants
 
 
 def read_tmx(path: str | Path) -> list[dict[str, str]]:
-    """The translation units of a TMX file as ``{lang: text}`` (ru/uk/en only)."""
-    from transdesk.files import read_input
-
-    data = read_input(path, "a TMX file")
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise BadInput(_("{path}: not a valid TMX file ({exc})").format(
-            path=path, exc=exc)) from None
-    except LookupError as exc:  # an encoding declaration Python does not know
-        raise BadInput(_("{path}: not a readable TMX file ({exc})").format(
-            path=path, exc=exc)) from None
-    if root.tag != "tmx" or root.find("body") is None:
-        raise BadInput(_("{path}: not a TMX file (no <tmx><body>)").format(path=path))
-    units = []
-    for tu in root.iter("tu"):
-        variants: dict[str, str] = {}
-        for tuv in tu.findall("tuv"):
-            lang = tmx_lang(tuv.get(XML_LANG) or tuv.get("lang"))
-            seg = tuv.find("seg")
-            if lang is None or seg is None or lang in variants:
-                continue
-            text = " ".join(_seg_text(seg).split())
-            if text and refusal(text) is None:  # a control character: not memory
-                variants[lang] = text
-        units.append(variants)
-    return units
+    """All the units of a TMX file (`tmx_units`) in a list."""
+    return list(tmx_units(path))
 
 
 def import_tmx(db: Database, path: str | Path) -> ImportReport:
-    """Add the TMX file's units to the imported memory (one transaction; re-import adds
-    nothing new)."""
-    units = read_tmx(path)
-    report = ImportReport()
+    """Add one TMX file's units to the imported memory (`import_tmx_files`)."""
+    return import_tmx_files(db, [path])[0]
+
+
+def import_tmx_files(db: Database, paths: Iterable[str | Path]) -> list[ImportReport]:
+    """Add the TMX files' units to the imported memory: every file is read through
+    first (a malformed one changes nothing), then all are added in one transaction;
+    re-import adds nothing new. Files are streamed twice rather than held in memory."""
+    paths = list(paths)
+    for path in paths:
+        for _unit in tmx_units(path):
+            pass
     ts = now()
     with write_transaction(db) as conn:
-        for variants in units:
-            if len(variants) < 2:
-                report.skipped += 1
-                continue
-            digest = hashlib.sha256(
-                json.dumps(sorted(variants.items()), ensure_ascii=False).encode("utf-8")
-            ).hexdigest()
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO tm_imported (digest, file, imported_at) VALUES (?, ?, ?)",
-                [digest, Path(path).name, ts],
-            )
-            if not cursor.rowcount:
-                report.duplicates += 1
-                continue
-            tu_id = cursor.lastrowid
-            assert tu_id is not None
-            conn.executemany(
-                "INSERT INTO tm_imported_variants (tu_id, lang, text) VALUES (?, ?, ?)",
-                [(tu_id, lang, text) for lang, text in variants.items()],
-            )
-            conn.executemany(
-                "INSERT INTO tm_memory (key, grp, lang, text) VALUES (?, ?, ?, ?)",
-                [(_key(-tu_id, lang), -tu_id, lang, text) for lang, text in variants.items()],
-            )
-            report.imported += 1
+        return [_add_units(conn, Path(path).name, tmx_units(path), ts) for path in paths]
+
+
+def _add_units(conn: sqlite3.Connection, name: str, units: Iterable[dict[str, str]],
+               ts: str) -> ImportReport:
+    report = ImportReport()
+    for variants in units:
+        if len(variants) < 2:
+            report.skipped += 1
+            continue
+        digest = hashlib.sha256(
+            json.dumps(sorted(variants.items()), ensure_ascii=False).encode("utf-8")
+        ).hexdigest()
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO tm_imported (digest, file, imported_at) VALUES (?, ?, ?)",
+            [digest, name, ts],
+        )
+        if not cursor.rowcount:
+            report.duplicates += 1
+            continue
+        tu_id = cursor.lastrowid
+        assert tu_id is not None
+        conn.executemany(
+            "INSERT INTO tm_imported_variants (tu_id, lang, text) VALUES (?, ?, ?)",
+            [(tu_id, lang, text) for lang, text in variants.items()],
+        )
+        conn.executemany(
+            "INSERT INTO tm_memory (key, grp, lang, text) VALUES (?, ?, ?, ?)",
+            [(_key(-tu_id, lang), -tu_id, lang, text) for lang, text in variants.items()],
+        )
+        report.imported += 1
     return report
 
 

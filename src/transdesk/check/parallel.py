@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transdesk.checks import CHECK_NAMES, pair_checker
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 Pair = tuple[str, str, str, str]  # source, translation, source language, target language
 Findings = list[tuple[str, str]]  # (check, message)
@@ -30,33 +33,52 @@ def worker_count(items: int, threshold: int = PARALLEL_MIN) -> int:
 def in_two_processes(work: Callable[[int, int], Any], count: int, workers: int) -> list[Any]:
     """`[work(0, half), work(half, count)]`, the second half in a forked child when
     `workers` is 2. The child sees the parent's data as it was at the fork (nothing is
-    pickled on the way in); only its result comes back. An exception from the first
-    half is raised first, so errors come in the same order as in one process."""
+    pickled on the way in); only its result comes back, through a pipe. An exception
+    from the first half is raised first, so errors come in the same order as in one
+    process. The child dies with the parent (`processes.die_with_parent`), and is
+    killed when the parent stops early (an error, SIGTERM, Ctrl-C)."""
     half = (count + 1) // 2 if workers > 1 else count
     if half >= count:
         return [work(0, count)]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    _FORKED_WORK[:] = [work]  # a closure cannot be pickled: the child finds it here
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_second_half, args=(work, half, count, sender, os.getpid()),
+                            name="transdesk-check-worker", daemon=True)
+    child.start()
+    sender.close()
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            second = pool.submit(_forked_work, half, count)
-            try:
-                first = work(0, half)
-            except BaseException:
-                second.cancel()
-                raise
-            return [first, second.result()]
+        first = work(0, half)
+        try:
+            ok, second = receiver.recv()
+        except EOFError:
+            child.join()
+            raise RuntimeError(f"the check worker died (exit status {child.exitcode})") from None
+        if not ok:
+            raise second
+        return [first, second]
     finally:
-        _FORKED_WORK.clear()
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
 
 
-_FORKED_WORK: list[Callable[[int, int], Any]] = []
+def _second_half(work: Callable[[int, int], Any], start: int, stop: int,
+                 sender: Connection, parent: int) -> None:
+    from transdesk.processes import die_with_parent
 
-
-def _forked_work(start: int, stop: int) -> Any:
-    return _FORKED_WORK[0](start, stop)
+    die_with_parent(parent)
+    try:
+        outcome: tuple[bool, Any] = (True, work(start, stop))
+    except BaseException as exc:
+        outcome = (False, exc)
+    try:
+        sender.send(outcome)
+    except Exception as exc:  # an exception that cannot be pickled
+        sender.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
+    sender.close()
 
 
 def check_pairs(

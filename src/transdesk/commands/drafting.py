@@ -146,8 +146,8 @@ def tm_group() -> None:
     "\n"
     "Languages ru, uk (ua) and en are kept (ru-RU, uk-UA, ... are understood);\n"
     "units already in the memory are skipped, so importing a file again is harmless.\n"
-    "Each file is imported in one transaction; a malformed file exits 2 and adds\n"
-    "nothing.\n"
+    "Every file is read through first, then all are imported in one transaction: a\n"
+    "malformed file exits 2 and adds nothing.\n"
     "\n"
     "\b\n"
     "Example:\n"
@@ -155,10 +155,9 @@ def tm_group() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @json_option
 def tm_import_command(files: tuple[str, ...], as_json: bool) -> None:
-    from transdesk.tm import import_tmx
+    from transdesk.tm import import_tmx_files
 
-    db = get_db(create=True)
-    reports = [(path, import_tmx(db, path)) for path in files]
+    reports = list(zip(files, import_tmx_files(get_db(create=True), files), strict=True))
     if as_json:
         emit_json([{"file": path, **report.as_dict()} for path, report in reports])
         return
@@ -188,6 +187,7 @@ def count_translation_units(count: int) -> str:
 def tm_export_command(output: str, articles: tuple[str, ...], include_imported: bool) -> None:
     from transdesk import store
     from transdesk.export import write_output
+    from transdesk.files import database_files
     from transdesk.tm import export_tmx
 
     refuse_database_as_output(output)
@@ -195,7 +195,7 @@ def tm_export_command(output: str, articles: tuple[str, ...], include_imported: 
     for article_id in articles:
         store.get_article(db, article_id)  # unknown article: exit 2
     data, count = export_tmx(db, list(articles) or None, include_imported)
-    write_output(output, data)
+    write_output(output, data, database_files(db.conn))
     if output != "-":
         click.echo(_("wrote {units} to {output}").format(
             units=count_translation_units(count), output=output))

@@ -53,12 +53,16 @@ def count_files(count: int) -> str:
 @click.option("--finished", is_flag=True,
               help=_("Instead of ARTICLEs: every article complete in the language (needs -o"
                      " DIR)."))
+@click.option("--safe-for-spreadsheets", is_flag=True,
+              help=_("aligned: prefix ' to cells starting with = + - @ (no exact round"
+                     " trip)."))
 def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt: str,
-                   allow_incomplete: bool, finished: bool) -> None:
+                   allow_incomplete: bool, finished: bool, safe_for_spreadsheets: bool) -> None:
     from transdesk.export import export_to
 
     refuse_database_as_output(output)
-    report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished)
+    report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished,
+                       {"safe_for_spreadsheets": safe_for_spreadsheets})
     if report.filled_draft or report.filled_source:
         filled = report.filled_draft + report.filled_source
         click.echo(
@@ -158,6 +162,9 @@ def po_import_command(files: tuple[str, ...], lang: str | None, translator: str,
         for key in r.unknown:
             click.echo("  " + _("unknown   {key}: no such unit in {article}").format(
                 key=shown(key), article=shown(r.article)))
+        for key in r.plural:
+            click.echo(_("warning: {file}: {key}: a plural entry (msgid_plural); not"
+                         " imported").format(file=r.file, key=shown(key)), err=True)
 
 
 COMMANDS = [export_command, po_group]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transdesk.i18n import N_, _
 from transdesk.registry import Registry
@@ -25,11 +25,12 @@ class Format:
     whole_article: bool = False  # refuses an incomplete language unless allowed
     terms: bool = False  # lists the termbase's hits (export activates the database's first)
     help: str = ""  # marked with N_, translated where shown
+    options: tuple[str, ...] = ()  # keyword options the writer takes (export flags)
 
-    def write(self, view: ArticleView) -> bytes:
+    def write(self, view: ArticleView, **options: Any) -> bytes:
         module, _colon, function = self.writer.partition(":")
-        fn: Callable[[ArticleView], bytes] = getattr(importlib.import_module(module), function)
-        return fn(view)
+        fn: Callable[..., bytes] = getattr(importlib.import_module(module), function)
+        return fn(view, **options)
 
 
 def describe() -> str:
@@ -42,7 +43,7 @@ FORMATS: Registry[Format] = Registry("format", {f.name: f for f in (
     Format("article", "txt", "transdesk.formats.article:article_bytes", whole_article=True,
            help=N_("the source's layout")),
     Format("aligned", "tsv", "transdesk.formats.aligned:aligned_tsv",
-           help=N_("TSV key/source/target/status")),
+           help=N_("TSV key/source/target/status"), options=("safe_for_spreadsheets",)),
     Format("tmx", "tmx", "transdesk.formats.tmx:view_tmx",
            help=N_("TMX 1.4 of the translated units")),
     Format("json", "json", "transdesk.formats.json:view_json", terms=True),
