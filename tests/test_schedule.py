@@ -296,12 +296,22 @@ def test_check_due_wakes_the_editor_only_for_late_incomplete_languages(desk):
 
 
 def test_older_database_gets_the_schedule_and_its_post_edits_their_draft_origin(db_path, samples):
-    old = open_db(db_path, migrate=False)
-    apply_migrations(old, stop_before="m060_schedule")
     from transdesk import importing
 
-    importing.import_article(old, (samples / "ru-budget.txt").read_bytes(), "ru-budget")
+    # the article as today's import writes it, copied into a desk of the schema before
+    # m060 (only the columns that schema has)
+    today = open_db(db_path.with_name("today.db"))
+    importing.import_article(today, (samples / "ru-budget.txt").read_bytes(), "ru-budget")
+    today.close()
+    old = open_db(db_path, migrate=False)
+    apply_migrations(old, stop_before="m060_schedule")
     conn = old.conn
+    conn.execute("ATTACH DATABASE ? AS today", [str(db_path.with_name("today.db"))])
+    for table in ("articles", "units", "translations"):
+        columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA main.table_info({table})"))
+        conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM today.{table}")
+    conn.commit()
+    conn.execute("DETACH DATABASE today")
     conn.execute("INSERT INTO history (unit_id, lang, at, origin, action, new_text, old_status,"
                  " new_status) VALUES (1, 'en', '2026-11-25T10:00:00.000000Z', 'cldr', 'draft',"
                  " 'Monday', 'untranslated', 'draft')")
