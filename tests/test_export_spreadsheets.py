@@ -50,6 +50,7 @@ def test_safe_for_spreadsheets_prefixes_formula_cells(run, hostile):
     assert targets[len(HOSTILE):] == [f"[uk] {u['source']}" for u in hostile[len(HOSTILE):]]
 
 
+@pytest.mark.english
 def test_the_flag_belongs_to_the_aligned_format(run, hostile):
     for fmt in ("article", "tmx", "json", "html"):
         result = run("export", "ru-budget", "--lang", "uk", "--format", fmt,

@@ -98,6 +98,7 @@ def test_any_text_round_trips_through_our_readers_and_gettext(tmp_path, pairs):
     assert_round_trip(tmp_path / "any.po", texts)
 
 
+@pytest.mark.english
 def test_an_unrepresentable_character_is_refused_by_the_writer():
     for char in UNREPRESENTABLE:
         catalog = Catalog("art", "ru", "uk", "title", dict(HEADER),

@@ -68,6 +68,7 @@ def test_a_declared_legacy_encoding_is_read(run, db_path, tmp_path):
     assert tm.read_tmx(path) == [{"ru": "Да", "uk": "Так"}]
 
 
+@pytest.mark.english
 def test_absurdly_nested_elements_are_exit_2(run, db_path, tmp_path):
     """No recursion anywhere: 1,000 nested `<g>` are read (test_isolated_items), and
     20,000 are refused as damage, one line, exit 2."""
@@ -94,6 +95,7 @@ def test_inline_code_is_left_out_and_the_text_around_it_kept(tmp_path):
     assert tm.read_tmx(path) == [{"ru": "Цена выросла на 5%.", "uk": "Ціна зросла"}]
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("doctype", [
     '<!DOCTYPE tmx [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
     '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
