@@ -300,6 +300,7 @@ def test_parallel_sends_requests_at_once_and_serial_one_by_one(
     """PARALLEL is how many requests the server holds at once (the speed that buys is
     measured by bench/bench_draft.py, not here)."""
     libre.faults.latency_ms = 50
+    monkeypatch.setenv("TRANSDESK_LIBRE_TIMEOUT", "60")  # no retry of a slow answer
     texts = [f"Предложение номер {n}." for n in range(16)]
     held = {}
     for parallel in (1, 8):
