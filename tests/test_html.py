@@ -7,10 +7,10 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers_browser import browser
 from helpers_export import translate
 
 EVIL = '<script>alert("x")</script> & <b>bold</b>'
@@ -45,24 +45,6 @@ def test_page_is_self_contained_and_escaped(page, run):
     assert 'class="unit s-untranslated" id="u-p4.s2"' in html
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def browser(args: list[str], profile: Path) -> subprocess.CompletedProcess:
-    binary = chromium()
-    assert binary
-    return subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={profile}", *args],
-        capture_output=True, timeout=120,
-    )
-
-
-@pytest.mark.english
-@pytest.mark.skipif(chromium() is None and not os.environ.get("CI"),
-                    reason="chromium not installed (required in CI)")
 def test_page_in_a_real_browser_at_phone_size(page, tmp_path, run):
     shot = tmp_path / "shot.png"
     result = browser([f"--screenshot={shot}", "--window-size=390,844",
