@@ -269,3 +269,24 @@ def test_keep_final_punctuation(draft: str, source: str, expected: str) -> None:
 def test_protect_apostrophes_only_inside_words() -> None:
     assert protect_apostrophes("м'ясо, м’ясо, мʼясо 'цитата' O'Brien") == (
         "мʼясо, мʼясо, мʼясо 'цитата' OʼBrien")
+
+
+@installed
+def test_answers_cached_by_an_older_apertium_call_are_asked_again(run, samples, db_path):
+    """The cache of a fixed engine call is keyed by its version: an answer cached before
+    the fix (here a lost final period) is not served again."""
+    import sqlite3
+
+    assert run("import", str(samples / "uk-bridge.txt")).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    source = conn.execute("SELECT source FROM units WHERE kind = 'sentence' ORDER BY position"
+                          " LIMIT 1").fetchone()[0]
+    conn.execute("INSERT INTO mt_cache (provider, source_lang, target_lang, source, text,"
+                 " reason, created_at) VALUES ('apertium', 'uk', 'ru', ?, 'STALE', NULL,"
+                 " '2026-01-01T00:00:00Z')", [source])
+    conn.commit()
+    assert run("draft", "uk-bridge", "--lang", "ru", "--no-tm").exit_code == 0
+    draft = conn.execute("SELECT t.text FROM translations t JOIN units u ON u.id = t.unit_id"
+                         " WHERE u.source = ? AND t.lang = 'ru'", [source]).fetchone()[0]
+    conn.close()
+    assert draft and draft != "STALE"

@@ -357,7 +357,8 @@ def _draft_with_provider(
     todo: list[str] = []
     drafts: list[_Pending] = []
     misses: list[Miss] = []
-    for text, (answer, reason) in _cached(db, provider.name, source, target, by_text).items():
+    for text, (answer, reason) in _cached(db, provider.cache_key, source, target,
+                                          by_text).items():
         if answer is None and (retry_failed or reason is None):
             todo.append(text)
             continue
@@ -375,7 +376,8 @@ def _draft_with_provider(
             answer, reason = outcome
             answer = answer.strip() if answer else None
             reason = reason or f"{provider.name}: empty answer"
-            rows.append((provider.name, source, target, text, answer, None if answer else reason))
+            rows.append((provider.cache_key, source, target, text, answer,
+                         None if answer else reason))
             writer.report.sent += 1
             settle(text, answer, reason, drafts, misses)
         writer.commit(drafts, misses, rows)

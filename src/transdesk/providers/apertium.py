@@ -267,6 +267,7 @@ def _cut_end_tag(index: int, answer: str) -> str | None:
 
 class ApertiumProvider(Provider):
     name = "apertium"
+    answers_version = 2  # 2: final punctuation and apostrophe words kept (cache of 1 stale)
     pairs = frozenset({("ru", "uk"), ("uk", "ru")})
     settings = ("MODE", "DIR", "TIMEOUT")
     batch_size = 200

@@ -69,7 +69,15 @@ class BatchFailed(ProviderError):
 class Provider:
     """Base class: subclasses set the class attributes and implement ``translate_batch``."""
 
+    @property
+    def cache_key(self) -> str:
+        """The name its answers are kept under in `mt_cache` (`apertium`, `apertium/2`)."""
+        return self.name if self.answers_version == 1 else f"{self.name}/{self.answers_version}"
+
     name: str = ""
+    #: Raised when the engine's answers change (a fix in how we call it): answers cached
+    #: by an older version are then asked again instead of served from `mt_cache`.
+    answers_version: int = 1
     pairs: frozenset[tuple[str, str]] = frozenset()
     #: Setting names; each is read from ``TRANSDESK_<NAME>_<SETTING>``.
     settings: tuple[str, ...] = ()
