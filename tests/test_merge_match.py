@@ -7,7 +7,7 @@ import random
 import sqlite3
 
 from transdesk.article import Unit
-from transdesk.importing import SIMILARITY_THRESHOLD, _match_units
+from transdesk.matching import SIMILARITY_THRESHOLD, match_units
 
 # a vocabulary of some hundreds of words, a few of them frequent, as news text has
 _SYLLABLES = ["ба", "ве", "ги", "до", "жу", "за", "ки", "ло", "му", "не", "по", "ру", "са", "ти"]
@@ -80,7 +80,7 @@ def test_the_indexed_matching_pairs_like_scoring_every_pair():
         del new_texts[rng.randrange(len(new_texts))]
         old = rows(old_texts)
         new = [Unit(f"p1.s{n + 1}", "sentence", 1, t) for n, t in enumerate(new_texts)]
-        got, expected = _match_units(old, new), all_pairs(old, new)
+        got, expected = match_units(old, new), all_pairs(old, new)
         assert {i: r["id"] for i, r in got[0].items()} == {
             i: r["id"] for i, r in expected[0].items()}
         assert sorted(got[1]) == sorted(expected[1])
@@ -90,7 +90,7 @@ def test_seven_thousand_changed_sentences_pair_each_with_its_old_self():
     old_texts = [f"Предложение номер {n} о бюджете города {n % 97} и плане {n * 7}."
                  for n in range(7000)]
     new_texts = [t.replace("бюджете", "проекте бюджета") for t in old_texts]
-    pairs, vanished = _match_units(rows(old_texts),
+    pairs, vanished = match_units(rows(old_texts),
                                    [Unit(f"p1.s{n}", "sentence", 1, t)
                                     for n, t in enumerate(new_texts)])
     assert vanished == []
@@ -110,7 +110,7 @@ def test_a_change_made_between_the_matching_and_the_lock_is_matched_again(tmp_pa
     db = open_db(path)
     importing.import_article(db, ORIGINAL.encode(), "budget")
     calls = []
-    real = importing._match_units
+    real = importing.match_units
 
     def racing(old, new):
         calls.append(len(old))
@@ -120,10 +120,10 @@ def test_a_change_made_between_the_matching_and_the_lock_is_matched_again(tmp_pa
             other.close()
         return real(old, new)
 
-    monkeypatch.setattr(importing, "_match_units", racing)
+    monkeypatch.setattr(importing, "match_units", racing)
     third = UPDATED.replace("Новое предложение появилось здесь.", "Ещё одно новое.")
     report = importing.import_article(db, third.encode(), "budget")
-    monkeypatch.setattr(importing, "_match_units", real)
+    monkeypatch.setattr(importing, "match_units", real)
     # snapshot of the original; then again under the lock, on the racing version
     assert calls[0] == 8 and len(calls) == 3
     assert (report.new, report.obsolete) == (1, 1)  # against UPDATED, not ORIGINAL
