@@ -52,7 +52,7 @@ def corpus(run, samples) -> int:
 
 
 def test_twenty_processes_never_share_a_unit_and_lose_nothing(corpus, db_path):
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("forkserver")  # no SQLite state inherited from earlier tests
     barrier = ctx.Barrier(WORKERS)
     results = ctx.Queue()
     procs = [ctx.Process(target=translator, args=(str(db_path), f"t{i:02d}", barrier, results))

@@ -189,7 +189,9 @@ def test_commands_started_together_on_a_new_database_create_it_once(tmp_path):
     jobs = [["import", str(path)] for path in articles]
     jobs.append(["import", str(articles[0])])  # the same article twice at once
     jobs += [["tm", "import", str(tmx)]] * 2  # the same memory twice at once
-    context = multiprocessing.get_context("fork")
+    # children of a clean process: a fork of pytest would inherit SQLite's per-process
+    # lock and shared-memory state of files earlier tests opened (inodes are reused)
+    context = multiprocessing.get_context("forkserver")
     failures = []
     for trial in range(TRIALS):
         db_path = tmp_path / f"new-{trial}.db"
@@ -216,7 +218,9 @@ def test_commands_started_together_on_a_new_database_create_it_once(tmp_path):
 def test_readers_started_with_the_creator_wait_for_it_or_say_there_is_none(tmp_path):
     """`articles` started with the first `import`: either the article (it waited for the
     schema) or the one-line "no transdesk database", never a crash."""
-    context = multiprocessing.get_context("fork")
+    # children of a clean process: a fork of pytest would inherit SQLite's per-process
+    # lock and shared-memory state of files earlier tests opened (inodes are reused)
+    context = multiprocessing.get_context("forkserver")
     for trial in range(6):
         db_path = tmp_path / f"new-{trial}.db"
         jobs = [["import", str(SAMPLES / "ru-budget.txt")], ["articles"], ["status"]]
@@ -241,7 +245,9 @@ def test_commands_started_together_on_an_old_database_upgrade_it_once(tmp_path):
     one applies the pending migrations, the others wait for it and find them applied."""
     from transdesk.db import apply_migrations
 
-    context = multiprocessing.get_context("fork")
+    # children of a clean process: a fork of pytest would inherit SQLite's per-process
+    # lock and shared-memory state of files earlier tests opened (inodes are reused)
+    context = multiprocessing.get_context("forkserver")
     for trial in range(6):
         db_path = tmp_path / f"old-{trial}.db"
         old = open_db(db_path, migrate=False)
