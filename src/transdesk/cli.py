@@ -12,7 +12,15 @@ import sys
 import click
 
 from transdesk import __version__
-from transdesk.commands import articles, checking, drafting, exporting, workflow
+from transdesk.commands import (
+    articles,
+    checking,
+    database,
+    drafting,
+    exporting,
+    team,
+    workflow,
+)
 from transdesk.db import DEFAULT_DB
 from transdesk.errors import TransdeskError
 
@@ -66,7 +74,7 @@ def _error(message: str, code: int) -> None:
     show_envvar=True,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="SQLite database file (created on first use).",
+    help="The desk: a SQLite file (created on first use) or a postgresql:// URL.",
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
@@ -75,7 +83,7 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db_path"] = db_path
 
 
-for _module in (articles, workflow, drafting, exporting, checking):
+for _module in (articles, workflow, drafting, exporting, checking, team, database):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from transdesk.errors import BadInput
 from transdesk.languages import normalize_lang, parse_lang_list
 
 if TYPE_CHECKING:
@@ -18,18 +19,47 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def get_db(ctx: click.Context | None = None) -> Database:
-    """The database named by `--db` / TRANSDESK_DB, opened once per command."""
-    from transdesk.db import open_db
+def desk_location(ctx: click.Context | None = None) -> str:
+    """`--db` / TRANSDESK_DB: a SQLite file (default transdesk.db) or a PostgreSQL URL."""
+    ctx = ctx or click.get_current_context()
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    return root.obj.get("db_path") or os.environ.get("TRANSDESK_DB") or "transdesk.db"
+
+
+def get_desk(ctx: click.Context | None = None) -> Any:
+    """The desk named by `--db` / TRANSDESK_DB (either engine), opened once per command."""
+    from transdesk import storage
 
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
     root.ensure_object(dict)
-    if "db" not in root.obj:
-        root.obj["db"] = open_db(root.obj.get("db_path") or os.environ.get("TRANSDESK_DB")
-                                 or "transdesk.db")
-        root.call_on_close(root.obj["db"].close)
-    return root.obj["db"]
+    if "desk" not in root.obj:
+        root.obj["desk"] = storage.open(desk_location(ctx))
+        root.call_on_close(root.obj["desk"].close)
+    return root.obj["desk"]
+
+
+def get_postgres_desk(ctx: click.Context | None = None) -> Any:
+    """The desk, which must be on PostgreSQL (team commands: logins are the server's)."""
+    from transdesk import storage
+
+    location = desk_location(ctx)
+    if not storage.is_postgres(location):
+        raise BadInput("team roles are the PostgreSQL server's: give a postgresql:// URL"
+                       " (--db or TRANSDESK_DB); a SQLite desk names people with --as")
+    return get_desk(ctx)
+
+
+def get_db(ctx: click.Context | None = None) -> Database:
+    """The SQLite database named by `--db` / TRANSDESK_DB, opened once per command."""
+    from transdesk import storage
+
+    if storage.is_postgres(desk_location(ctx)):
+        name = click.get_current_context().command_path
+        raise BadInput(f"'{name}' does not work on a PostgreSQL desk yet (on PostgreSQL so"
+                       " far: next --json, submit, release, team, db info, db copy)")
+    return get_desk(ctx).db
 
 
 def json_option(fn: F) -> F:

@@ -1,0 +1,55 @@
+"""Where a desk is stored: a SQLite file, or a PostgreSQL database shared by a team.
+
+`open(location)` gives a desk whose engine follows the location: a `postgresql://` (or
+`postgres://`) URL is a PostgreSQL desk (`storage.postgres`), anything else is the path of
+a SQLite file (`storage.sqlite`, the existing `db.py` code, unchanged). Both kinds of desk
+answer `engine`, `location` (never with a password), `applied_steps()`, `info()` and
+`close()`; the SQLite desk holds the sqlite-utils `Database` in `.db`, the PostgreSQL desk
+a psycopg connection in `.conn`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from transdesk.storage.postgres import PostgresDesk
+    from transdesk.storage.sqlite import SqliteDesk
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# what `db info` counts, in this order (tables that exist on both engines)
+COUNTED_TABLES = ("articles", "units", "translations", "history", "tm_memory",
+                  "tm_imported", "mt_cache", "check_exceptions", "check_findings")
+
+
+class Desk(Protocol):
+    engine: str
+
+    @property
+    def location(self) -> str: ...
+
+    def applied_steps(self) -> list[str]: ...
+
+    def info(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+def is_postgres(location: str | os.PathLike[str]) -> bool:
+    return str(location).startswith(POSTGRES_SCHEMES)
+
+
+def open(
+    location: str | os.PathLike[str], migrate: bool = True
+) -> SqliteDesk | PostgresDesk:
+    """The desk at `location`, created if it does not exist yet (an empty PostgreSQL
+    database becomes a desk), with pending schema steps applied unless `migrate` is
+    False. Raises BadInput (exit 2) with one line naming the desk when it cannot."""
+    if is_postgres(location):
+        from transdesk.storage.postgres import PostgresDesk
+
+        return PostgresDesk(str(location), migrate=migrate)
+    from transdesk.storage.sqlite import SqliteDesk
+
+    return SqliteDesk(location, migrate=migrate)
