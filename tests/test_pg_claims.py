@@ -1,0 +1,153 @@
+"""Claiming and submitting on PostgreSQL: many real processes, each its own server login.
+
+No unit is handed out twice, none is lost, and each submission has its history row
+recording the login that made it. The queue order is the SQLite desk's.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+from helpers_pg import fill_from_samples
+
+from transdesk import storage, workflow
+from transdesk.errors import BadInput
+from transdesk.storage import claims
+
+WORKERS = 12
+
+
+def translator(url: str, barrier, results) -> None:
+    """One translator in a process of its own: next, submit, until nothing is left."""
+    got: list[int] = []
+    errors: list[str] = []
+    desk = storage.open(url)
+    try:
+        barrier.wait()  # everybody asks at the same moment ...
+        first_round = True
+        while True:
+            try:
+                unit = claims.next_unit(desk, "en")
+                if first_round:
+                    barrier.wait()  # ... and holds the claim until all have one
+                    first_round = False
+                if unit is None:
+                    break
+                got.append(unit["id"])
+                claims.submit(desk, unit["id"], "en", text=f"{desk.login}:{unit['id']}")
+            except Exception as exc:  # reported to the test, which fails on any
+                errors.append(f"{type(exc).__name__}: {exc}")
+                break
+    finally:
+        desk.close()
+        results.put((url, got, errors))
+
+
+@pytest.fixture
+def corpus(pg_url, samples, tmp_path) -> int:
+    fill_from_samples(pg_url, samples, tmp_path, copies=3)
+    desk = storage.open(pg_url)
+    try:
+        count = desk.conn.execute(
+            "SELECT count(*) FROM translations WHERE lang = 'en' AND obsolete = 0").fetchone()[0]
+    finally:
+        desk.close()
+    assert count > WORKERS * 3
+    return count
+
+
+def test_many_processes_never_share_a_unit_and_lose_nothing(corpus, logins):
+    urls = [logins.add(f"t{i:02d}", "translator") for i in range(WORKERS)]
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(WORKERS)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=translator, args=(url, barrier, results)) for url in urls]
+    for proc in procs:
+        proc.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=30)
+        assert proc.exitcode == 0
+    assert [errors for _url, _got, errors in outcomes if errors] == []
+    handed_out = [unit for _url, got, _errors in outcomes for unit in got]
+    assert len(handed_out) == len(set(handed_out)) == corpus  # no unit twice, none left over
+    firsts = [got[0] for _url, got, _errors in outcomes if got]
+    assert len(firsts) == len(set(firsts)) == WORKERS  # all claims held at once, all distinct
+    owner = {unit: url.split("://")[1].split("@")[0]
+             for url, got, _errors in outcomes for unit in got}
+    rows = logins.server.admin(
+        "SELECT unit_id, text, status, translator, claimed_by FROM translations"
+        " WHERE lang = 'en'", dbname=logins.desk)
+    assert set(rows) == {(u, f"{owner[u]}:{u}", "translated", owner[u], None) for u in owner}
+    history = logins.server.admin(
+        "SELECT unit_id, login, translator, action FROM history WHERE lang = 'en'",
+        dbname=logins.desk)
+    assert sorted(history) == sorted((u, owner[u], owner[u], "translate") for u in owner)
+
+
+def test_queue_order_is_the_sqlite_order(pg_url, samples, tmp_path):
+    """The same desk on both engines hands out the same units in the same order."""
+    lite_path = fill_from_samples(pg_url, samples, tmp_path, copies=2)
+    lite = storage.open(lite_path)
+    pg = storage.open(pg_url)
+    try:
+        for lang in ("en", "uk"):
+            on_sqlite, on_postgres = [], []
+            for _ in range(25):
+                a = workflow.next_unit(lite.db, lang, pg.login)
+                b = claims.next_unit(pg, lang)
+                assert a is not None and b is not None
+                on_sqlite.append(a["id"])
+                on_postgres.append(b["id"])
+                a_sub = workflow.submit(lite.db, a["id"], lang, pg.login, text="x")
+                b_sub = claims.submit(pg, b["id"], lang, text="x")
+                assert (a_sub.status, a_sub.changed) == (b_sub.status, b_sub.changed)
+                for key in ("key", "kind", "paragraph", "source", "article", "lang"):
+                    assert a[key] == b[key]
+            assert on_sqlite == on_postgres
+    finally:
+        lite.close()
+        pg.close()
+
+
+def test_own_claim_comes_back_and_release_frees_it(pg_url, samples, tmp_path, logins):
+    fill_from_samples(pg_url, samples, tmp_path)
+    alice = storage.open(logins.add("alice", "translator"))
+    bob = storage.open(logins.add("bob", "translator"))
+    try:
+        first = claims.next_unit(alice, "en")
+        assert first is not None
+        again = claims.next_unit(alice, "en")
+        assert again is not None and again["id"] == first["id"]
+        assert claims.next_unit(bob, "en")["id"] != first["id"]  # type: ignore[index]
+        assert claims.release(bob, first["id"], "en") is False  # not bob's to give back
+        assert claims.release(alice, first["id"], "en") is True
+        skipped = claims.next_unit(alice, "en", exclude=[first["id"]])
+        assert skipped is not None and skipped["id"] != first["id"]
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_bad_input_is_refused_like_on_sqlite(pg_url, samples, tmp_path):
+    fill_from_samples(pg_url, samples, tmp_path)
+    desk = storage.open(pg_url)
+    try:
+        with pytest.raises(BadInput, match="unknown unit 999999"):
+            claims.submit(desk, 999999, "en", text="x")
+        with pytest.raises(BadInput, match="empty translation"):
+            claims.submit(desk, 1, "en", text="   ")
+        with pytest.raises(BadInput, match="unknown article 'nope'"):
+            claims.next_unit(desk, "en", article="nope")
+        with pytest.raises(BadInput, match="claim duration"):
+            claims.next_unit(desk, "en", claim_minutes=0)
+        source = desk.conn.execute("SELECT source_lang FROM articles LIMIT 1").fetchone()[0]
+        unit = desk.conn.execute("SELECT u.id FROM units u JOIN articles a ON a.id ="
+                                 " u.article_id WHERE a.source_lang = %s LIMIT 1",
+                                 [source]).fetchone()[0]
+        with pytest.raises(BadInput, match=f"has no {source} translation"):
+            claims.submit(desk, unit, source, text="x")
+        assert desk.conn.execute("SELECT count(*) FROM history").fetchone()[0] == 0
+    finally:
+        desk.close()
