@@ -151,3 +151,31 @@ def test_bad_input_is_refused_like_on_sqlite(pg_url, samples, tmp_path):
         assert desk.conn.execute("SELECT count(*) FROM history").fetchone()[0] == 0
     finally:
         desk.close()
+
+
+def test_next_and_submit_commands_on_postgres(pg_url, samples, tmp_path, logins, monkeypatch):
+    from conftest import Cli
+
+    fill_from_samples(pg_url, samples, tmp_path)
+    alice_url = logins.add("alice", "translator")
+    alice = Cli(alice_url)  # type: ignore[arg-type]
+    result = alice("next", "--lang", "en", "--json")  # TRANSDESK_USER=tester: someone else
+    assert result.exit_code == 1 and "not 'tester' (--as / TRANSDESK_USER)" in result.output
+    monkeypatch.delenv("TRANSDESK_USER")
+    unit = alice.json("next", "--lang", "en")
+    assert unit["claim_expires"] > "2026"
+    saved = alice.json("submit", str(unit["id"]), "--lang", "en", "--text", " By Alice ")
+    assert saved == {"unit": unit["id"], "lang": "en", "status": "translated",
+                     "text": "By Alice", "changed": True}
+    # --as naming someone else is refused: the translator is the login
+    result = alice("next", "--lang", "en", "--json", "--as", "bob")
+    assert result.exit_code == 1
+    assert f"you work as your login '{logins.name('alice')}', not 'bob'" in result.output
+    assert alice("next", "--lang", "en", "--json", "--as", logins.name("alice").upper()
+                 ).exit_code == 0
+    # a translator's approval is refused by the server: exit 1, naming the role
+    result = alice("submit", str(unit["id"]), "--lang", "en", "--accept", "--approve")
+    assert result.exit_code == 1
+    assert "approving or correcting needs the reviewer role" in result.output
+    result = alice("next", "--lang", "en")
+    assert result.exit_code == 2 and "next --json" in result.output

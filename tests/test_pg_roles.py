@@ -199,3 +199,51 @@ def test_team_member_helpers_refuse_bad_names(desk, logins):
 
 def _superuser_password(logins) -> str:
     return logins.server.passfile.read_text().splitlines()[0].split(":", 4)[4]
+
+
+def test_the_readme_setup_with_an_owner_who_is_not_a_superuser(pg_server, pg_empty, logins):
+    """As the README says: an owner login with CREATEROLE, a database it owns; opening
+    it makes the desk and its roles, and the owner manages the team."""
+    owner = f"{pg_empty}_owner"
+    verifier_desk = storage.open(pg_server.url_for(logins.desk))
+    try:
+        verifier = team.password_verifier(verifier_desk, owner, "owner-pw")
+    finally:
+        verifier_desk.close()
+    pg_server.admin(f"CREATE ROLE \"{owner}\" LOGIN CREATEROLE PASSWORD '{verifier}'")
+    pg_server.admin(f'ALTER DATABASE "{pg_empty}" OWNER TO "{owner}"')
+    logins.remember(owner, "owner-pw")
+    owner_url = pg_server.url_for(pg_empty, owner)
+    run = Cli(owner_url)  # type: ignore[arg-type]
+    assert run.json("db", "info")["login"] == owner
+    alice = f"{pg_empty}_alice"
+    result = run("team", "add", alice, "--role", "translator", input="alice-pw\nalice-pw\n")
+    assert result.exit_code == 0, result.output
+    logins.remember(alice, "alice-pw")
+    assert {m["name"]: m["role"] for m in run.json("team", "list")} == {
+        owner: "editor", alice: "translator"}
+    desk = storage.open(pg_server.url_for(pg_empty, alice))
+    try:
+        assert desk.login == alice
+        assert claims.next_unit(desk, "en") is None  # an empty desk: nothing to do
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            desk.conn.execute("DELETE FROM history")
+    finally:
+        desk.close()
+
+
+def test_an_owner_without_createrole_has_a_desk_for_one(pg_server, pg_empty, logins):
+    owner = f"{pg_empty}_solo"
+    helper = storage.open(pg_server.url_for(logins.desk))
+    try:
+        verifier = team.password_verifier(helper, owner, "solo-pw")
+    finally:
+        helper.close()
+    pg_server.admin(f"CREATE ROLE \"{owner}\" LOGIN PASSWORD '{verifier}'")
+    pg_server.admin(f'ALTER DATABASE "{pg_empty}" OWNER TO "{owner}"')
+    logins.remember(owner, "solo-pw")
+    run = Cli(pg_server.url_for(pg_empty, owner))  # type: ignore[arg-type]
+    assert run.json("db", "info")["schema"]["steps"] > 0
+    result = run("team", "add", f"{pg_empty}_x", "--role", "translator", "--no-password")
+    assert result.exit_code == 1
+    assert "has no team roles yet" in result.output

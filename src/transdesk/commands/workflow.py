@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from typing import Any
 
 import click
 
 from transdesk.commands.common import (
     as_option,
+    desk_location,
     emit_json,
     emit_rows,
     get_db,
+    get_desk,
     json_option,
     lang_option,
 )
+from transdesk.errors import BadInput, Refused
 
 # workflow.DEFAULT_CLAIM_MINUTES, spelled out so that --help does not load the library
 DEFAULT_CLAIM_MINUTES = 30.0
@@ -65,6 +69,15 @@ def next_command(
     """
     from transdesk import workflow
 
+    desk = _postgres_desk(translator)
+    if desk is not None:
+        if not as_json:
+            raise BadInput("the interactive 'next' does not work on a PostgreSQL desk yet:"
+                           " use 'next --json' and 'submit'")
+        from transdesk.storage import claims
+
+        emit_json(claims.next_unit(desk, lang, article, review, claim_minutes))
+        return
     db = get_db()
     if as_json:
         emit_json(workflow.next_unit(db, lang, translator, article, review, claim_minutes))
@@ -132,13 +145,36 @@ def submit_command(
     """
     from transdesk import workflow
 
-    result = workflow.submit(get_db(), unit_id, lang, translator, text=text, accept=accept,
-                             approve=approve)
+    desk = _postgres_desk(translator)
+    if desk is not None:
+        from transdesk.storage import claims
+
+        result = claims.submit(desk, unit_id, lang, text=text, accept=accept, approve=approve)
+    else:
+        result = workflow.submit(get_db(), unit_id, lang, translator, text=text,
+                                 accept=accept, approve=approve)
     if as_json:
         emit_json(result.as_dict())
         return
     what = "saved" if result.changed else "unchanged"
     click.echo(f"unit {unit_id} {lang}: {what} ({result.status})")
+
+
+def _postgres_desk(translator: str) -> Any:
+    """The desk if it is on PostgreSQL, where the translator is the server login: a
+    name given with --as or TRANSDESK_USER must be that login (acting for someone else
+    is not ported yet, even for editors). None for a SQLite desk."""
+    from transdesk import storage
+
+    if not storage.is_postgres(desk_location()):
+        return None
+    desk = get_desk()
+    source = click.get_current_context().get_parameter_source("translator")
+    if source not in (None, click.core.ParameterSource.DEFAULT) \
+            and translator.strip().casefold() != str(desk.login).casefold():
+        raise Refused(f"on a PostgreSQL desk you work as your login {desk.login!r}, not"
+                      f" {translator.strip()!r} (--as / TRANSDESK_USER)")
+    return desk
 
 
 @click.command("log")

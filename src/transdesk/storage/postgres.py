@@ -246,8 +246,9 @@ class PostgresDesk:
     def role_name(self, role: str) -> str:
         prefix = self.role_prefix()
         if prefix is None:
-            raise Refused(f"desk {self.location} has no team roles yet: its owner opens it"
-                          " once (any transdesk command) to create them")
+            raise Refused(f"desk {self.location} has no team roles yet: its owner creates"
+                          " them by opening the desk once, which needs CREATEROLE (a"
+                          " superuser runs: ALTER ROLE <owner> CREATEROLE)")
         return f"{prefix}_{role}"
 
     def _may_manage_roles(self) -> bool:
