@@ -136,3 +136,50 @@ def test_connection_lost_mid_command_is_one_line(pg_server, pg_url):
     finally:
         with contextlib.suppress(psycopg.Error):
             desk.close()
+
+
+def _open_and_report(url: str, barrier, results) -> None:
+    try:
+        barrier.wait()
+        desk = storage.open(url)
+        results.put(("ok", desk.applied_steps()))
+        desk.close()
+    except Exception as exc:
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def test_processes_opening_a_new_desk_at_once_build_it_once(pg_server, pg_empty):
+    import multiprocessing
+
+    from transdesk.storage.migrations import POSTGRES_STEPS
+
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=_open_and_report, args=(pg_server.url_for(pg_empty), barrier,
+                                                        results)) for _ in range(4)]
+    for proc in procs:
+        proc.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for proc in procs:
+        proc.join()
+    expected = [s.name for s in POSTGRES_STEPS]
+    assert outcomes == [("ok", expected)] * 4
+    assert pg_server.admin("SELECT count(*) FROM transdesk_migrations", dbname=pg_empty) \
+        == [(len(expected),)]
+    assert pg_server.admin("SELECT value FROM desk_settings", dbname=pg_empty) == [(pg_empty,)]
+
+
+def test_two_desks_never_share_their_roles(pg_server, pg_empty):
+    """Role names come from the database name; when they are taken (another desk whose
+    name gives the same prefix, or a dropped one), the desk takes fresh ones."""
+    for role in ("translator", "reviewer", "editor"):
+        pg_server.admin(f'CREATE ROLE "{pg_empty}_{role}" NOLOGIN')
+    storage.open(pg_server.url_for(pg_empty)).close()
+    assert pg_server.admin("SELECT value FROM desk_settings", dbname=pg_empty) \
+        == [(f"{pg_empty}_2",)]
+
+
+def test_the_server_checks_the_claim_duration_too(logins, pg_url):
+    url = logins.add("alice", "translator")
+    with psycopg.connect(url) as conn, pytest.raises(psycopg.Error, match="claim duration"):
+        conn.execute("SELECT * FROM transdesk_next('en', NULL, false, 1e12, '{}')")

@@ -264,17 +264,18 @@ class PostgresDesk:
         works for its owner alone. Idempotent."""
         if self.role_prefix() is not None or not self._may_manage_roles():
             return
-        prefix = re.sub(r"[^a-z0-9_]", "_", str(self.conn.info.dbname).lower())[:40]
+        base = re.sub(r"[^a-z0-9_]", "_", str(self.conn.info.dbname).lower())[:40]
         try:
             with self.conn.transaction():
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
+                if self.role_prefix() is not None:  # another process was quicker
+                    return
+                prefix = self._free_prefix(base)
                 previous = None
                 for role in ROLES:
                     name = f"{prefix}_{role}"
-                    exists = self.conn.execute(
-                        "SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone()
-                    if not exists:
-                        self.conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(
-                            sql.Identifier(name)))
+                    self.conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(
+                        sql.Identifier(name)))
                     if previous:
                         self.conn.execute(sql.SQL("GRANT {} TO {}").format(
                             sql.Identifier(previous), sql.Identifier(name)))
@@ -285,6 +286,18 @@ class PostgresDesk:
         except pg_errors.InsufficientPrivilege:
             return  # the owner lacks CREATEROLE: a desk for its owner alone
         self._grant()
+
+    def _free_prefix(self, base: str) -> str:
+        """`base`, or `base_2`, ...: never the roles of another desk (roles are shared by
+        every database of the server, and two database names may give one prefix)."""
+        for n in range(1, 1000):
+            prefix = base if n == 1 else f"{base}_{n}"
+            taken = self.conn.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = ANY (%s)",
+                [[f"{prefix}_{role}" for role in ROLES]]).fetchone()
+            if not taken:
+                return prefix
+        raise Refused(f"no free role names for desk {self.location} ({base}_translator, ...)")
 
     def _grant(self) -> None:
         """The desk roles' privileges on every table and function (again after each
@@ -300,6 +313,12 @@ class PostgresDesk:
             run = self.conn.execute
             run(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(dbname))
             run(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(dbname, tr))
+            # the database's owner is an editor, also when someone else built the tables
+            owner = self.conn.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database"
+                " WHERE datname = current_database()").fetchone()
+            if owner and owner[0] != self.login:
+                run(sql.SQL("GRANT {} TO {}").format(ed, sql.Identifier(owner[0])))
             run(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(tr))
             run(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(tr))
             run(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}")

@@ -85,6 +85,10 @@ DECLARE
 BEGIN
     PERFORM transdesk_require(CASE WHEN p_review THEN 'reviewer' ELSE 'translator' END,
                               CASE WHEN p_review THEN 'reviewing' ELSE 'taking a unit' END);
+    IF p_minutes IS NULL OR NOT (p_minutes > 0 AND p_minutes <= 525600) THEN
+        RAISE EXCEPTION 'claim duration must be a positive number of minutes, at most 525600'
+            ' (a year), not %', p_minutes USING ERRCODE = 'TD002';
+    END IF;
     SELECT t.unit_id INTO found_id FROM translations t
         WHERE t.claimed_by = me AND t.claim_expires >= ts AND t.status = ANY (statuses)
           AND t.lang = p_lang AND t.obsolete = 0
