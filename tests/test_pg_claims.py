@@ -179,3 +179,59 @@ def test_next_and_submit_commands_on_postgres(pg_url, samples, tmp_path, logins,
     assert "approving or correcting needs the reviewer role" in result.output
     result = alice("next", "--lang", "en")
     assert result.exit_code == 2 and "next --json" in result.output
+
+
+def test_a_backend_killed_mid_submit_leaves_nothing_half_written(pg_url, samples, tmp_path,
+                                                                 logins):
+    """The submit has updated the translation and waits (on a memory row another session
+    holds) when its backend is terminated: the whole change is rolled back, and the
+    translator gets one line, exit 2."""
+    import threading
+    import time
+
+    import psycopg
+
+    from transdesk.errors import TransdeskError
+
+    fill_from_samples(pg_url, samples, tmp_path)
+    alice = storage.open(logins.add("alice", "translator"))
+    unit = claims.next_unit(alice, "en")
+    assert unit is not None
+    key = unit["id"] * 4 + 2  # tm_memory key of the unit's English text
+    blocker = psycopg.connect(pg_url)  # holds an uncommitted memory row with that key
+    blocker.execute("INSERT INTO tm_memory VALUES (%s, %s, 'en', 'held')", [key, unit["id"]])
+    outcome: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            claims.submit(alice, unit["id"], "en", text="Never half-written")
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=submit)
+    thread.start()
+    pid = alice.conn.info.backend_pid
+    for _ in range(200):
+        waiting = logins.server.admin(
+            "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", (pid,))
+        if waiting == [("Lock",)]:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the submit never waited on the held row")
+    logins.server.admin("SELECT pg_terminate_backend(%s)", (pid,))
+    thread.join(timeout=30)
+    blocker.rollback()
+    blocker.close()
+    alice.conn.close()
+    assert len(outcome) == 1 and isinstance(outcome[0], TransdeskError)
+    assert outcome[0].exit_code == 2
+    assert "lost the PostgreSQL server" in str(outcome[0])
+    assert "nothing of the unfinished command was saved" in str(outcome[0])
+    row = logins.server.admin("SELECT text, status, claimed_by FROM translations"
+                              " WHERE unit_id = %s AND lang = 'en'", (unit["id"],),
+                              dbname=logins.desk)
+    assert row == [(None, "untranslated", logins.name("alice"))]
+    assert logins.server.admin("SELECT count(*) FROM history", dbname=logins.desk) == [(0,)]
+    assert logins.server.admin("SELECT count(*) FROM tm_memory WHERE key = %s", (key,),
+                               dbname=logins.desk) == [(0,)]
