@@ -120,3 +120,28 @@ def test_commands_not_ported_say_so_on_postgres(pg_url):
     result = Cli(pg_url)("articles")  # type: ignore[arg-type]
     assert result.exit_code == 2
     assert "does not work on a PostgreSQL desk yet" in result.output
+
+
+def test_placeholders_become_pyformat_outside_quotes():
+    from transdesk.storage.sql import to_pyformat
+
+    assert to_pyformat("SELECT a FROM t WHERE b = ? AND c LIKE 'x?%' AND \"we?ird\" = ?") \
+        == "SELECT a FROM t WHERE b = %s AND c LIKE 'x?%%' AND \"we?ird\" = %s"
+    assert to_pyformat("SELECT 5 % 3, ?") == "SELECT 5 %% 3, %s"
+
+
+def test_one_statement_and_one_transaction_for_both_engines(engine, desk_url):
+    desk = storage.open(desk_url)
+    try:
+        with desk.transaction():
+            desk.execute("INSERT INTO mt_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         ["p", "ru", "en", "100% sure?", "yes", None, "t"])
+        with pytest.raises(RuntimeError), desk.transaction():
+            desk.execute("INSERT INTO mt_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         ["p", "ru", "en", "rolled back", "no", None, "t"])
+            raise RuntimeError("abandon")
+        rows = desk.execute("SELECT source, text FROM mt_cache WHERE source LIKE '%?' OR"
+                            " provider = ? ORDER BY source", ["p"]).fetchall()
+        assert [tuple(r) for r in rows] == [("100% sure?", "yes")]
+    finally:
+        desk.close()

@@ -3,14 +3,22 @@
 `open(location)` gives a desk whose engine follows the location: a `postgresql://` (or
 `postgres://`) URL is a PostgreSQL desk (`storage.postgres`), anything else is the path of
 a SQLite file (`storage.sqlite`, the existing `db.py` code, unchanged). Both kinds of desk
-answer `engine`, `location` (never with a password), `applied_steps()`, `info()` and
-`close()`; the SQLite desk holds the sqlite-utils `Database` in `.db`, the PostgreSQL desk
-a psycopg connection in `.conn`.
+answer `engine`, `location` (never with a password), `execute(sql, params)` (one SQL
+text with `?` placeholders for both engines, see `storage.sql`), `transaction()`,
+`applied_steps()`, `info()` and `close()`; the SQLite desk holds the sqlite-utils
+`Database` in `.db`, the PostgreSQL desk a psycopg connection in `.conn`.
+
+Routing the remaining queries (store, workflow, gate, po, export, tm, draft) through
+here: give each concern a module of its own in this package taking a desk, write its
+statements once where the SQL is portable (`desk.execute`), and per engine where it is
+not (`desk.engine`); writes go through `with desk.transaction():`.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -28,6 +36,10 @@ class Desk(Protocol):
 
     @property
     def location(self) -> str: ...
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def transaction(self) -> AbstractContextManager[Any]: ...
 
     def applied_steps(self) -> list[str]: ...
 

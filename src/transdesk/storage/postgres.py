@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,6 +23,7 @@ from psycopg.conninfo import conninfo_to_dict
 from transdesk.errors import BadInput, Refused, TransdeskError
 from transdesk.storage import COUNTED_TABLES
 from transdesk.storage.migrations import PG_VERSION_TABLE, POSTGRES_STEPS, unknown_steps
+from transdesk.storage.sql import to_pyformat
 
 CONNECT_TIMEOUT_S = 10
 ROLES = ("translator", "reviewer", "editor")
@@ -334,6 +335,19 @@ class PostgresDesk:
                 for function in functions:
                     run(sql.SQL("GRANT EXECUTE ON FUNCTION " + function + " TO {}")
                         .format(grantee))
+
+    # --- running SQL --------------------------------------------------------------------
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
+        """Run one statement written with `?` placeholders (see `storage.sql`)."""
+        with server_errors(self):
+            return self.conn.execute(to_pyformat(statement).encode(), list(params))
+
+    @contextmanager
+    def transaction(self) -> Iterator[PostgresDesk]:
+        """One transaction: committed at the end, rolled back on any exception."""
+        with server_errors(self), self.conn.transaction():
+            yield self
 
     # --- what the desk holds ----------------------------------------------------------
 

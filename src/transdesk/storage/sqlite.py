@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,16 @@ class SqliteDesk:
             "counts": {name: self.db.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
                        for name in COUNTED_TABLES if name in tables},
         }
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one statement written with `?` placeholders."""
+        return self.db.execute(statement, list(params))
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteDesk]:
+        """`BEGIN IMMEDIATE` ... `COMMIT` (`db.write_transaction`), rolled back on error."""
+        with sqlite_db.write_transaction(self.db):
+            yield self
 
     def close(self) -> None:
         self.db.close()
