@@ -15,7 +15,6 @@ PostgreSQL: rows copied from SQLite have none (they predate the server's logins)
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,7 +97,11 @@ def _is_text(desk: PostgresDesk, table: str, column: str) -> bool:
 
 def _rows(desk: AnyDesk, statement: str):
     if isinstance(desk, PostgresDesk):
-        yield from desk.conn.cursor().stream(statement)  # row by row, not all in memory
+        # a server-side cursor, BATCH rows at a time: never the whole table in memory
+        with desk.conn.transaction(), desk.conn.cursor(name="transdesk_copy") as named:
+            named.itersize = BATCH
+            named.execute(statement.encode())
+            yield from named
     else:
         cursor = desk.db.conn.execute(statement)
         while batch := cursor.fetchmany(BATCH):
@@ -106,7 +109,8 @@ def _rows(desk: AnyDesk, statement: str):
 
 
 def _canonical(row: tuple) -> bytes:
-    return json.dumps(list(row), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    """A row as text: both drivers give the same Python values (int, float, str, None)."""
+    return repr(row).encode() + b"\n"
 
 
 def table_checksum(desk: AnyDesk, table: str, cols: list[str]) -> tuple[int, str]:
