@@ -24,6 +24,7 @@ import pytest
 
 PG_URL = os.environ.get("TRANSDESK_TEST_PG")
 PG_PASSFILE = os.environ.get("TRANSDESK_TEST_PGPASSFILE")
+PG_DIR = os.environ.get("TRANSDESK_TEST_PG_DIR")  # set when the server is our throw-away one
 ENGINES = ("sqlite", "postgresql")
 # libpq settings from the machine that must not reach the tests (PGPASSFILE is ours)
 LIBPQ_VARIABLES = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE",

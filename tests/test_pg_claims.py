@@ -177,8 +177,8 @@ def test_next_and_submit_commands_on_postgres(pg_url, samples, tmp_path, logins,
     result = alice("submit", str(unit["id"]), "--lang", "en", "--accept", "--approve")
     assert result.exit_code == 1
     assert "approving or correcting needs the reviewer role" in result.output
-    result = alice("next", "--lang", "en")
-    assert result.exit_code == 2 and "next --json" in result.output
+    result = alice("next", "--lang", "en", input=":q\n")  # interactive, on PostgreSQL too
+    assert result.exit_code == 0 and "0 saved, 0 skipped." in result.output
 
 
 def test_a_backend_killed_mid_submit_leaves_nothing_half_written(pg_url, samples, tmp_path,
@@ -235,3 +235,90 @@ def test_a_backend_killed_mid_submit_leaves_nothing_half_written(pg_url, samples
     assert logins.server.admin("SELECT count(*) FROM history", dbname=logins.desk) == [(0,)]
     assert logins.server.admin("SELECT count(*) FROM tm_memory WHERE key = %s", (key,),
                                dbname=logins.desk) == [(0,)]
+
+
+def test_interactive_next_reconnects_and_keeps_what_was_saved(pg_url, samples, tmp_path,
+                                                               logins):
+    """A real `transdesk next` process; between two saves the server terminates its
+    backend: the session connects again and goes on."""
+    import os
+    import subprocess
+    import sys
+
+    fill_from_samples(pg_url, samples, tmp_path)
+    url = logins.add("alice", "translator")
+    env = {k: v for k, v in os.environ.items() if k != "TRANSDESK_USER"}
+    proc = subprocess.Popen([sys.executable, "-m", "transdesk", "--db", url, "next", "--lang",
+                             "en"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def read_until(marker: str) -> str:
+        seen = []
+        while True:
+            line = proc.stdout.readline()
+            assert line, "".join(seen) + (proc.stderr.read() if proc.stderr else "")
+            seen.append(line)
+            if marker in line:
+                return "".join(seen)
+
+    try:
+        read_until(":a accept")
+        proc.stdin.write("First saved text\n")
+        proc.stdin.flush()
+        read_until("saved (translated)")
+        read_until(":a accept")  # the next unit is on the screen: now the server drops us
+        killed = logins.server.admin(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = %s",
+            (logins.name("alice"),))
+        assert killed == [(1,)]
+        proc.stdin.write("Second saved text\n")
+        proc.stdin.flush()
+        after = read_until("saved (translated)")
+        assert "reconnected" in after
+        proc.stdin.write(":q\n")
+        proc.stdin.flush()
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "2 saved, 0 skipped." in out
+    rows = logins.server.admin(
+        "SELECT new_text, login FROM history ORDER BY id", dbname=logins.desk)
+    assert rows == [("First saved text", logins.name("alice")),
+                    ("Second saved text", logins.name("alice"))]
+    claimed = logins.server.admin("SELECT count(*) FROM translations WHERE claimed_by IS NOT"
+                                  " NULL", dbname=logins.desk)
+    assert claimed == [(0,)]  # quitting gave the last unit back
+
+
+def test_the_session_goes_on_after_a_server_restart(pg_url, samples, tmp_path, logins):
+    """The test server itself restarts (pg_ctl restart) between a claim and its submit."""
+    import glob
+    import os
+    import subprocess
+
+    from pg_fixtures import PG_DIR as data
+
+    if not data:
+        pytest.skip("not our own throw-away server (TRANSDESK_TEST_PG_DIR unset)")
+    fill_from_samples(pg_url, samples, tmp_path)
+    messages: list[str] = []
+    work = claims.ReconnectingWork(storage.open(logins.add("alice", "translator")),
+                                   reconnected=messages.append)
+    unit = work.next_unit(None, "en", "ignored")
+    assert unit is not None
+    pg_ctl = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))[-1]
+    command = [pg_ctl, "-D", f"{data}/data", "-l", f"{data}/server.log", "-m", "fast", "-w",
+               "restart"]
+    if os.getuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    # no pipes: the restarted server would hold them open
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = work.submit(None, unit["id"], "en", "ignored", text="After the restart")
+    assert result.changed and result.status == "translated"
+    assert len(messages) == 1 and "reconnected" in messages[0]
+    work.desk.close()
+    assert logins.server.admin("SELECT new_text, login FROM history", dbname=logins.desk) \
+        == [("After the restart", logins.name("alice"))]

@@ -58,7 +58,7 @@ def get_db(ctx: click.Context | None = None) -> Database:
     if storage.is_postgres(desk_location(ctx)):
         name = click.get_current_context().command_path
         raise BadInput(f"'{name}' does not work on a PostgreSQL desk yet (on PostgreSQL so"
-                       " far: next --json, submit, team, db info, db copy)")
+                       " far: next, submit, team, db info, db copy)")
     return get_desk(ctx).db
 
 

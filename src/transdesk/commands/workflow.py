@@ -18,7 +18,7 @@ from transdesk.commands.common import (
     json_option,
     lang_option,
 )
-from transdesk.errors import BadInput, Refused
+from transdesk.errors import Refused
 
 # workflow.DEFAULT_CLAIM_MINUTES, spelled out so that --help does not load the library
 DEFAULT_CLAIM_MINUTES = 30.0
@@ -71,21 +71,27 @@ def next_command(
 
     desk = _postgres_desk(translator)
     if desk is not None:
-        if not as_json:
-            raise BadInput("the interactive 'next' does not work on a PostgreSQL desk yet:"
-                           " use 'next --json' and 'submit'")
         from transdesk.storage import claims
 
-        emit_json(claims.next_unit(desk, lang, article, review, claim_minutes))
+        if as_json:
+            emit_json(claims.next_unit(desk, lang, article, review, claim_minutes))
+            return
+        work = claims.ReconnectingWork(desk, reconnected=click.echo)
+        _interactive(desk, lang, translator, article, review, claim_minutes, work)
         return
     db = get_db()
     if as_json:
         emit_json(workflow.next_unit(db, lang, translator, article, review, claim_minutes))
         return
+    _interactive(db, lang, translator, article, review, claim_minutes, workflow)
+
+
+def _interactive(db: Any, lang: str, translator: str, article: str | None, review: bool,
+                 claim_minutes: float, work: Any) -> None:
     from transdesk.session import Session, Terminal
 
     terminal = Terminal(read=_read_line, write=click.echo, edit=_edit)
-    Session(db, terminal, lang, translator, article, review, claim_minutes).run()
+    Session(db, terminal, lang, translator, article, review, claim_minutes, work).run()
 
 
 def _read_line(prompt: str) -> str | None:

@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from transdesk.errors import BadInput
-from transdesk.storage.postgres import PostgresDesk, server_errors
+from transdesk.storage.postgres import PostgresDesk, ServerError, server_errors
 from transdesk.workflow import (
     DEFAULT_CLAIM_MINUTES,
+    TM_SOURCE_PREFIX,
     SubmitResult,
+    UnitView,
     check_claim_minutes,
 )
 
@@ -125,3 +127,92 @@ def unit_json(
         "lang": lang,
         "claim_expires": claim_expires,
     }
+
+
+def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
+    """What the interactive screen shows about a claimed unit (`workflow.unit_view`)."""
+    unit_id, lang, article_id = unit["id"], unit["lang"], unit["article"]
+    with server_errors(desk):
+        row = desk.execute(
+            "SELECT a.title, a.source_lang, u.position, t.score FROM units u"
+            " JOIN articles a ON a.id = u.article_id"
+            " JOIN translations t ON t.unit_id = u.id AND t.lang = ? WHERE u.id = ?",
+            [lang, unit_id]).fetchone()
+        assert row is not None
+        title, source_lang, position, score = row
+        counts = desk.execute(
+            "SELECT count(*) FILTER (WHERE u.position <= ?), count(*),"
+            " count(*) FILTER (WHERE t.status IN ('translated', 'approved'))"
+            " FROM units u JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
+            " WHERE u.article_id = ? AND u.obsolete = 0",
+            [position, lang, article_id]).fetchone()
+        assert counts is not None
+        number, count, done = counts
+        previous = following = None
+        if unit["paragraph"] is not None:
+            previous = _neighbour(desk, article_id, unit["paragraph"], position, "<", "DESC")
+            following = _neighbour(desk, article_id, unit["paragraph"], position, ">", "ASC")
+        note = desk.execute(
+            "SELECT origin, note FROM history WHERE unit_id = ? AND lang = ?"
+            " ORDER BY id DESC LIMIT 1", [unit_id, lang]).fetchone()
+    tm_source = None
+    if note and note[0] == "tm" and note[1] and note[1].startswith(TM_SOURCE_PREFIX):
+        tm_source = note[1][len(TM_SOURCE_PREFIX):]
+    return UnitView(
+        unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
+        count=count, percent=round(100.0 * done / count, 1) if count else 100.0,
+        previous=previous, following=following, score=score, tm_source=tm_source,
+    )
+
+
+def _neighbour(desk: PostgresDesk, article_id: str, paragraph: int, position: int, op: str,
+               order: str) -> str | None:
+    row = desk.execute(
+        f"SELECT source FROM units WHERE article_id = ? AND paragraph = ? AND position {op} ?"
+        f" AND obsolete = 0 ORDER BY position {order} LIMIT 1",
+        [article_id, paragraph, position]).fetchone()
+    return row[0] if row else None
+
+
+class ReconnectingWork:
+    """The interactive session's four operations on a PostgreSQL desk, with the same
+    signatures as `transdesk.workflow` (the `db` argument is this object's own desk).
+
+    When the connection is lost (the server restarted, the backend was terminated), it
+    connects again and repeats the operation once: each is one transaction, so a lost
+    one wrote nothing, and repeating a submit that did reach the server changes nothing
+    (same text, same status: `changed` false). What the translator saved stays saved.
+    """
+
+    def __init__(self, desk: PostgresDesk, reconnected: Any = None) -> None:
+        self.desk = desk
+        self.location = desk.conninfo
+        self.reconnected = reconnected  # called with a message after a reconnection
+
+    def _again(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self.desk, *args, **kwargs)
+        except ServerError:
+            if not self.desk.conn.closed and not self.desk.conn.broken:
+                raise
+        self.desk.conn.close()
+        self.desk = PostgresDesk(self.location, migrate=False)
+        if self.reconnected is not None:
+            self.reconnected(f"(connection to {self.desk.location} lost: reconnected)")
+        return fn(self.desk, *args, **kwargs)
+
+    def next_unit(self, _db: Any, lang: str, _translator: str, article: str | None = None,
+                  review: bool = False, claim_minutes: float = DEFAULT_CLAIM_MINUTES,
+                  exclude: Iterable[int] = ()) -> dict[str, Any] | None:
+        return self._again(next_unit, lang, article, review, claim_minutes, list(exclude))
+
+    def release(self, _db: Any, unit_id: int, lang: str, _translator: str) -> bool:
+        return self._again(release, unit_id, lang)
+
+    def unit_view(self, _db: Any, unit: dict[str, Any]) -> UnitView:
+        return self._again(unit_view, unit)
+
+    def submit(self, _db: Any, unit_id: int, lang: str, _translator: str,
+               text: str | None = None, accept: bool = False,
+               approve: bool = False) -> SubmitResult:
+        return self._again(submit, unit_id, lang, text=text, accept=accept, approve=approve)

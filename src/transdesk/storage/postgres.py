@@ -163,6 +163,7 @@ class PostgresDesk:
     engine = "postgresql"
 
     def __init__(self, conninfo: str, migrate: bool = True, set_up_roles: bool = True) -> None:
+        self.conninfo = conninfo  # as given, to connect again; never printed
         self.conn = connect(conninfo)
         info = self.conn.info
         self.login = info.user
