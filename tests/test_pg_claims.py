@@ -160,7 +160,8 @@ def test_next_and_submit_commands_on_postgres(pg_url, samples, tmp_path, logins,
     alice_url = logins.add("alice", "translator")
     alice = Cli(alice_url)  # type: ignore[arg-type]
     result = alice("next", "--lang", "en", "--json")  # TRANSDESK_USER=tester: someone else
-    assert result.exit_code == 1 and "not 'tester' (--as / TRANSDESK_USER)" in result.output
+    assert result.exit_code == 1
+    assert "working as tester (--as) needs the editor role" in result.output
     monkeypatch.delenv("TRANSDESK_USER")
     unit = alice.json("next", "--lang", "en")
     assert unit["claim_expires"] > "2026"
@@ -170,7 +171,8 @@ def test_next_and_submit_commands_on_postgres(pg_url, samples, tmp_path, logins,
     # --as naming someone else is refused: the translator is the login
     result = alice("next", "--lang", "en", "--json", "--as", "bob")
     assert result.exit_code == 1
-    assert f"you work as your login '{logins.name('alice')}', not 'bob'" in result.output
+    assert f"working as bob (--as) needs the editor role (login {logins.name('alice')})" \
+        in result.output
     assert alice("next", "--lang", "en", "--json", "--as", logins.name("alice").upper()
                  ).exit_code == 0
     # a translator's approval is refused by the server: exit 1, naming the role
@@ -322,3 +324,23 @@ def test_the_session_goes_on_after_a_server_restart(pg_url, samples, tmp_path, l
     work.desk.close()
     assert logins.server.admin("SELECT new_text, login FROM history", dbname=logins.desk) \
         == [("After the restart", logins.name("alice"))]
+
+
+def test_an_editor_may_work_as_someone_else_and_the_login_is_recorded(
+        pg_url, samples, tmp_path, logins, monkeypatch):
+    from conftest import Cli
+
+    fill_from_samples(pg_url, samples, tmp_path)
+    monkeypatch.delenv("TRANSDESK_USER")
+    ed = Cli(logins.add("ed", "editor"))  # type: ignore[arg-type]
+    unit = ed.json("next", "--lang", "en", "--as", "olena")
+    saved = ed.json("submit", str(unit["id"]), "--lang", "en", "--text", "For Olena",
+                    "--as", "olena")
+    assert saved["changed"]
+    rows = logins.server.admin(
+        "SELECT t.translator, h.translator, h.login FROM translations t JOIN history h"
+        " ON h.unit_id = t.unit_id AND h.lang = t.lang WHERE t.unit_id = %s AND t.lang = 'en'",
+        (unit["id"],), dbname=logins.desk)
+    assert rows == [("olena", "olena", logins.name("ed"))]
+    result = ed("next", "--lang", "en", "--json", "--as", "bad\nname")
+    assert result.exit_code == 2 and "invalid translator name" in result.output

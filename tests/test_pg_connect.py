@@ -182,4 +182,4 @@ def test_two_desks_never_share_their_roles(pg_server, pg_empty):
 def test_the_server_checks_the_claim_duration_too(logins, pg_url):
     url = logins.add("alice", "translator")
     with psycopg.connect(url) as conn, pytest.raises(psycopg.Error, match="claim duration"):
-        conn.execute("SELECT * FROM transdesk_next('en', NULL, false, 1e12, '{}')")
+        conn.execute("SELECT * FROM transdesk_next('en', NULL, false, 1e12, '{}', NULL)")

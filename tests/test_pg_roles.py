@@ -136,14 +136,16 @@ def test_translator_with_psql(desk, logins):
     # ... but cannot approve, write another's text, or delete history
     for statement in (
         f"UPDATE translations SET status = 'approved' WHERE unit_id = {unit}",
-        f"SELECT * FROM transdesk_submit({unit}, 'en', NULL, true, true)",
+        f"SELECT * FROM transdesk_submit({unit}, 'en', NULL, true, true, NULL)",
         "DELETE FROM history",
         "TRUNCATE history",
         f"INSERT INTO history (unit_id, lang, at, action) VALUES ({unit}, 'en', 'x', 'x')",
+        f"SELECT * FROM transdesk_submit({unit}, 'en', 'x', false, false, 'bob')",
     ):
         denied = psql(url, statement)
         assert denied.returncode != 0, statement
-        assert "permission denied" in denied.stderr or "needs the reviewer role" in denied.stderr
+        assert "permission denied" in denied.stderr or "needs the reviewer role" in denied.stderr \
+            or "needs the editor role" in denied.stderr
 
 
 def test_reviewer_approves_others_work_not_their_own(desk, logins):

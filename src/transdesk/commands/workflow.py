@@ -18,7 +18,6 @@ from transdesk.commands.common import (
     json_option,
     lang_option,
 )
-from transdesk.errors import Refused
 
 # workflow.DEFAULT_CLAIM_MINUTES, spelled out so that --help does not load the library
 DEFAULT_CLAIM_MINUTES = 30.0
@@ -69,14 +68,15 @@ def next_command(
     """
     from transdesk import workflow
 
-    desk = _postgres_desk(translator)
+    desk, acting_as = _postgres_desk(translator)
     if desk is not None:
         from transdesk.storage import claims
 
         if as_json:
-            emit_json(claims.next_unit(desk, lang, article, review, claim_minutes))
+            emit_json(claims.next_unit(desk, lang, article, review, claim_minutes,
+                                       acting_as=acting_as))
             return
-        work = claims.ReconnectingWork(desk, reconnected=click.echo)
+        work = claims.ReconnectingWork(desk, reconnected=click.echo, acting_as=acting_as)
         _interactive(desk, lang, translator, article, review, claim_minutes, work)
         return
     db = get_db()
@@ -151,11 +151,12 @@ def submit_command(
     """
     from transdesk import workflow
 
-    desk = _postgres_desk(translator)
+    desk, acting_as = _postgres_desk(translator)
     if desk is not None:
         from transdesk.storage import claims
 
-        result = claims.submit(desk, unit_id, lang, text=text, accept=accept, approve=approve)
+        result = claims.submit(desk, unit_id, lang, text=text, accept=accept, approve=approve,
+                               acting_as=acting_as)
     else:
         result = workflow.submit(get_db(), unit_id, lang, translator, text=text,
                                  accept=accept, approve=approve)
@@ -166,21 +167,21 @@ def submit_command(
     click.echo(f"unit {unit_id} {lang}: {what} ({result.status})")
 
 
-def _postgres_desk(translator: str) -> Any:
-    """The desk if it is on PostgreSQL, where the translator is the server login: a
-    name given with --as or TRANSDESK_USER must be that login (acting for someone else
-    is not ported yet, even for editors). None for a SQLite desk."""
+def _postgres_desk(translator: str) -> tuple[Any, str | None]:
+    """The desk if it is on PostgreSQL (else None), and whom to work for there: the
+    translator is the server login; a name given with --as or TRANSDESK_USER that is not
+    the login is passed on, and the server accepts it from an editor only."""
     from transdesk import storage
 
     if not storage.is_postgres(desk_location()):
-        return None
+        return None, None
     desk = get_desk()
     source = click.get_current_context().get_parameter_source("translator")
-    if source not in (None, click.core.ParameterSource.DEFAULT) \
-            and translator.strip().casefold() != str(desk.login).casefold():
-        raise Refused(f"on a PostgreSQL desk you work as your login {desk.login!r}, not"
-                      f" {translator.strip()!r} (--as / TRANSDESK_USER)")
-    return desk
+    name = translator.strip()
+    if source in (None, click.core.ParameterSource.DEFAULT) \
+            or name.casefold() == str(desk.login).casefold():
+        return desk, None
+    return desk, name
 
 
 @click.command("log")

@@ -31,26 +31,28 @@ def next_unit(
     review: bool = False,
     claim_minutes: float = DEFAULT_CLAIM_MINUTES,
     exclude: Iterable[int] = (),
+    acting_as: str | None = None,
 ) -> dict[str, Any] | None:
-    """Claim the next unit in `lang` for the login; its JSON (as `workflow.unit_json`),
-    or None when nothing is left."""
+    """Claim the next unit in `lang` for the login (or, for an editor, for `acting_as`);
+    its JSON (as `workflow.unit_json`), or None when nothing is left."""
     check_claim_minutes(claim_minutes)
     with server_errors(desk):
         if article is not None:
             _check_article(desk, article, lang)
         row = desk.conn.execute(
-            "SELECT claimed_unit, expires_at FROM transdesk_next(%s, %s, %s, %s, %s)",
-            [lang, article, review, claim_minutes, sorted(set(exclude))],
+            "SELECT claimed_unit, expires_at FROM transdesk_next(%s, %s, %s, %s, %s, %s)",
+            [lang, article, review, claim_minutes, sorted(set(exclude)), acting_as],
         ).fetchone()
         if row is None:
             return None
         return unit_json(desk, row[0], lang, row[1])
 
 
-def release(desk: PostgresDesk, unit_id: int, lang: str) -> bool:
+def release(desk: PostgresDesk, unit_id: int, lang: str, acting_as: str | None = None) -> bool:
     """Give back the login's own claim on a unit; others' claims stay."""
     with server_errors(desk):
-        row = desk.conn.execute("SELECT transdesk_release(%s, %s)", [unit_id, lang]).fetchone()
+        row = desk.conn.execute("SELECT transdesk_release(%s, %s, %s)",
+                                [unit_id, lang, acting_as]).fetchone()
     return bool(row and row[0])
 
 
@@ -61,9 +63,11 @@ def submit(
     text: str | None = None,
     accept: bool = False,
     approve: bool = False,
+    acting_as: str | None = None,
 ) -> SubmitResult:
-    """Save a translation as the login (see `workflow.submit` for the rules, which the
-    server applies: a translator cannot approve, nor save over another's live claim)."""
+    """Save a translation as the login, or for an editor as `acting_as` (see
+    `workflow.submit` for the rules, which the server applies: a translator cannot
+    approve, nor save over another's live claim)."""
     if text is not None and accept:
         raise BadInput("give either a text (--text) or --accept, not both")
     if text is None and not accept:
@@ -74,8 +78,8 @@ def submit(
             raise BadInput("empty translation: type the text, or use --accept for the draft")
     with server_errors(desk):
         row = desk.conn.execute(
-            "SELECT new_status, new_text, changed FROM transdesk_submit(%s, %s, %s, %s, %s)",
-            [unit_id, lang, text, accept, approve],
+            "SELECT new_status, new_text, changed FROM transdesk_submit(%s, %s, %s, %s, %s, %s)",
+            [unit_id, lang, text, accept, approve, acting_as],
         ).fetchone()
     assert row is not None
     return SubmitResult(unit_id, lang, row[0], row[1], bool(row[2]))
@@ -184,8 +188,10 @@ class ReconnectingWork:
     (same text, same status: `changed` false). What the translator saved stays saved.
     """
 
-    def __init__(self, desk: PostgresDesk, reconnected: Any = None) -> None:
+    def __init__(self, desk: PostgresDesk, reconnected: Any = None,
+                 acting_as: str | None = None) -> None:
         self.desk = desk
+        self.acting_as = acting_as
         self.location = desk.conninfo
         self.reconnected = reconnected  # called with a message after a reconnection
 
@@ -204,10 +210,11 @@ class ReconnectingWork:
     def next_unit(self, _db: Any, lang: str, _translator: str, article: str | None = None,
                   review: bool = False, claim_minutes: float = DEFAULT_CLAIM_MINUTES,
                   exclude: Iterable[int] = ()) -> dict[str, Any] | None:
-        return self._again(next_unit, lang, article, review, claim_minutes, list(exclude))
+        return self._again(next_unit, lang, article, review, claim_minutes, list(exclude),
+                           self.acting_as)
 
     def release(self, _db: Any, unit_id: int, lang: str, _translator: str) -> bool:
-        return self._again(release, unit_id, lang)
+        return self._again(release, unit_id, lang, self.acting_as)
 
     def unit_view(self, _db: Any, unit: dict[str, Any]) -> UnitView:
         return self._again(unit_view, unit)
@@ -215,4 +222,5 @@ class ReconnectingWork:
     def submit(self, _db: Any, unit_id: int, lang: str, _translator: str,
                text: str | None = None, accept: bool = False,
                approve: bool = False) -> SubmitResult:
-        return self._again(submit, unit_id, lang, text=text, accept=accept, approve=approve)
+        return self._again(submit, unit_id, lang, text=text, accept=accept, approve=approve,
+                           acting_as=self.acting_as)

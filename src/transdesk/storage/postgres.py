@@ -30,9 +30,9 @@ ROLES = ("translator", "reviewer", "editor")
 # the functions each desk role may call (see storage.postgres_logins)
 ROLE_FUNCTIONS = {
     "translator": (
-        "transdesk_next(text, text, boolean, double precision, bigint[])",
-        "transdesk_release(bigint, text)",
-        "transdesk_submit(bigint, text, text, boolean, boolean)",
+        "transdesk_next(text, text, boolean, double precision, bigint[], text)",
+        "transdesk_release(bigint, text, text)",
+        "transdesk_submit(bigint, text, text, boolean, boolean, text)",
         "transdesk_holds(text)",
     ),
     "editor": ("transdesk_team_set(text, text, boolean, text)",),

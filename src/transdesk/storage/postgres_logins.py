@@ -67,15 +67,30 @@ BEGIN
     END IF;
 END $$;
 
+-- the translator a call works for: the login itself, or (for an editor only) the name
+-- given; the history's `login` column still records the login
+CREATE FUNCTION transdesk_acting(p_as text) RETURNS text
+LANGUAGE plpgsql STABLE {_DEFINER} AS $$
+BEGIN
+    IF p_as IS NULL OR p_as = session_user THEN
+        RETURN session_user;
+    END IF;
+    IF btrim(p_as) = '' OR p_as ~ '[[:cntrl:]]' THEN
+        RAISE EXCEPTION 'invalid translator name %', quote_literal(p_as) USING ERRCODE = 'TD002';
+    END IF;
+    PERFORM transdesk_require('editor', format('working as %s (--as)', p_as));
+    RETURN p_as;
+END $$;
+
 -- claim the next unit: the login's own live claim first, then the first free unit in
 -- queue order; FOR UPDATE SKIP LOCKED: a unit another claim is taking is passed over
 CREATE FUNCTION transdesk_next(
     p_lang text, p_article text, p_review boolean, p_minutes double precision,
-    p_exclude bigint[]
+    p_exclude bigint[], p_as text
 ) RETURNS TABLE (claimed_unit bigint, expires_at text)
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
-    me text := session_user;
+    me text := transdesk_acting(p_as);
     ts text := transdesk_now();
     statuses text[] := CASE WHEN p_review THEN ARRAY['translated']
                             ELSE ARRAY['untranslated', 'draft'] END;
@@ -123,23 +138,25 @@ BEGIN
 END $$;
 
 -- give back the login's own claim; others' claims stay
-CREATE FUNCTION transdesk_release(p_unit bigint, p_lang text) RETURNS boolean
+CREATE FUNCTION transdesk_release(p_unit bigint, p_lang text, p_as text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
+DECLARE
+    me text := transdesk_acting(p_as);
 BEGIN
     PERFORM transdesk_require('translator', 'releasing a unit');
     UPDATE translations SET claimed_by = NULL, claim_expires = NULL
-        WHERE unit_id = p_unit AND lang = p_lang AND claimed_by = session_user;
+        WHERE unit_id = p_unit AND lang = p_lang AND claimed_by = me;
     RETURN FOUND;
 END $$;
 
 -- save a translation (translated; approved with p_approve), its history row, and
 -- release the claim: workflow.submit and store.write_translation, checked by the server
 CREATE FUNCTION transdesk_submit(
-    p_unit bigint, p_lang text, p_text text, p_accept boolean, p_approve boolean
+    p_unit bigint, p_lang text, p_text text, p_accept boolean, p_approve boolean, p_as text
 ) RETURNS TABLE (new_status text, new_text text, changed boolean)
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
-    me text := session_user;
+    me text := transdesk_acting(p_as);
     ts text := transdesk_now();
     r translations%ROWTYPE;
     v_status text := CASE WHEN p_approve THEN 'approved' ELSE 'translated' END;
@@ -283,8 +300,9 @@ BEGIN
 END $$;
 
 REVOKE ALL ON FUNCTION transdesk_role(text), transdesk_holds(text),
-    transdesk_require(text, text),
-    transdesk_next(text, text, boolean, double precision, bigint[]),
-    transdesk_release(bigint, text), transdesk_submit(bigint, text, text, boolean, boolean),
+    transdesk_require(text, text), transdesk_acting(text),
+    transdesk_next(text, text, boolean, double precision, bigint[], text),
+    transdesk_release(bigint, text, text),
+    transdesk_submit(bigint, text, text, boolean, boolean, text),
     transdesk_team_set(text, text, boolean, text) FROM PUBLIC;
 """
