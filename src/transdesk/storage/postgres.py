@@ -223,7 +223,8 @@ class PostgresDesk:
                 f"CREATE TABLE IF NOT EXISTS {PG_VERSION_TABLE} (seq INTEGER PRIMARY KEY,"
                 " name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)")
             applied = self.applied_steps()
-            for step in self._pending(applied):
+            pending = self._pending(applied)
+            for step in pending:
                 assert step.postgres is not None
                 self.conn.execute(step.postgres.encode())
                 self.conn.execute(
@@ -231,7 +232,8 @@ class PostgresDesk:
                     f" ((SELECT coalesce(max(seq), 0) + 1 FROM {PG_VERSION_TABLE}), %s,"
                     f" {NOW_SQL})",
                     [step.name])
-        self._grant()
+        if pending:  # (not when another process, holding the lock first, did it all)
+            self._grant()
 
     @staticmethod
     def _pending(applied: list[str]) -> list[Any]:
@@ -313,6 +315,8 @@ class PostgresDesk:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
         with self.conn.transaction():
             run = self.conn.execute
+            # concurrent GRANTs on one object fail ("tuple concurrently updated")
+            run("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
             run(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(dbname))
             run(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(dbname, tr))
             # the database's owner is an editor, also when someone else built the tables
