@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -177,6 +178,7 @@ def main() -> None:
                 conn.execute(f'DROP ROLE IF EXISTS "{dbname}_w{i:02d}"')
             for role in ("editor", "reviewer", "translator"):
                 conn.execute(f'DROP ROLE IF EXISTS "{dbname}_{role}"')
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
