@@ -16,8 +16,8 @@ subprocesses (start-up included) on the same PO files:
 
 and prints the best of --repeat runs and the ratios. `check` from the database is
 timed warm: the first run checks every translation and records the findings; later
-runs re-check only translations changed since (see gate._RecordedFindings); the cold
-run is timed too. Big runs share the work between two processes (gate.worker_count), so
+runs re-check only translations changed since (see check.database._RecordedFindings); the cold
+run is timed too. Big runs share the work between two processes (check.parallel.worker_count), so
 the figures depend on what else the machine is doing: the load average is printed
 before and after. The work directory is kept (default: bench/out/check) so that a
 second run skips the set-up.
@@ -33,11 +33,12 @@ import sys
 import time
 from pathlib import Path
 
+from common import MAKE_CORPUS, OUT, stopwatch
+
 from transdesk.checks import CHECK_NAMES
 from transdesk.db import open_db, write_transaction
-from transdesk.store import parse_source
+from transdesk.importing import parse_source
 
-MAKE_CORPUS = Path(__file__).resolve().parent / "make_corpus.py"
 TRANSDESK = [sys.executable, "-m", "transdesk"]
 
 
@@ -49,9 +50,9 @@ def timed(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> tuple[fl
     """Best wall time of `repeat` runs and the last stdout."""
     best, out = float("inf"), ""
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = run(cmd)
-        elapsed = time.perf_counter() - start
+        with stopwatch() as watch:
+            result = run(cmd)
+        elapsed = watch.seconds
         if result.returncode not in ok:
             raise SystemExit(f"{' '.join(cmd[:4])}... failed ({result.returncode}):"
                              f" {result.stderr[-500:]}")
@@ -126,7 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--work", type=Path,
-                        default=Path(__file__).resolve().parent / "out" / "check")
+                        default=OUT / "check")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-pofilter", action="store_true")
     args = parser.parse_args()

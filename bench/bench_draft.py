@@ -31,17 +31,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from libre_server import LibreServer  # noqa: E402
+from common import MAKE_CORPUS, OUT
+from libre_server import LibreServer
 
-from transdesk import store  # noqa: E402
-from transdesk.db import open_db, write_transaction  # noqa: E402
-from transdesk.draft import draft  # noqa: E402
-from transdesk.tm import DEFAULT_THRESHOLD, Memory  # noqa: E402
+from transdesk import importing
+from transdesk.db import open_db, write_transaction
+from transdesk.draft import draft
+from transdesk.tm import DEFAULT_THRESHOLD, Memory
 
 
 def corpus(outdir: Path, articles: int, seed: int, *extra: str) -> Path:
@@ -176,7 +174,7 @@ def bench_memory(work: Path, sizes: list[int], new_articles: int, queries: int,
             Path(f"{draft_path}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(path, draft_path)
         db = open_db(draft_path)
-        store.import_files(db, sorted(str(p) for p in new_dir.glob("ru-*.txt")), lang="ru")
+        importing.import_files(db, sorted(str(p) for p in new_dir.glob("ru-*.txt")), lang="ru")
         started = time.perf_counter()
         result = draft(db, "uk", provider="none")
         took = time.perf_counter() - started
@@ -202,7 +200,7 @@ def bench_provider(work: Path, mt_units: int) -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             db = open_db(db_path)
-            store.import_files(db, files, lang="ru")
+            importing.import_files(db, files, lang="ru")
             before = len(server.translations())
             started = time.perf_counter()
             result = draft(db, "en", provider="libre", use_tm=False, limit=mt_units,

@@ -22,15 +22,15 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
+from common import MAKE_CORPUS, stopwatch
+
 CLI = [sys.executable, "-m", "transdesk"]
 
 
 def timed(label: str, cmd: list[str] | str, **kwargs) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, **kwargs)
-    elapsed = time.perf_counter() - start
+    with stopwatch() as watch:
+        subprocess.run(cmd, check=True, **kwargs)
+    elapsed = watch.seconds
     print(f"{label:<48} {elapsed:8.2f} s", flush=True)
     return elapsed
 

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-MAKE_CORPUS = Path(__file__).resolve().parent / "make_corpus.py"
+from common import MAKE_CORPUS, stopwatch
 
 
 def transdesk(db: Path, *args: str) -> subprocess.CompletedProcess:
@@ -85,9 +85,9 @@ def timed(db: Path, runs: int, make_args) -> list[float]:
     times = []
     for i in range(runs):
         args = make_args(i)
-        t0 = time.perf_counter()
-        result = transdesk(db, *args)
-        times.append(time.perf_counter() - t0)
+        with stopwatch() as watch:
+            result = transdesk(db, *args)
+        times.append(watch.seconds)
         if result.returncode:
             sys.exit(f"{args} failed: {result.stderr}")
     return times
@@ -110,9 +110,9 @@ def cli_timings(db: Path, runs: int) -> None:
 
     times = []
     for i in range(runs):
-        t0 = time.perf_counter()
-        result = transdesk(db, *next_args(i))
-        times.append(time.perf_counter() - t0)
+        with stopwatch() as watch:
+            result = transdesk(db, *next_args(i))
+        times.append(watch.seconds)
         claimed.append(json.loads(result.stdout)["id"])
     report("next --lang en --json", times)
     report("submit UNIT --lang en --text T",

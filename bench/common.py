@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmark scripts: corpus generation and timing."""
+"""Helpers shared by the benchmark scripts: the paths (one corpus generator, one output
+folder), corpus generation and timing (`stopwatch`, `timed`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,29 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
 OUT = ROOT / "bench" / "out"
+SAMPLES = ROOT / "tests" / "data" / "samples"
+
+
+class Stopwatch:
+    seconds: float = 0.0
+
+
+@contextmanager
+def stopwatch() -> Iterator[Stopwatch]:
+    """`with stopwatch() as watch: ...`, then `watch.seconds` is the wall time taken."""
+    watch = Stopwatch()
+    start = time.perf_counter()
+    try:
+        yield watch
+    finally:
+        watch.seconds = time.perf_counter() - start
 
 
 def transdesk(*args: str) -> list[str]:
@@ -37,9 +56,9 @@ def timed(cmd: list[str], repeat: int = 1, setup=None, **kwargs) -> float:
     for _ in range(repeat):
         if setup:
             setup()
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
-        times.append(time.perf_counter() - start)
+        with stopwatch() as watch:
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
+        times.append(watch.seconds)
     return statistics.median(times)
 
 

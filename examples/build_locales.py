@@ -1,12 +1,12 @@
-"""Build the example catalogs in `locales/` from the sample articles and their translations.
+"""Build the example catalogs in `examples/locales/` from the sample articles and their translations.
 
-    python examples/build_locales.py [--dir locales]
+    python examples/build_locales.py [--dir examples/locales]
 
 Imports `examples/*.txt` into a temporary database, loads every human translation
 `examples/translations/<article>.<lang>.tsv` (key TAB translation, no header) as
 `approved` (origin human, translator "transdesk newsroom"), and writes the POT/PO
 catalogs with the `po export` library function. CI then runs
-`transdesk check --po locales --strict` on them: the repository dogfoods its own gate.
+`transdesk check --po examples/locales --strict` on them: the repository dogfoods its own gate.
 
 Every timestamp is `--date` (default: a fixed day), not the clock, so that rebuilding
 from unchanged inputs gives byte-identical catalogs and a clean `git diff`.
@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from transdesk import po, store
+from transdesk import importing, po, store
 from transdesk.db import open_db, write_transaction
 from transdesk.errors import BadInput, TransdeskError
 
@@ -65,7 +65,7 @@ def build(out_dir: Path, examples: Path = EXAMPLES, date: str = DATE) -> po.PoEx
         db = open_db(Path(tmp) / "examples.db")
         try:
             articles = sorted(str(p) for p in examples.glob("*.txt"))
-            store.import_files(db, articles, translator=TRANSLATOR)
+            importing.import_files(db, articles, translator=TRANSLATOR)
             with write_transaction(db) as conn:  # dates of a build, not of the clock
                 conn.execute("UPDATE articles SET created_at = ?, updated_at = ?", [ts, ts])
             load_translations(db, examples / "translations", ts)
@@ -76,7 +76,8 @@ def build(out_dir: Path, examples: Path = EXAMPLES, date: str = DATE) -> po.PoEx
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dir", default="locales", help="output directory (default: locales)")
+    parser.add_argument("--dir", default=str(Path(__file__).resolve().parent / "locales"),
+                        help="output directory (default: examples/locales)")
     parser.add_argument("--date", default=DATE,
                         help=f"date of the catalogs, YYYY-MM-DD (default: {DATE})")
     args = parser.parse_args(argv)

@@ -8,7 +8,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 source "$repo/scripts/install.sh"
 if [[ "${1:-}" != "--no-install" ]]; then
-    install_system_packages apertium-rus-ukr gettext
+    install_system_packages apertium-rus-ukr gettext \
+        hunspell-ru hunspell-uk hunspell-en-us hunspell-en-gb libenchant-2-2
     install_python_package "$repo" ""
     PATH="$repo/.venv/bin:$PATH"
 fi
@@ -24,10 +25,15 @@ set -x
 "${td[@]}" draft ru-budget --lang uk                 # memory, CLDR date, then Apertium (offline)
 "${td[@]}" draft ru-budget --lang en --provider none # memory and CLDR only: no network needed
 "${td[@]}" status ru-budget
-"${td[@]}" next --lang uk --article ru-budget --json
+"${td[@]}" next --lang uk --article ru-budget --json     # claims one unit for "$TRANSDESK_USER"
+printf ':q\n' | "${td[@]}" next --lang uk --article ru-budget  # gives it back (:q releases it)
 "${td[@]}" export ru-budget --lang uk --allow-incomplete -o "$work/ru-budget.uk.txt"
 "${td[@]}" export ru-budget --lang uk --format aligned --allow-incomplete -o "$work/ru-budget.uk.tsv"
 "${td[@]}" po export ru-budget --dir "$work/locales" --mo
 "${td[@]}" check ru-budget --lang uk --min 0
 set +x
 echo "Done: database $TRANSDESK_DB, files in $work"
+echo "To work with the demo database (transdesk alone uses ./transdesk.db):"
+if [[ "${1:-}" != "--no-install" ]]; then echo "  source $repo/.venv/bin/activate"; fi
+echo "  export TRANSDESK_DB=$TRANSDESK_DB"
+echo "  transdesk articles"

@@ -7,16 +7,19 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 source "$repo/scripts/install.sh"
-install_system_packages apertium-rus-ukr gettext chromium postgresql
+install_system_packages apertium-rus-ukr gettext chromium postgresql \
+    hunspell-ru hunspell-uk hunspell-en-us hunspell-en-gb libenchant-2-2
 install_python_package "$repo" "[test]"
 PATH="$repo/.venv/bin:$PATH"
 cd "$repo"
 ruff check src tests bench
 mypy
-transdesk check --po locales --strict
+transdesk check --po examples/locales --strict
+transdesk check --po locales --strict          # the tool's own interface catalogs
 if [[ -z "${TRANSDESK_TEST_PG:-}" ]]; then
     pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/transdesk-pg.XXXXXX")"
     trap 'bash "$repo/scripts/pg-test-server.sh" stop "$pg_dir"' EXIT
     eval "$(bash "$repo/scripts/pg-test-server.sh" start "$pg_dir")"
 fi
 python -m pytest "$@"
+TRANSDESK_LANG=uk python -m pytest "$@"        # once more with the interface in Ukrainian

@@ -63,6 +63,8 @@ class _State:
     api_key: str | None
     log: list[LoggedRequest] = field(default_factory=list)
     translate_count: int = 0
+    in_flight: int = 0
+    most_in_flight: int = 0  # the most /translate requests the server held at once
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -96,10 +98,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(entry, 404, {"error": "Not Found"})
             return
         state = self.state
-        faults = state.faults
         with state.lock:
             state.translate_count += 1
             count = state.translate_count
+            state.in_flight += 1
+            state.most_in_flight = max(state.most_in_flight, state.in_flight)
+        try:
+            self._answer(entry, count)
+        finally:
+            with state.lock:
+                state.in_flight -= 1
+
+    def _answer(self, entry: LoggedRequest, count: int) -> None:
+        state = self.state
+        faults = state.faults
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000)
         if faults.hang:
@@ -197,6 +209,16 @@ class LibreServer:
     def log(self) -> list[LoggedRequest]:
         with self._state.lock:
             return list(self._state.log)
+
+    @property
+    def most_in_flight(self) -> int:
+        """The most translate requests that were being answered at the same time."""
+        with self._state.lock:
+            return self._state.most_in_flight
+
+    def reset_in_flight(self) -> None:
+        with self._state.lock:
+            self._state.most_in_flight = 0
 
     def translations(self) -> list[LoggedRequest]:
         """The logged ``POST /translate`` requests."""

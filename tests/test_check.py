@@ -52,12 +52,14 @@ def budget(run, samples: Path):
 # --- completeness and exit codes -----------------------------------------------------
 
 
+@pytest.mark.english
 def test_complete_language_exits_0(budget):
     result = budget("check", "ru-budget", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.stdout == "1 article, 1 language: 0 incomplete, 0 warnings\n"
 
 
+@pytest.mark.english
 def test_missing_and_draft_units_are_listed_and_exit_1(budget):
     translate(budget.db_path, "ru-budget", "uk", {"date": "Понеділок, 17 лютого"})
     translate(budget.db_path, "ru-budget", "uk", {"category": "економіка"}, status="draft")
@@ -74,6 +76,7 @@ def test_missing_and_draft_units_are_listed_and_exit_1(budget):
     assert lines[-1] == "1 article, 2 languages: 1 incomplete (12 units missing), 0 warnings"
 
 
+@pytest.mark.english
 def test_min_percent_and_language_filters(budget):
     translate(budget.db_path, "ru-budget", "uk", {"date": "Понеділок, 17 лютого"})
     translate(budget.db_path, "ru-budget", "en", {"p4.s2": None})  # en 91.7%
@@ -108,11 +111,12 @@ def test_articles_filter_and_other_targets(budget, samples):
         (["--lang", "de"], "unsupported language 'de'"),
         (["--min", "101"], "--min must be a percentage from 0 to 100"),
         (["--min", "lots"], "--min must be a percentage from 0 to 100"),
-        (["--ignore", "numbers,spelling"], "unknown check 'spelling' in --ignore"),
+        (["--ignore", "numbers,grammar"], "unknown check 'grammar' in --ignore"),
         (["--po", "no-such-dir"], "no such directory: 'no-such-dir'"),
         (["--format", "xml"], "Invalid value for '--format'"),
     ],
 )
+@pytest.mark.english
 def test_usage_errors_exit_2(budget, args, message):
     result = budget("check", *args)
     assert result.exit_code == 2
@@ -160,6 +164,10 @@ CASES = [
      "Міст відкрили в четвер.", "Міст відкрили в чeтвер."),  # Latin e
     ("apostrophe", "en", "uk", "The bridge connected two streets.",
      "Міст з'єднав дві вулиці.", "Міст з`єднав дві вулиці."),
+    ("terminology", "uk", "en", "Уряд зібрався у Києві.", "The government met in Kyiv.",
+     "The government met in Kiev."),
+    ("spelling", "uk", "en", "Уряд схвалив бюджет.", "The government approved the budget.",
+     "The goverment approved the budget."),
 ]
 
 
@@ -168,10 +176,13 @@ def test_every_check_has_a_case():
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2]}")
+@pytest.mark.english
 def test_check_fires_on_bad_and_not_on_good(run, tmp_path, case):
     check, source_lang, target_lang, source, good, bad = case
     path = write_article(tmp_path, "case", source_lang, source)
     assert run("import", str(path), "--lang", source_lang).exit_code == 0
+    if check == "terminology":
+        assert run("terms", "add", "--uk", "Київ", "--en", "Kyiv", "--forbid", "en:Kiev").exit_code == 0
     translate(run.db_path, "case", target_lang, {"title": TITLES[target_lang], "p1.s1": good})
 
     clean = run("check", "case", "--lang", target_lang, "--strict")
@@ -218,6 +229,7 @@ def test_strict_ignore_repeatable(budget):
                   "--ignore", "end-punctuation", "--ignore", "quotes").exit_code == 0
 
 
+@pytest.mark.english
 def test_accepting_an_exception_makes_strict_green(budget):
     translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are cautious"})
     assert budget("check", "--lang", "en", "--strict").exit_code == 1
@@ -277,6 +289,7 @@ def test_an_accepted_exception_travels_in_the_exported_catalog(budget, tmp_path)
     assert budget("check", "--po", str(locales), "--lang", "en", "--strict").exit_code == 1
 
 
+@pytest.mark.english
 def test_accept_refuses_what_is_not_there(budget):
     nothing = budget("accept", "ru-budget", "p3.s1", "--lang", "en", "--check", "quotes")
     assert nothing.exit_code == 1
@@ -324,9 +337,19 @@ def test_json_format(mixed):
     assert mixed("check", "--json").stdout == result.stdout
 
 
-def test_json_is_valid_when_nothing_to_check(run):
-    data = run.json("check")
+def test_json_is_valid_when_nothing_to_check_and_empty_is_allowed(run, db_path):
+    open_db(db_path).close()  # a database with the schema and no article
+    data = run.json("check", "--allow-empty")
     assert data["results"] == [] and data["ok"] is True
+
+
+def test_nothing_to_check_is_bad_usage_unless_allowed(run, db_path):
+    """A CI job pointed at an empty database must not pass the gate."""
+    open_db(db_path).close()
+    result = run("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: nothing to check") and "--allow-empty" in result.stderr
+    assert result.stdout == ""
 
 
 def test_junit_format(mixed):
@@ -408,13 +431,27 @@ def test_findings_are_recorded_and_rechecked_on_change(budget):
 # --- speed plumbing ------------------------------------------------------------------
 
 
-def test_option_names_are_the_library_names():
-    from transdesk import gate
-    from transdesk.checks import CHECK_NAMES as NAMES
-    from transdesk.commands import checking
+@pytest.mark.english
+def test_the_check_registry_drives_the_options_and_help():
+    from click.testing import CliRunner
 
-    assert checking.FORMATS == gate.FORMATS
-    assert checking.CHECK_NAMES == NAMES
+    from transdesk import checks
+    from transdesk.check.render import FORMATS
+    from transdesk.cli import cli
+    from transdesk.registry import CHECKS
+
+    # checks.py's functions are the registry's, in its order
+    assert list(checks.CHECKS) == list(CHECKS.names())
+    assert all(checks.CHECKS[name] is CHECKS.get(name) for name in CHECKS)
+    command = cli.commands["check"]
+    fmt = next(p for p in command.params if p.name == "fmt")
+    assert tuple(fmt.type.choices) == FORMATS
+    help_text = " ".join(CliRunner().invoke(cli, ["check", "--help"]).output.split())
+    assert "Checks: " + ", ".join(CHECKS.names()) + "." in help_text
+    ignore = next(p for p in command.params if p.name == "ignore")
+    assert ignore.help.endswith(": " + ", ".join(CHECKS.names()) + ".")
+    result = CliRunner().invoke(cli, ["check", "--ignore", "no-such-check"])
+    assert result.exit_code == 2 and "no-such-check" in result.output
 
 
 def test_help_does_not_load_the_checks():
@@ -425,40 +462,43 @@ def test_help_does_not_load_the_checks():
                             capture_output=True, text=True, check=True)
     assert "check" in result.stdout
     assert "transdesk.commands.checking" in result.stderr
-    assert "transdesk.gate" not in result.stderr
-    assert "transdesk.checks" not in result.stderr
+    loaded = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines()
+              if line.startswith("import time:")}
+    for module in ("transdesk.checks", "transdesk.check.database", "transdesk.check.catalogs",
+                   "transdesk.check.parallel", "transdesk.pofile"):
+        assert module not in loaded, module
 
 
 def test_two_processes_find_what_one_finds():
     import os
 
-    from transdesk import gate
+    from transdesk.check import parallel
 
     pairs = [("Выросло на 5%.", "Grew by 5%.", "ru", "en"),
              ("Выросло на 5%.", "Grew by 6%.", "ru", "en"),
              ("«Да», — сказал он.", "“Yes,” he said", "ru", "en"),
              ("Сказал «да».", "Сказав «так».", "ru", "uk")] * 5
-    one = gate.check_pairs(pairs, workers=1)
-    two = gate.check_pairs(pairs, workers=2)
+    one = parallel.check_pairs(pairs, workers=1)
+    two = parallel.check_pairs(pairs, workers=2)
     assert two == one
     assert sorted(one) == [i for i in range(20) if i % 4 in (1, 2)]
     assert one[17] == [("numbers", "numbers differ: source has 5, translation has 6")]
     # the second half really runs in another process, the first in this one
-    parts = gate.in_two_processes(lambda start, stop: (os.getpid(), start, stop), 9, 2)
+    parts = parallel.in_two_processes(lambda start, stop: (os.getpid(), start, stop), 9, 2)
     assert parts[0] == (os.getpid(), 0, 5)
     assert parts[1][1:] == (5, 9) and parts[1][0] != os.getpid()
-    assert gate.in_two_processes(lambda start, stop: (start, stop), 9, 1) == [(0, 9)]
+    assert parallel.in_two_processes(lambda start, stop: (start, stop), 9, 1) == [(0, 9)]
 
 
 def test_an_error_in_the_first_half_comes_first():
-    from transdesk import gate
+    from transdesk.check import parallel
     from transdesk.errors import BadInput
 
     def work(start: int, stop: int) -> None:
         raise BadInput(f"bad catalog {start}")
 
     with pytest.raises(BadInput, match="bad catalog 0"):
-        gate.in_two_processes(work, 4, 2)
+        parallel.in_two_processes(work, 4, 2)
 
     def second_half_fails(start: int, stop: int) -> int:
         if start:
@@ -466,11 +506,12 @@ def test_an_error_in_the_first_half_comes_first():
         return stop
 
     with pytest.raises(BadInput, match="bad catalog 2"):  # raised in the child, seen here
-        gate.in_two_processes(second_half_fails, 4, 2)
+        parallel.in_two_processes(second_half_fails, 4, 2)
 
 
 def test_a_full_check_in_two_processes_reports_and_records_the_same(mixed, samples):
-    from transdesk import gate
+    from transdesk.check.database import check_database
+    from transdesk.check.render import report_dict
 
     assert mixed("import", str(samples / "uk-bridge.txt")).exit_code == 0
     translate(mixed.db_path, "ru-budget", "en", {"p4.s2": "The vote is in October."})
@@ -479,7 +520,7 @@ def test_a_full_check_in_two_processes_reports_and_records_the_same(mixed, sampl
         db = open_db(mixed.db_path)
         with write_transaction(db) as conn:  # forget the record: check everything
             conn.execute("DELETE FROM check_cache_version")
-        reports.append(gate.report_dict(gate.check_database(db, workers=workers)))
+        reports.append(report_dict(check_database(db, workers=workers)))
         db.close()
         recorded.append(query(mixed.db_path, "SELECT * FROM check_findings ORDER BY 1, 2"))
     assert reports[1] == reports[0]

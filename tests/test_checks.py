@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLES
 
-from transdesk import checks
+from transdesk import checks, desk_style
 from transdesk.checks import CHECK_NAMES, CHECKS, Finding, extract_numbers, run_checks
 from transdesk.errors import BadInput
+from transdesk.terms.model import Concept
 
 # Careful hand translations of the sample articles: run_checks must find nothing.
 RU_BUDGET_EN = [
@@ -238,6 +239,8 @@ def test_registry_order_and_names() -> None:
         "length",
         "wrong-alphabet",
         "apostrophe",
+        "terminology",
+        "spelling",
     )
     assert tuple(CHECKS) == CHECK_NAMES
 
@@ -252,6 +255,7 @@ def test_run_checks_reports_in_registry_order_and_honours_ignore() -> None:
     assert [f.check for f in ignored] == ["end-punctuation", "quotes"]
 
 
+@pytest.mark.english
 def test_run_checks_rejects_unknown_check_and_language() -> None:
     with pytest.raises(BadInput, match="unknown check 'numbrs'"):
         run_checks("a", "b", "ru", "en", ignore=["numbrs"])
@@ -716,6 +720,12 @@ def each_check(source: str, target: str, source_lang: str, target_lang: str, nam
 def test_pair_checker_finds_what_each_check_finds() -> None:
     cases = [*CLEAN, *CONVENTIONS, *((s, s, sl, tl) for s, _t, sl, tl in CLEAN)]
     cases += [(s, edit(t), sl, tl) for s, t, sl, tl in CLEAN for edit in EDITS]
+    kyiv = Concept()
+    kyiv.add("uk", "Київ")
+    kyiv.add("en", "Kyiv")
+    kyiv.add("en", "Kiev", "forbidden")
+    desk_style.activate(desk_style.DeskStyle([kyiv], {}, "test"))
+    cases.append(("Зустріч у Києві.", "A meeting in Kiev.", "uk", "en"))
     check = checks.pair_checker()
     some = checks.pair_checker(["urls", "numbers", "length"])
     fired = set()

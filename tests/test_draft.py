@@ -130,6 +130,7 @@ def test_history_records_the_draft(run, samples, db_path):
     assert row == ("draft", "cldr", "untranslated", "draft", "Четверг, 3 апреля")
 
 
+@pytest.mark.english
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

@@ -122,6 +122,7 @@ def test_identical_sentences_are_sent_once_and_never_again(run, samples, libre):
     assert sent(libre) == questions
 
 
+@pytest.mark.english
 @pytest.mark.parametrize(
     ("faults", "env", "why"),
     [
@@ -163,6 +164,7 @@ def test_rate_limits_are_retried(run, samples, libre, monkeypatch):
     assert Counter(r.status for r in libre.translations())[429] > 0
 
 
+@pytest.mark.english
 def test_unreachable_server_fails_fast(run, samples, monkeypatch):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -182,6 +184,7 @@ def test_unreachable_server_fails_fast(run, samples, monkeypatch):
     )
 
 
+@pytest.mark.english
 def test_resume_after_a_failure_never_resends_an_answered_sentence(
     run, samples, libre, monkeypatch
 ):
@@ -291,6 +294,7 @@ def test_the_key_is_never_stored_or_shown(run, samples, db_path, monkeypatch, tm
     holder.close()
 
 
+@pytest.mark.english
 def test_providers_json_shape(run, libre):
     described = run.json("providers")
     by_name = {p["name"]: p for p in described}

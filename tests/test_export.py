@@ -78,6 +78,7 @@ def budget(run, samples, db_path):
     return run.json("units", "ru-budget")
 
 
+@pytest.mark.english
 def test_incomplete_language_is_refused_with_the_keys(run, budget, tmp_path):
     out = tmp_path / "out.txt"
     result = run("export", "ru-budget", "--lang", "ua", "-o", str(out))
@@ -88,6 +89,7 @@ def test_incomplete_language_is_refused_with_the_keys(run, budget, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.english
 def test_allow_incomplete_fills_with_drafts_then_the_source(run, budget):
     result = run("export", "ru-budget", "--lang", "uk", "--allow-incomplete")
     assert result.exit_code == 0
@@ -100,6 +102,7 @@ def test_allow_incomplete_fills_with_drafts_then_the_source(run, budget):
         result.stderr)
 
 
+@pytest.mark.english
 def test_several_articles_and_finished_go_into_a_directory(run, samples, db_path, tmp_path):
     for name in SAMPLE_NAMES:
         assert run("import", str(samples / f"{name}.txt")).exit_code == 0
@@ -133,6 +136,7 @@ def test_several_articles_and_finished_go_into_a_directory(run, samples, db_path
     assert not again.exists()
 
 
+@pytest.mark.english
 def test_unknown_article_and_source_language_formats(run, samples):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
     assert run("export", "nope", "--lang", "uk").exit_code == 2
@@ -212,6 +216,7 @@ def test_export_to_stdout_and_file_are_the_same(run, budget, db_path, tmp_path):
     assert Path(out).read_text(encoding="utf-8").splitlines()[0] == "RU  UA  EN"
 
 
+@pytest.mark.english
 def test_unwritable_output_is_one_error_line(run, budget, tmp_path):
     blocker = tmp_path / "afile"
     blocker.write_text("not a directory")
@@ -229,6 +234,7 @@ def test_unwritable_output_is_one_error_line(run, budget, tmp_path):
     assert not [p for p in tmp_path.rglob("*.tmp")]
 
 
+@pytest.mark.english
 def test_export_usage_errors_and_directory_messages(run, budget, tmp_path):
     blocker = tmp_path / "afile"
     blocker.write_text("x")

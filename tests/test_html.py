@@ -29,6 +29,7 @@ def page(run, samples, db_path, tmp_path) -> Path:
     return out
 
 
+@pytest.mark.english
 def test_page_is_self_contained_and_escaped(page, run):
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
@@ -59,6 +60,7 @@ def browser(args: list[str], profile: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.english
 @pytest.mark.skipif(chromium() is None and not os.environ.get("CI"),
                     reason="chromium not installed (required in CI)")
 def test_page_in_a_real_browser_at_phone_size(page, tmp_path, run):

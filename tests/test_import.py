@@ -117,6 +117,7 @@ def test_lang_option_accepts_ua_alias(run, samples):
     assert run.json("articles")[0]["source_lang"] == "uk"
 
 
+@pytest.mark.english
 @pytest.mark.parametrize(
     ("setup", "args", "message"),
     [
@@ -200,6 +201,7 @@ def submit_direct(db_path: Path, key: str, lang: str, text: str, status: str = "
     return unit_id
 
 
+@pytest.mark.english
 def test_reimport_merges_like_msgmerge(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -250,6 +252,7 @@ def test_reimport_merges_like_msgmerge(run, tmp_path):
     assert out.read_text(encoding="utf-8") == UPDATED
 
 
+@pytest.mark.english
 def test_reimport_unchanged_file_changes_nothing(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -263,6 +266,7 @@ def test_reimport_unchanged_file_changes_nothing(run, tmp_path):
     assert after[3] == before[3]  # no history rows either
 
 
+@pytest.mark.english
 def test_reimport_in_another_language_is_refused(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -292,11 +296,14 @@ def test_status_and_articles_json_shapes(run, samples):
     assert set(units[0]) == {"id", "key", "kind", "paragraph", "source", "translations"}
     assert set(units[2]["translations"]) == {"uk"}
     assert set(units[2]["translations"]["uk"]) == {"text", "status", "origin", "translator",
-                                                   "updated_at"}
+                                                   "updated_at", "terms"}
     assert json.loads(run("articles", "--json").stdout)[0]["id"] == "ru-budget"
 
 
-def test_empty_database_json_is_empty_list(run):
+def test_empty_database_json_is_empty_list(run, db_path):
+    from transdesk.db import open_db
+
+    open_db(db_path).close()  # the schema, no article
     assert run.json("articles") == []
     assert run.json("status") == []
 
@@ -327,12 +334,13 @@ def test_status_counts_drafts_and_leaves_out_obsolete_units(run, tmp_path):
     (after,) = run.json("status", "budget", "--lang", "en")
     # p1.s1 changed (its translation is now a `previous` draft), p2 is obsolete, one new
     assert after["units"] == {"untranslated": 5, "draft": 2, "translated": 0, "approved": 0}
-    from transdesk.store import word_count
+    from transdesk.importing import word_count
 
     assert sum(after["words"].values()) == sum(
         word_count(u["source"]) for u in run.json("units", "budget"))
 
 
+@pytest.mark.english
 def test_units_and_status_refuse_a_language_that_is_not_a_target(run, samples):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
     result = run("units", "ru-budget", "--lang", "ru")
@@ -341,6 +349,7 @@ def test_units_and_status_refuse_a_language_that_is_not_a_target(run, samples):
     assert run.json("status", "ru-budget", "--lang", "ru") == []
 
 
+@pytest.mark.english
 def test_reimport_without_lang_keeps_the_stored_language(run, tmp_path):
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
@@ -350,3 +359,70 @@ def test_reimport_without_lang_keeps_the_stored_language(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "updated budget:" in result.stdout
     assert run.json("articles")[0]["source_lang"] == "uk"
+
+
+def test_units_lines_have_no_trailing_space(run, samples):
+    assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
+    assert run("submit", "1", "--lang", "en", "--text", "Monday, 17 February").exit_code == 0
+    out = run("units", "ru-budget").stdout
+    assert "    en [translated] Monday, 17 February\n" in out
+    assert "    uk [untranslated]\n" in out
+    assert [line for line in out.splitlines() if line != line.rstrip()] == []
+
+
+@pytest.mark.english
+def test_import_warns_when_the_declared_language_is_clearly_wrong(run, samples):
+    result = run("import", str(samples / "en-fed-rates.txt"), "--lang", "uk")
+    assert result.exit_code == 0  # imported as asked: a warning, not a refusal
+    assert result.stderr == ("warning: en-fed-rates was imported as Ukrainian (uk), but its"
+                             " text looks English (en)\n")
+    assert run.json("articles")[0]["source_lang"] == "uk"
+    right = run("import", str(samples / "ru-budget.txt"), "--lang", "ru")
+    assert right.exit_code == 0 and right.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        ("The Federal Reserve kept rates unchanged on Wednesday.", "uk", "en"),
+        ("Расходы вырастут ещё, а сборы этого года будут выше: объём вырос.", "uk", "ru"),
+        ("Міст відкриють у жовтні. Його збудують із європейської сталі.", "ru", "uk"),
+        ("Міст відкриють у жовтні. Його збудують із європейської сталі.", "en", "uk"),
+        # agreement, or letters that do not say enough: no warning
+        ("The Federal Reserve kept rates unchanged on Wednesday.", "en", None),
+        ("Міст відкриють у жовтні, заявив мер: «Это будет быстро».", "uk", None),
+        ("The mayor of Київ, Віталій Кличко, opened the new bridge on Monday.", "en", None),
+        ("Компания Apple представила iPhone 17 и новый MacBook Pro.", "ru", None),
+        ("OK", "uk", None),
+    ],
+)
+def test_disagreeing_lang(text, declared, expected):
+    from transdesk.languages import disagreeing_lang
+
+    assert disagreeing_lang(text, declared) == expected
+
+
+def test_each_file_is_read_decoded_and_detected_once(samples, db_path, monkeypatch):
+    """The import pipeline reads, decodes, hashes and detects the language of each file
+    once (it used to do all of it twice: once to check, once to parse)."""
+    from transdesk import importing
+    from transdesk.db import open_db
+
+    calls: dict[str, list[str]] = {"read": [], "decode": [], "detect": []}
+
+    def counting(name, fn):
+        def wrapper(first, *args, **kwargs):
+            calls[name].append(str(first)[:30])
+            return fn(first, *args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(importing, "read_article_file",
+                        counting("read", importing.read_article_file))
+    monkeypatch.setattr(importing, "decode", counting("decode", importing.decode))
+    monkeypatch.setattr(importing, "detect_lang", counting("detect", importing.detect_lang))
+    files = sorted(str(p) for p in samples.glob("*.txt"))
+    db = open_db(db_path)
+    reports = importing.import_files(db, files)
+    assert len(reports) == len(files) > 1
+    assert all(r.created and r.units > 0 for r in reports)
+    assert len(calls["read"]) == len(calls["decode"]) == len(calls["detect"]) == len(files)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import MAKE_CORPUS, transdesk_cmd
 
-from transdesk.store import parse_source
+from transdesk.importing import parse_source
 
 
 def count_articles(db: Path) -> int:

@@ -6,7 +6,7 @@ import sqlite3
 
 from conftest import SAMPLES
 
-from transdesk import store
+from transdesk import importing
 from transdesk.cli import cli
 from transdesk.db import apply_migrations, migration_set, open_db
 
@@ -34,7 +34,7 @@ def test_database_of_first_release_is_upgraded_with_its_data(run, db_path):
     apply_migrations(old, stop_before="m002_translations_by_article")
     assert applied(db_path) == ["m001_core"]
     data = (SAMPLES / "ru-budget.txt").read_bytes()
-    store.import_article(old, data, "ru-budget")
+    importing.import_article(old, data, "ru-budget")
     old.close()
 
     units = run.json("units", "ru-budget")  # opening through the CLI migrates

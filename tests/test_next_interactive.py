@@ -22,6 +22,7 @@ def budget(run, samples):
     return run
 
 
+@pytest.mark.english
 def test_type_skip_accept_refusal_and_quit(budget, db_path):
     put(db_path, 1, "uk", "Понеділок, 17 лютого", status="translated", origin="human",
         translator="olena")
@@ -79,6 +80,7 @@ def test_type_skip_accept_refusal_and_quit(budget, db_path):
     assert [h["unit"] for h in budget.json("log", "--lang", "en")] == [3, 1]
 
 
+@pytest.mark.english
 def test_draft_screen_shows_score_memory_diff_and_other_language(budget, db_path):
     for unit_id in range(1, 13):
         if unit_id != 4:
@@ -113,6 +115,7 @@ def test_draft_screen_shows_score_memory_diff_and_other_language(budget, db_path
         "The cabinet approved the draft budget for 2025.", "translated", "tm", 87.5)
 
 
+@pytest.mark.english
 def test_end_of_input_keeps_what_was_typed_and_releases_the_claim(budget, db_path):
     result = budget("next", "--lang", "en", input="Monday\n")
     assert result.exit_code == 0
@@ -133,6 +136,7 @@ def test_end_of_input_keeps_what_was_typed_and_releases_the_claim(budget, db_pat
     assert budget.json("next", "--lang", "en", "--as", "bob")["id"] == 2
 
 
+@pytest.mark.english
 def test_editor_for_long_sentences(budget, db_path, tmp_path):
     script = tmp_path / "fake_editor.py"
     script.write_text(
@@ -153,29 +157,36 @@ def test_editor_for_long_sentences(budget, db_path, tmp_path):
     assert (saved["text"], saved["origin"]) == ("Edited: Monday, 17 February", "human")
 
 
+@pytest.mark.english
 def test_an_editor_that_cannot_run_leaves_the_loop_going(budget, db_path, tmp_path):
     missing = tmp_path / "no-such-editor"
     result = budget("next", "--lang", "en", input=":e\nMonday\n:q\n",
                     env={"EDITOR": str(missing), "VISUAL": ""})
     assert result.exit_code == 0, result.output
-    assert (f"en> :e\n  editor failed: {missing}: Editing failed: [Errno 2] No such file or"
-            f" directory: '{missing}'; type the translation here, or set EDITOR\n"
-            "en> Monday\n  saved (translated)\n") in result.stdout
+    assert (f"en> :e\n  editor failed: {missing}: not found; type the translation here,"
+            " or set EDITOR\nen> Monday\n  saved (translated)\n") in result.stdout
     assert result.stdout.endswith("1 saved, 0 skipped.\n")
     assert row(db_path, 1, "en")["text"] == "Monday"
 
 
+@pytest.mark.english
 def test_review_loop_approves_and_corrects(budget, db_path):
     for unit_id, text in ((1, "Monday, 17 February"), (2, "economics")):
         assert budget("submit", str(unit_id), "--lang", "en", "--text", text).exit_code == 0
     mine = budget("next", "--lang", "en", "--review", input=":a\n")
     assert mine.stdout == "Nothing left to review in en.\n0 saved, 0 skipped.\n"
-    result = budget("next", "--lang", "en", "--review", "--as", "bob", input=":a\neconomy\n")
+    result = budget("next", "--lang", "en", "--review", "--as", "bob",
+                    input=":a\neconomy\ny\n")
     assert result.exit_code == 0
     assert "       en▸ Monday, 17 February\n           [translated, human, by tester]\n" in result.stdout
     assert "   :a approve · :e editor · :s skip · :q quit · :h help\n" in result.stdout
+    # the header shows the review's progress, not the translation's
+    assert "   unit 1 of 12 · date · id 1 · en review: 0 of 2 approved\n" in result.stdout
+    assert "   unit 2 of 12 · category · id 2 · en review: 1 of 2 approved\n" in result.stdout
+    assert "% done" not in result.stdout
     assert result.stdout.endswith(
-        "en> economy\n  saved (approved)\nNothing left to review in en.\n2 saved, 0 skipped.\n")
+        "en> economy\n  save your correction as approved: 'economy'? [y/N] y\n"
+        "  saved (approved)\nNothing left to review in en.\n2 saved, 0 skipped.\n")
     approved, corrected = row(db_path, 1, "en"), row(db_path, 2, "en")
     assert (approved["status"], approved["translator"], approved["text"]) == (
         "approved", "bob", "Monday, 17 February")
@@ -183,6 +194,87 @@ def test_review_loop_approves_and_corrects(budget, db_path):
         "approved", "bob", "economy")
 
 
+@pytest.mark.english
+def test_a_review_correction_is_saved_only_once_confirmed(budget, db_path):
+    assert budget("submit", "1", "--lang", "en", "--text", "Monday, 17 February").exit_code == 0
+    result = budget("next", "--lang", "en", "--review", "--as", "bob",
+                    input="Monday 17 Feb\n\nSunday\nno\n:q\n")
+    assert result.exit_code == 0
+    assert ("en> Monday 17 Feb\n  save your correction as approved: 'Monday 17 Feb'? [y/N] \n"
+            "  (correction not saved) :a approve · :e editor · :s skip · :q quit · :h help\n"
+            "en> Sunday\n  save your correction as approved: 'Sunday'? [y/N] no\n"
+            "  (correction not saved) :a approve · :e editor · :s skip · :q quit · :h help\n"
+            "en> :q\n0 saved, 0 skipped.\n") in result.stdout
+    kept = row(db_path, 1, "en")
+    assert (kept["text"], kept["status"], kept["translator"]) == (
+        "Monday, 17 February", "translated", "tester")
+
+
+@pytest.mark.english
+def test_an_exact_memory_match_shows_no_diff(budget, db_path):
+    for unit_id in range(2, 13):
+        put(db_path, unit_id, "en", f"T{unit_id}", status="translated", origin="human",
+            translator="olena")
+    put(db_path, 1, "en", "Monday, 17 February", origin="tm", score=100.0,
+        note="tm-source: Понедельник, 17 февраля")
+    result = budget("next", "--lang", "en", input=":q\n")
+    assert result.exit_code == 0
+    assert "       en▸ Monday, 17 February\n           [draft, tm 100%]\n" + KEYS in result.stdout
+    assert "memory" not in result.stdout
+    assert "only in the remembered source" not in result.stdout
+
+
+def _fake_editor(folder, name: str) -> None:
+    """An editor program `name` in `folder` that keeps a copy of what it was given and
+    writes a translation above it."""
+    folder.mkdir(exist_ok=True)
+    script = folder / name
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "shown = p.read_text(encoding='utf-8')\n"
+        "(pathlib.Path(__file__).parent / 'shown.txt').write_text(shown, encoding='utf-8')\n"
+        "p.write_text('Monday, 17 February\\n' + shown.split('\\n', 1)[1], encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+
+
+@pytest.mark.english
+def test_editor_without_editor_set_uses_the_editor_alternative_and_shows_the_source(
+    budget, db_path, tmp_path
+):
+    """No $EDITOR/$VISUAL: Debian's `editor` (never sensible-editor's select-editor menu);
+    the file shows the source as comment lines, dropped on save."""
+    bin_dir = tmp_path / "bin"
+    _fake_editor(bin_dir, "editor")
+    _fake_editor(bin_dir, "sensible-editor")  # click's default: must not be the one run
+    (bin_dir / "shown.txt").unlink(missing_ok=True)
+    result = budget("next", "--lang", "en", input=":e\n:q\n",
+                    env={"EDITOR": "", "VISUAL": "", "PATH": str(bin_dir)})
+    assert result.exit_code == 0, result.output
+    assert "en> :e\n  saved (translated)\n" in result.stdout
+    shown = (bin_dir / "shown.txt").read_text(encoding="utf-8")
+    assert shown == ("\n\n# Write the en translation above. Lines starting with '# ' are"
+                     " ignored.\n# ru: Понедельник, 17 февраля\n")
+    saved = row(db_path, 1, "en")
+    assert (saved["text"], saved["status"]) == ("Monday, 17 February", "translated")
+
+
+@pytest.mark.english
+def test_editor_with_no_editor_anywhere_says_so(budget, db_path, tmp_path):
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    result = budget("next", "--lang", "en", input=":e\n:q\n",
+                    env={"EDITOR": "", "VISUAL": "", "PATH": str(empty)})
+    assert result.exit_code == 0
+    assert ("en> :e\n  editor failed: no editor found (neither `editor` nor `vi` is"
+            " installed); type the translation here, or set EDITOR\n") in result.stdout
+    assert row(db_path, 1, "en")["status"] == "untranslated"
+
+
+@pytest.mark.english
 def test_real_process_with_stdin_from_a_pipe(budget, db_path):
     env = {**os.environ, "TRANSDESK_USER": "pipe"}
     proc = subprocess.run(
@@ -203,6 +295,7 @@ def test_real_process_with_stdin_from_a_pipe(budget, db_path):
     assert [r["claimed_by"] for r in (row(db_path, u, "uk") for u in (2, 3, 4))] == [None] * 3
 
 
+@pytest.mark.english
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child")
 def test_ctrl_c_keeps_saved_units_and_releases_the_claim(budget, db_path):
     proc = subprocess.Popen(
@@ -226,6 +319,7 @@ def test_ctrl_c_keeps_saved_units_and_releases_the_claim(budget, db_path):
     assert row(db_path, 2, "en")["claimed_by"] is None
 
 
+@pytest.mark.english
 def test_text_typed_after_losing_the_claim_is_shown_back_not_lost(budget, db_path):
     """The claim ran out while the translator typed and a colleague took the unit."""
     from transdesk.db import open_db

@@ -194,6 +194,7 @@ def units_by_key(run, article: str = "tiny") -> dict:
     return {u["key"]: u["translations"]["uk"] for u in run.json("units", article)}
 
 
+@pytest.mark.english
 def test_round_trip_through_a_translators_tool(run, tiny, tmp_path):
     assert run("po", "export").exit_code == 0
     po_path = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
@@ -210,7 +211,7 @@ def test_round_trip_through_a_translators_tool(run, tiny, tmp_path):
     units = units_by_key(run)
     assert units["p1.s1"] | {"updated_at": None} == {
         "text": "Видатки зростуть.", "status": "translated", "origin": "po-import",
-        "translator": "ivan", "updated_at": None}
+        "translator": "ivan", "updated_at": None, "terms": []}
     assert units["p1.s2"]["text"] == "Дефіцит зменшиться."
     assert units["title"]["status"] == "draft" and units["title"]["text"] == "Бюджет ухвалили."
     assert units["date"]["origin"] == "human"  # untouched entries are not rewritten
@@ -218,6 +219,7 @@ def test_round_trip_through_a_translators_tool(run, tiny, tmp_path):
     assert again[0]["applied"] == 0
 
 
+@pytest.mark.english
 def test_conflicts_are_reported_and_left_alone(run, tiny, db_path, tmp_path):
     assert run("po", "export").exit_code == 0
     po_path = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
@@ -262,6 +264,7 @@ def test_outdated_and_unknown_entries(run, tiny, tmp_path):
     assert units_by_key(run)["p1.s2"]["text"] is None
 
 
+@pytest.mark.english
 def test_article_from_file_name_and_language_checks(run, tiny, db_path, tmp_path):
     assert run("po", "export").exit_code == 0
     po_path = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
@@ -280,6 +283,7 @@ def test_article_from_file_name_and_language_checks(run, tiny, db_path, tmp_path
     assert units_by_key(run)["p1.s2"]["text"] == "Дефіцит зменшиться."
 
 
+@pytest.mark.english
 def test_malformed_po_changes_nothing(run, tiny, db_path, tmp_path):
     assert run("po", "export").exit_code == 0
     good = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
@@ -303,6 +307,7 @@ def test_malformed_po_changes_nothing(run, tiny, db_path, tmp_path):
     assert table_dump(db_path) == before
 
 
+@pytest.mark.english
 def test_po_export_language_selection(run, samples, tmp_path):
     for name in ("ru-budget", "uk-bridge"):
         assert run("import", str(samples / f"{name}.txt")).exit_code == 0
@@ -327,6 +332,7 @@ def test_po_export_language_selection(run, samples, tmp_path):
         0, "1 article: 2 files written, 0 unchanged in one\n")
 
 
+@pytest.mark.english
 def test_po_import_names_what_is_wrong_with_the_input(run, tiny, db_path, tmp_path):
     assert run("po", "export", "--mo").exit_code == 0
     folder = tmp_path / "locales" / "uk" / "LC_MESSAGES"

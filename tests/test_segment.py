@@ -33,6 +33,8 @@ def assert_well_formed(text: str, lang: str) -> None:
         assert sentence
         assert sentence == sentence.strip()
         assert ws.strip() == ""
+    if len(result) > 1:  # signs alone are never a sentence of their own
+        assert all(any(ch.isalnum() for ch in sentence) for sentence, _ in result), result
 
 
 # --- gold ----------------------------------------------------------------------------
@@ -201,6 +203,109 @@ EN = [
 ]
 
 
+# --- classes of errors found on public gold (issue 13, issue 10 item 11) -------------
+# Each entry: language, text, the sentences expected (joined by " | ").
+
+PUBLIC = [
+    # abbreviations missing or misfiled: language names, figures, dates of life, titles
+    ("uk", "Слово прийшло з ісп. Amigo, а не з англ. Friend чи нім. Freund.", 1),
+    ("uk", "Метал вкрився корозією (мал. 8). Далі буде.", 2),
+    ("ru", "Иван Петров (род. 21 декабря 1948 г.) -- актёр театра.", 1),
+    ("ru", "Петров род. 21 декабря 1948 г. в Москве, ум. 5 мая 2000 г. в Киеве.", 1),
+    ("ru", "Выступил к.п.н. И. П. Карташов.", 1),
+    ("ru", "Директор фирмы Чарльз Дж. Филлипс согласен.", 1),
+    ("en", "Chanel no. 5 is a perfume.", 1),
+    ("en", "He won't say no. Not really.", 2),
+    ("en", "The fight in Falluja (pop. 256,000) went on.", 1),
+    ("en", "He wrote the Slavonic Dances, Op. 46 in a year.", 1),
+    ("en", "This is a sentence written by Ed. And this is another one.", 2),
+    # number + unit before a capital or a sign
+    ("uk", "Постанова від 5 травня 2016 р. № 991 набула чинності.", 1),
+    ("ru", "Указ от 5 мая 2020 г. № 12 подписан.", 1),
+    ("uk", "Борг становив 4,8 млрд. дол. США на початок року.", 1),
+    ("ru", "Помощь составит 470 млн долл. США в этом году.", 1),
+    ("ru", "Работы продлятся 4 мес. США выделят деньги.", 2),
+    ("uk", "Адреса: вул. Кирилівська, 105, м. Київ, Україна.", 1),
+    # a year opening its sentence is a date; one ending a longer sentence ends it
+    ("uk", "В 1941 р. Конрад Цузе побудував машину.", 1),
+    ("uk", "15 вересня 1995 р. Україною було підписано угоду.", 1),
+    ("ru", "В 2010-2012 гг. Виктор посещал Волгоград.", 1),
+    ("uk", "Але закінчилося все аж у січні 2013 р. Як бачимо, недарма.", 2),
+    ("ru", "Пара завоевала титул чемпионов Европы в 2010 г. Тренер доволен.", 2),
+    # initials, Roman numerals, list numbers
+    ("en", "Don't split strings like U. S. A. either.", 1),
+    ("en", "He met J. A. Smith yesterday.", 1),
+    ("uk", "Реформу провів цар Петро I. Він ухвалив закон.", 2),
+    ("uk", "Тоді правив король Георг V. А нині все інакше.", 2),
+    ("uk", "Наша зустріч з М. Л. Гончаруком, I. О. Денисюком відбулася.", 1),
+    ("ru", "IV. Гестационный сахарный диабет", 1),
+    ("en", "1. The first item 2. The second item", 2),
+    ("en", "1. The first item. 2. The second item 3. The third.", 3),
+    ("en", "The vote was 5 to 2. The bill passed.", 2),
+    ("ru", "Всё, я сказала! 3. Потом пришла другая.", 2),
+    ("ru", "Играть не мешало. 2. Квадрокоптер продаю.", 2),
+    ("en", "He wrote the Slavonic Dances, Op. 46. These were praised.", 2),
+    # spaced ellipsis, signs alone, footnote markers
+    ("ru", "Так и было . . . Потом всё изменилось.", 2),
+    ("en", "I think . . . maybe not.", 1),
+    ("ru", "И это только начало! ;)", 1),
+    ("ru", "Пастухов тоже ;) Я вспомнила.", 2),
+    ("ru", "Пастухов тоже :) и я.", 1),
+    ("ru", "Скоро каждый сможет стать частью действия. #atlasweekend #performance", 1),
+    ("ru", "@xxxxxx - Гнилее тебя нет. @xxxxxx @yyyyyy", 1),
+    ("ru", "Был спор (Прилепин лучше, чем Лимонов. Но враг)", 2),
+    ("en", "Much research followed. [1 - 3] The rest is known.", 2),
+    ("ru", "Больше всего понравилось! 👍 👍 Яблоки тоже хороши.", 2),
+    ("en", "??? KEEP UP THE GOOD WORK.", 1),
+    # closing quote or bracket after a space
+    ("ru", "Кто они такие… »", 1),
+    ("en", "Hello ( Hi! ) my name is Chris.", 1),
+    # a dash after a period inside brackets or quotes; a quotation with its attribution
+    ("uk", "Ціни зросли (вони самі це визнали. - Ред.) і далі ростуть.", 1),
+    ("uk", "Ціни зросли (наступного року. — Ред.) і далі ростуть.", 1),
+    ("ru", "«К чему ты готовишься? – спросила мама. – Завтра ведь выходной».", 1),
+    ("uk", "«Ми не відступимо! Світло буде», — заявив В. Зеленський.", 1),
+    ("ru", "«Мы не отступим! Свет будет», — заявил В. Зеленский.", 1),
+    ("en", 'He said: "We will win. We will not stop," and left.', 1),
+    ("en", "“Stop! Now!” she shouted.", 1),
+    # a quotation that ends the sentence, or holds more than two sentences, splits
+    ("uk", "Він сказав: «Батько служить. Він патріот». Оце і все.", 3),
+    ("ru", "«Первое. Второе. Третье», — сказал он.", 3),
+    # lowercase start: English splits after an ordinary word, ru/uk never (see README)
+    ("en", "sounds exciting. want to go to dinner with me?", 2),
+    ("en", "What is it? i don't know.", 2),
+    ("en", "Wait... what happened?", 1),
+    ("en", "VERY CONCERNED!!! plz bring your dog to the vet.", 2),
+    ("en", "St. Michael's Church is on 5th st. near the light.", 1),
+    ("en", "Because he liked making statues! :D", 1),
+    ("en", "Because he liked making statues! :D Next question.", 2),
+    ("en", "Markets priced in a pause, e.g. futures showed it.", 1),
+    ("uk", "Цікаве інтерв'ю. найбільший лол - шрифти.", 1),
+    # no space after the end: never split (see README)
+    ("en", "This is a sentence.Isn't it?", 1),
+    # before_name: the U.S. and D.C. end a sentence before a name that is no attribute
+    ("en", "Most of the money comes from the U.S. Europe will add more later.", 2),
+    ("en", "The U.S. Treasury sold bonds.", 1),
+    ("en", "He sat on the U.S. Court of Appeals for the D.C. Circuit for years.", 1),
+    ("en", "Prices rose 2.5% in Jan. The Fed held rates.", 2),
+    ("en", "Prices rose on Jan. 5 and fell.", 1),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "count"), PUBLIC)
+def test_public_gold_classes(lang: str, text: str, count: int) -> None:
+    result = sentences(text, lang)
+    assert len(result) == count, result
+    assert_well_formed(text, lang)
+
+
+def test_no_unit_is_signs_only() -> None:
+    for text in ("Так и было . . . Потом.", "Yes! :) :) Next one.", ". . . Word.", "Кто? »"):
+        for sentence in sentences(text, "ru"):
+            assert any(ch.isalnum() for ch in sentence), sentence
+    assert sentences(". . .", "en") == [". . ."]
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "count"),
     [("ru", t, n) for t, n in RU] + [("uk", t, n) for t, n in UK] + [("en", t, n) for t, n in EN],
@@ -258,7 +363,16 @@ def test_rule_in_two_lists_is_rejected() -> None:
 
 # --- losslessness, property style ----------------------------------------------------
 
-PIECES = [trap for trap, _ in RU + UK + EN] + [
+PIECES = [trap for trap, _ in RU + UK + EN] + [text for _, text, _ in PUBLIC] + [
+    ". . .",
+    ":)",
+    "[3]",
+    "* * *",
+    "👍",
+    "№ 5",
+    "1.",
+    "IV.",
+    "1941 р.",
     "ок.",
     "т. е.",
     "т.е.",
@@ -314,28 +428,21 @@ def test_lossless_random_concatenations() -> None:
 def test_long_runs_stay_fast() -> None:
     import time
 
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the machine may be shared
     for text in (
         "." * 50_000 + "x",
         "!?" * 25_000 + " a",
         ".)" * 25_000 + " A",
         "a" * 100_000 + ". B",
+        # runs of signs after a break, each one a candidate of its own
+        "a" + " ." * 3000 + " b",
+        "a." + " :)" * 3000,
+        "! " * 3000 + "A",
+        "A." + " [1]" * 3000 + " b",
     ):
         assert_well_formed(text, "en")
-    assert time.perf_counter() - started < 1.0
+    # a guard against a hang (quadratic work: 25 s before), not a speed figure; the speed
+    # is measured by bench/bench_segment.py
+    assert time.process_time() - started < 5.0
 
 
-def test_speed_on_news_text(corpus: pathlib.Path) -> None:
-    """Far above what a quadratic or per-character Python loop would reach."""
-    import time
-
-    paragraphs = [
-        p for path in corpus.glob("*.txt") for p in paragraphs_of(path.read_text("utf-8"))
-    ]
-    count = 0
-    started = time.perf_counter()
-    for _ in range(5):
-        for paragraph in paragraphs:
-            count += len(split_sentences(paragraph, "ru" if paragraph[0] > "z" else "en"))
-    rate = count / (time.perf_counter() - started)
-    assert rate > 50_000, rate

@@ -95,7 +95,7 @@ def test_sqlite_desk_made_by_a_newer_program_is_refused(tmp_path):
         storage.open(path)
     result = Cli(path)("db", "info")
     assert result.exit_code == 2
-    assert result.output.startswith("Error: desk ") and "m999_future" in result.output
+    assert result.output.startswith("Error: ") and "m999_future" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 

@@ -142,6 +142,7 @@ def test_memory_forgets_a_translation_sent_back_to_draft(run, samples, db_path):
     assert memory.best("Эксперты настроены осторожно.").text == BUDGET_UK["p3.s1"]
 
 
+@pytest.mark.english
 def test_tmx_round_trip_into_a_fresh_database(run, samples, db_path, tmp_path):
     run("import", str(samples / "ru-budget.txt"))
     translate(db_path, "ru-budget", "uk", BUDGET_UK)
@@ -182,14 +183,16 @@ def test_tmx_from_another_tool(run, samples, tmp_path):
         '<tu><tuv xml:lang="ru"><seg>Только одна сторона</seg></tuv>'
         '<tuv xml:lang="de"><seg>Nur eine Seite</seg></tuv></tu>'
         "</body></tmx>", encoding="utf-8")
-    result = run("tm", "import", str(tmx))
+    result = run("tm", "import", "--json", str(tmx))
     assert result.exit_code == 0, result.output
-    assert "imported 1 translation units (0 already known, 1 without two of ru/uk/en)" in result.stdout
+    assert json.loads(result.stdout) == [
+        {"file": str(tmx), "imported": 1, "duplicates": 0, "skipped": 1}]
     run("import", str(samples / "ru-budget.txt"))
     run("draft", "--lang", "uk", "--provider", "none")
     assert units_by_key(run, "ru-budget", "uk")["p3.s1"]["text"] == "Експерти налаштовані обережно."
 
 
+@pytest.mark.english
 def test_malformed_tmx_exits_2_and_adds_nothing(run, db_path, tmp_path):
     good = tmp_path / "good.tmx"
     good.write_text('<tmx version="1.4"><body><tu><tuv xml:lang="ru"><seg>Да</seg></tuv>'
@@ -295,7 +298,7 @@ def test_fuzzy_finds_the_best_match_among_thousands_alike(db_path, tmp_path):
     rng = random.Random(11)
     remembered = templated_tmx(tmp_path / "memory.tmx", rng)
     db = open_db(db_path)
-    assert tm.import_tmx(db, tmp_path / "memory.tmx").units > 2 * tm.CANDIDATES
+    assert tm.import_tmx(db, tmp_path / "memory.tmx").imported > 2 * tm.CANDIDATES
     memory = tm.Memory(db, "ru", "uk")
     known = set(remembered)
     queries = [q for q in (t.format(rng.choice(FIRST), rng.choice(LAST), rng.choice(DAYS))
@@ -330,3 +333,130 @@ def test_fuzzy_skips_a_close_sentence_without_the_target_language(db_path, tmp_p
         ("Эксперты настроены довольно осторожно.", "Експерти налаштовані досить обережно.")]
     assert found[0].imported and 75 <= found[0].score < 100
     db.close()
+
+
+def test_prefetch_ranks_many_sentences_at_once_and_finds_the_best(db_path, tmp_path):
+    """The batch path (a SentenceIndex) gives every query the brute-force best score, as
+    the one-by-one FTS5 path does, and still skips the unit being drafted."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    rng = random.Random(12)
+    remembered = templated_tmx(tmp_path / "memory.tmx", rng)
+    db = open_db(db_path)
+    tm.import_tmx(db, tmp_path / "memory.tmx")
+    known = set(remembered)
+    queries = list(dict.fromkeys(
+        q for q in (t.format(rng.choice(FIRST), rng.choice(LAST), rng.choice(DAYS))
+                    + rng.choice(["", " Это важно.", "!"]) for t in TEMPLATES * 20)
+        if q not in known))
+    one_by_one = tm.Memory(db, "ru", "uk")
+    batch = tm.Memory(db, "ru", "uk")
+    batch.prefetch(queries, index_from=1)
+
+    for query in queries:
+        brute = process.extractOne(query, remembered, scorer=fuzz.ratio)
+        found = batch.fuzzy(query)
+        assert found, query
+        assert found[0].score == pytest.approx(min(round(brute[1], 1), 99.9)), (query, brute)
+        assert found[0].score == one_by_one.fuzzy(query)[0].score
+        assert found[0].text.startswith("uk ")
+        assert found[0].imported
+    db.close()
+
+
+def test_prefetch_skips_the_unit_itself_and_sentences_without_the_target(
+        run, samples, db_path, tmp_path):
+    run("import", str(samples / "ru-budget.txt"))
+    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text(
+        '<tmx version="1.4"><header/><body>'
+        '<tu><tuv xml:lang="ru"><seg>Правительство одобрило проект бюджета на 2026 г.!</seg>'
+        '</tuv><tuv xml:lang="en"><seg>The government approved it!</seg></tuv></tu>'
+        "</body></tmx>", encoding="utf-8")
+    db = open_db(db_path)
+    tm.import_tmx(db, tmx)
+    uid = unit_id_for(db, "ru-budget", "title")
+    source = "Правительство одобрило проект бюджета на 2026 г.?"
+    memory = tm.Memory(db, "ru", "uk")
+    memory.prefetch([source], index_from=1)
+
+    assert memory.fuzzy(source, exclude_unit=uid) == []
+    found = memory.fuzzy(source)
+    assert [(m.text, m.group) for m in found] == [(BUDGET_UK["title"], uid)]
+    db.close()
+
+
+def test_draft_of_many_sentences_ranks_them_at_once(run, db_path, tmp_path, monkeypatch):
+    """A draft run hands its sentences without an exact match to ``prefetch``; with the
+    batch path on (PREFETCH_MIN lowered), each unit gets the brute-force best match."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from transdesk.draft import draft
+
+    rng = random.Random(13)
+    remembered = templated_tmx(tmp_path / "memory.tmx", rng)
+    db = open_db(db_path)
+    tm.import_tmx(db, tmp_path / "memory.tmx")
+    db.close()
+    known = set(remembered)
+    sentences = list(dict.fromkeys(
+        t.format(f, la, d) for t in TEMPLATES for f in FIRST[:4] for la in LAST[:4]
+        for d in DAYS))
+    article = tmp_path / "many.txt"
+    article.write_text("Статья\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
+    assert run("import", str(article), "--lang", "ru", "--targets", "uk").exit_code == 0
+    monkeypatch.setattr(tm, "PREFETCH_MIN", 10)
+    db = open_db(db_path)
+
+    report = draft(db, "uk", provider="none")
+
+    drafted = dict(db.execute(
+        "SELECT u.source, t.score FROM translations t JOIN units u ON u.id = t.unit_id"
+        " WHERE t.lang = 'uk' AND t.origin = 'tm'").fetchall())
+    db.close()
+    assert report.by_origin["tm"] == len(sentences)
+    for sentence in sentences:
+        if sentence in known:
+            assert drafted[sentence] == 100.0
+        else:
+            brute = process.extractOne(sentence, remembered, scorer=fuzz.ratio)
+            assert drafted[sentence] == pytest.approx(min(round(brute[1], 1), 99.9))
+    assert sum(s not in known for s in sentences) > 10
+
+
+def test_sentence_index_selects_the_sentences_sharing_the_most_words(db_path, tmp_path):
+    """The bit-sliced word counts agree with counting in Python: the candidates are the
+    sentences of the length window holding at least c of the text's words, c the highest
+    count that selects BATCH_ENOUGH of them."""
+    import random
+    import re
+
+    rng = random.Random(14)
+    remembered = set(templated_tmx(tmp_path / "memory.tmx", rng))
+    db = open_db(db_path)
+    tm.import_tmx(db, tmp_path / "memory.tmx")
+    index = tm.SentenceIndex(db.conn, "ru", "uk")
+    db.close()
+    assert set(index.texts) == remembered
+
+    def words(text: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"[^\W_]+", text)}
+
+    queries = ["Мэр города Денис Руденко накануне ответил на вопросы журналистов.",
+               "Глава НБУ Тарас Марченко в среду предложил снизить налог.",
+               "Министр финансов представил отчёт.", "Совсем другое предложение."]
+    for query in queries:
+        low, high = tm.length_window(len(query), 75.0)
+        window = [t for t in remembered if low <= len(t) <= high]
+        shared = {t: len(words(t) & words(query)) for t in window}
+        counts = sorted({c for c in shared.values() if c}, reverse=True)
+        at_least = next((c for c in counts
+                         if sum(n >= c for n in shared.values()) >= tm.BATCH_ENOUGH),
+                        counts[-1] if counts else None)
+        expected = {t for t, n in shared.items() if at_least and n >= at_least}
+        assert set(index.candidates(query, 75.0)) == expected, query

@@ -40,7 +40,7 @@ def test_next_json_gives_untranslated_first_then_drafts_in_order(budget, db_path
     assert unit["id"] == 2 and unit["key"] == "category" and unit["article"] == "ru-budget"
     assert unit["source"] == "экономика" and unit["lang"] == "en"
     assert set(unit) == {"id", "key", "kind", "paragraph", "source", "translations",
-                         "article", "lang", "claim_expires"}
+                         "article", "lang", "claim_expires", "terms"}
     assert set(unit["translations"]) == {"uk", "en"}
     assert set(unit["translations"]["en"]) == {"text", "status", "origin", "translator",
                                                "updated_at"}
@@ -62,6 +62,7 @@ def test_own_claim_comes_back_first_and_others_get_the_next(budget, db_path):
     assert claim(budget, "--article", "ru-budget", "--as", "bob")["id"] == 2
 
 
+@pytest.mark.english
 def test_claim_duration_from_option_and_environment(budget, db_path):
     def minutes_left(unit):
         expires = datetime.strptime(unit["claim_expires"], "%Y-%m-%dT%H:%M:%S.%fZ")
@@ -95,6 +96,7 @@ def test_expired_claim_is_free_again(budget, db_path):
     assert (saved["text"], saved["translator"], saved["claimed_by"]) == ("economy", "tester", None)
 
 
+@pytest.mark.english
 def test_article_filter_and_language_checks(budget, samples):
     assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
     unit = claim(budget, "--article", "uk-bridge")
@@ -122,6 +124,7 @@ def test_queue_query_uses_the_queue_index(budget, db_path):
 # --- submit -------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_submit_saves_releases_and_keeps_history(budget, db_path):
     assert claim(budget)["id"] == 1
     result = budget("submit", "1", "--lang", "en", "--text", "  Monday, 17 February \n")
@@ -153,6 +156,7 @@ def test_submit_accept_keeps_the_draft_text_and_origin(budget, db_path):
     assert budget.json("log", "--unit", "4")[0]["action"] == "accept"
 
 
+@pytest.mark.english
 def test_submit_refusals(budget, db_path):
     assert claim(budget, "--as", "bob")["id"] == 1
     before = sql(db_path, "SELECT * FROM translations ORDER BY unit_id, lang")
@@ -193,6 +197,7 @@ def test_unclaimed_unit_can_be_submitted(budget, db_path):
 # --- review -------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_review_flow(budget, db_path):
     for unit_id, text in ((1, "Monday, 17 February"), (2, "economy"), (3, "Budget")):
         assert budget("submit", str(unit_id), "--lang", "en", "--text", text).exit_code == 0
@@ -228,6 +233,7 @@ def test_review_flow(budget, db_path):
 # --- log ----------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_log_newest_first_with_filters(budget, db_path, samples):
     assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
     budget("submit", "1", "--lang", "en", "--text", "Monday")
@@ -260,12 +266,25 @@ def test_log_newest_first_with_filters(budget, db_path, samples):
 
 
 def test_option_defaults_are_the_library_values():
-    from transdesk import export
-    from transdesk.commands import exporting
     from transdesk.commands import workflow as workflow_commands
 
     assert workflow_commands.DEFAULT_CLAIM_MINUTES == workflow.DEFAULT_CLAIM_MINUTES
-    assert list(export.FORMATS) == exporting.FORMATS
+
+
+def test_the_format_registry_drives_the_export_choices_and_help():
+    from click.testing import CliRunner
+
+    from transdesk.cli import cli
+    from transdesk.formats import FORMATS
+
+    export_command = cli.commands["export"]
+    fmt = next(p for p in export_command.params if p.name == "fmt")
+    assert list(fmt.type.choices) == list(FORMATS.names())
+    assert FORMATS.names() == ("article", "aligned", "tmx", "json", "html")
+    help_text = CliRunner().invoke(cli, ["export", "--help"]).output
+    assert "[article|aligned|tmx|json|html]" in help_text
+    for name in FORMATS:
+        assert FORMATS.get(name).extension in ("txt", "tsv", "tmx", "json", "html")
 
 
 def test_help_does_not_load_the_store_workflow_or_export():
@@ -279,5 +298,5 @@ def test_help_does_not_load_the_store_workflow_or_export():
     assert "next" in result.stdout and "export" in result.stdout
     assert {"transdesk.commands.workflow", "transdesk.commands.exporting"} <= loaded
     for module in ("transdesk.store", "transdesk.workflow", "transdesk.export", "transdesk.po",
-                   "polib", "babel"):
+                   "polib", "babel", "transdesk.view", "transdesk.formats.article", "transdesk.checks"):
         assert module not in loaded, module

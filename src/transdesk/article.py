@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
+from transdesk.text_safety import REFUSED, describe, first_refused
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SWITCHER = re.compile(r"\s*(?:RU|UA|UK|EN)(?:[\s|/]+(?:RU|UA|UK|EN))+\s*", re.IGNORECASE)
@@ -54,7 +56,8 @@ class Article:
     encoding: str = "utf-8"
     bom: bool = False
     title: str = ""
-    unit_by_key: dict[str, Unit] = field(default_factory=dict)
+    #: The language the text looks like when it clearly is not the one it is imported as.
+    looks_like: str | None = None
 
 
 @dataclass
@@ -70,13 +73,13 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     Refuses empty, blank-only and binary input with BadInput.
     """
     if not data:
-        raise BadInput("the file is empty")
+        raise BadInput(_("the file is empty"))
     bom = False
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise BadInput(f"unknown encoding {encoding!r}") from None
+            raise BadInput(_("unknown encoding {encoding!r}").format(encoding=encoding)) from None
         name = encoding
         for mark, bom_name in _BOMS:
             if data.startswith(mark) and codecs.lookup(bom_name).name.startswith(
@@ -95,13 +98,55 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             name = _guess_encoding(data)
     try:
         text = data.decode(name)
-    except (UnicodeDecodeError, LookupError):
-        raise BadInput(f"the file is not valid {name} text") from None
+    except (UnicodeError, LookupError, ValueError):  # punycode raises a bare UnicodeError
+        raise BadInput(_("the file is not valid {name} text").format(name=name)) from None
     if not text.strip():
-        raise BadInput("the file is empty (only whitespace)")
+        raise BadInput(_("the file is empty (only whitespace)"))
     if len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
-        raise BadInput("the file looks binary, not an article in plain text")
+        raise BadInput(_("the file looks binary, not an article in plain text"))
+    _refuse_controls(text)
     return Decoded(text, codecs.lookup(name).name, bom)
+
+
+def _refuse_controls(text: str) -> None:
+    """BadInput naming the line, column, unit (when it can tell) and character of the
+    first control character in the text (see `text_safety`)."""
+    hit = first_refused(text)
+    if hit is None:
+        return
+    index, char = hit
+    line = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    unit = _unit_at(text, index)
+    where = f"unit {unit}, " if unit else ""
+    raise BadInput(
+        _(
+            "{where}line {line}, column {column}: control character {describe}; remove it (tabs "
+            "and line ends are fine)"
+        ).format(where=where, line=line, column=column, describe=describe(char))
+    )
+
+
+def _unit_at(text: str, index: int) -> str | None:
+    """The key of the unit the character at `index` would be in (only for messages)."""
+    from transdesk.languages import detect_lang
+    from transdesk.segment import split_sentences
+
+    blank = REFUSED.sub(" ", text)  # same length: offsets still match
+    try:
+        article = parse(blank, detect_lang(blank), split_sentences)
+    except (BadInput, AssertionError):
+        return None
+    unit_by_key = {u.key: u for u in article.units}
+    position = 0
+    for literal, key in article.layout:
+        position += len(literal or "")
+        if key is not None:
+            length = len(unit_by_key[key].text)
+            if position <= index < position + length:
+                return key
+            position += length
+    return None
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -115,7 +160,7 @@ def _guess_encoding(data: bytes) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise BadInput("the file looks binary, not an article in plain text")
+        raise BadInput(_("the file looks binary, not an article in plain text"))
     return best.encoding
 
 
@@ -202,7 +247,6 @@ def parse(text: str, lang: str, split: Splitter) -> Article:
     layout.append([pending[0], None])
     title = next((u.text for u in units if u.kind == "title"), "")
     article = Article(units=units, layout=layout, title=title)
-    article.unit_by_key = {u.key: u for u in units}
     if render(layout, {u.key: u.text for u in units}) != text:  # pragma: no cover - safety net
         raise AssertionError("article layout is not lossless")
     return article

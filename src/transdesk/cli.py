@@ -6,23 +6,30 @@ This module holds the root group and the one place where errors become an
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 import sys
 
 import click
 
-from transdesk import __version__
-from transdesk.commands import (
+from transdesk.i18n import _, translate_click
+
+translate_click()  # before any command is defined: click translates some words then
+
+from transdesk import __version__  # noqa: E402
+from transdesk.commands import (  # noqa: E402
     articles,
     checking,
     database,
     drafting,
     exporting,
     team,
+    terms,
     workflow,
 )
-from transdesk.db import DEFAULT_DB
-from transdesk.errors import TransdeskError
+from transdesk.db import DEFAULT_DB, describe_sqlite_error  # noqa: E402
+from transdesk.errors import TransdeskError  # noqa: E402
 
 INTERNAL_ERROR = 3
 
@@ -42,29 +49,55 @@ class TransdeskGroup(click.Group):
             sys.exit(2)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "transdesk"
-            _error(f"{exc.format_message()} (see '{where} --help')", 2)
+            _error(_("{message} (see '{command} --help')").format(
+                message=exc.format_message(), command=where), 2)
         except click.ClickException as exc:
             _error(exc.format_message(), exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
-            click.echo("Interrupted.", err=True)
+            click.echo(_("Interrupted."), err=True)
             sys.exit(130)
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): nothing left to say
             sys.exit(1)
+        except sqlite3.Error as exc:
+            described = describe_sqlite_error(exc)
+            if described is None:
+                _unexpected(exc)
+            else:
+                _error(*described)
+        except OSError as exc:
+            if exc.errno not in _ENVIRONMENT_ERRNOS:
+                _unexpected(exc)
+            where = f" ({exc.filename})" if exc.filename else ""
+            _error(f"{exc.strerror or exc}{where}", 2)
+        except MemoryError:
+            _error(_("out of memory: the input is too large for this machine"), 2)
         except Exception as exc:
-            if os.environ.get("TRANSDESK_DEBUG") == "1":
-                raise
-            _error(f"unexpected {type(exc).__name__}: {exc} (set TRANSDESK_DEBUG=1 for the"
-                   " traceback)", INTERNAL_ERROR)
+            _unexpected(exc)
         sys.exit(code if isinstance(code, int) else 0)
 
 
+# failures of the machine, not of transdesk: a full disk, permissions, a read-only volume
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                                 errno.EPERM, errno.EIO, errno.ENAMETOOLONG})
+
+
+def _unexpected(exc: BaseException) -> None:
+    if os.environ.get("TRANSDESK_DEBUG") == "1":
+        raise exc
+    _error(_("unexpected {kind}: {error} (set TRANSDESK_DEBUG=1 for the traceback)")
+           .format(kind=type(exc).__name__, error=exc), INTERNAL_ERROR)
+
+
 def _error(message: str, code: int) -> None:
-    click.echo(f"Error: {message}", err=True)
+    from transdesk.text_safety import shown
+
+    click.echo(f"Error: {shown(message)}", err=True)  # one line, whatever it quotes
     sys.exit(code)
 
 
-@click.group(cls=TransdeskGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TransdeskGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("Translate the newsroom's articles between Russian, Ukrainian and English."))
 @click.version_option(__version__, prog_name="transdesk")
 @click.option(
     "--db",
@@ -74,16 +107,16 @@ def _error(message: str, code: int) -> None:
     show_envvar=True,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="The desk: a SQLite file (created on first use) or a postgresql:// URL.",
+    help=_("The desk: a SQLite file (created by import and tm import) or a"
+           " postgresql:// URL."),
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
-    """Translate the newsroom's articles between Russian, Ukrainian and English."""
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
 
 
-for _module in (articles, workflow, drafting, exporting, checking, team, database):
+for _module in (articles, workflow, drafting, exporting, checking, terms, team, database):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

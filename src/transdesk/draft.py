@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from transdesk import store
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, ProviderError
+from transdesk.i18n import _, ngettext
 from transdesk.providers.base import NOT_ATTEMPTED
 from transdesk.tm import DEFAULT_THRESHOLD, Memory
 
@@ -66,7 +67,7 @@ class DraftReport:
     lang: str
     selected: int = 0
     by_origin: Counter[str] = field(default_factory=Counter)
-    missing: list[Miss] = field(default_factory=list)
+    without_draft: list[Miss] = field(default_factory=list)
     skipped: int = 0  # no longer untranslated when its draft was written
     cached: int = 0  # sentences answered from mt_cache
     sent: int = 0  # distinct sentences sent to a provider
@@ -82,11 +83,11 @@ class DraftReport:
         line = f"drafted {self.drafted} unit{'s' if self.drafted != 1 else ''}"
         if self.by_origin:
             line += ": " + ", ".join(f"{o} {n}" for o, n in self._origins())
-        if self.missing:
-            reasons = Counter(m.reason for m in self.missing)
+        if self.without_draft:
+            reasons = Counter(m.reason for m in self.without_draft)
             why = "; ".join(f"{r}: {n}" if len(reasons) > 1 else r for r, n in
                             reasons.most_common())
-            line += f"; {len(self.missing)} without a draft ({why})"
+            line += f"; {len(self.without_draft)} without a draft ({why})"
         if self.skipped:
             line += f"; {self.skipped} skipped (translated meanwhile)"
         return line
@@ -101,7 +102,7 @@ class DraftReport:
             "selected": self.selected,
             "drafted": self.drafted,
             "by_origin": dict(self._origins()),
-            "without_draft": [m.as_dict() for m in self.missing],
+            "without_draft": [m.as_dict() for m in self.without_draft],
             "skipped": self.skipped,
             "cached": self.cached,
             "sent": self.sent,
@@ -141,14 +142,14 @@ class _Writer:
         for item in written:
             self.report.by_origin[item.origin] += 1
         self.report.skipped += len(drafts) - len(written)
-        self.report.missing.extend(misses)
+        self.report.without_draft.extend(misses)
         self.settled += len(drafts) + len(misses)
         if self.progress is not None and (drafts or misses):
             self.progress(self.settled, self.report.selected)
 
     def settle(self, misses: list[Miss]) -> None:
         """Units given up on without writing anything."""
-        self.report.missing.extend(misses)
+        self.report.without_draft.extend(misses)
         self.settled += len(misses)
         if self.progress is not None and misses:
             self.progress(self.settled, self.report.selected)
@@ -216,8 +217,10 @@ def resolve_providers(
             usable, why = instances[name].is_usable()
             if not usable:
                 raise ProviderError(
-                    f"provider {instances[name].name} is not usable: {why}"
-                    " (or draft from memory only with --provider none)"
+                    _(
+                        "provider {name} is not usable: {why} (or draft from memory only with "
+                        "--provider none)"
+                    ).format(name=instances[name].name, why=why)
                 )
         instances[name].check_pair(source_lang, lang)
         chosen[source_lang] = instances[name]
@@ -244,9 +247,9 @@ def draft(
     finished) when the provider fails; a re-run resumes.
     """
     if not 0 <= threshold <= 100:
-        raise BadInput("--threshold must be between 0 and 100")
+        raise BadInput(_("--threshold must be between 0 and 100"))
     if batch_size is not None and batch_size < 1:
-        raise BadInput("--batch-size must be at least 1")
+        raise BadInput(_("--batch-size must be at least 1"))
     units = select_units(db, lang, articles, limit)
     report = DraftReport(lang=lang, selected=len(units))
     if not units:
@@ -264,7 +267,7 @@ def draft(
         else:
             by_provider.setdefault((chosen.name, unit.source_lang), []).append(unit)
     writer.settle(misses)
-    for (_, source_lang), group in by_provider.items():
+    for (_provider, source_lang), group in by_provider.items():
         chosen = providers[source_lang]
         assert chosen is not None
         _draft_with_provider(db, chosen, group, source_lang, lang, writer,
@@ -284,24 +287,32 @@ def _draft_locally(
     from transdesk.dates import translate_date_line
 
     memories: dict[str, Memory] = {}
-    rest: list[Unit] = []
-    pending: list[_Pending] = []
-    for unit in units:
-        found: _Pending | None = None
-        memory = None
-        if use_tm:
+    exact: dict[int, _Pending] = {}
+    if use_tm:
+        # Exact matches first; then the sentences still without one are ranked at once.
+        fuzzy_wanted: dict[str, list[str]] = {}
+        for unit in units:
             memory = memories.setdefault(unit.source_lang,
                                          Memory(db, unit.source_lang, lang, threshold))
             match = memory.exact(unit.source, exclude_unit=unit.id)
             if match is not None:
-                found = _Pending(unit, match.text, "tm", match.score,
-                                 f"tm-source: {match.source}")
+                exact[unit.id] = _Pending(unit, match.text, "tm", match.score,
+                                          f"tm-source: {match.source}")
+            elif unit.kind != "date":
+                fuzzy_wanted.setdefault(unit.source_lang, []).append(unit.source)
+        for source_lang, texts in fuzzy_wanted.items():
+            memories[source_lang].prefetch(texts)
+    rest: list[Unit] = []
+    pending: list[_Pending] = []
+    for unit in units:
+        found = exact.get(unit.id)
+        remembered = memories.get(unit.source_lang)
         if found is None and unit.kind == "date":
             text = translate_date_line(unit.source, unit.source_lang, lang)
             if text:
                 found = _Pending(unit, text, "cldr")
-        if found is None and memory is not None:
-            fuzzy = memory.fuzzy(unit.source, exclude_unit=unit.id)
+        if found is None and remembered is not None:
+            fuzzy = remembered.fuzzy(unit.source, exclude_unit=unit.id)
             if fuzzy:
                 match = fuzzy[0]
                 found = _Pending(unit, match.text, "tm", match.score,
@@ -365,8 +376,11 @@ def _draft_with_provider(
         if failure is not None:
             drafted = writer.report.drafted
             raise ProviderError(
-                f"{_one_line(str(failure))}; drafted {drafted} unit{'s' if drafted != 1 else ''}"
-                " so far, re-run to resume"
+                ngettext(
+                    "{failure}; drafted {drafted} unit so far, re-run to resume",
+                    "{failure}; drafted {drafted} units so far, re-run to resume",
+                    drafted,
+                ).format(failure=_one_line(str(failure)), drafted=drafted)
             ) from None
 
 

@@ -1,4 +1,4 @@
-"""Domain errors. Each carries the exit code the CLI turns it into (see docs/cli.md)."""
+"""Domain errors. Each carries the exit code the CLI turns it into (README: Exit codes)."""
 
 
 class TransdeskError(Exception):

@@ -1,7 +1,8 @@
 """Exporting articles: the source's layout filled with a language's text, and the
 aligned views (TSV, TMX, JSON, HTML) built from the same unit list.
 
-`load_view` reads an article in one language once; every format renders that view.
+`_load_view` reads an article in one language once (`store.read_units`) into a
+`view.ArticleView`; the writer the format registry names (`transdesk.formats`) renders it.
 Nothing is written before every requested output has been rendered, so a refusal
 (an incomplete language) leaves no file behind.
 """
@@ -11,75 +12,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
-from transdesk.article import encode, render
 from transdesk.errors import BadInput, Refused
+from transdesk.files import write_atomic
+from transdesk.formats import FORMATS
+from transdesk.i18n import _, ngettext
+from transdesk.view import AlignedUnit, ArticleView
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-# format name -> file extension used when writing into a directory
-FORMATS: dict[str, str] = {
-    "article": "txt",
-    "aligned": "tsv",
-    "tmx": "tmx",
-    "json": "json",
-    "html": "html",
-}
-
-
-@dataclass
-class AlignedUnit:
-    """One live unit of an article with its translation in one language."""
-
-    key: str
-    kind: str
-    source: str
-    target: str | None
-    status: str
-    origin: str | None
-    translator: str | None
-    updated_at: str | None
-
-    @property
-    def done(self) -> bool:
-        return self.status in store.DONE
-
-
-@dataclass
-class ArticleView:
-    """An article seen in one target language: layout plus aligned units in order."""
-
-    article_id: str
-    source_lang: str
-    lang: str
-    title: str
-    layout: list[list[str | None]]
-    encoding: str
-    bom: bool
-    units: list[AlignedUnit]
-
-    @property
-    def missing(self) -> list[AlignedUnit]:
-        return [u for u in self.units if not u.done]
-
-    @property
-    def percent(self) -> float:
-        if not self.units:
-            return 100.0
-        return round(100.0 * sum(u.done for u in self.units) / len(self.units), 1)
-
-    def counts(self) -> dict[str, int]:
-        result = dict.fromkeys(store.STATUSES, 0)
-        for unit in self.units:
-            result[unit.status] += 1
-        return result
-
 
 @dataclass
 class Rendered:
@@ -94,31 +39,18 @@ class Rendered:
 
     @property
     def filename(self) -> str:
-        return f"{self.article_id}.{self.lang}.{FORMATS[self.fmt]}"
-
-
-def load_view(db: Database, article_id: str, lang: str) -> ArticleView:
-    """Read an article's live units with their `lang` translation, in order."""
-    return _load_view(db, store.get_article(db, article_id), lang)
+        return f"{self.article_id}.{self.lang}.{FORMATS.get(self.fmt).extension}"
 
 
 def _load_view(db: Database, article: dict[str, Any], lang: str) -> ArticleView:
-    article_id = article["id"]
     store.check_target(article, lang)
-    rows = db.execute(
-        "SELECT u.key, u.kind, u.source, t.text, t.status, t.origin, t.translator,"
-        " t.updated_at FROM units u"
-        " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-        " WHERE u.article_id = ? AND u.obsolete = 0 ORDER BY u.position",
-        [lang, article_id],
-    ).fetchall()
-    units = [
-        AlignedUnit(key, kind, source, text, status or "untranslated", origin, translator,
-                    updated)
-        for key, kind, source, text, status, origin, translator, updated in rows
-    ]
+    units = []
+    for unit in store.read_units(db, article["id"], [lang]):
+        t = unit.in_lang(lang)
+        units.append(AlignedUnit(unit.key, unit.kind, unit.source, t.text, t.status, t.origin,
+                                 t.translator, t.updated_at))
     return ArticleView(
-        article_id=article_id,
+        article_id=article["id"],
         source_lang=article["source_lang"],
         lang=lang,
         title=article["title"],
@@ -136,59 +68,27 @@ def describe_missing(view: ArticleView) -> str:
     )
 
 
-def render_article(view: ArticleView, allow_incomplete: bool = False) -> Rendered:
-    """The translated article in the source's layout (switcher, blank lines, final newline).
-
-    Incomplete: refused, or with `allow_incomplete` drafts fill the gaps, else the source.
-    """
+def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> Rendered:
+    """Render a view in one of the registered formats (`transdesk.formats`). A format
+    that writes the whole article refuses an incomplete language unless
+    `allow_incomplete`: then drafts fill the gaps, else the source."""
+    writer = FORMATS.get(fmt)
+    if not writer.whole_article:
+        return Rendered(view.article_id, view.lang, fmt, writer.write(view))
     missing = view.missing
     if missing and not allow_incomplete:
         raise Refused(
-            f"{view.article_id} is not complete in {view.lang}: {len(missing)} of"
-            f" {len(view.units)} units missing or draft: {describe_missing(view)}"
-            " (use --allow-incomplete to fill them with drafts or the source)"
+            ngettext(
+                "{article_id} is not complete in {lang}: {missing} of {count} unit missing or"
+                " draft: {units} (use --allow-incomplete to fill them with drafts or the source)",
+                "{article_id} is not complete in {lang}: {missing} of {count} units missing or"
+                " draft: {units} (use --allow-incomplete to fill them with drafts or the source)",
+                len(view.units),
+            ).format(article_id=view.article_id, lang=view.lang, missing=len(missing),
+                     count=len(view.units), units=describe_missing(view))
         )
-    texts: dict[str, str] = {}
-    drafts = sources = 0
-    for unit in view.units:
-        if unit.done and unit.target is not None:
-            texts[unit.key] = unit.target
-        elif unit.target:
-            texts[unit.key] = unit.target
-            drafts += 1
-        else:
-            texts[unit.key] = unit.source
-            sources += 1
-    text = render(view.layout, texts)
-    data = encode(text, "utf-8", view.bom and view.encoding == "utf-8")
-    return Rendered(view.article_id, view.lang, "article", data, drafts, sources)
-
-
-def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False) -> Rendered:
-    """Render a view in one of FORMATS."""
-    _check_format(fmt)
-    if fmt == "article":
-        return render_article(view, allow_incomplete)
-    if fmt == "aligned":
-        from transdesk.formats import aligned_tsv as to_bytes
-    elif fmt == "json":
-        from transdesk.formats import view_json as to_bytes
-    elif fmt == "tmx":
-        from transdesk.tmx import view_tmx as to_bytes
-    else:
-        from transdesk.html_report import review_bytes as to_bytes
-    return Rendered(view.article_id, view.lang, fmt, to_bytes(view))
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise BadInput(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-
-
-def export_article(db: Database, article_id: str, lang: str) -> bytes:
-    """The article in `lang`: the original bytes for the source language, else the
-    translation in the same layout (refused unless every unit is translated)."""
-    return export_articles(db, [article_id], lang)[0].data
+    _texts, drafts, sources = view.filled()
+    return Rendered(view.article_id, view.lang, fmt, writer.write(view), drafts, sources)
 
 
 def export_articles(
@@ -199,7 +99,10 @@ def export_articles(
     allow_incomplete: bool = False,
 ) -> list[Rendered]:
     """Render every article first; if any is refused, one Refused names them all."""
-    _check_format(fmt)
+    if FORMATS.get(fmt).terms:  # BadInput for an unknown format, before reading anything
+        from transdesk import desk_style
+
+        desk_style.use(db)  # the writer lists this database's term hits in each segment
     results: list[Rendered] = []
     refusals: list[str] = []
     for article_id in article_ids:
@@ -207,8 +110,10 @@ def export_articles(
         if lang == article["source_lang"]:
             if fmt != "article":
                 raise BadInput(
-                    f"{lang} is the source language of {article_id!r}: the {fmt} format"
-                    " needs a target language"
+                    _(
+                        "{lang} is the source language of {article_id!r}: the {fmt} format needs a "
+                        "target language"
+                    ).format(lang=lang, article_id=article_id, fmt=fmt)
                 )
             results.append(Rendered(article_id, lang, fmt, store.render_source(db, article_id)))
             continue
@@ -242,50 +147,11 @@ def write_output(output: str, data: bytes) -> None:
     write_atomic(Path(output), data)
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` through a temporary file in the same directory and
-    `os.replace`. A file that already holds exactly these bytes is left untouched
-    (no mtime churn); returns whether the file was written. Missing parent directories
-    are created; a path that cannot be written is bad input, named in the error."""
-    if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a directory: give a file name")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _cannot_write(path, exc) from None
-        raise
-    return True
-
-
-def _cannot_write(path: Path, exc: OSError) -> BadInput:
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                return BadInput(f"cannot write {str(path)!r}: {str(parent)!r} is a file,"
-                                " not a directory")
-            break
-    return BadInput(f"cannot write {str(path)!r}: {exc.strerror or exc}")
-
-
 def write_into(directory: str | os.PathLike[str], results: list[Rendered]) -> list[Path]:
     """Write each result as `<dir>/<article>.<lang>.<ext>`; returns the paths."""
     root = Path(directory)
     if root.exists() and not root.is_dir():
-        raise BadInput(f"{str(root)!r} is a file, not a directory (-o DIR)")
+        raise BadInput(_("{root!r} is a file, not a directory (-o DIR)").format(root=str(root)))
     paths = []
     for result in results:
         path = root / result.filename
@@ -328,11 +194,11 @@ def export_to(
     anything is written, so a refusal leaves no file behind.
     """
     if finished and article_ids:
-        raise BadInput("give ARTICLEs or --finished, not both")
+        raise BadInput(_("give ARTICLEs or --finished, not both"))
     if not finished and not article_ids:
-        raise BadInput("name at least one ARTICLE, or use --finished")
+        raise BadInput(_("name at least one ARTICLE, or use --finished"))
     if output == "":
-        raise BadInput("-o needs a file or directory name, or - for stdout")
+        raise BadInput(_("-o needs a file or directory name, or - for stdout"))
     to_stdout = output is None or output == "-"
     to_dir = finished or len(set(article_ids)) > 1 or (
         output is not None and output != "-"
@@ -340,7 +206,7 @@ def export_to(
     )
     if to_dir and to_stdout:
         what = "--finished writes" if finished else "several articles are written"
-        raise BadInput(f"{what} into a directory: give -o DIR")
+        raise BadInput(_("{what} into a directory: give -o DIR").format(what=what))
     ids = finished_articles(db, lang) if finished else list(dict.fromkeys(article_ids))
     results = export_articles(db, ids, lang, fmt, allow_incomplete)
     if to_dir:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 
 LANGUAGES = ("ru", "uk", "en")
 ALIASES = {"ua": "uk"}
@@ -21,7 +22,7 @@ def normalize_lang(code: str) -> str:
     lowered = ALIASES.get(lowered, lowered)
     if lowered not in LANGUAGES:
         raise BadInput(
-            f"unsupported language {code!r}; use one of: ru, uk (or ua), en"
+            _("unsupported language {code!r}; use one of: ru, uk (or ua), en").format(code=code)
         )
     return lowered
 
@@ -56,4 +57,30 @@ def detect_lang(text: str) -> str:
         return "ru"
     if lat:
         return "en"
-    raise BadInput("cannot detect the language of the text; pass --lang ru|uk|en")
+    raise BadInput(_("cannot detect the language of the text; pass --lang ru|uk|en"))
+
+
+NAMES = {"ru": "Russian", "uk": "Ukrainian", "en": "English"}
+# How lopsided the letters must be before a declared language is doubted: a Ukrainian
+# article quotes Russian and names English things, and that must not raise a warning.
+_STRONGLY = 3
+_ENOUGH_LETTERS = 20
+_ENOUGH_MARKERS = 5
+
+
+def disagreeing_lang(text: str, declared: str) -> str | None:
+    """The language the text's letters clearly say, when it is not `declared`; None when
+    they agree or are not clear enough (so a false alarm is rare)."""
+    text = text[:4000]
+    latin, cyrillic = len(_LATIN.findall(text)), len(_CYRILLIC.findall(text))
+    uk, ru = len(_UK_ONLY.findall(text)), len(_RU_ONLY.findall(text))
+    if declared in ("ru", "uk"):
+        if latin >= _ENOUGH_LETTERS and latin > _STRONGLY * cyrillic:
+            return "en"
+        other, mine = (uk, ru) if declared == "ru" else (ru, uk)
+        if other >= _ENOUGH_MARKERS and other > _STRONGLY * mine:
+            return "uk" if declared == "ru" else "ru"
+        return None
+    if cyrillic >= _ENOUGH_LETTERS and cyrillic > _STRONGLY * latin:
+        return "uk" if uk > ru else "ru"
+    return None

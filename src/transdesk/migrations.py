@@ -2,7 +2,8 @@
 
 Never edit a migration once it has landed: add a new one. Numbers are reserved by
 concern so that parallel work does not collide: m001-m009 core, m010-m019 workflow,
-m020-m029 drafts and memory, m030-m039 gettext and export, m040-m049 checks.
+m020-m029 drafts and memory, m030-m039 gettext and export, m040-m049 checks,
+m050-m059 termbase and spelling.
 """
 
 from __future__ import annotations
@@ -292,6 +293,49 @@ def m042_check_findings(db: Database) -> None:
     )
 
 
+def m050_terms(db: Database) -> None:
+    """The termbase (concepts and their forms per language), the desk word list for the
+    spelling check, and their history: the unit `history` table is tied to units, so
+    changes to terms and words have a table of their own, `style_history`."""
+    db.executescript(
+        """
+        CREATE TABLE term_concepts (
+            id INTEGER PRIMARY KEY,
+            note TEXT NOT NULL DEFAULT '',
+            case_sensitive INTEGER NOT NULL DEFAULT 0,
+            added_by TEXT,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE term_forms (
+            concept_id INTEGER NOT NULL REFERENCES term_concepts(id) ON DELETE CASCADE,
+            lang TEXT NOT NULL CHECK (lang IN ('ru', 'uk', 'en')),
+            text TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('preferred', 'admitted', 'forbidden')),
+            position INTEGER NOT NULL,      -- order within the concept
+            PRIMARY KEY (concept_id, lang, text)
+        ) WITHOUT ROWID;
+        CREATE TABLE desk_words (
+            lang TEXT NOT NULL CHECK (lang IN ('ru', 'uk', 'en')),
+            word TEXT NOT NULL,
+            added_by TEXT,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (lang, word)
+        ) WITHOUT ROWID;
+        CREATE TABLE style_history (
+            id INTEGER PRIMARY KEY,         -- its maximum versions recorded check findings
+            kind TEXT NOT NULL CHECK (kind IN ('term', 'word')),
+            ref TEXT NOT NULL,              -- concept id, or lang:word
+            at TEXT NOT NULL,
+            who TEXT,
+            action TEXT NOT NULL,           -- add, remove, import
+            old TEXT,                       -- JSON of the concept / the word, before
+            new TEXT,                       -- and after
+            note TEXT
+        );
+        """
+    )
+
+
 def register(migrations) -> None:
     """Register every migration, in order."""
     for fn in (
@@ -303,5 +347,6 @@ def register(migrations) -> None:
         m040_check_exceptions,
         m041_check_cache,
         m042_check_findings,
+        m050_terms,
     ):
         migrations()(fn)

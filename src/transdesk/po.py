@@ -1,7 +1,8 @@
 """Gettext catalogs: articles out as POT/PO/MO files, and PO files back in.
 
-The Babel way: `build_catalog` reads the database into a plain `Catalog` model;
-`to_pofile` turns the model into a polib file; writing is a separate step (temporary
+The Babel way: `_build_catalogs` reads the database into a plain `Catalog` model
+(catalog.py); `pofile.to_pofile` turns the model into a polib file and `pofile.load_po`
+reads one back; writing is a separate step (temporary
 name in the target directory, then `os.replace`). Everything in a catalog comes from
 the database — dates are the latest source/translation updates, never the wall
 clock — so exporting an unchanged database gives byte-identical files.
@@ -25,7 +26,6 @@ an unrelated database edit does not turn every untouched entry into a conflict.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -34,27 +34,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transdesk import __version__, store
+from transdesk.catalog import (
+    ARTICLE_HEADER,
+    SOURCE_LANG_HEADER,
+    Catalog,
+    CatalogEntry,
+    state_hash,
+)
 from transdesk.db import write_transaction
 from transdesk.errors import BadInput
-from transdesk.export import write_atomic
+from transdesk.files import write_atomic
+from transdesk.i18n import _
 from transdesk.languages import normalize_lang
+from transdesk.pofile import load_po, to_pofile
+from transdesk.text_safety import shown
 
 if TYPE_CHECKING:
-    import polib
     from sqlite_utils import Database
 
-ARTICLE_HEADER = "X-Transdesk-Article"
-SOURCE_LANG_HEADER = "X-Transdesk-Source-Language"
-HASH_PREFIX = "transdesk-hash: "
-ACCEPT_FLAG_PREFIX = "accept-"  # `#, accept-quotes`: the `quotes` finding is accepted
 ORIGIN = "po-import"
-WRAP_WIDTH = 78  # as msgcat and Poedit wrap
 LANGUAGE_TEAMS = {"ru": "Russian", "uk": "Ukrainian", "en": "English"}
-
-
-def state_hash(status: str, text: str | None) -> str:
-    """SHA-1 of a translation's status and text: what the exporter saw."""
-    return hashlib.sha1(f"{status}\n{text or ''}".encode()).hexdigest()
 
 
 def po_date(iso: str | None) -> str:
@@ -64,66 +63,12 @@ def po_date(iso: str | None) -> str:
     return f"{iso[:10]} {iso[11:16]}+0000"
 
 
-# --- the catalog model -----------------------------------------------------------------
-
-
-@dataclass
-class CatalogEntry:
-    key: str
-    source: str
-    text: str | None = None
-    status: str = "untranslated"
-    origin: str | None = None
-    translator: str | None = None
-    accepted: tuple[str, ...] = ()  # checks whose finding is accepted for this text
-
-    @property
-    def fuzzy(self) -> bool:
-        return self.status == "draft" and bool(self.text)
-
-    @property
-    def msgstr(self) -> str:
-        return self.text or "" if self.status != "untranslated" else ""
-
-
-@dataclass
-class Catalog:
-    """One article in one language (`lang` None: the POT template)."""
-
-    article_id: str
-    source_lang: str
-    lang: str | None
-    title: str
-    header: dict[str, str]
-    entries: list[CatalogEntry]
-
-
-def build_catalogs(
-    db: Database, article_id: str, langs: list[str] | None = None
-) -> list[Catalog]:
-    """The POT (first) and one PO catalog per language (default: the article's targets)."""
-    return _build_catalogs(db, store.get_article(db, article_id), langs)
-
-
 def _build_catalogs(
     db: Database, article: dict[str, Any], langs: list[str] | None
 ) -> list[Catalog]:
     article_id = article["id"]
     langs = article["targets"] if langs is None else _check_targets(article, langs)
-    units = db.execute(
-        "SELECT id, key, source FROM units WHERE article_id = ? AND obsolete = 0"
-        " ORDER BY position",
-        [article_id],
-    ).fetchall()
-    rows: dict[str, dict[int, tuple]] = {lang: {} for lang in langs}
-    if langs:
-        marks = ",".join("?" * len(langs))
-        for unit_id, lang, text, status, origin, translator, updated in db.execute(
-            "SELECT unit_id, lang, text, status, origin, translator, updated_at"
-            f" FROM translations WHERE article_id = ? AND obsolete = 0 AND lang IN ({marks})",
-            [article_id, *langs],
-        ):
-            rows[lang][unit_id] = (text, status, origin, translator, updated)
+    units = store.read_units(db, article_id, langs)
     accepted = _accepted_checks(db, article_id, langs)
     base = {
         "Project-Id-Version": f"{article_id}",
@@ -137,18 +82,16 @@ def _build_catalogs(
     }
     catalogs = [
         Catalog(article_id, article["source_lang"], None, article["title"], dict(base),
-                [CatalogEntry(key, source) for _id, key, source in units])
+                [CatalogEntry(unit.key, unit.source) for unit in units])
     ]
     for lang in langs:
-        by_unit = rows[lang]
         entries = []
         latest, last_translator = "", ""  # of the latest translation update
-        for unit_id, key, source in units:
-            text, status, origin, translator, updated = by_unit.get(
-                unit_id, (None, "untranslated", None, None, None)
-            )
-            entries.append(CatalogEntry(key, source, text, status, origin, translator,
-                                        accepted.get((unit_id, lang), ())))
+        for unit in units:
+            t = unit.in_lang(lang)
+            text, status, translator, updated = t.text, t.status, t.translator, t.updated_at
+            entries.append(CatalogEntry(unit.key, unit.source, text, status, t.origin,
+                                        translator, accepted.get((unit.id, lang), ())))
             if status != "untranslated" and updated and updated >= latest:
                 latest = updated
                 last_translator = translator or last_translator
@@ -156,7 +99,8 @@ def _build_catalogs(
         header.update(
             {
                 "PO-Revision-Date": po_date(latest or article["updated_at"]),
-                "Last-Translator": last_translator or "transdesk",
+                # one line whatever an older version stored (no header injection)
+                "Last-Translator": shown(" ".join(last_translator.split())) or "transdesk",
                 "Language-Team": LANGUAGE_TEAMS[lang],
                 "Language": lang,
                 "Plural-Forms": plural_forms(lang),
@@ -202,40 +146,6 @@ def plural_forms(lang: str) -> str:
     return _PLURALS[lang]
 
 
-def to_pofile(catalog: Catalog) -> polib.POFile:
-    """The polib file for a catalog: msgctxt = key, msgid = source, msgstr = translation."""
-    import polib
-
-    po = polib.POFile(wrapwidth=WRAP_WIDTH)
-    if catalog.lang:
-        po.header = (
-            f"{catalog.lang} translation of article {catalog.article_id}: {catalog.title}"
-        )
-    else:
-        po.header = f"Template of article {catalog.article_id}: {catalog.title}"
-    po.metadata = dict(catalog.header)
-    for entry in catalog.entries:
-        po_entry = polib.POEntry(
-            msgctxt=entry.key,
-            msgid=entry.source,
-            msgstr=entry.msgstr if catalog.lang else "",
-            occurrences=[(f"{catalog.article_id}:{entry.key}", "")],
-        )
-        if catalog.lang:
-            comments = []
-            if entry.origin and entry.status != "untranslated":
-                comments.append(f"origin: {entry.origin}")
-            if entry.status == "approved" and entry.translator:
-                comments.append(f"approved by {entry.translator}")
-            po_entry.tcomment = "\n".join(comments)
-            po_entry.comment = HASH_PREFIX + state_hash(entry.status, entry.text)
-            if entry.fuzzy:
-                po_entry.flags.append("fuzzy")
-            po_entry.flags.extend(f"{ACCEPT_FLAG_PREFIX}{check}" for check in entry.accepted)
-        po.append(po_entry)
-    return po
-
-
 # --- export ----------------------------------------------------------------------------
 
 
@@ -276,10 +186,10 @@ def export_catalogs(
     article list, articles that do not have `lang` as a target are skipped.
     """
     if not str(directory):
-        raise BadInput("--dir needs a directory name")
+        raise BadInput(_("--dir needs a directory name"))
     root = Path(directory)
     if root.exists() and not root.is_dir():
-        raise BadInput(f"{str(root)!r} is not a directory")
+        raise BadInput(_("{root!r} is not a directory").format(root=str(root)))
     explicit = bool(article_ids)
     # every article read and checked first: bad input fails before anything is written
     articles = [store.get_article(db, article_id)
@@ -339,49 +249,9 @@ class PoImportReport:
 @dataclass
 class _Parsed:
     path: str
-    po: Any
+    catalog: Catalog
     article_id: str
     lang: str
-
-
-_PO_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(
-    rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_PO_STRING}"
-)
-
-
-def check_po_syntax(text: str) -> str | None:
-    """The first line that is neither a comment, a keyword with a quoted string, nor a
-    quoted continuation (polib silently repairs some of those), as an error message."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
-            return f"line {number}: {stripped[:60]!r} is not a PO keyword line or string"
-    return None
-
-
-def _read_po(path: str) -> Any:
-    import polib
-
-    from transdesk.files import read_input
-
-    if Path(path).is_dir():
-        raise BadInput(f"{path!r} is a directory: name the PO files in it")
-    data = read_input(path, "a PO file")
-    try:
-        if b"\0" in data[:8192]:
-            raise ValueError("binary data, not text (a compiled .mo? import the .po)")
-        charset = polib.detect_encoding(path)
-        error = check_po_syntax(data.decode(charset))
-        if error:
-            raise ValueError(error)
-        return polib.pofile(path, wrapwidth=WRAP_WIDTH)
-    except UnicodeDecodeError as exc:
-        raise BadInput(
-            f"{path}: malformed PO file: not {exc.encoding} text (byte {exc.start})"
-        ) from None
-    except (OSError, ValueError, LookupError) as exc:
-        raise BadInput(f"{path}: malformed PO file: {exc}") from None
 
 
 def _header_lang(value: str, path: str) -> str:
@@ -389,37 +259,44 @@ def _header_lang(value: str, path: str) -> str:
     try:
         return normalize_lang(primary)
     except BadInput:
-        raise BadInput(f"{path}: unsupported Language header {value!r}") from None
+        raise BadInput(_(
+                "{path}: unsupported Language header {value!r}"
+            ).format(path=path, value=value)) from None
 
 
 def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
-    po = _read_po(path)
-    header_lang = po.metadata.get("Language", "").strip()
+    catalog = load_po(path)
+    header_lang = catalog.header.get("Language", "").strip()
     file_lang = _header_lang(header_lang, path) if header_lang else None
     if lang and file_lang and lang != file_lang:
-        raise BadInput(f"{path}: the file is in {file_lang} (Language header), not {lang}")
+        raise BadInput(_(
+                "{path}: the file is in {file_lang} (Language header), not {lang}"
+            ).format(path=path, file_lang=file_lang, lang=lang))
     if not (lang or file_lang):
         parts = Path(path).resolve().parts
         if len(parts) >= 3 and parts[-2] == "LC_MESSAGES":
             file_lang = _header_lang(parts[-3], path)
     chosen = lang or file_lang
     if not chosen:
-        raise BadInput(f"{path}: no Language header; say which language with --lang")
-    named = po.metadata.get(ARTICLE_HEADER, "").strip()
+        raise BadInput(_(
+                "{path}: no Language header; say which language with --lang"
+            ).format(path=path))
+    named = catalog.header.get(ARTICLE_HEADER, "").strip()
     try:
         article = store.get_article(db, named or Path(path).stem)
     except BadInput:
         where = (f"its {ARTICLE_HEADER} header names" if named
                  else f"no {ARTICLE_HEADER} header, and the file name gives")
         raise BadInput(
-            f"{path}: {where} an unknown article {named or Path(path).stem!r}"
-            " (see 'transdesk articles')"
+            _(
+                "{path}: {where} an unknown article {named!r} (see 'transdesk articles')"
+            ).format(path=path, where=where, named=named or Path(path).stem)
         ) from None
     try:
         _check_targets(article, [chosen])
     except BadInput as exc:
-        raise BadInput(f"{path}: {exc}") from None
-    return _Parsed(path, po, article["id"], chosen)
+        raise BadInput(_("{path}: {exc}").format(path=path, exc=exc)) from None
+    return _Parsed(path, catalog, article["id"], chosen)
 
 
 def import_catalogs(
@@ -435,19 +312,6 @@ def import_catalogs(
     return reports
 
 
-def _po_state(entry: Any) -> tuple[str, str | None]:
-    if not entry.msgstr:
-        return "untranslated", None
-    return ("draft" if "fuzzy" in entry.flags else "translated"), entry.msgstr
-
-
-def _exported_hash(entry: Any) -> str | None:
-    for line in (entry.comment or "").splitlines():
-        if line.startswith(HASH_PREFIX):
-            return line[len(HASH_PREFIX):].strip()
-    return None
-
-
 def _apply(conn: Any, item: _Parsed, translator: str | None) -> PoImportReport:
     report = PoImportReport(item.path, item.article_id, item.lang)
     units = {
@@ -459,19 +323,17 @@ def _apply(conn: Any, item: _Parsed, translator: str | None) -> PoImportReport:
             [item.lang, item.article_id],
         )
     }
-    for entry in item.po:
-        if entry.obsolete:
-            continue
-        key = entry.msgctxt or ""
+    for entry in item.catalog.entries:  # obsolete entries are not read
+        key = entry.key
         if key not in units:
-            report.unknown.append(key or entry.msgid)
+            report.unknown.append(key or entry.source)
             continue
         unit_id, source, db_text, db_status = units[key]
-        if entry.msgid != source:
+        if entry.source != source:
             report.outdated.append(key)
             continue
-        status, text = _po_state(entry)
-        exported = _exported_hash(entry)
+        status, text = entry.status, entry.text or None
+        exported = entry.exported_hash
         candidates = ("translated", "approved") if status == "translated" else (status,)
         if status == "untranslated" or (
             exported and exported in {state_hash(s, text) for s in candidates}

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.storage.postgres import ROLES, PostgresDesk, server_errors
 
 
@@ -36,7 +37,8 @@ class Member:
 def check_role(role: str) -> str:
     role = role.strip().lower()
     if role not in ROLES:
-        raise BadInput(f"unknown role {role!r}: translator, reviewer or editor")
+        raise BadInput(_("unknown role {role!r}: translator, reviewer or editor").format(
+            role=role))
     return role
 
 

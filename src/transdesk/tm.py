@@ -8,7 +8,9 @@ uk and en gives ru<->uk, ru<->en and uk<->en memory.
 
 Fuzzy candidates come from the FTS5 index, queried with the sentence's rarest words
 (document frequencies from ``tm_vocab``), so a lookup touches a few posting lists and
-never scans the memory; rapidfuzz then scores the candidates.
+never scans the memory; rapidfuzz then scores the candidates.  Many sentences at once
+(a draft run: ``Memory.prefetch``) are ranked from a SentenceIndex instead, which reads
+the memory's sentences once and selects candidates with word bitmaps.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ import math
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import LANGUAGES
+from transdesk.text_safety import refusal
 from transdesk.tmx import XML_LANG
 
 if TYPE_CHECKING:
@@ -47,8 +53,15 @@ CANDIDATES = 1000
 ENOUGH = 30
 #: Groups kept per distinct remembered sentence (own memory first, newest first).
 GROUPS_PER_SOURCE = 3
-#: Fuzzy results kept per Memory (per distinct text looked up).
+#: Fuzzy results kept per Memory (per distinct text looked up)...
 RANKED_CACHE = 50_000
+#: ...from a prefetch, each its best this many remembered sentences (a lookup wants one).
+RANKED_KEPT = 20
+#: ``Memory.prefetch`` of at least this many texts ranks them from a SentenceIndex...
+PREFETCH_MIN = 500
+#: ...scoring the sentences that share the most words with a text: at least this many
+#: (with every other sentence sharing as many).
+BATCH_ENOUGH = 200
 _WORD = re.compile(r"[^\W_]+")
 _INLINE_CODE = {"bpt", "ept", "ph", "it", "ut"}  # TMX inline markup holding native code
 
@@ -65,10 +78,6 @@ class Match:
     @property
     def imported(self) -> bool:
         return self.group < 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "text": self.text, "score": self.score,
-                "imported": self.imported}
 
 
 class _Scored(NamedTuple):
@@ -111,14 +120,6 @@ class Memory:
         fuzzy = self.fuzzy(text, exclude_unit, limit=1)
         return fuzzy[0] if fuzzy else None
 
-    def matches(self, text: str, exclude_unit: int | None = None, limit: int = 5) -> list[Match]:
-        """Up to ``limit`` matches, best first (for showing a translator the options)."""
-        found = self.fuzzy(text, exclude_unit, limit=limit)
-        exact = self.exact(text, exclude_unit)
-        if exact is not None:
-            found = [exact, *[m for m in found if m.text != exact.text]][:limit]
-        return found
-
     def exact(self, text: str, exclude_unit: int | None = None) -> Match | None:
         # Our own translations first (newest unit first), then imported memory: that is
         # descending key order (key = grp * 4 + language), which the index already holds
@@ -136,24 +137,45 @@ class Memory:
     def fuzzy(self, text: str, exclude_unit: int | None = None, limit: int = 1) -> list[Match]:
         """Fuzzy matches (rapidfuzz ratio >= threshold), best first.
 
-        The distinct candidate sentences (see ``_candidates``) are scored in one rapidfuzz
-        call and kept per text for the Memory's lifetime (a draft run meets the same
-        sentence many times); target texts are read only for the few matches returned.
+        The distinct candidate sentences (see ``_candidates``, or ``prefetch``) are
+        scored in one rapidfuzz call and kept per text for the Memory's lifetime (a draft
+        run meets the same sentence many times); target texts are read only for the few
+        matches returned.
         """
         ranked = self._ranked.get(text)
         if ranked is None:
             ranked = self._rank(text)
-            if len(self._ranked) >= RANKED_CACHE:
-                self._ranked.clear()
-            self._ranked[text] = ranked
+            self._remember(text, ranked)
         found: dict[str, Match] = {}
         for source, score, groups in ranked:
-            for group, target in self._targets([g for g in groups if g != exclude_unit]):
+            preferred = sorted((g for g in groups if g != exclude_unit), key=_preference)
+            for group, target in self._targets(preferred):
                 if target not in found:
                     found[target] = Match(source=source, text=target, score=score, group=group)
                     if len(found) == limit:
                         return list(found.values())
         return list(found.values())
+
+    def prefetch(self, texts: Iterable[str], index_from: int | None = None) -> None:
+        """Rank the fuzzy candidates of many texts at once (a draft run's sentences
+        without an exact match), so that ``fuzzy`` answers them from the cache.
+
+        From ``index_from`` (default PREFETCH_MIN) texts on, the memory's sentences are
+        read once into a SentenceIndex, which selects every text's candidates without a
+        query; fewer texts are left to ``fuzzy`` (FTS5 queries, one text at a time).
+        """
+        todo = [t for t in dict.fromkeys(texts) if t not in self._ranked][:RANKED_CACHE]
+        if not todo or len(todo) < (PREFETCH_MIN if index_from is None else index_from):
+            return
+        index = SentenceIndex(self.conn, self.source, self.target)
+        for text in todo:
+            self._remember(text, _ranked(text, index.candidates(text, self.threshold),
+                                         index.groups, self.threshold, RANKED_KEPT))
+
+    def _remember(self, text: str, ranked: list[_Scored]) -> None:
+        if len(self._ranked) >= RANKED_CACHE:
+            self._ranked.clear()
+        self._ranked[text] = ranked
 
     def _targets(self, groups: list[int]) -> list[tuple[int, str]]:
         """``(group, target text)`` of up to GROUPS_PER_SOURCE of ``groups`` (preferred
@@ -172,23 +194,8 @@ class Memory:
         return out[:GROUPS_PER_SOURCE]
 
     def _rank(self, text: str) -> list[_Scored]:
-        """Every candidate at or above the threshold, best first (own memory before
-        imported at equal score); its groups own memory first, newest first."""
-        from rapidfuzz import fuzz, process
-
         groups = self._candidates(text)
-        if not groups:
-            return []
-        sources = list(groups)
-        scored = process.extract(text, sources, scorer=fuzz.ratio, score_cutoff=self.threshold,
-                                 limit=None)
-        ranked = [
-            _Scored(source, 100.0 if source == text else min(round(score, 1), 99.9),
-                    sorted(groups[source], key=lambda g: (g < 0, -abs(g))))
-            for source, score, _ in scored
-        ]
-        ranked.sort(key=lambda r: (-r.score, r.groups[0] < 0))
-        return ranked
+        return _ranked(text, list(groups), groups, self.threshold)
 
     def _candidates(self, text: str) -> dict[str, list[int]]:
         """Remembered sentences (in the source language, inside the length window) that
@@ -272,6 +279,121 @@ class Memory:
         return sorted((w for w in words if self._doc_freq[w]), key=lambda w: self._doc_freq[w])
 
 
+def _preference(group: int) -> tuple[bool, int]:
+    """Sort key of a sentence's groups: own memory first, newest first."""
+    return group < 0, -abs(group)
+
+
+def _ranked(text: str, sources: list[str], groups: dict[str, list[int]],
+            threshold: float, keep: int | None = None) -> list[_Scored]:
+    """The candidate ``sources`` scoring at least ``threshold`` (the best ``keep`` if
+    given: candidates that all hold the target language), best first (own memory
+    before imported at equal score), with their ``groups``."""
+    from rapidfuzz import fuzz, process
+
+    if not sources:
+        return []
+    scored = process.extract(text, sources, scorer=fuzz.ratio, score_cutoff=threshold,
+                             limit=None)  # best first
+    if keep is not None and len(scored) > keep:  # and ties with the last one kept
+        last = round(scored[keep - 1][1], 1)
+        scored = list(itertools.takewhile(lambda s: round(s[1], 1) >= last, scored))
+    ranked = [
+        _Scored(source, 100.0 if source == text else min(round(score, 1), 99.9),
+                groups[source])
+        for source, score, _index in scored
+    ]
+    ranked.sort(key=lambda r: (-r.score, max(r.groups) < 0))
+    return ranked[:keep]
+
+
+class SentenceIndex:
+    """The memory's sentences in one language that have a translation into another,
+    held in memory for ranking many texts at once (``Memory.prefetch``).
+
+    Sentences are numbered by length, so a length window is a range of bits; each
+    word's sentences are a bitmap (a Python int, built on first use), so counting, for
+    every sentence of the window at once, how many of a text's words it holds is a few
+    ANDs and XORs of bitmaps, however common the words.  The sentences sharing the most
+    words are all scored (no row limit, no choice among equals, unlike the FTS5 path,
+    which streams the first rows of its queries): measured against a brute-force scan
+    and msgmerge in bench/bench_memory.py.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, source: str, target: str) -> None:
+        groups: dict[str, list[int]] = {}
+        for group, text in conn.execute(
+            "SELECT m.grp, m.text FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
+            " WHERE m.lang = ?", [LANG_INDEX[target], source]
+        ):
+            groups.setdefault(text, []).append(group)
+        self.groups = groups
+        self.texts = sorted(groups, key=len)
+        self.lengths = [len(text) for text in self.texts]
+        self.postings: dict[str, array[int]] = {}  # 4 bytes a posting, not an int object
+        for number, text in enumerate(self.texts):
+            for word in set(_WORD.findall(text.lower())):
+                numbers = self.postings.get(word)
+                if numbers is None:
+                    numbers = self.postings[word] = array("i")
+                numbers.append(number)
+        self._bitmaps: dict[str, int] = {}
+
+    def candidates(self, text: str, threshold: float) -> list[str]:
+        """The sentences inside the length window sharing the most words with ``text``
+        (``_most_shared``)."""
+        low, high = length_window(len(text), threshold)
+        first, last = bisect_left(self.lengths, low), bisect_right(self.lengths, high)
+        if first >= last:
+            return []
+        window = ((1 << (last - first)) - 1) << first
+        words = {w.lower() for w in _WORD.findall(text)} & self.postings.keys()
+        found = self._most_shared(words, window)
+        bits = bin(found >> first)[:1:-1]  # bit i of the window is character i
+        texts, out = self.texts, []
+        position = bits.find("1")
+        while position >= 0:
+            out.append(texts[first + position])
+            position = bits.find("1", position + 1)
+        return out
+
+    def _most_shared(self, words: set[str], window: int) -> int:
+        """The sentences of ``window`` sharing the most of ``words``: every sentence
+        sharing at least ``c`` of them, ``c`` the highest count that selects
+        BATCH_ENOUGH sentences (or 1).  Counts are bit-sliced: ``planes[k]`` holds bit
+        ``k`` of each sentence's count."""
+        planes: list[int] = []
+        for word in words:
+            carry = window & self._bitmap(word)
+            for k, plane in enumerate(planes):
+                if not carry:
+                    break
+                planes[k], carry = plane ^ carry, plane & carry
+            if carry:
+                planes.append(carry)
+        selected = 0
+        for count in range(min(len(words), (1 << len(planes)) - 1), 0, -1):
+            greater, equal = 0, window
+            for k in range(len(planes) - 1, -1, -1):
+                if count >> k & 1:
+                    equal &= planes[k]
+                else:
+                    greater |= equal & planes[k]
+            selected = greater | equal
+            if selected.bit_count() >= BATCH_ENOUGH:
+                break
+        return selected
+
+    def _bitmap(self, word: str) -> int:
+        bitmap = self._bitmaps.get(word)
+        if bitmap is None:
+            bits = bytearray(len(self.texts) // 8 + 1)
+            for number in self.postings[word]:
+                bits[number >> 3] |= 1 << (number & 7)
+            bitmap = self._bitmaps[word] = int.from_bytes(bits, "little")
+        return bitmap
+
+
 def length_window(length: int, threshold: float) -> tuple[float, float]:
     """The lengths a text may have to score ``threshold`` against one of ``length``.
 
@@ -289,39 +411,17 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def find_matches(
-    db: Database | sqlite3.Connection,
-    text: str,
-    source: str,
-    target: str,
-    *,
-    exclude_unit: int | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    limit: int = 5,
-) -> list[Match]:
-    """Memory matches for ``text`` (in ``source``) into ``target``, best first."""
-    return Memory(db, source, target, threshold).matches(text, exclude_unit, limit)
-
-
-def memory_size(db: Database | sqlite3.Connection) -> dict[str, int]:
-    """Remembered texts: ``{"units": n, "imported": n}`` (groups with two languages)."""
-    conn = _conn(db)
-    units = conn.execute("SELECT count(DISTINCT grp) FROM tm_memory WHERE grp > 0").fetchone()[0]
-    imported = conn.execute("SELECT count(*) FROM tm_imported").fetchone()[0]
-    return {"units": units, "imported": imported}
-
-
 # -- TMX -----------------------------------------------------------------------------
 
 
 @dataclass
 class ImportReport:
-    units: int = 0  # translation units imported
+    imported: int = 0  # translation units imported
     duplicates: int = 0  # already in the memory
     skipped: int = 0  # fewer than two of ru/uk/en
 
     def as_dict(self) -> dict[str, int]:
-        return {"imported": self.units, "duplicates": self.duplicates, "skipped": self.skipped}
+        return {"imported": self.imported, "duplicates": self.duplicates, "skipped": self.skipped}
 
 
 def tmx_lang(code: str | None) -> str | None:
@@ -334,12 +434,24 @@ def tmx_lang(code: str | None) -> str | None:
 
 
 def _seg_text(seg: ET.Element) -> str:
-    """The text of a ``<seg>``, leaving out inline native code (``<bpt>``, ``<ph>``...)."""
+    """The text of a ``<seg>``, leaving out inline native code (``<bpt>``, ``<ph>``...).
+
+    A walk with a stack of its own, not recursion: markup nested a thousand deep
+    (``<g>`` in ``<g>``...) is text like any other, not a RecursionError."""
     parts = [seg.text or ""]
-    for child in seg:
-        if child.tag not in _INLINE_CODE:
-            parts.append(_seg_text(child))
-        parts.append(child.tail or "")
+    stack: list[tuple[Iterator[ET.Element], ET.Element | None]] = [(iter(seg), None)]
+    while stack:
+        children, owner = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None:
+                parts.append(owner.tail or "")
+        elif child.tag in _INLINE_CODE:
+            parts.append(child.tail or "")
+        else:
+            parts.append(child.text or "")
+            stack.append((iter(child), child))
     return "".join(parts)
 
 
@@ -351,9 +463,13 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise BadInput(f"{path}: not a valid TMX file ({exc})") from None
+        raise BadInput(_("{path}: not a valid TMX file ({exc})").format(
+            path=path, exc=exc)) from None
+    except LookupError as exc:  # an encoding declaration Python does not know
+        raise BadInput(_("{path}: not a readable TMX file ({exc})").format(
+            path=path, exc=exc)) from None
     if root.tag != "tmx" or root.find("body") is None:
-        raise BadInput(f"{path}: not a TMX file (no <tmx><body>)")
+        raise BadInput(_("{path}: not a TMX file (no <tmx><body>)").format(path=path))
     units = []
     for tu in root.iter("tu"):
         variants: dict[str, str] = {}
@@ -363,7 +479,7 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
             if lang is None or seg is None or lang in variants:
                 continue
             text = " ".join(_seg_text(seg).split())
-            if text:
+            if text and refusal(text) is None:  # a control character: not memory
                 variants[lang] = text
         units.append(variants)
     return units
@@ -400,7 +516,7 @@ def import_tmx(db: Database, path: str | Path) -> ImportReport:
                 "INSERT INTO tm_memory (key, grp, lang, text) VALUES (?, ?, ?, ?)",
                 [(_key(-tu_id, lang), -tu_id, lang, text) for lang, text in variants.items()],
             )
-            report.units += 1
+            report.imported += 1
     return report
 
 

@@ -1,4 +1,4 @@
-"""TMX 1.4 writing: an article's translated units as translation units.
+"""TMX 1.4 writing: translation units (from the memory, or an article: formats/tmx.py).
 
 Language codes are the plain ISO 639-1 subtags `ru`, `uk`, `en` (valid RFC 3066 /
 BCP 47 tags, as TMX 1.4 asks for `xml:lang`): the newsroom's texts are not tied to a
@@ -13,12 +13,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from transdesk import __version__
-
-if TYPE_CHECKING:
-    from transdesk.export import ArticleView
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -79,19 +75,3 @@ def write_tmx(units: Iterable[TranslationUnit], srclang: str) -> bytes:
     ET.indent(root, space="  ")
     body_text = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body_text + "\n").encode("utf-8")
-
-
-def view_tmx(view: ArticleView) -> bytes:
-    """One `tu` per translated or approved unit of the article (drafts are not memory)."""
-    units = [
-        TranslationUnit(
-            {view.source_lang: u.source, view.lang: u.target or ""},
-            tuid=f"{view.article_id}:{u.key}",
-            changedate=tmx_date(u.updated_at),
-            changeid=u.translator,
-            props=(("x-status", u.status), ("x-origin", u.origin or "")),
-        )
-        for u in view.units
-        if u.done and u.target is not None
-    ]
-    return write_tmx(units, view.source_lang)

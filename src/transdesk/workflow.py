@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
-from transdesk.db import now, write_transaction
+from transdesk.db import FOLD_FUNCTION, now, write_transaction
 from transdesk.errors import BadInput, Refused
+from transdesk.i18n import _
+from transdesk.text_safety import check_text, shown
+from transdesk.translators import identity, same_person, translator_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -41,8 +44,10 @@ def check_claim_minutes(minutes: float) -> float:
     """A claim lasts more than nothing and at most a year (also no NaN or infinity)."""
     if not 0 < minutes <= MAX_CLAIM_MINUTES:
         raise BadInput(
-            f"claim duration must be a positive number of minutes, at most"
-            f" {MAX_CLAIM_MINUTES} (a year), not {minutes:g}"
+            _(
+                "claim duration must be a positive number of minutes, at most {max_claim_minutes} "
+                "(a year), not {minutes:g}"
+            ).format(max_claim_minutes=MAX_CLAIM_MINUTES, minutes=minutes)
         )
     return minutes
 
@@ -66,13 +71,15 @@ def next_unit(
     this session) are passed over.
     """
     check_claim_minutes(claim_minutes)
+    translator = translator_name(translator)
+    claimer = identity(translator)  # claims hold the folded name
     if article is not None:
         store.check_target(store.get_article(db, article), lang)
     statuses = REVIEW_STATUSES if review else WORK_STATUSES
     where, params = _queue_filter(lang, translator, article, review, sorted(set(exclude)))
     with write_transaction(db) as conn:
         ts = now()
-        unit_id = _own_claim(conn, translator, ts, statuses, where, params)
+        unit_id = _own_claim(conn, claimer, ts, statuses, where, params)
         if unit_id is None:
             unit_id = _first_free(conn, ts, statuses, where, params)
         if unit_id is None:
@@ -81,7 +88,7 @@ def next_unit(
         conn.execute(
             "UPDATE translations SET claimed_by = ?, claim_expires = ?"
             " WHERE unit_id = ? AND lang = ?",
-            [translator, expires, unit_id, lang],
+            [claimer, expires, unit_id, lang],
         )
     return unit_json(db, unit_id, lang, expires)
 
@@ -90,12 +97,15 @@ def _queue_filter(
     lang: str, translator: str, article: str | None, review: bool, excluded: list[int]
 ) -> tuple[str, list[Any]]:
     """The conditions every queue query shares: the language, live units, in review
-    someone else's work, the article, and not the units passed over this session."""
+    someone else's work (names compared folded, see `translators`; the plain comparison
+    first spares the fold for the reviewer's own spelling), the article, and not the
+    units passed over this session."""
     where = "lang = ? AND obsolete = 0"
     params: list[Any] = [lang]
     if review:
-        where += " AND (translator IS NULL OR translator != ?)"
-        params.append(translator)
+        where += (f" AND (translator IS NULL OR (translator != ?"
+                  f" AND {FOLD_FUNCTION}(translator) != ?))")
+        params += [translator, identity(translator)]
     if article is not None:
         where += " AND article_id = ?"
         params.append(article)
@@ -158,7 +168,7 @@ def release(db: Database, unit_id: int, lang: str, translator: str) -> bool:
         cursor = conn.execute(
             "UPDATE translations SET claimed_by = NULL, claim_expires = NULL"
             " WHERE unit_id = ? AND lang = ? AND claimed_by = ?",
-            [unit_id, lang, translator],
+            [unit_id, lang, identity(translator)],
         )
         return cursor.rowcount > 0
 
@@ -198,36 +208,54 @@ def submit(
     - Bad input (exit 2): unknown unit, a language the article does not translate
       into, an empty text, both or neither of `text` and `accept`.
     """
+    translator = translator_name(translator)
     if text is not None and accept:
-        raise BadInput("give either a text (--text) or --accept, not both")
+        raise BadInput(_("give either a text (--text) or --accept, not both"))
     if text is None and not accept:
-        raise BadInput("give either a text (--text) or --accept for the draft")
+        raise BadInput(_("give either a text (--text) or --accept for the draft"))
     if text is not None:
         text = text.strip()
         if not text:
-            raise BadInput("empty translation: type the text, or use --accept for the draft")
+            raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
+        check_text(text, f"unit {unit_id} ({lang})")
     with write_transaction(db) as conn:
         row = _translation_row(conn, unit_id, lang)
         ts = now()
-        if row["claimed_by"] not in (None, translator) and (row["claim_expires"] or "") >= ts:
+        if (row["claimed_by"] is not None and not same_person(row["claimed_by"], translator)
+                and (row["claim_expires"] or "") >= ts):
             raise Refused(
-                f"unit {unit_id} ({lang}) is claimed by {row['claimed_by']} until"
-                f" {row['claim_expires'][:19].replace('T', ' ')} UTC; ask them or wait"
+                _(
+                    "unit {unit_id} ({lang}) is claimed by {claimed_by} until {claim_expires} UTC; "
+                    "ask them or wait"
+                ).format(
+                    unit_id=unit_id,
+                    lang=lang,
+                    claimed_by=shown(row['claimed_by']),
+                    claim_expires=row['claim_expires'][:19].replace('T', ' '),
+                )
             )
         if row["obsolete"]:
-            raise Refused(f"unit {unit_id} is obsolete (its sentence left the source)")
+            raise Refused(_(
+                    "unit {unit_id} is obsolete (its sentence left the source)"
+                ).format(unit_id=unit_id))
         old_status, old_text = row["status"], row["text"]
         if accept and (old_text is None or old_status == "untranslated"):
-            raise Refused(f"unit {unit_id} ({lang}) has no draft to accept: type a translation")
+            raise Refused(_(
+                    "unit {unit_id} ({lang}) has no draft to accept: type a translation"
+                ).format(unit_id=unit_id, lang=lang))
         if approve:
             if old_status not in store.DONE:
                 raise Refused(
-                    f"unit {unit_id} ({lang}) is {old_status}: approving is a second person's"
-                    " review; submit it as translated first"
+                    _(
+                        "unit {unit_id} ({lang}) is {old_status}: approving is a second person's "
+                        "review; submit it as translated first"
+                    ).format(unit_id=unit_id, lang=lang, old_status=old_status)
                 )
-            if row["translator"] == translator:
+            if same_person(row["translator"], translator):
                 raise Refused(
-                    f"unit {unit_id} ({lang}) was translated by you: someone else reviews it"
+                    _(
+                        "unit {unit_id} ({lang}) was translated by you: someone else reviews it"
+                    ).format(unit_id=unit_id, lang=lang)
                 )
         status = "approved" if approve else "translated"
         if accept:
@@ -262,10 +290,19 @@ def _translation_row(conn: sqlite3.Connection, unit_id: int, lang: str) -> sqlit
         [unit_id],
     ).fetchone()
     if unit is None:
-        raise BadInput(f"unknown unit {unit_id} (see 'transdesk units ARTICLE')")
+        raise BadInput(_(
+                "unknown unit {unit_id} (see 'transdesk units ARTICLE')"
+            ).format(unit_id=unit_id))
     raise BadInput(
-        f"unit {unit_id} of article {unit['article_id']!r} has no {lang} translation"
-        f" (its targets: {unit['targets'].replace(',', ', ')})"
+        _(
+            "unit {unit_id} of article {article_id!r} has no {lang} translation (its targets: "
+            "{targets})"
+        ).format(
+            unit_id=unit_id,
+            article_id=unit['article_id'],
+            lang=lang,
+            targets=unit['targets'].replace(',', ', '),
+        )
     )
 
 
@@ -274,37 +311,13 @@ def _translation_row(conn: sqlite3.Connection, unit_id: int, lang: str) -> sqlit
 
 def unit_json(db: Database, unit_id: int, lang: str, claim_expires: str | None) -> dict[str, Any]:
     """One unit in the `units` JSON shape, plus `article`, `lang` and `claim_expires`."""
-    unit = db.execute(
-        "SELECT u.article_id, u.key, u.kind, u.paragraph, u.source, a.targets FROM units u"
-        " JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
-        [unit_id],
-    ).fetchone()
-    article_id, key, kind, paragraph, source, targets = unit
-    translations: dict[str, dict[str, Any]] = {}
-    rows = {
-        row[0]: row[1:]
-        for row in db.execute(
-            "SELECT lang, text, status, origin, translator, updated_at FROM translations"
-            " WHERE unit_id = ?",
-            [unit_id],
-        )
-    }
-    for target in targets.split(","):
-        if target in rows:
-            text, status, origin, who, updated_at = rows[target]
-            translations[target] = {"text": text, "status": status, "origin": origin,
-                                    "translator": who, "updated_at": updated_at}
-    return {
-        "id": unit_id,
-        "key": key,
-        "kind": kind,
-        "paragraph": paragraph,
-        "source": source,
-        "translations": translations,
-        "article": article_id,
-        "lang": lang,
-        "claim_expires": claim_expires,
-    }
+    (targets,) = db.execute(
+        "SELECT a.targets FROM units u JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
+        [unit_id]).fetchone()
+    (unit,) = store.read_units(db, None, targets.split(","), include_obsolete=True,
+                               unit_id=unit_id)
+    return {**unit.as_dict(), "article": unit.article_id, "lang": lang,
+            "claim_expires": claim_expires}
 
 
 @dataclass
@@ -322,6 +335,13 @@ class UnitView:
     following: str | None
     score: float | None
     tm_source: str | None
+    units: dict[str, int] = field(default_factory=dict)  # the article's units by status
+
+    @property
+    def reviewed(self) -> tuple[int, int]:
+        """Review progress in this language: (approved, approved + translated)."""
+        approved = self.units.get("approved", 0)
+        return approved, approved + self.units.get("translated", 0)
 
     @property
     def current(self) -> dict[str, Any]:
@@ -364,6 +384,7 @@ def unit_view(db: Database, unit: dict[str, Any]) -> UnitView:
         unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
         count=count, percent=counts[0]["percent"] if counts else 0.0, previous=previous,
         following=following, score=score, tm_source=tm_source(db, unit_id, lang),
+        units=dict(counts[0]["units"]) if counts else {},
     )
 
 
@@ -430,7 +451,9 @@ def history(
         params.append(article)
     if unit is not None:
         if db.execute("SELECT 1 FROM units WHERE id = ?", [unit]).fetchone() is None:
-            raise BadInput(f"unknown unit {unit} (see 'transdesk units ARTICLE')")
+            raise BadInput(_(
+                    "unknown unit {unit} (see 'transdesk units ARTICLE')"
+                ).format(unit=unit))
         where.append("h.unit_id = ?")
         params.append(unit)
     if lang is not None:

@@ -14,24 +14,34 @@ from transdesk.commands.common import (
     lang_option,
     progress_bar,
 )
+from transdesk.i18n import N_, _, ngettext
 from transdesk.languages import normalize_lang, parse_lang_list
+from transdesk.text_safety import shown
 
 if TYPE_CHECKING:
-    from transdesk.store import ImportReport
+    from transdesk.importing import ImportReport
 
-NO_ARTICLES = "no articles yet: transdesk import FILE"
+NO_ARTICLES = N_("no articles yet: transdesk import FILE")
+# languages.NAMES, for a person reading the interface language
+LANGUAGE_NAMES = {"ru": N_("Russian"), "uk": N_("Ukrainian"), "en": N_("English")}
 
 
-@click.command("import")
+@click.command("import", help=_(
+    "Import article FILEs, or update articles imported before (msgmerge-style).\n"
+    "\n"
+    "\b\n"
+    "Example:\n"
+    "  transdesk import examples/ru-budget.txt\n"
+    "  transdesk import --lang ua --id bridge --targets ru,en bridge.txt"))
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--lang", "lang", metavar="LANG",
-              help="Source language (ru, uk/ua, en); detected from the text if absent.")
+              help=_("Source language (ru, uk/ua, en); detected from the text if absent."))
 @click.option("--id", "article_id", metavar="SLUG",
-              help="Article id ([a-z0-9][a-z0-9-]*); default: the file name, slugified.")
+              help=_("Article id ([a-z0-9][a-z0-9-]*); default: the file name, slugified."))
 @click.option("--targets", metavar="LANGS",
-              help="Comma-separated target languages (default: the other two).")
-@click.option("--encoding", metavar="NAME", help="Text encoding (default: detected).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the total line.")
+              help=_("Comma-separated target languages (default: the other two)."))
+@click.option("--encoding", metavar="NAME", help=_("Text encoding (default: detected)."))
+@click.option("--quiet", "-q", is_flag=True, help=_("Print only the total line."))
 @json_option
 def import_command(
     files: tuple[str, ...],
@@ -42,21 +52,21 @@ def import_command(
     quiet: bool,
     as_json: bool,
 ) -> None:
-    """Import article FILEs, or update articles imported before (msgmerge-style).
-
-    \b
-    Example:
-      transdesk import examples/ru-budget.txt
-      transdesk import --lang ua --id bridge --targets ru,en bridge.txt
-    """
-    from transdesk import store
+    from transdesk import importing
 
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
-    reports = store.import_files(
-        get_db(), list(files), lang=source_lang, article_id=article_id,
+    reports = importing.import_files(
+        get_db(create=True), list(files), lang=source_lang, article_id=article_id,
         targets=target_list, encoding=encoding,
     )
+    for report in reports:
+        if report.looks_like:
+            click.echo(_("warning: {article} was imported as {language} ({lang}), but its"
+                         " text looks {looks_like} ({looks_like_lang})").format(
+                article=report.article, language=_(LANGUAGE_NAMES[report.source_lang]),
+                lang=report.source_lang, looks_like=_(LANGUAGE_NAMES[report.looks_like]),
+                looks_like_lang=report.looks_like), err=True)
     if as_json:
         emit_json([r.as_dict() for r in reports])
         return
@@ -66,22 +76,31 @@ def import_command(
     if len(reports) > 1 or quiet:
         units = sum(r.units for r in reports)
         created = sum(r.created for r in reports)
-        click.echo(
-            f"{len(reports)} articles ({created} new, {len(reports) - created} updated),"
-            f" {units} units"
-        )
+        click.echo(_("{articles} ({created} new, {updated} updated), {units}").format(
+            articles=count_articles(len(reports)), created=created,
+            updated=len(reports) - created, units=count_units(units)))
+
+
+def count_articles(count: int) -> str:
+    return ngettext("{count} article", "{count} articles", count).format(count=count)
+
+
+def count_units(count: int) -> str:
+    return ngettext("{count} unit", "{count} units", count).format(count=count)
 
 
 def describe_import(report: ImportReport) -> str:
     if report.created:
-        return f"imported {report.article_id} ({report.source_lang}): {report.units} units"
+        return _("imported {article} ({lang}): {units}").format(
+            article=report.article, lang=report.source_lang, units=count_units(report.units))
     lines = [
-        f"updated {report.article_id}: {report.new} new, {report.unchanged} unchanged,"
-        f" {report.changed} changed, {report.retouched} retouched (typography only),"
-        f" {report.obsolete} obsolete"
+        _("updated {article}: {new} new, {unchanged} unchanged, {changed} changed,"
+          " {retouched} retouched (typography only), {obsolete} obsolete").format(
+            article=report.article, new=report.new, unchanged=report.unchanged,
+            changed=report.changed, retouched=report.retouched, obsolete=report.obsolete)
     ]
     for change, key, text in report.changes:
-        lines.append(f"  {change:<9} {key:<8} {_clip(text, 70)}")
+        lines.append(f"  {change:<9} {key:<8} {shown(_clip(text, 70))}")
     return "\n".join(lines)
 
 
@@ -90,10 +109,10 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@click.command("articles")
+@click.command("articles", help=_(
+    "List articles: id, source language, percent complete per target, title."))
 @json_option
 def articles_command(as_json: bool) -> None:
-    """List articles: id, source language, percent complete per target, title."""
     from transdesk import store
 
     rows = store.list_articles(get_db())
@@ -101,36 +120,42 @@ def articles_command(as_json: bool) -> None:
 
     def describe(row: dict) -> str:
         targets = "  ".join(f"{lang} {pct:5.1f}%" for lang, pct in row["targets"].items())
-        return f"{row['id']:<{width}}  {row['source_lang']}  {targets}  {_clip(row['title'], 60)}"
+        return (f"{row['id']:<{width}}  {row['source_lang']}  {targets}"
+                f"  {shown(_clip(row['title'], 60))}")
 
-    emit_rows(rows, as_json, describe, empty=NO_ARTICLES)
+    emit_rows(rows, as_json, describe, empty=_(NO_ARTICLES))
 
 
-@click.command("units")
+@click.command("units", help=_("Show an ARTICLE's units in order, with their translations."))
 @click.argument("article")
-@lang_option(required=False, help="Show only this target language.")
+@lang_option(required=False, help=_("Show only this target language."))
 @json_option
 def units_command(article: str, lang: str | None, as_json: bool) -> None:
-    """Show an ARTICLE's units in order, with their translations."""
     from transdesk import store
 
-    emit_rows(store.list_units(get_db(), article, lang), as_json, _describe_unit)
+    db = get_db()
+    rows = store.list_units(db, article, lang)
+    if as_json:
+        from transdesk.desk_style import add_term_hits
+
+        rows = add_term_hits(db, rows, store.get_article(db, article)["source_lang"])
+    emit_rows(rows, as_json, _describe_unit)
 
 
 def _describe_unit(unit: dict) -> str:
-    lines = [f"{unit['id']:>7}  {unit['key']:<8} {unit['source']}"]
+    lines = [f"{unit['id']:>7}  {unit['key']:<8} {shown(unit['source'])}"]
     for target, tr in unit["translations"].items():
-        text = tr["text"] if tr["text"] is not None else ""
-        lines.append(f"{'':>7}    {target} [{tr['status']}] {text}")
+        text = f" {shown(tr['text'])}" if tr["text"] else ""  # no trailing space without one
+        lines.append(f"{'':>7}    {target} [{tr['status']}]{text}")
     return "\n".join(lines)
 
 
-@click.command("status")
+@click.command("status", help=_(
+    "Units and source words by status, per article and target language."))
 @click.argument("articles", nargs=-1)
-@lang_option(required=False, help="Only this target language.")
+@lang_option(required=False, help=_("Only this target language."))
 @json_option
 def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -> None:
-    """Units and source words by status, per article and target language."""
     from transdesk import store
 
     rows = store.status_counts(get_db(), list(articles) or None, lang)
@@ -139,15 +164,15 @@ def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -
     def describe(row: dict) -> str:
         units, words = row["units"], row["words"]
         done_words = words["translated"] + words["approved"]
-        return (
-            f"{row['article']:<{width}}  {row['lang']}  {progress_bar(row['percent'])}"
-            f" {row['percent']:5.1f}%  "
-            f"untranslated {units['untranslated']} · draft {units['draft']} ·"
-            f" translated {units['translated']} · approved {units['approved']}"
-            f"  (words {done_words}/{sum(words.values())})"
-        )
+        counts = _("untranslated {untranslated} · draft {draft} · translated {translated}"
+                   " · approved {approved}  (words {done}/{total})").format(
+            untranslated=units["untranslated"], draft=units["draft"],
+            translated=units["translated"], approved=units["approved"], done=done_words,
+            total=sum(words.values()))
+        return (f"{row['article']:<{width}}  {row['lang']}  {progress_bar(row['percent'])}"
+                f" {row['percent']:5.1f}%  {counts}")
 
-    emit_rows(rows, as_json, describe, empty=NO_ARTICLES)
+    emit_rows(rows, as_json, describe, empty=_(NO_ARTICLES))
 
 
 COMMANDS = [import_command, articles_command, units_command, status_command]

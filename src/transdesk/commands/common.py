@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.languages import normalize_lang, parse_lang_list
 
 if TYPE_CHECKING:
@@ -18,24 +19,36 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# the largest integer SQLite stores: a larger unit id or limit is bad usage (exit 2),
+# not an OverflowError
+SQLITE_MAX_INT = 2**63 - 1
+
+
+def fits_sqlite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: an integer SQLite can store, else bad usage (not OverflowError)."""
+    if isinstance(value, int) and abs(value) > SQLITE_MAX_INT:
+        raise click.BadParameter(_("{value} is too large").format(value=value))
+    return value
+
 
 def desk_location(ctx: click.Context | None = None) -> str:
     """`--db` / TRANSDESK_DB: a SQLite file (default transdesk.db) or a PostgreSQL URL."""
-    ctx = ctx or click.get_current_context()
-    root = ctx.find_root()
-    root.ensure_object(dict)
-    return root.obj.get("db_path") or os.environ.get("TRANSDESK_DB") or "transdesk.db"
+    return database_path(ctx)
 
 
-def get_desk(ctx: click.Context | None = None) -> Any:
-    """The desk named by `--db` / TRANSDESK_DB (either engine), opened once per command."""
+def get_desk(ctx: click.Context | None = None, create: bool = False) -> Any:
+    """The desk named by `--db` / TRANSDESK_DB (either engine), opened once per command.
+
+    Only commands that bring data in (`import`, `tm import`) pass `create`: the others
+    refuse a missing SQLite database (exit 2 naming the path) instead of making an
+    empty one."""
     from transdesk import storage
 
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
     root.ensure_object(dict)
     if "desk" not in root.obj:
-        root.obj["desk"] = storage.open(desk_location(ctx))
+        root.obj["desk"] = storage.open(desk_location(ctx), create=create)
         root.call_on_close(root.obj["desk"].close)
     return root.obj["desk"]
 
@@ -46,24 +59,60 @@ def get_postgres_desk(ctx: click.Context | None = None) -> Any:
 
     location = desk_location(ctx)
     if not storage.is_postgres(location):
-        raise BadInput("team roles are the PostgreSQL server's: give a postgresql:// URL"
-                       " (--db or TRANSDESK_DB); a SQLite desk names people with --as")
+        raise BadInput(_("team roles are the PostgreSQL server's: give a postgresql:// URL"
+                         " (--db or TRANSDESK_DB); a SQLite desk names people with --as"))
     return get_desk(ctx)
 
 
-def get_db(ctx: click.Context | None = None) -> Database:
-    """The SQLite database named by `--db` / TRANSDESK_DB, opened once per command."""
+def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
+    """The SQLite database named by `--db` / TRANSDESK_DB, opened once per command.
+
+    Only commands that bring data in (`import`, `tm import`) pass `create`: the others
+    refuse a missing database (exit 2 naming the path) instead of making an empty one."""
     from transdesk import storage
 
     if storage.is_postgres(desk_location(ctx)):
         name = click.get_current_context().command_path
-        raise BadInput(f"'{name}' does not work on a PostgreSQL desk yet (on PostgreSQL so"
-                       " far: next, submit, team, db info, db copy)")
-    return get_desk(ctx).db
+        raise BadInput(_("'{command}' does not work on a PostgreSQL desk yet (on PostgreSQL"
+                         " so far: next, submit, team, db info, db copy)").format(
+                             command=name))
+    return get_desk(ctx, create=create).db
+
+
+def database_path(ctx: click.Context | None = None) -> str:
+    """The database file named by `--db` / TRANSDESK_DB (default `transdesk.db`)."""
+    root = (ctx or click.get_current_context()).find_root()
+    obj = root.obj if isinstance(root.obj, dict) else {}
+    return obj.get("db_path") or os.environ.get("TRANSDESK_DB") or "transdesk.db"
+
+
+def refuse_database_as_output(output: str | None, folder: bool = False) -> None:
+    """BadInput when writing to `output` would overwrite the database (or its -wal/-shm
+    file), or, with `folder`, when the catalog folder `output` holds the database where
+    catalogs are written."""
+    from pathlib import Path
+
+    from transdesk.errors import BadInput
+
+    if not output or output == "-":  # stdout; an empty name is refused by the command
+        return
+    db = database_path()
+    database_files = {Path(db + suffix).resolve() for suffix in ("", "-wal", "-shm")}
+    target = Path(output).resolve()
+    # catalogs go to DIR/<article>.pot and DIR/<lang>/LC_MESSAGES/<article>.po
+    if folder and any(target in (f.parent, f.parent.parent.parent) for f in database_files):
+        raise BadInput(_(
+                "{output!r} holds the database {db!r}: write into another folder"
+            ).format(output=output, db=db))
+    if target in database_files:
+        raise BadInput(_(
+                "{output!r} is the database (--db / TRANSDESK_DB): writing there would destroy "
+                "every translation; give another file"
+            ).format(output=output))
 
 
 def json_option(fn: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(fn)
+    return click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))(fn)
 
 
 def _lang_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -84,7 +133,7 @@ def lang_option(required: bool = True, multiple: bool = False, help: str | None 
         multiple=multiple,
         callback=_lang_callback,
         metavar="LANG",
-        help=help or "Target language: ru, uk (or ua), en.",
+        help=help or _("Target language: ru, uk (or ua), en."),
     )
 
 
@@ -94,9 +143,23 @@ def as_option(fn: F) -> F:
         "translator",
         envvar="TRANSDESK_USER",
         show_envvar=True,
-        callback=lambda ctx, param, value: value or default_user(),
-        help="Translator name (default: the login name).",
+        metavar="NAME",
+        callback=_translator_callback,
+        help=_("Translator name (default: the login name)."),
     )(fn)
+
+
+def _translator_callback(ctx: click.Context, param: click.Parameter, value: Any) -> str:
+    """The checked name: from --as, TRANSDESK_USER, or the login name (BadInput if bad)."""
+    from click.core import ParameterSource
+
+    from transdesk.translators import translator_name
+
+    if not value:
+        return translator_name(default_user(), "the login name")
+    source = ctx.get_parameter_source(param.name or "translator")
+    where = "TRANSDESK_USER" if source is ParameterSource.ENVIRONMENT else "--as"
+    return translator_name(value, where)
 
 
 def default_user() -> str:
@@ -107,7 +170,10 @@ def default_user() -> str:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Readable UTF-8 JSON; no control character or text-hiding override raw."""
+    from transdesk.text_safety import json_text
+
+    click.echo(json_text(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def emit_rows(
@@ -123,11 +189,6 @@ def emit_rows(
     else:
         for row in rows:
             click.echo(describe(row))
-
-
-def plural(count: int, noun: str) -> str:
-    """`1 file`, `2 files`: English nouns that take an s."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def progress_bar(percent: float, width: int = 20) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shlex
+import shutil
 import sys
 from typing import Any
 
@@ -13,11 +16,14 @@ from transdesk.commands.common import (
     desk_location,
     emit_json,
     emit_rows,
+    fits_sqlite,
     get_db,
     get_desk,
     json_option,
     lang_option,
 )
+from transdesk.i18n import _
+from transdesk.text_safety import shown
 
 # workflow.DEFAULT_CLAIM_MINUTES, spelled out so that --help does not load the library
 DEFAULT_CLAIM_MINUTES = 30.0
@@ -32,15 +38,32 @@ def claim_minutes_option(fn):
         show_envvar=True,
         show_default=True,
         metavar="MINUTES",
-        help="How long a handed-out unit stays reserved for you.",
+        help=_("How long a handed-out unit stays reserved for you."),
     )(fn)
 
 
-@click.command("next")
-@lang_option(required=True, help="Target language: ru, uk (or ua), en.")
-@click.option("--article", metavar="ARTICLE", help="Only units of this article.")
+@click.command("next", help=_(
+    "Work through the units that need a translation (or a review) in LANG.\n"
+    "\n"
+    "Untranslated units come first, then drafts, in article and position order; each\n"
+    "unit handed out is claimed for you, so nobody else gets it meanwhile.\n"
+    "\n"
+    "\b\n"
+    "Keys (any other line is your translation; Enter saves it):\n"
+    "  :a  accept the draft (--review: approve)   :e  write it in $EDITOR\n"
+    "  :s  skip                                   :q  quit (also Ctrl-D)\n"
+    "  :h  help                                   ::text  a text starting with ':'\n"
+    "An empty line saves nothing.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk next --lang en\n"
+    "  transdesk next --lang uk --article ru-budget --review\n"
+    "  transdesk next --lang en --json     # claim one unit for a script"))
+@lang_option(required=True, help=_("Target language: ru, uk (or ua), en."))
+@click.option("--article", metavar="ARTICLE", help=_("Only units of this article."))
 @click.option("--review", is_flag=True,
-              help="Review: translated units by someone else; approve or correct them.")
+              help=_("Review: translated units by someone else; approve or correct them."))
 @claim_minutes_option
 @as_option
 @json_option
@@ -48,24 +71,6 @@ def next_command(
     lang: str, article: str | None, review: bool, claim_minutes: float, translator: str,
     as_json: bool,
 ) -> None:
-    """Work through the units that need a translation (or a review) in LANG.
-
-    Untranslated units come first, then drafts, in article and position order; each
-    unit handed out is claimed for you, so nobody else gets it meanwhile.
-
-    \b
-    Keys (any other line is your translation; Enter saves it):
-      :a  accept the draft (--review: approve)   :e  write it in $EDITOR
-      :s  skip                                   :q  quit (also Ctrl-D)
-      :h  help                                   ::text  a text starting with ':'
-    An empty line saves nothing.
-
-    \b
-    Examples:
-      transdesk next --lang en
-      transdesk next --lang uk --article ru-budget --review
-      transdesk next --lang en --json     # claim one unit for a script
-    """
     from transdesk import workflow
 
     desk, acting_as = _postgres_desk(translator)
@@ -81,7 +86,10 @@ def next_command(
         return
     db = get_db()
     if as_json:
-        emit_json(workflow.next_unit(db, lang, translator, article, review, claim_minutes))
+        from transdesk.desk_style import with_term_hits
+
+        emit_json(with_term_hits(db, workflow.next_unit(db, lang, translator, article, review,
+                                                        claim_minutes)))
         return
     _interactive(db, lang, translator, article, review, claim_minutes, workflow)
 
@@ -95,7 +103,14 @@ def _interactive(db: Any, lang: str, translator: str, article: str | None, revie
 
 
 def _read_line(prompt: str) -> str | None:
-    """A line from stdin, None at end of input; line editing on a terminal."""
+    """A line from stdin, None at end of input; line editing on a terminal.
+
+    Bytes that are not UTF-8 come through as surrogate escapes, which the session
+    refuses with a line saying so (rather than a crash)."""
+    if sys.stdin is None:  # started with stdin closed: nothing will be typed
+        return None
+    if getattr(sys.stdin, "errors", None) == "strict" and hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (arrow keys and history for input())
@@ -110,45 +125,71 @@ def _read_line(prompt: str) -> str | None:
         click.echo()
         return None
     line = line.rstrip("\r\n")
-    click.echo(line)  # piped input: echo it, so the output reads as a transcript
+    click.echo(shown(line))  # piped input: echo it, so the output reads as a transcript
     return line
 
 
 def _edit(text: str) -> str | None:
     from transdesk.session import EditorFailed
 
+    editor = choose_editor()
+    if editor is None:
+        raise EditorFailed(_("no editor found (neither `editor` nor `vi` is installed)"))
     try:
-        return click.edit(text, extension=".txt", require_save=True)
+        program = shlex.split(editor)[0]
+    except (ValueError, IndexError):
+        raise EditorFailed(_("cannot read the editor command {editor!r}").format(
+            editor=editor)) from None
+    if shutil.which(program) is None:
+        raise EditorFailed(_("{program}: not found").format(program=program))
+    try:
+        return click.edit(text, editor=editor, extension=".txt", require_save=True)
     except click.ClickException as exc:
         raise EditorFailed(exc.format_message()) from None
+    except UnicodeDecodeError:
+        raise EditorFailed("the editor saved text that is not UTF-8") from None
 
 
-@click.command("submit")
-@click.argument("unit_id", type=int, metavar="UNIT_ID")
+def choose_editor() -> str | None:
+    """$VISUAL, then $EDITOR, then Debian's `editor` alternative, then `vi`.
+
+    Not click's own default, `sensible-editor`: with no choice made yet it stops at
+    Debian's interactive select-editor menu.
+    """
+    for name in ("VISUAL", "EDITOR"):
+        if os.environ.get(name, "").strip():
+            return os.environ[name]
+    for fallback in ("editor", "vi"):
+        if shutil.which(fallback):
+            return fallback
+    return None
+
+
+@click.command("submit", help=_(
+    "Save a translation of UNIT_ID and release its claim.\n"
+    "\n"
+    "Refused (exit 1) while someone else's claim on the unit is live, for --accept\n"
+    "without a draft, and for --approve of your own or an untranslated unit. An empty\n"
+    "text, an unknown unit or language exit 2. A unit nobody claimed can be submitted.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk submit 1234 --lang en --text \"The budget was adopted.\"\n"
+    "  transdesk submit 1234 --lang en --accept\n"
+    "  transdesk submit 1234 --lang en --accept --approve --as olena"))
+@click.argument("unit_id", type=int, metavar="UNIT_ID", callback=fits_sqlite)
 @lang_option(required=True)
-@click.option("--text", metavar="TEXT", help="The translation.")
-@click.option("--accept", is_flag=True, help="Accept the current draft as it is.")
+@click.option("--text", metavar="TEXT", help=_("The translation."))
+@click.option("--accept", is_flag=True, help=_("Accept the current draft as it is."))
 @click.option("--approve", is_flag=True,
-              help="Review: approve (with --accept) or correct (with --text) someone"
-                   " else's translation.")
+              help=_("Review: approve (with --accept) or correct (with --text) someone"
+                     " else's translation."))
 @as_option
 @json_option
 def submit_command(
     unit_id: int, lang: str, text: str | None, accept: bool, approve: bool, translator: str,
     as_json: bool,
 ) -> None:
-    """Save a translation of UNIT_ID and release its claim.
-
-    Refused (exit 1) while someone else's claim on the unit is live, for --accept
-    without a draft, and for --approve of your own or an untranslated unit. An empty
-    text, an unknown unit or language exit 2. A unit nobody claimed can be submitted.
-
-    \b
-    Examples:
-      transdesk submit 1234 --lang en --text "The budget was adopted."
-      transdesk submit 1234 --lang en --accept
-      transdesk submit 1234 --lang en --accept --approve --as olena
-    """
     from transdesk import workflow
 
     desk, acting_as = _postgres_desk(translator)
@@ -163,8 +204,9 @@ def submit_command(
     if as_json:
         emit_json(result.as_dict())
         return
-    what = "saved" if result.changed else "unchanged"
-    click.echo(f"unit {unit_id} {lang}: {what} ({result.status})")
+    message = (_("unit {unit} {lang}: saved ({status})") if result.changed
+               else _("unit {unit} {lang}: unchanged ({status})"))
+    click.echo(message.format(unit=unit_id, lang=lang, status=result.status))
 
 
 def _postgres_desk(translator: str) -> tuple[Any, str | None]:
@@ -184,27 +226,27 @@ def _postgres_desk(translator: str) -> tuple[Any, str | None]:
     return desk, name
 
 
-@click.command("log")
+@click.command("log", help=_(
+    "Show the history of translations, newest first: who changed what, when, how.\n"
+    "\n"
+    "\b\n"
+    "Examples:\n"
+    "  transdesk log ru-budget --lang en\n"
+    "  transdesk log --unit 1234 --json"))
 @click.argument("article", required=False)
-@click.option("--unit", "unit_id", type=int, metavar="ID", help="Only this unit.")
-@lang_option(required=False, help="Only this target language.")
+@click.option("--unit", "unit_id", type=int, metavar="ID", callback=fits_sqlite,
+              help=_("Only this unit."))
+@lang_option(required=False, help=_("Only this target language."))
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Show at most N changes (0: all).")
+              metavar="N", callback=fits_sqlite, help=_("Show at most N changes (0: all)."))
 @json_option
 def log_command(
     article: str | None, unit_id: int | None, lang: str | None, limit: int, as_json: bool,
 ) -> None:
-    """Show the history of translations, newest first: who changed what, when, how.
-
-    \b
-    Examples:
-      transdesk log ru-budget --lang en
-      transdesk log --unit 1234 --json
-    """
     from transdesk import workflow
 
     rows = workflow.history(get_db(), article, unit_id, lang, limit or None)
-    emit_rows(rows, as_json, _describe_change, empty="no history yet")
+    emit_rows(rows, as_json, _describe_change, empty=_("no history yet"))
 
 
 def _describe_change(row: dict) -> str:
@@ -212,17 +254,19 @@ def _describe_change(row: dict) -> str:
     if row["old_status"] != row["new_status"]:
         status = f"{row['old_status']} → {row['new_status']}"
     lines = [
-        f"{row['at'][:19].replace('T', ' ')}  {row['article']} {row['key']} (id {row['unit']})"
-        f" {row['lang']}  {row['action']}  {status}  by {row['translator'] or '?'}"
-        f" [{row['origin'] or '?'}]"
+        _("{at}  {article} {key} (id {unit}) {lang}  {action}  {status}  by {translator}"
+          " [{origin}]").format(
+            at=row["at"][:19].replace("T", " "), article=row["article"], key=row["key"],
+            unit=row["unit"], lang=row["lang"], action=shown(row["action"]), status=status,
+            translator=shown(row["translator"] or "?"), origin=shown(row["origin"] or "?"))
     ]
     if row["old_text"] != row["new_text"]:
         if row["old_text"] is not None:
-            lines.append(f"    - {row['old_text']}")
+            lines.append(f"    - {shown(row['old_text'])}")
         if row["new_text"] is not None:
-            lines.append(f"    + {row['new_text']}")
+            lines.append(f"    + {shown(row['new_text'])}")
     if row["note"]:
-        lines.append(f"    note: {row['note']}")
+        lines.append("    " + _("note: {note}").format(note=shown(row["note"])))
     return "\n".join(lines)
 
 

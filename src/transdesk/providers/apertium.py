@@ -11,6 +11,15 @@ Sentences travel through the pipeline separated by NUL: every stage runs with ``
 (flush and pass the NUL on), so each sentence comes back as its own NUL-terminated
 chunk and the count can be checked.  We escape the stream format ourselves instead of
 ``apertium-destxt``, which drops NUL characters.
+
+Two things the pair's analyser does to a bare sentence are worked around here.  A
+period right before the NUL after a number or URL (``у 2025.``) is swallowed by
+``lt-proc -z``: each sentence ends with a closing superblank, which also proves that
+the sentence's end came back.  A word with an apostrophe the dictionary does not
+know (``м'ясо``) is cut at the apostrophe and its pieces translated (``м'шум``): every
+apostrophe inside a word goes in as U+02BC, a letter to the tokenizer, so a known word
+(``п'ять``) is still analysed and an unknown one passes whole; it comes back in the
+source's own apostrophe.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transdesk.errors import BadInput, ProviderError
+from transdesk.i18n import _
 from transdesk.providers.base import BatchFailed, BatchResult, Provider, read_number
 
 _CODES = {"ru": "rus", "uk": "ukr"}
@@ -36,10 +46,18 @@ _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 # Apertium marks: *unknown, #generation error, @no bilingual entry; only at a word start.
 _MARK = re.compile(r"(?<!\w)([*#@]+)(\w+)")
 _WORD = re.compile(r"\w+")
-# Each sentence goes in behind a superblank "[TDn]", which Apertium passes through
-# untouched: the answer chunk must carry the same tag.
+# Each sentence goes in between superblanks "[TDn]" and "[/TDn]", which Apertium passes
+# through untouched: the answer chunk must carry the same tags, the closing one last.
 _TAG = "TD"
 _TAG_RE = re.compile(r"\[" + _TAG + r"(\d+)\]")
+_END_TAG_RE = re.compile(r"\[/" + _TAG + r"(\d+)\]\s*$")
+# An apostrophe between two letters: ASCII ', the typographic ’, the modifier letter ʼ.
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)['’ʼ](?=\w)")
+_WORD_WITH_APOSTROPHE = re.compile(r"\w+(?:['’ʼ]\w+)+")
+_LETTER_APOSTROPHE = "ʼ"
+# The end of a sentence: final punctuation and closing quotes or brackets, in any order.
+_ENDING = re.compile(r"[.!?…»“”\"’')\]]*$")
+_FINAL_PUNCTUATION = re.compile(r"[.!?…]")
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,35 @@ def strip_marks(text: str, source: str = "") -> str:
     return _MARK.sub(keep_word, text)
 
 
+def protect_apostrophes(text: str) -> str:
+    """Every apostrophe inside a word as U+02BC, which Apertium's tokenizer keeps in the
+    word (``м'ясо`` → ``мʼясо``)."""
+    return _APOSTROPHE_IN_WORD.sub(_LETTER_APOSTROPHE, text)
+
+
+def restore_apostrophes(draft: str, source: str) -> str:
+    """Words that came through whole get back the apostrophe the source wrote them with."""
+    for word in set(_WORD_WITH_APOSTROPHE.findall(source)):
+        protected = protect_apostrophes(word)
+        if protected != word:
+            draft = re.sub(rf"(?<!\w){re.escape(protected)}(?!\w)", word, draft)
+    return draft
+
+
+def keep_final_punctuation(draft: str, source: str) -> str:
+    """The source's final ``.``/``!``/``?``/``…`` when the draft came back without any
+    (Apertium drops it after some tokens), placed before the draft's closing quotes."""
+    source, draft = source.rstrip(), draft.rstrip()
+    source_end = _ENDING.search(source)
+    draft_end = _ENDING.search(draft)
+    assert source_end is not None and draft_end is not None  # the pattern matches empty
+    if not _FINAL_PUNCTUATION.search(source_end[0]) or _FINAL_PUNCTUATION.search(draft_end[0]):
+        return draft
+    if _FINAL_PUNCTUATION.sub("", source_end[0]) == draft_end[0]:
+        return draft[: draft_end.start()] + source_end[0]  # `«у 2025»` + `».` or `.»`
+    return draft + "".join(_FINAL_PUNCTUATION.findall(source_end[0]))
+
+
 def build_pipeline(mode_text: str, fixed: bool = True) -> list[list[str]]:
     """Commands (argv lists) of a ``.mode`` file, each run with ``-z`` (NUL flush).
 
@@ -92,8 +139,10 @@ def build_pipeline(mode_text: str, fixed: bool = True) -> list[list[str]]:
                 previous = steps[index - 1] if index else None
                 if previous is None or Path(previous[0]).name != "cg-proc":
                     raise ProviderError(
-                        "apertium: cannot build the fixed pipeline (no cg-proc before the "
-                        "tagger); set TRANSDESK_APERTIUM_MODE=stock"
+                        _(
+                            "apertium: cannot build the fixed pipeline (no cg-proc before the "
+                            "tagger); set TRANSDESK_APERTIUM_MODE=stock"
+                        )
                     )
                 steps[index - 1] = [previous[0], "-1", "-n", *previous[1:]]
                 del steps[index]
@@ -119,7 +168,9 @@ def run_pipeline(steps: list[list[str]], data: bytes, timeout: float) -> Pipelin
                     procs[-2].stdout.close()  # the next stage owns it now
         except OSError as exc:
             _kill(procs)
-            raise ProviderError(f"apertium: cannot start {argv[0]}: {exc.strerror}") from None
+            raise ProviderError(_(
+                    "apertium: cannot start {argv}: {strerror}"
+                ).format(argv=argv[0], strerror=exc.strerror)) from None
 
         timed_out = threading.Event()
 
@@ -143,7 +194,9 @@ def run_pipeline(steps: list[list[str]], data: bytes, timeout: float) -> Pipelin
             _kill(procs)
         writer.join(1)
         if timed_out.is_set():
-            raise ProviderError(f"apertium: no answer within {timeout:g} s") from None
+            raise ProviderError(_(
+                    "apertium: no answer within {timeout:g} s"
+                ).format(timeout=timeout)) from None
         failures = [
             f"{Path(argv[0]).name}: {_describe_status(proc.returncode)}"
             for argv, proc in zip(steps, procs, strict=True)
@@ -203,6 +256,15 @@ def _align(chunks: list[str], todo: list[int], result: BatchResult) -> dict[int,
     return answers
 
 
+def _cut_end_tag(index: int, answer: str) -> str | None:
+    """The answer without its closing tag; None when the tag is not at its end (the
+    sentence's end was lost or moved)."""
+    match = _END_TAG_RE.search(answer)
+    if match is None or int(match.group(1)) != index:
+        return None
+    return answer[: match.start()]
+
+
 class ApertiumProvider(Provider):
     name = "apertium"
     pairs = frozenset({("ru", "uk"), ("uk", "ru")})
@@ -213,7 +275,7 @@ class ApertiumProvider(Provider):
     def __init__(self) -> None:
         self.mode = (self.setting("MODE", "fixed") or "fixed").lower()
         if self.mode not in ("fixed", "stock"):
-            raise BadInput("TRANSDESK_APERTIUM_MODE must be 'fixed' or 'stock'")
+            raise BadInput(_("TRANSDESK_APERTIUM_MODE must be 'fixed' or 'stock'"))
         self.data_dir = Path(self.setting("DIR", "/usr/share/apertium") or "/usr/share/apertium")
         self.timeout = read_number(self.name, "TIMEOUT", 60.0, minimum=0.1)
         self._pipelines: dict[tuple[str, str], list[list[str]]] = {}
@@ -241,10 +303,14 @@ class ApertiumProvider(Provider):
             steps = build_pipeline(mode_text, fixed=self.mode == "fixed")
             for argv in steps:
                 if shutil.which(argv[0]) is None:
-                    raise ProviderError(f"apertium: {argv[0]} not found; {_INSTALL_HINT}")
+                    raise ProviderError(_(
+                            "apertium: {argv} not found; {install_hint}"
+                        ).format(argv=argv[0], install_hint=_INSTALL_HINT))
                 for arg in argv[1:]:
                     if arg.startswith("/") and not os.path.exists(arg):
-                        raise ProviderError(f"apertium: {arg} missing; {_INSTALL_HINT}")
+                        raise ProviderError(_(
+                                "apertium: {arg} missing; {install_hint}"
+                            ).format(arg=arg, install_hint=_INSTALL_HINT))
             self._pipelines[key] = steps
         return self._pipelines[key]
 
@@ -263,7 +329,8 @@ class ApertiumProvider(Provider):
         isolate = False
         while todo:
             batch = todo[:1] if isolate else todo
-            data = "".join(f"[{_TAG}{i}]" + escape_stream(texts[i]) + "\0" for i in batch)
+            data = "".join(f"[{_TAG}{i}]" + escape_stream(protect_apostrophes(texts[i]))
+                           + f"[/{_TAG}{i}]\0" for i in batch)
             try:
                 run = run_pipeline(steps, data.encode("utf-8"), self.timeout)
             except ProviderError as exc:
@@ -273,7 +340,7 @@ class ApertiumProvider(Provider):
             for i in batch:
                 if i not in answers:
                     break
-                self._check_one(result, i, texts[i], answers[i])
+                self._check_one(result, i, texts[i], _cut_end_tag(i, answers[i]))
                 done += 1
             if done == len(batch) and not run.failures:
                 todo, isolate = todo[len(batch) :], False
@@ -286,11 +353,16 @@ class ApertiumProvider(Provider):
         return result
 
     @staticmethod
-    def _check_one(result: BatchResult, index: int, source_text: str, chunk: str) -> None:
-        text = strip_marks(unescape_stream(chunk).strip(), source_text)
+    def _check_one(result: BatchResult, index: int, source_text: str, chunk: str | None
+                   ) -> None:
+        if chunk is None:
+            result.set_failed(index, "apertium answer looks truncated (its end was lost)")
+            return
+        text = strip_marks(unescape_stream(chunk).strip(), protect_apostrophes(source_text))
         if not text:
             result.set_failed(index, "apertium returned an empty translation")
             return
+        text = keep_final_punctuation(restore_apostrophes(text, source_text), source_text)
         words_in = len(_WORD.findall(source_text))
         words_out = len(_WORD.findall(text))
         if words_in >= 4 and words_out * 2 < words_in:

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 
 from transdesk.errors import BadInput, ProviderError
+from transdesk.i18n import _
 
 NOT_ATTEMPTED = "not translated"
 
@@ -33,6 +34,14 @@ class BatchResult(list[str | None]):
         return self[index] is not None or self.reasons[index] != NOT_ATTEMPTED
 
     def set_ok(self, index: int, text: str) -> None:
+        """The sentence's translation; an answer holding a control character (see
+        `text_safety`) is no translation: the sentence fails with the reason."""
+        from transdesk.text_safety import refusal
+
+        why = refusal(text)
+        if why is not None:
+            self.set_failed(index, f"the answer holds a {why}")
+            return
         self[index] = text
         self.reasons[index] = None
 
@@ -81,7 +90,9 @@ class Provider:
         if not self.supports(source, target):
             served = ", ".join(f"{s}-{t}" for s, t in sorted(self.pairs))
             raise BadInput(
-                f"provider {self.name} does not translate {source}-{target} (it serves: {served})"
+                _(
+                    "provider {name} does not translate {source}-{target} (it serves: {served})"
+                ).format(name=self.name, source=source, target=target, served=served)
             )
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> BatchResult:
@@ -119,9 +130,13 @@ def read_number(
     try:
         value = int(raw) if integer else float(raw)
     except ValueError:
-        raise BadInput(f"{env_name(provider, setting)} must be a number, got {raw!r}") from None
+        raise BadInput(_(
+                "{env_name} must be a number, got {raw!r}"
+            ).format(env_name=env_name(provider, setting), raw=raw)) from None
     if value < minimum:
-        raise BadInput(f"{env_name(provider, setting)} must be at least {minimum:g}")
+        raise BadInput(_(
+                "{env_name} must be at least {minimum:g}"
+            ).format(env_name=env_name(provider, setting), minimum=minimum))
     return value
 
 

@@ -3,8 +3,12 @@
 deep-translator calls ``requests.get/post`` without a timeout and never retries.  We
 wrap ``requests.Session.request`` once; the wrapper only acts inside ``http_scope()``
 (a context variable, so per thread and per call): there it supplies the timeout when
-the caller gave none, retries 429 and 5xx answers with exponential backoff, and records
-the last status for error messages.  Outside a scope requests behaves as before.
+the caller gave none, retries 429 and 5xx answers with exponential backoff, records
+the last status for error messages, and keeps API keys out of URLs (deep-translator
+sends LibreTranslate's ``api_key`` and DeepL's ``auth_key`` as query parameters, which
+land in server and proxy logs): a request whose query holds one of the policy's
+``key_params`` is sent as a POST with the fields in a form body, the key in a header
+where the service takes one there.  Outside a scope requests behaves as before.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ class HttpPolicy:
     retries: int = 3
     backoff: float = 0.5
     max_backoff: float = 30.0
+    #: Query parameters that carry a secret: never left in a URL.
+    key_params: tuple[str, ...] = ()
+    #: (parameter, header, prefix): send that parameter as this header instead.
+    key_header: tuple[str, str, str] | None = None
 
 
 @dataclass
@@ -74,6 +82,7 @@ def install() -> None:
                 return original(self, method, url, *args, **kwargs)
             if kwargs.get("timeout") is None and len(args) < 9:  # timeout is the 9th
                 kwargs["timeout"] = state.policy.timeout
+            method = keys_out_of_url(state.policy, method, args, kwargs)
             attempt = 0
             while True:
                 state.attempts += 1
@@ -89,6 +98,38 @@ def install() -> None:
         request.__wrapped__ = original  # type: ignore[attr-defined]
         requests.Session.request = request  # type: ignore[method-assign, assignment]
         _installed = True
+
+
+class KeyInUrl(Exception):
+    """A request would carry a key in its URL and cannot be rewritten: not sent."""
+
+
+def keys_out_of_url(
+    policy: HttpPolicy, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> str:
+    """Move the policy's key parameters out of the query (in place); the method to use."""
+    params = args[0] if args else kwargs.get("params")
+    if not policy.key_params or not params:
+        return method
+    if not isinstance(params, dict) or args:
+        if isinstance(params, dict) and not any(name in params for name in policy.key_params):
+            return method
+        raise KeyInUrl("request parameters in a form that cannot be checked for keys")
+    if not any(name in params for name in policy.key_params):
+        return method
+    fields = dict(params)
+    headers = dict(kwargs.get("headers") or {})
+    if policy.key_header is not None:
+        name, header, prefix = policy.key_header
+        value = fields.pop(name, None)
+        if value:
+            headers[header] = prefix + str(value)
+    if kwargs.get("data") is not None or kwargs.get("json") is not None:
+        raise KeyInUrl("a key in the query of a request that already has a body")
+    kwargs["params"] = None
+    kwargs["data"] = fields
+    kwargs["headers"] = headers
+    return "POST"
 
 
 def _delay(policy: HttpPolicy, attempt: int, retry_after: str | None) -> float:

@@ -10,12 +10,14 @@ the provider and never a key.
 
 from __future__ import annotations
 
+import socket
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from transdesk.errors import ProviderError
+from transdesk.i18n import _
 from transdesk.providers.base import (
     BatchFailed,
     BatchResult,
@@ -24,10 +26,11 @@ from transdesk.providers.base import (
     read_number,
     redact,
 )
-from transdesk.providers.http import CallState, HttpPolicy, http_scope
+from transdesk.providers.http import CallState, HttpPolicy, KeyInUrl, http_scope
 
 _ALL_PAIRS = frozenset((s, t) for s in ("ru", "uk", "en") for t in ("ru", "uk", "en") if s != t)
 _COMMON_SETTINGS = ("TIMEOUT", "RETRIES", "BACKOFF", "PARALLEL")
+PROBE_TIMEOUT_S = 2.0  # `transdesk providers` waits at most this long for a service
 
 
 class SentenceFailed(Exception):
@@ -52,6 +55,9 @@ class OnlineProvider(Provider):
     codes: ClassVar[dict[str, str]] = {"ru": "ru", "uk": "uk", "en": "en"}
     #: Longest text the client accepts (deep-translator validates it before sending).
     max_chars = 5000
+    #: Query parameters in which the client would send a key (see `providers.http`).
+    key_params: tuple[str, ...] = ()
+    key_header: tuple[str, str, str] | None = None
 
     def __init__(self) -> None:
         self.timeout = read_number(self.name, "TIMEOUT", 30.0, minimum=0.001)
@@ -80,6 +86,8 @@ class OnlineProvider(Provider):
             retries=self.retries,
             backoff=self.backoff,
             max_backoff=max(self.backoff * 8, min(30.0, self.timeout)),
+            key_params=self.key_params,
+            key_header=self.key_header,
         )
 
     def value(self, setting: str) -> str | None:
@@ -91,11 +99,29 @@ class OnlineProvider(Provider):
             return False, "set " + " and ".join(missing)
         return True, None
 
+    #: The host the client talks to (https), probed by ``reachable``.
+    host: str = ""
+
+    def endpoint(self) -> tuple[str, int]:
+        return self.host, 443
+
+    def reachable(self, timeout: float = PROBE_TIMEOUT_S) -> tuple[bool, str | None]:
+        """Whether a TCP connection to the service opens within ``timeout`` seconds (no
+        request is sent: no key travels, nothing is translated)."""
+        host, port = self.endpoint()
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+        except OSError as exc:
+            why = "no answer" if isinstance(exc, TimeoutError) else (
+                exc.strerror or type(exc).__name__)
+            return False, f"cannot reach {host}:{port} ({why}; no network?)"
+        return True, None
+
     def translate_batch(self, texts: list[str], source: str, target: str) -> BatchResult:
         self.check_pair(source, target)
         usable, why = self.is_usable()
         if not usable:
-            raise ProviderError(f"{self.name}: not usable: {why}")
+            raise ProviderError(_("{name}: not usable: {why}").format(name=self.name, why=why))
         result = BatchResult(len(texts))
         todo: list[int] = []
         for i, text in enumerate(texts):
@@ -181,7 +207,9 @@ class OnlineProvider(Provider):
         if answer is None or (isinstance(answer, str) and not answer.strip()):
             raise SentenceFailed(f"{self.name} returned an empty translation")
         if not isinstance(answer, str):
-            raise ProviderError(f"{self.name}: answered garbage (not a translation)")
+            raise ProviderError(_(
+                    "{name}: answered garbage (not a translation)"
+                ).format(name=self.name))
         return answer.strip()
 
     def where(self) -> str:
@@ -196,6 +224,8 @@ class OnlineProvider(Provider):
         name = self.name + (f" ({self.where()})" if self.where() else "")
         status = state.last_status
         attempts = f" after {state.attempts} attempts" if state.attempts > 1 else ""
+        if isinstance(exc, KeyInUrl):
+            return ProviderError(f"{name}: not sent: {exc} (a key never travels in a URL)")
         if isinstance(exc, dt.NotValidLength | dt.NotValidPayload):
             return SentenceFailed(f"{self.name} refused the text (empty, non-text or too long)")
         if isinstance(exc, dt.TranslationNotFound):
@@ -233,6 +263,7 @@ class OnlineProvider(Provider):
 
 class GoogleProvider(OnlineProvider):
     name = "google"
+    host = "translate.google.com"
     settings = _COMMON_SETTINGS
 
     def make_client(self, source: str, target: str) -> Any:
@@ -243,6 +274,7 @@ class GoogleProvider(OnlineProvider):
 
 class MyMemoryProvider(OnlineProvider):
     name = "mymemory"
+    host = "api.mymemory.translated.net"
     settings = ("EMAIL", *_COMMON_SETTINGS)
     secret_settings = ("EMAIL",)
     codes: ClassVar[dict[str, str]] = {"ru": "ru-RU", "uk": "uk-UA", "en": "en-GB"}
@@ -262,6 +294,7 @@ class LibreProvider(OnlineProvider):
     name = "libre"
     settings = ("URL", "API_KEY", *_COMMON_SETTINGS)
     required = ("URL",)
+    key_params = ("api_key",)  # the server reads a form body as well as the query
 
     def __init__(self) -> None:
         super().__init__()
@@ -273,11 +306,38 @@ class LibreProvider(OnlineProvider):
         return url if url.endswith("/") else url + "/"
 
     def where(self) -> str:
-        if not self.value("URL"):
+        if not self.value("URL") or self.url_problem():
             return ""
         parts = urlsplit(self.base_url())
         host = parts.hostname or "?"
         return f"{host}:{parts.port}" if parts.port else host
+
+    def url_problem(self) -> str | None:
+        """Why TRANSDESK_LIBRE_URL is not a usable http(s) URL, or None (the URL itself
+        is never quoted: it may carry credentials)."""
+        setting = env_name(self.name, "URL")
+        try:
+            parts = urlsplit(self.value("URL") or "")
+            parts.port  # noqa: B018  (raises for a port out of range or not a number)
+        except ValueError as exc:
+            reason = "port out of range" if "out of range" in str(exc) else (
+                "a bad port" if "port" in str(exc).lower() else "malformed")
+            return f"{setting} is not a valid URL ({reason})"
+        if parts.scheme not in ("http", "https"):
+            return f"{setting} must start with http:// or https://"
+        if not parts.hostname:
+            return f"{setting} has no host name"
+        return None
+
+    def is_usable(self) -> tuple[bool, str | None]:
+        usable, why = super().is_usable()
+        if usable and (problem := self.url_problem()):
+            return False, problem
+        return usable, why
+
+    def endpoint(self) -> tuple[str, int]:
+        parts = urlsplit(self.base_url())
+        return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
 
     def make_client(self, source: str, target: str) -> Any:
         from deep_translator import LibreTranslator
@@ -302,10 +362,14 @@ class LibreProvider(OnlineProvider):
             return
         for code in (source, target):
             if code not in served:
-                raise ProviderError(f"libre ({self.where()}): the server does not serve {code!r}")
+                raise ProviderError(_(
+                        "libre ({where}): the server does not serve {code!r}"
+                    ).format(where=self.where(), code=code))
         if target not in served[source]:
             raise ProviderError(
-                f"libre ({self.where()}): the server does not translate {source}-{target}"
+                _(
+                    "libre ({where}): the server does not translate {source}-{target}"
+                ).format(where=self.where(), source=source, target=target)
             )
 
     def served_languages(self) -> dict[str, set[str]] | None:
@@ -343,18 +407,30 @@ class DeeplProvider(OnlineProvider):
     name = "deepl"
     settings = ("API_KEY", "FREE", *_COMMON_SETTINGS)
     required = ("API_KEY",)
+    # DeepL takes the key as `Authorization: DeepL-Auth-Key KEY` and the rest as a form
+    key_params = ("auth_key",)
+    key_header = ("auth_key", "Authorization", "DeepL-Auth-Key ")
+
+    def use_free_api(self) -> bool:
+        free = self.value("FREE")
+        if free is None:
+            return (self.value("API_KEY") or "").endswith(":fx")
+        return free.lower() in ("1", "yes", "true")
+
+    def endpoint(self) -> tuple[str, int]:
+        return ("api-free.deepl.com" if self.use_free_api() else "api.deepl.com"), 443
 
     def make_client(self, source: str, target: str) -> Any:
         from deep_translator import DeeplTranslator
 
         key = self.value("API_KEY") or ""
-        free = self.value("FREE")
-        use_free = key.endswith(":fx") if free is None else free.lower() in ("1", "yes", "true")
-        return DeeplTranslator(source=source, target=target, api_key=key, use_free_api=use_free)
+        return DeeplTranslator(source=source, target=target, api_key=key,
+                               use_free_api=self.use_free_api())
 
 
 class MicrosoftProvider(OnlineProvider):
     name = "microsoft"
+    host = "api.cognitive.microsofttranslator.com"
     settings = ("API_KEY", "REGION", *_COMMON_SETTINGS)
     required = ("API_KEY",)
 
@@ -372,8 +448,10 @@ class MicrosoftProvider(OnlineProvider):
 
 class YandexProvider(OnlineProvider):
     name = "yandex"
+    host = "translate.yandex.net"
     settings = ("API_KEY", *_COMMON_SETTINGS)
     required = ("API_KEY",)
+    key_params = ("key",)  # its language list is a GET with the key in the query
 
     def make_client(self, source: str, target: str) -> Any:
         from deep_translator import YandexTranslator

@@ -2,7 +2,7 @@
 
 `open(location)` gives a desk whose engine follows the location: a `postgresql://` (or
 `postgres://`) URL is a PostgreSQL desk (`storage.postgres`), anything else is the path of
-a SQLite file (`storage.sqlite`, the existing `db.py` code, unchanged). Both kinds of desk
+a SQLite file (`storage.sqlite`, opened by `db.open_db`). Both kinds of desk
 answer `engine`, `location` (never with a password), `execute(sql, params)` (one SQL
 text with `?` placeholders for both engines, see `storage.sql`), `transaction()`,
 `applied_steps()`, `info()` and `close()`; the SQLite desk holds the sqlite-utils
@@ -53,15 +53,18 @@ def is_postgres(location: str | os.PathLike[str]) -> bool:
 
 
 def open(
-    location: str | os.PathLike[str], migrate: bool = True
+    location: str | os.PathLike[str], migrate: bool = True, create: bool = True
 ) -> SqliteDesk | PostgresDesk:
-    """The desk at `location`, created if it does not exist yet (an empty PostgreSQL
-    database becomes a desk), with pending schema steps applied unless `migrate` is
-    False. Raises BadInput (exit 2) with one line naming the desk when it cannot."""
+    """The desk at `location`, with pending schema steps applied unless `migrate` is
+    False. A missing SQLite file is created only with `create` (commands pass it only
+    for `import` and `tm import`); a PostgreSQL database is made by the server's
+    administrator, and an empty one becomes a desk on first use. A database of another
+    program, or one written by a newer transdesk, is refused untouched. Raises BadInput
+    (exit 2) with one line naming the desk when it cannot."""
     if is_postgres(location):
         from transdesk.storage.postgres import PostgresDesk
 
         return PostgresDesk(str(location), migrate=migrate)
     from transdesk.storage.sqlite import SqliteDesk
 
-    return SqliteDesk(location, migrate=migrate)
+    return SqliteDesk(location, migrate=migrate, create=create)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from transdesk.errors import BadInput
+from transdesk.i18n import _
 from transdesk.storage.postgres import PostgresDesk, ServerError, server_errors
 from transdesk.workflow import (
     DEFAULT_CLAIM_MINUTES,
@@ -69,13 +70,13 @@ def submit(
     `workflow.submit` for the rules, which the server applies: a translator cannot
     approve, nor save over another's live claim)."""
     if text is not None and accept:
-        raise BadInput("give either a text (--text) or --accept, not both")
+        raise BadInput(_("give either a text (--text) or --accept, not both"))
     if text is None and not accept:
-        raise BadInput("give either a text (--text) or --accept for the draft")
+        raise BadInput(_("give either a text (--text) or --accept for the draft"))
     if text is not None:
         text = text.strip()
         if not text:
-            raise BadInput("empty translation: type the text, or use --accept for the draft")
+            raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
     with server_errors(desk):
         row = desk.conn.execute(
             "SELECT new_status, new_text, changed FROM transdesk_submit(%s, %s, %s, %s, %s, %s)",
@@ -91,7 +92,8 @@ def _check_article(desk: PostgresDesk, article: str, lang: str) -> None:
 
     row = desk.conn.execute("SELECT targets FROM articles WHERE id = %s", [article]).fetchone()
     if row is None:
-        raise BadInput(f"unknown article {article!r} (see 'transdesk articles')")
+        raise BadInput(_("unknown article {article_id!r} (see 'transdesk articles')").format(
+            article_id=article))
     store.check_target({"id": article, "targets": row[0].split(",")}, lang)
 
 
@@ -204,7 +206,8 @@ class ReconnectingWork:
         self.desk.conn.close()
         self.desk = PostgresDesk(self.location, migrate=False)
         if self.reconnected is not None:
-            self.reconnected(f"(connection to {self.desk.location} lost: reconnected)")
+            self.reconnected(_("(connection to {desk} lost: reconnected)").format(
+                desk=self.desk.location))
         return fn(self.desk, *args, **kwargs)
 
     def next_unit(self, _db: Any, lang: str, _translator: str, article: str | None = None,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from transdesk.errors import Refused, TransdeskError
+from transdesk.i18n import _
 from transdesk.storage.postgres import PostgresDesk, server_errors
 from transdesk.storage.sqlite import SqliteDesk
 
@@ -36,8 +37,13 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("check_findings", ("unit_id", "lang")),
     ("check_dirty", ("unit_id", "lang")),
     ("check_cache_version", ("version",)),
+    ("term_concepts", ("id",)),
+    ("term_forms", ("concept_id", "lang", "text")),
+    ("desk_words", ("lang", "word")),
+    ("style_history", ("id",)),
 )
-IDENTITY_COLUMNS = (("units", "id"), ("history", "id"), ("tm_imported", "id"))
+IDENTITY_COLUMNS = (("units", "id"), ("history", "id"), ("tm_imported", "id"),
+                    ("term_concepts", "id"), ("style_history", "id"))
 BATCH = 5000
 
 AnyDesk = SqliteDesk | PostgresDesk
@@ -142,7 +148,8 @@ def _rows_in(desk: AnyDesk, table: str) -> int:
 def copy_desk(source: AnyDesk, target: AnyDesk, replace: bool = False) -> CopyReport:
     """Copy every table of `source` into `target` and check the result."""
     if not replace and not is_empty(target):
-        raise Refused(f"desk {target.location} is not empty: give --replace to overwrite it")
+        raise Refused(_("desk {desk} is not empty: give --replace to overwrite it").format(
+            desk=target.location))
     plan = []
     for table, _key in TABLES:
         shared = [c for c in columns(source, table) if c in set(columns(target, table))]
@@ -157,8 +164,10 @@ def copy_desk(source: AnyDesk, target: AnyDesk, replace: bool = False) -> CopyRe
         before = table_checksum(source, table, shared)
         after = table_checksum(target, table, shared)
         if before != after:
-            raise CopyMismatch(f"table {table} differs after the copy: {before[0]} rows in"
-                               f" {source.location}, {after[0]} in {target.location}")
+            raise CopyMismatch(_("table {table} differs after the copy: {before} rows in"
+                                 " {source}, {after} in {target}").format(
+                                     table=table, before=before[0], source=source.location,
+                                     after=after[0], target=target.location))
         report.tables.append(TableCopy(table, *after))
     return report
 

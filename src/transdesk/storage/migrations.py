@@ -40,6 +40,7 @@ POSTGRES_STEPS: tuple[Step, ...] = (
     Step("m040_check_exceptions", postgres_schema.M040_CHECK_EXCEPTIONS),
     Step("m041_check_cache", postgres_schema.M041_CHECK_CACHE),
     Step("m042_check_findings", postgres_schema.M042_CHECK_FINDINGS),
+    Step("m050_terms", postgres_schema.M050_TERMS),
 )
 
 # SQLite steps whose PostgreSQL DDL is still to be written (a PostgreSQL desk then lacks

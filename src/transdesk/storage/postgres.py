@@ -21,6 +21,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from transdesk.errors import BadInput, Refused, TransdeskError
+from transdesk.i18n import _
 from transdesk.storage import COUNTED_TABLES
 from transdesk.storage.migrations import PG_VERSION_TABLE, POSTGRES_STEPS, unknown_steps
 from transdesk.storage.sql import to_pyformat
@@ -94,7 +95,8 @@ def connect(conninfo: str) -> psycopg.Connection:
     try:
         return psycopg.connect(conninfo, **kwargs)
     except psycopg.ProgrammingError as exc:
-        raise BadInput(f"invalid PostgreSQL URL: {_libpq_reason(exc)}") from None
+        raise BadInput(_("invalid PostgreSQL URL: {reason}").format(
+            reason=_libpq_reason(exc))) from None
     except psycopg.OperationalError as exc:
         raise ServerError(_connect_failure(label, exc)) from None
 
@@ -103,22 +105,26 @@ def _connect_failure(label: str, exc: BaseException) -> str:
     reason = _libpq_reason(exc)
     user = label.split("@", 1)[0]
     if "password authentication failed" in reason or "no password supplied" in reason:
-        return (f"PostgreSQL server {label} refused login {user!r}: wrong or missing password,"
-                " or no such login (set it in ~/.pgpass or PGPASSWORD, never in the URL)")
+        return _("PostgreSQL server {server} refused login {user!r}: wrong or missing"
+                 " password, or no such login (set it in ~/.pgpass or PGPASSWORD, never in"
+                 " the URL)").format(server=label, user=user)
     if "permission denied for database" in reason:
-        return (f"login {user!r} has no role on the desk {label} (permission denied for"
-                f" database): an editor gives it one with 'transdesk team add {user} --role"
-                " translator'; that needs the translator role at least")
+        return _("login {user!r} has no role on the desk {server} (permission denied for"
+                 " database): an editor gives it one with 'transdesk team add {name} --role"
+                 " translator'; that needs the translator role at least").format(
+                     user=user, server=label, name=user)
     if re.search(r'role ".*" does not exist', reason):
-        return f"PostgreSQL server {label} has no login {user!r}"
+        return _("PostgreSQL server {server} has no login {user!r}").format(
+            server=label, user=user)
     if re.search(r'database ".*" does not exist', reason):
         dbname = label.rsplit("/", 1)[-1]
-        return (f"PostgreSQL server {label} has no database {dbname!r} (create it:"
-                f" createdb -O OWNER {dbname})")
+        return _("PostgreSQL server {server} has no database {dbname!r} (create it:"
+                 " createdb -O OWNER {name})").format(server=label, dbname=dbname, name=dbname)
     if "Connection refused" in reason or "could not connect" in reason or "timeout" in reason \
             or "could not translate host name" in reason or "No such file" in reason:
-        return f"cannot reach the PostgreSQL server {label}: {reason}"
-    return f"PostgreSQL server {label}: {reason}"
+        return _("cannot reach the PostgreSQL server {server}: {reason}").format(
+            server=label, reason=reason)
+    return _("PostgreSQL server {server}: {reason}").format(server=label, reason=reason)
 
 
 @contextmanager
@@ -138,13 +144,16 @@ def translate(exc: psycopg.Error, label: str) -> TransdeskError:
     if state == "TD002":
         return BadInput(primary)
     if isinstance(exc, pg_errors.InsufficientPrivilege):
-        return Refused(f"the server refused login {label.split('@')[0]}: {primary}; that"
-                       f" needs the {_role_needed(primary)} role (an editor gives it with"
-                       " 'transdesk team set')")
+        return Refused(_("the server refused login {user}: {reason}; that needs the {role}"
+                         " role (an editor gives it with 'transdesk team set')").format(
+                             user=label.split("@")[0], reason=primary,
+                             role=_role_needed(primary)))
     if isinstance(exc, psycopg.OperationalError | pg_errors.AdminShutdown):
-        return ServerError(f"lost the PostgreSQL server {label}: {primary} (nothing of the"
-                           " unfinished command was saved)")
-    return ServerError(f"PostgreSQL server {label}: {primary}")
+        return ServerError(_("lost the PostgreSQL server {server}: {reason} (nothing of the"
+                             " unfinished command was saved)").format(
+                                 server=label, reason=primary))
+    return ServerError(_("PostgreSQL server {server}: {reason}").format(
+        server=label, reason=primary))
 
 
 def _role_needed(message: str) -> str:
@@ -193,18 +202,20 @@ class PostgresDesk:
         if self._has_version_table():
             newer = unknown_steps(self.engine, self.applied_steps())
             if newer:
-                raise BadInput(
-                    f"desk {self.location} was made by a newer transdesk (schema steps"
-                    f" {', '.join(newer)}): upgrade transdesk to use it"
-                )
+                raise BadInput(_(
+                    "desk {desk} was made by a newer transdesk (schema steps {steps}):"
+                    " upgrade transdesk to use it").format(
+                        desk=self.location, steps=", ".join(newer)))
             return
         tables = self.conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
         if tables and tables[0]:
-            raise BadInput(f"database {self.location} is not a transdesk desk (it holds other"
-                           " tables; give an empty database or a desk)")
+            raise BadInput(_("database {desk} is not a transdesk desk (it holds other"
+                             " tables; give an empty database or a desk); left untouched")
+                           .format(desk=self.location))
         if not migrate:
-            raise BadInput(f"database {self.location} is empty: not a desk yet")
+            raise BadInput(_("database {desk} is empty: not a desk yet").format(
+                desk=self.location))
 
     def applied_steps(self) -> list[str]:
         if not self._has_version_table():
@@ -250,9 +261,9 @@ class PostgresDesk:
     def role_name(self, role: str) -> str:
         prefix = self.role_prefix()
         if prefix is None:
-            raise Refused(f"desk {self.location} has no team roles yet: its owner creates"
-                          " them by opening the desk once, which needs CREATEROLE (a"
-                          " superuser runs: ALTER ROLE <owner> CREATEROLE)")
+            raise Refused(_("desk {desk} has no team roles yet: its owner creates them by"
+                            " opening the desk once, which needs CREATEROLE (a superuser"
+                            " runs: ALTER ROLE <owner> CREATEROLE)").format(desk=self.location))
         return f"{prefix}_{role}"
 
     def _may_manage_roles(self) -> bool:
@@ -301,7 +312,8 @@ class PostgresDesk:
                 [[f"{prefix}_{role}" for role in ROLES]]).fetchone()
             if not taken:
                 return prefix
-        raise Refused(f"no free role names for desk {self.location} ({base}_translator, ...)")
+        raise Refused(_("no free role names for desk {desk} ({base}_translator, ...)").format(
+            desk=self.location, base=base))
 
     def _grant(self) -> None:
         """The desk roles' privileges on every table and function (again after each

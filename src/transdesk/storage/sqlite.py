@@ -1,4 +1,9 @@
-"""A desk in a SQLite file: the 0.1.0 code (`transdesk.db`, sqlite-utils), unchanged."""
+"""A desk in a SQLite file: the code of `transdesk.db` (sqlite-utils), unchanged.
+
+Opening goes through `db.open_db`: a missing file is created only with `create`, a
+file holding another program's tables is refused untouched, a database written by a
+newer transdesk is refused, and pending migrations are applied once under the write
+lock however many commands open a new database at the same time."""
 
 from __future__ import annotations
 
@@ -10,31 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from transdesk import db as sqlite_db
-from transdesk.errors import BadInput
 from transdesk.storage import COUNTED_TABLES
-from transdesk.storage.migrations import SQLITE_VERSION_TABLE, unknown_steps
+from transdesk.storage.migrations import SQLITE_VERSION_TABLE
 
 
 class SqliteDesk:
     engine = "sqlite"
 
-    def __init__(self, path: str | os.PathLike[str], migrate: bool = True) -> None:
-        from sqlite_utils import Database
-
+    def __init__(self, path: str | os.PathLike[str], migrate: bool = True,
+                 create: bool = True) -> None:
         self.path = Path(path)
-        self.db = Database(sqlite_db.connect(self.path))
-        try:
-            newer = unknown_steps(self.engine, self.applied_steps())
-            if newer:
-                raise BadInput(
-                    f"desk {self.location} was made by a newer transdesk (schema steps"
-                    f" {', '.join(newer)}): upgrade transdesk to use it"
-                )
-            if migrate:
-                sqlite_db.apply_migrations(self.db)
-        except BaseException:
-            self.db.close()
-            raise
+        self.db = sqlite_db.open_db(self.path, migrate=migrate, create=create)
+        if not migrate:  # open_db checked the history only when migrating
+            try:
+                sqlite_db.check_not_newer(self.db)
+            except BaseException:
+                self.db.close()
+                raise
 
     @property
     def location(self) -> str:

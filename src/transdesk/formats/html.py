@@ -9,8 +9,10 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from transdesk.i18n import _, ngettext, status_label
+
 if TYPE_CHECKING:
-    from transdesk.export import ArticleView
+    from transdesk.view import ArticleView
 
 LANG_NAMES = {"ru": "Русский", "uk": "Українська", "en": "English"}
 
@@ -70,21 +72,22 @@ def review_page(view: ArticleView) -> str:
     src, tgt = view.source_lang, view.lang
     bar = "".join(
         f'<span class="s-{status}" style="width:{100.0 * n / total:.3f}%;background:var(--c)"'
-        f' title="{status}: {n}"></span>'
+        f' title="{escape(status_label(status))}: {n}"></span>'
         for status, n in counts.items()
         if n
     )
     legend = "".join(
-        f'<li class="s-{status}">{status} {n}</li>' for status, n in counts.items()
+        f'<li class="s-{status}">{escape(status_label(status))} {n}</li>'
+        for status, n in counts.items()
     )
     rows = []
     for unit in view.units:
         target = unit.target
-        target_html = escape(target) if target else "(untranslated)"
+        target_html = escape(target) if target else escape(_("(untranslated)"))
         rows.append(
             f'<div class="unit s-{unit.status}" id="u-{escape(unit.key)}">'
             f'<div class="key">{escape(unit.key)}'
-            f'<span class="status">{unit.status}</span></div>'
+            f'<span class="status">{escape(status_label(unit.status))}</span></div>'
             f'<div class="source" lang="{src}" data-lang="{src}">{escape(unit.source)}</div>'
             f'<div class="target{"" if target else " empty"}" lang="{tgt}"'
             f' data-lang="{tgt}">{target_html}</div></div>'
@@ -98,12 +101,17 @@ def review_page(view: ArticleView) -> str:
         f"<style>{CSS}</style>\n</head>\n<body>\n"
         f'<header>\n<h1 lang="{src}">{title}</h1>\n'
         f'<div class="meta">{escape(view.article_id)} · {LANG_NAMES[src]} → {LANG_NAMES[tgt]}'
-        f' · <strong id="percent">{view.percent:g}%</strong> complete'
-        f" ({counts['translated'] + counts['approved']} of {len(view.units)} units)</div>\n"
-        f'<div class="bar" role="img" aria-label="progress">{bar}</div>\n'
+        " · " + escape(_("{percent} complete")).format(
+            percent=f'<strong id="percent">{view.percent:g}%</strong>')
+        + " (" + escape(ngettext("{done} of {count} unit", "{done} of {count} units",
+                                 len(view.units))).format(
+            done=counts["translated"] + counts["approved"], count=len(view.units))
+        + ")</div>\n"
+        f'<div class="bar" role="img" aria-label="{escape(_("progress"))}">{bar}</div>\n'
         f'<ul class="legend">{legend}</ul>\n</header>\n'
         '<main class="units">\n'
-        f'<div class="colhead">unit</div><div class="colhead">{LANG_NAMES[src]}</div>'
+        f'<div class="colhead">{escape(_("unit"))}</div>'
+        f'<div class="colhead">{LANG_NAMES[src]}</div>'
         f'<div class="colhead">{LANG_NAMES[tgt]}</div>\n'
         + "\n".join(rows)
         + "\n</main>\n</body>\n</html>\n"

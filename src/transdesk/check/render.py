@@ -1,0 +1,253 @@
+"""The report as text, JSON, JUnit XML or GitHub workflow annotations.
+
+Only the text format speaks the interface language; JSON, JUnit and the GitHub
+annotations (summary line included) are machine formats and stay in English.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from transdesk.check.report import LangResult, Report
+from transdesk.i18n import N_, _, interface_language, ngettext, translations
+from transdesk.registry import Registry
+from transdesk.text_safety import json_text, shown_lines
+
+# name -> renderer (report -> the text to print)
+RENDERERS: Registry[Callable[[Report], str]] = Registry("format", {
+    "text": "transdesk.check.render:render_text",
+    "json": "transdesk.check.render:render_json",
+    "junit": "transdesk.check.render:render_junit",
+    "github": "transdesk.check.render:render_github",
+})
+FORMATS = RENDERERS.names()
+
+
+def render(report: Report, fmt: str = "text") -> str:
+    """The report in one of FORMATS, as the text to print (ending in a newline).
+
+    Stored text (sources, translations, notes) may hold control characters an older
+    version let in: escaped in the text and GitHub formats (a terminal, a CI log) and
+    in JSON (see `text_safety`)."""
+    rendered = RENDERERS.get(fmt)(report)
+    if fmt in ("text", "github"):
+        return shown_lines(rendered)
+    if fmt == "json":
+        return json_text(rendered)
+    return rendered
+
+
+# the severity of an open finding (Report.severity) as the text report names it
+SEVERITY_WORDS = {"warning": N_("warning"), "error": N_("error")}
+
+
+def summary_line(report: Report, translated: bool = True) -> str:
+    """`3 articles, 2 languages: 1 incomplete (5 units missing), 2 warnings`, in the
+    interface language, or in English (`translated=False`) for the machine formats."""
+    catalog = translations(interface_language() if translated else "en")
+    c = report.counts()
+    line = catalog.gettext("{articles}, {languages}: {incomplete} incomplete").format(
+        articles=catalog.ngettext("{count} article", "{count} articles", c["articles"])
+        .format(count=c["articles"]),
+        languages=catalog.ngettext("{count} language", "{count} languages", c["languages"])
+        .format(count=c["languages"]),
+        incomplete=c["incomplete_articles"])
+    if c["missing"]:
+        line += " " + catalog.ngettext("({count} unit missing)", "({count} units missing)",
+                                       c["missing"]).format(count=c["missing"])
+    if report.strict:
+        line += ", " + catalog.ngettext("{count} failure", "{count} failures",
+                                        c["failures"]).format(count=c["failures"])
+    else:
+        line += ", " + catalog.ngettext("{count} warning", "{count} warnings",
+                                        c["warnings"]).format(count=c["warnings"])
+    if c["accepted"]:
+        line += ", " + catalog.gettext("{count} accepted").format(count=c["accepted"])
+    if report.ignored:
+        line += " " + catalog.gettext("(ignored: {checks})").format(
+            checks=", ".join(report.ignored))
+    return line
+
+
+def _findings(count: int, severity: str) -> str:
+    """`2 warnings`, or with --strict (severity `error`) `2 failures`."""
+    if severity == "error":
+        return ngettext("{count} failure", "{count} failures", count).format(count=count)
+    return ngettext("{count} warning", "{count} warnings", count).format(count=count)
+
+
+def _where(article: str, key: str, lang: str) -> str:
+    return f"{article}:{key} [{lang}]"
+
+
+def render_text(report: Report) -> str:
+    """Grouped by article, only what needs attention, then the summary line."""
+    lines: list[str] = []
+    last_article = None
+    for r in report.results:
+        below = r.below(report.min_percent)
+        if not r.missing and not r.open_findings:
+            continue
+        if r.article != last_article:
+            lines.append(r.article)
+            last_article = r.article
+        state = []
+        if r.missing:
+            count = len(r.missing)
+            if below:
+                state.append(ngettext("incomplete: {count} unit missing",
+                                      "incomplete: {count} units missing", count)
+                             .format(count=count))
+            else:
+                state.append(ngettext("{count} unit missing (allowed by --min {min})",
+                                      "{count} units missing (allowed by --min {min})", count)
+                             .format(count=count, min=f"{report.min_percent:g}"))
+        if r.open_findings:
+            state.append(_findings(len(r.open_findings), report.severity))
+        lines.append(f"  {r.lang}  {r.percent:5.1f}%  " + ", ".join(state))
+        if below:  # units missing within --min are counted, not listed
+            lines += [f"    {_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
+        severity = _(SEVERITY_WORDS[report.severity])
+        for p in r.open_findings:
+            lines.append(f"    {_where(r.article, p.key, r.lang)} {severity} {p.check}:"
+                         f" {p.message}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The JSON shape (stable keys; see `render_json`)."""
+    results = []
+    for r in report.results:
+        results.append({
+            "article": r.article,
+            "lang": r.lang,
+            "file": r.file,
+            "units": r.units,
+            "done": r.done,
+            "percent": r.percent,
+            "complete": r.done == r.units,
+            "passed": not report.failed(r),
+            "missing": [{"key": m.key, "status": m.status, "source": m.source}
+                        for m in r.missing],
+            "findings": [
+                {"key": p.key, "check": p.check, "severity": "accepted" if p.accepted
+                 else report.severity, "message": p.message, "source": p.source,
+                 "translation": p.translation, "note": p.note}
+                for p in r.findings
+            ],
+        })
+    return {
+        "ok": report.exit_code == 0,
+        "exit_code": report.exit_code,
+        "source": report.source,
+        "min": report.min_percent,
+        "strict": report.strict,
+        "ignored": list(report.ignored),
+        "summary": report.counts(),
+        "results": results,
+    }
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False)
+
+
+def render_json(report: Report) -> str:
+    """`{"ok", "exit_code", "source", "min", "strict", "ignored", "summary", "results"}`;
+    one result per article and language with `missing` and `findings` lists.
+
+    The top level is indented and each result takes one line: json's C encoder does
+    not indent, and the pure-Python one costs about a second per 10,000 articles."""
+    data = report_dict(report)
+    results = data.pop("results")
+    head = json.dumps(data, ensure_ascii=False, indent=2)[:-2]  # without the final "\n}"
+    if not results:
+        return head + ',\n  "results": []\n}\n'
+    lines = ",\n    ".join(_COMPACT.encode(r) for r in results)
+    return head + ',\n  "results": [\n    ' + lines + "\n  ]\n}\n"
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML: a testsuite per article, a testcase per language (classname = article,
+    name = language); a `<failure>` lists the missing units and, with --strict, the
+    findings; without --strict the warnings go to `<system-out>`."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("testsuites", name="transdesk check")
+    total = failures = 0
+    for article in report.articles:
+        results = [r for r in report.results if r.article == article]
+        failed = sum(1 for r in results if report.failed(r))
+        suite = ET.SubElement(root, "testsuite", name=article, tests=str(len(results)),
+                              failures=str(failed), errors="0", skipped="0")
+        total += len(results)
+        failures += failed
+        for r in results:
+            case = ET.SubElement(suite, "testcase", classname=article, name=r.lang)
+            if r.file:
+                case.set("file", r.file)
+            finding_lines = [f"{_where(r.article, p.key, r.lang)} {p.check}: {p.message}"
+                             for p in r.open_findings]
+            if report.failed(r):
+                messages, body = [], []
+                if r.below(report.min_percent):
+                    count = len(r.missing)
+                    messages.append(f"{count} {'unit' if count == 1 else 'units'} missing"
+                                    f" ({r.percent:g}% < {report.min_percent:g}%)")
+                    body += [f"{_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
+                if report.strict and r.open_findings:
+                    count = len(r.open_findings)
+                    messages.append(f"{count} {'check' if count == 1 else 'checks'} failed")
+                    body += finding_lines
+                failure = ET.SubElement(case, "failure", message="; ".join(messages),
+                                        type="incomplete" if r.below(report.min_percent)
+                                        else "quality")
+                failure.text = "\n".join(body)
+            elif finding_lines:
+                ET.SubElement(case, "system-out").text = "\n".join(
+                    f"warning {line}" for line in finding_lines)
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gh_line(level: str, r: LangResult, line: int | None, title: str, message: str) -> str:
+    props = []
+    if r.file:
+        props.append(f"file={_gh_property(r.file)}")
+        if line:
+            props.append(f"line={line}")
+    props.append(f"title={_gh_property(title)}")
+    return f"::{level} {','.join(props)}::{_gh_data(message)}"
+
+
+def render_github(report: Report) -> str:
+    """GitHub workflow commands: `::error` for each missing unit of a language below
+    --min, `::warning` (or `::error` with --strict) for each finding, then the summary.
+    From catalogs, `file=` is the PO file and `line=` its entry; from the database there
+    is no file to point at, so the title names `article:key [lang]`."""
+    lines = []
+    for r in report.results:
+        if r.below(report.min_percent):
+            for m in r.missing:
+                where = _where(r.article, m.key, r.lang)
+                lines.append(_gh_line("error", r, m.line, f"{where} {m.status}",
+                                      f"{where} is {m.status}: {m.source}"))
+        for p in r.open_findings:
+            where = _where(r.article, p.key, r.lang)
+            lines.append(_gh_line(report.severity, r, p.line, f"{p.check} {where}",
+                                  f"{where} {p.check}: {p.message}"))
+    lines.append(summary_line(report, translated=False))
+    return "\n".join(lines) + "\n"
