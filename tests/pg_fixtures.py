@@ -133,9 +133,13 @@ def pg_empty(pg_server: PgServer) -> Iterator[str]:
 
 @pytest.fixture
 def desk_url(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """A new desk on the engine under test: a SQLite path or a PostgreSQL URL."""
+    """A new, empty desk on the engine under test: a SQLite path or a PostgreSQL URL."""
     if engine == "sqlite":
-        return str(tmp_path / "desk.db")
+        from transdesk import storage
+
+        path = tmp_path / "desk.db"
+        storage.open(path).close()  # commands other than import do not create one
+        return str(path)
     return request.getfixturevalue("pg_url")
 
 

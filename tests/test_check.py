@@ -343,6 +343,7 @@ def test_json_is_valid_when_nothing_to_check_and_empty_is_allowed(run, db_path):
     assert data["results"] == [] and data["ok"] is True
 
 
+@pytest.mark.english
 def test_nothing_to_check_is_bad_usage_unless_allowed(run, db_path):
     """A CI job pointed at an empty database must not pass the gate."""
     open_db(db_path).close()

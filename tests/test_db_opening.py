@@ -110,6 +110,7 @@ def foreign_database(path: Path, extra_migrations: bool = False) -> None:
     conn.close()
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("extra_migrations", [False, True])
 @pytest.mark.parametrize("args", [["articles"], ["import", str(SAMPLES / "ru-budget.txt")],
                                   ["check"]], ids=lambda a: a[0])
@@ -132,6 +133,7 @@ def test_another_programs_database_is_refused_untouched(tmp_path, args, extra_mi
 # -- item 13: a database written by a newer transdesk ----------------------------------------
 
 
+@pytest.mark.english
 def test_a_database_of_a_newer_transdesk_is_refused(run, db_path):
     assert run("import", str(SAMPLES / "ru-budget.txt")).exit_code == 0
     conn = sqlite3.connect(db_path)
@@ -151,6 +153,7 @@ def test_a_database_of_a_newer_transdesk_is_refused(run, db_path):
     assert digest(db_path) == before
 
 
+@pytest.mark.english
 def test_the_library_refuses_a_newer_database_too(db_path):
     open_db(db_path).close()
     conn = sqlite3.connect(db_path)

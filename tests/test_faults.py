@@ -131,6 +131,7 @@ def limited_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (768 << 20, 768 << 20))
 
 
+@pytest.mark.english
 def test_import_of_a_device_under_a_memory_limit(tmp_path):
     """0.1.0 reads /dev/zero until the memory runs out: exit 3."""
     result = subprocess.run([*transdesk_cmd(), "--db", str(tmp_path / "d.db"), "import",
@@ -140,6 +141,7 @@ def test_import_of_a_device_under_a_memory_limit(tmp_path):
     assert result.stderr == "Error: '/dev/zero' is a device, not an article file\n"
 
 
+@pytest.mark.english
 def test_import_of_an_endless_pipe_under_a_memory_limit(tmp_path):
     fifo = tmp_path / "endless.txt"
     os.mkfifo(fifo)
@@ -159,6 +161,7 @@ def test_import_of_an_endless_pipe_under_a_memory_limit(tmp_path):
     assert "is larger than 32 MB: too large for an article file" in result.stderr
 
 
+@pytest.mark.english
 def test_a_huge_article_file_is_refused_before_it_is_read(run, tmp_path):
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as handle:  # sparse: no disk space used
@@ -181,6 +184,7 @@ def test_bytes_that_are_not_utf8_piped_into_next(tmp_path):
     assert "byte 0xFF at character 1 is not UTF-8" in out and "1 saved" in out
 
 
+@pytest.mark.english
 @pytest.mark.parametrize(("url", "why"), [
     ("http://[::1", "is not a valid URL (malformed)"),
     ("http://127.0.0.1:99999/", "is not a valid URL (port out of range)"),

@@ -14,6 +14,7 @@ from conftest import SAMPLES, Cli
 DEEP = 1000
 
 
+@pytest.mark.english
 def test_tm_import_of_an_unknown_encoding_is_bad_input(run, tmp_path):
     """0.1.0: `unexpected LookupError`, exit 3."""
     path = tmp_path / "enc.tmx"
@@ -64,6 +65,7 @@ def test_exported_files_get_the_umask_mode_and_keep_theirs_on_replace(run, tmp_p
     assert {mode(p) for p in locales.rglob("*.po")} == {0o644}
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("args", [
     ["export", "ru-budget", "--lang", "ru", "-o", "{db}"],
     ["export", "ru-budget", "--lang", "ru", "-o", "{db}-wal"],

@@ -343,4 +343,4 @@ def test_an_editor_may_work_as_someone_else_and_the_login_is_recorded(
         (unit["id"],), dbname=logins.desk)
     assert rows == [("olena", "olena", logins.name("ed"))]
     result = ed("next", "--lang", "en", "--json", "--as", "bad\nname")
-    assert result.exit_code == 2 and "invalid translator name" in result.output
+    assert result.exit_code == 2 and "U+000A" in result.output  # the name is refused

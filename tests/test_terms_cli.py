@@ -56,6 +56,9 @@ def test_duplicate_add_is_refused(run, db_path):
     (["--en", "123"], "has no letters"),
 ])
 def test_bad_add_is_one_line_exit_2(run, db_path, args, words):
+    from transdesk.db import open_db
+
+    open_db(db_path).close()  # an empty desk
     assert run("terms", "list").exit_code == 0
     result = run("terms", "add", *args)
     assert result.exit_code == 2
@@ -146,6 +149,7 @@ def check_lines(run, *args):
     return result, [line.strip() for line in result.stdout.splitlines() if "news:" in line]
 
 
+@pytest.mark.english
 def test_terminology_in_check_with_accept_and_ignore(article, db_path):
     translate(db_path, "news", "en", {"title": "A short note",
                                       "p1.s1": "Zelensky arrived in Kiev."})
@@ -163,6 +167,7 @@ def test_terminology_in_check_with_accept_and_ignore(article, db_path):
     assert check_lines(article, "--strict")[0].exit_code == 0
 
 
+@pytest.mark.english
 def test_a_termbase_change_rechecks_recorded_findings(article, db_path):
     translate(db_path, "news", "en", {"title": "A short note",
                                       "p1.s1": "Zelensky arrived in Kyiv."})
@@ -188,6 +193,7 @@ def test_spelling_in_check_with_suggestions_and_desk_words(article, db_path):
     assert "Ярмаком" not in finding["message"]  # a desk word, in any form
 
 
+@pytest.mark.english
 def test_terms_and_spelling_in_po_catalogs_with_flags(run, tmp_path):
     locales = tmp_path / "locales"
     assert run("import", str(write_article(tmp_path, "news", "uk",

@@ -110,6 +110,7 @@ def test_next_says_when_typed_bytes_are_not_utf8(budget):
     assert "1 saved" in result.stdout
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("char", ["\x1b", "\x07", "\x00", "\x85", "\u202e"])
 def test_an_article_file_with_a_control_character_is_refused(run, db_path, tmp_path, char):
     path = tmp_path / "hostile.txt"
@@ -220,6 +221,7 @@ def test_a_po_file_with_a_control_character_changes_nothing(budget, db_path, tmp
     assert history_count(db_path) == before
 
 
+@pytest.mark.english
 def test_tmx_variants_with_control_characters_are_not_memory(run, tmp_path):
     path = tmp_path / "c1.tmx"
     path.write_text('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header/><body>'
@@ -230,4 +232,4 @@ def test_tmx_variants_with_control_characters_are_not_memory(run, tmp_path):
                     encoding="utf-8")
     result = run("tm", "import", str(path))
     assert result.exit_code == 0, result.output
-    assert "imported 1 translation units" in result.stdout and "1 without two" in result.stdout
+    assert "imported 1 translation unit " in result.stdout and "1 without two" in result.stdout

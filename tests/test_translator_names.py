@@ -33,6 +33,7 @@ def test_names_are_trimmed_and_folded():
     assert identity("Олена") == identity("ОЛЕНА")
 
 
+@pytest.mark.english
 @pytest.mark.parametrize("name", ["dave\nContent-Type: text/plain; charset=koi8-r",
                                   "da\rve", "da\x1bve", "da\tve", "dave\u2028x",
                                   "dave\u202e", "da\x85ve"])
@@ -46,6 +47,7 @@ def test_a_name_that_is_not_one_printable_line_is_refused(budget, db_path, name)
     assert history(db_path) == before
 
 
+@pytest.mark.english
 def test_the_environment_name_is_checked_too(budget):
     result = budget("next", "--lang", "en", "--json",
                     env={"TRANSDESK_USER": "dave\n2026-01-01 00:00:00  fake log line"})
@@ -87,6 +89,7 @@ def test_a_claim_belongs_to_the_person_not_the_spelling(budget, db_path):
     assert row(db_path, unit["id"], "en")["claimed_by"] is None
 
 
+@pytest.mark.english
 def test_a_stored_name_with_a_newline_cannot_inject_po_headers_or_log_lines(budget, db_path,
                                                                               tmp_path):
     """What 0.1.0 let in: a second Content-Type in the PO header, a fake `log` line."""

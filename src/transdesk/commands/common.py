@@ -39,9 +39,9 @@ def desk_location(ctx: click.Context | None = None) -> str:
 def get_desk(ctx: click.Context | None = None, create: bool = False) -> Any:
     """The desk named by `--db` / TRANSDESK_DB (either engine), opened once per command.
 
-    Only commands that bring data in (`import`, `tm import`) pass `create`: the others
-    refuse a missing SQLite database (exit 2 naming the path) instead of making an
-    empty one."""
+    Only commands that bring data in (`import`, `tm import`, `terms add`, `terms import`,
+    `words add`) pass `create`: the others refuse a missing SQLite database (exit 2
+    naming the path) instead of making an empty one."""
     from transdesk import storage
 
     ctx = ctx or click.get_current_context()
@@ -67,8 +67,7 @@ def get_postgres_desk(ctx: click.Context | None = None) -> Any:
 def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
     """The SQLite database named by `--db` / TRANSDESK_DB, opened once per command.
 
-    Only commands that bring data in (`import`, `tm import`) pass `create`: the others
-    refuse a missing database (exit 2 naming the path) instead of making an empty one."""
+    `create` as for `get_desk`."""
     from transdesk import storage
 
     if storage.is_postgres(desk_location(ctx)):

@@ -64,7 +64,7 @@ def terms_add(ru: str | None, uk: str | None, en: str | None, admit: tuple[str, 
         concept.add(*_split_form(value, "--admit"), "admitted")
     for value in forbid:
         concept.add(*_split_form(value, "--forbid"), "forbidden")
-    add_concept(get_db(), concept, translator)
+    add_concept(get_db(create=True), concept, translator)
     if as_json:
         emit_json(concept.as_dict())
     else:
@@ -157,7 +157,7 @@ def terms_import(file: str, langs: str | None, translator: str, as_json: bool) -
         concepts = tbx.read_tbx(data, Path(file).name)
     else:
         concepts = csvio.read_csv(data, Path(file).name, *_pair(langs, file))
-    result = import_concepts(get_db(), concepts, translator, Path(file).name)
+    result = import_concepts(get_db(create=True), concepts, translator, Path(file).name)
     if as_json:
         emit_json(result.as_dict())
         return
@@ -208,7 +208,7 @@ def words_add(words: tuple[str, ...], lang: str, translator: str) -> None:
     """
     from transdesk.terms.store import add_words
 
-    for word, added in zip(words, add_words(get_db(), list(words), lang, translator),
+    for word, added in zip(words, add_words(get_db(create=True), list(words), lang, translator),
                            strict=True):
         click.echo(f"{'added' if added else 'already listed'}: {word} [{lang}]")
 
