@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from conftest import Cli
 from helpers_pg import fill_from_samples
 
@@ -46,6 +47,7 @@ def table_dump(path, table: str) -> list[tuple]:
         conn.close()
 
 
+@pytest.mark.english
 def test_round_trip_sqlite_postgres_sqlite(pg_url, samples, tmp_path):
     lite = fill_from_samples(pg_url, samples, tmp_path)  # (also copies it once)
     enrich(lite)
@@ -99,6 +101,7 @@ def test_copied_postgres_desk_goes_on(pg_url, samples, tmp_path):
         desk.close()
 
 
+@pytest.mark.english
 def test_copy_into_a_non_empty_sqlite_desk_is_refused(tmp_path, samples):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     for path in (a, b):

@@ -130,6 +130,7 @@ def test_own_claim_comes_back_and_release_frees_it(pg_url, samples, tmp_path, lo
         bob.close()
 
 
+@pytest.mark.english
 def test_bad_input_is_refused_like_on_sqlite(pg_url, samples, tmp_path):
     fill_from_samples(pg_url, samples, tmp_path)
     desk = storage.open(pg_url)
@@ -153,6 +154,7 @@ def test_bad_input_is_refused_like_on_sqlite(pg_url, samples, tmp_path):
         desk.close()
 
 
+@pytest.mark.english
 def test_next_and_submit_commands_on_postgres(pg_url, samples, tmp_path, logins, monkeypatch):
     from conftest import Cli
 
@@ -183,6 +185,7 @@ def test_next_and_submit_commands_on_postgres(pg_url, samples, tmp_path, logins,
     assert result.exit_code == 0 and "0 saved, 0 skipped." in result.output
 
 
+@pytest.mark.english
 def test_a_backend_killed_mid_submit_leaves_nothing_half_written(pg_url, samples, tmp_path,
                                                                  logins):
     """The submit has updated the translation and waits (on a memory row another session
@@ -239,6 +242,7 @@ def test_a_backend_killed_mid_submit_leaves_nothing_half_written(pg_url, samples
                                dbname=logins.desk) == [(0,)]
 
 
+@pytest.mark.english
 def test_interactive_next_reconnects_and_keeps_what_was_saved(pg_url, samples, tmp_path,
                                                                logins):
     """A real `transdesk next` process; between two saves the server terminates its
@@ -295,6 +299,7 @@ def test_interactive_next_reconnects_and_keeps_what_was_saved(pg_url, samples, t
     assert claimed == [(0,)]  # quitting gave the last unit back
 
 
+@pytest.mark.english
 def test_the_session_goes_on_after_a_server_restart(pg_url, samples, tmp_path, logins):
     """The test server itself restarts (pg_ctl restart) between a claim and its submit."""
     import glob
@@ -326,6 +331,7 @@ def test_the_session_goes_on_after_a_server_restart(pg_url, samples, tmp_path, l
         == [("After the restart", logins.name("alice"))]
 
 
+@pytest.mark.english
 def test_an_editor_may_work_as_someone_else_and_the_login_is_recorded(
         pg_url, samples, tmp_path, logins, monkeypatch):
     from conftest import Cli

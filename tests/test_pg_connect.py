@@ -49,6 +49,7 @@ def test_libpq_variables_name_the_server(pg_server, pg_url, monkeypatch):
     assert info["location"] == pg_url.split("://", 1)[1]
 
 
+@pytest.mark.english
 def test_unreachable_server(pg_server):
     port = free_port()
     result = Cli(f"postgresql://someone:hunter2secret@127.0.0.1:{port}/desk")("db", "info")  # type: ignore[arg-type]
@@ -57,6 +58,7 @@ def test_unreachable_server(pg_server):
     assert "hunter2secret" not in result.output
 
 
+@pytest.mark.english
 def test_wrong_password(pg_server, logins, monkeypatch):
     logins.add("alice", "translator", password="right-password")
     monkeypatch.setenv("PGPASSWORD", "wrong-password-123")
@@ -68,6 +70,7 @@ def test_wrong_password(pg_server, logins, monkeypatch):
     assert "wrong-password-123" not in line and "right-password" not in line
 
 
+@pytest.mark.english
 def test_no_password_at_all(pg_server, logins, monkeypatch):
     logins.add("alice", "translator")
     monkeypatch.setenv("PGPASSFILE", "/nonexistent")
@@ -75,6 +78,7 @@ def test_no_password_at_all(pg_server, logins, monkeypatch):
     assert "wrong or missing password" in line
 
 
+@pytest.mark.english
 def test_missing_login(pg_server, pg_url, monkeypatch):
     """The server answers a missing login exactly like a wrong password (on purpose)."""
     monkeypatch.setenv("PGPASSWORD", "whatever-pw")
@@ -83,6 +87,7 @@ def test_missing_login(pg_server, pg_url, monkeypatch):
     assert "refused login 'nobody_at_all'" in line and "no such login" in line
 
 
+@pytest.mark.english
 def test_missing_database(pg_server):
     url = pg_server.url_for("no_such_desk_db")
     line = one_error_line(Cli(url)("db", "info"))  # type: ignore[arg-type]
@@ -90,6 +95,7 @@ def test_missing_database(pg_server):
                     " 'no_such_desk_db' (create it: createdb -O OWNER no_such_desk_db)")
 
 
+@pytest.mark.english
 def test_a_database_that_is_not_a_desk_is_left_alone(pg_server, pg_empty):
     pg_server.admin("CREATE TABLE invoices (id int)", dbname=pg_empty)
     url = pg_server.url_for(pg_empty)
@@ -100,6 +106,7 @@ def test_a_database_that_is_not_a_desk_is_left_alone(pg_server, pg_empty):
     assert tables == [("invoices",)]
 
 
+@pytest.mark.english
 def test_a_desk_made_by_a_newer_program(pg_server, pg_url):
     storage.open(pg_url).close()
     dbname = pg_url.rsplit("/", 1)[1]
@@ -110,6 +117,7 @@ def test_a_desk_made_by_a_newer_program(pg_server, pg_url):
     assert pg_url.split("://")[1] in line
 
 
+@pytest.mark.english
 def test_sslmode_from_the_url_reaches_libpq(pg_url):
     """The test server has no SSL: `sslmode=require` must be refused by libpq."""
     line = one_error_line(Cli(pg_url + "?sslmode=require")("db", "info"))  # type: ignore[arg-type]
@@ -123,6 +131,7 @@ def test_pgpass_supplies_the_password(pg_server, logins):
     assert info["login"] == logins.name("alice")
 
 
+@pytest.mark.english
 def test_connection_lost_mid_command_is_one_line(pg_server, pg_url):
     desk = storage.open(pg_url)
     try:
@@ -179,6 +188,7 @@ def test_two_desks_never_share_their_roles(pg_server, pg_empty):
         == [(f"{pg_empty}_2",)]
 
 
+@pytest.mark.english
 def test_the_server_checks_the_claim_duration_too(logins, pg_url):
     url = logins.add("alice", "translator")
     with psycopg.connect(url) as conn, pytest.raises(psycopg.Error, match="claim duration"):

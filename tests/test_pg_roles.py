@@ -32,6 +32,7 @@ def first_unit(conn: psycopg.Connection, lang: str = "en") -> int:
     return row[0]
 
 
+@pytest.mark.english
 def test_team_add_list_set_remove(desk, logins):
     run = Cli(desk)  # type: ignore[arg-type]
     alice = logins.name("alice")
@@ -58,11 +59,13 @@ def test_team_add_list_set_remove(desk, logins):
     assert Cli(logins.url("alice")).json("db", "info")["login"] == alice  # type: ignore[arg-type]
 
 
+@pytest.mark.english
 def test_team_add_takes_no_password_argument(desk):
     result = Cli(desk)("team", "add", "x", "--role", "translator", "--password", "pw")  # type: ignore[arg-type]
     assert result.exit_code == 2 and "No such option" in result.output
 
 
+@pytest.mark.english
 def test_only_an_editor_manages_the_team(desk, logins):
     tina = logins.add("tina", "translator")
     result = Cli(tina)("team", "add", logins.name("mallory"), "--role", "editor",  # type: ignore[arg-type]
@@ -78,6 +81,7 @@ def test_only_an_editor_manages_the_team(desk, logins):
     assert result.exit_code == 1 and "not an ordinary login" in result.output
 
 
+@pytest.mark.english
 def test_translator_cannot_approve_change_claims_or_delete_history(desk, logins):
     alice_url = logins.add("alice", "translator")
     bob_url = logins.add("bob", "translator")
@@ -148,6 +152,7 @@ def test_translator_with_psql(desk, logins):
             or "needs the editor role" in denied.stderr
 
 
+@pytest.mark.english
 def test_reviewer_approves_others_work_not_their_own(desk, logins):
     alice = storage.open(logins.add("alice", "translator"))
     rita = storage.open(logins.add("rita", "reviewer"))
@@ -176,6 +181,7 @@ def test_reviewer_approves_others_work_not_their_own(desk, logins):
                        (logins.name("rita"), "approve", "approved")]
 
 
+@pytest.mark.english
 def test_a_login_without_a_desk_role_can_do_nothing(desk, logins):
     url = logins.add("outsider", None)
     result = Cli(url)("db", "info")  # type: ignore[arg-type]
@@ -184,11 +190,13 @@ def test_a_login_without_a_desk_role_can_do_nothing(desk, logins):
     assert "needs the translator role" in result.output
 
 
+@pytest.mark.english
 def test_team_needs_postgres(tmp_path):
     result = Cli(tmp_path / "desk.db")("team", "list")
     assert result.exit_code == 2 and "postgresql://" in result.output
 
 
+@pytest.mark.english
 def test_team_member_helpers_refuse_bad_names(desk, logins):
     owner = storage.open(desk)
     try:
@@ -234,6 +242,7 @@ def test_the_readme_setup_with_an_owner_who_is_not_a_superuser(pg_server, pg_emp
         desk.close()
 
 
+@pytest.mark.english
 def test_an_owner_without_createrole_has_a_desk_for_one(pg_server, pg_empty, logins):
     owner = f"{pg_empty}_solo"
     helper = storage.open(pg_server.url_for(logins.desk))

@@ -83,6 +83,7 @@ def test_postgres_schema_matches_the_sqlite_schema(pg_url, tmp_path):
         pg.close()
 
 
+@pytest.mark.english
 def test_sqlite_desk_made_by_a_newer_program_is_refused(tmp_path):
     path = tmp_path / "desk.db"
     storage.open(path).close()
@@ -116,6 +117,7 @@ def test_sqlite_desk_of_0_1_0_upgrades_in_place(tmp_path):
         desk.close()
 
 
+@pytest.mark.english
 def test_commands_not_ported_say_so_on_postgres(pg_url):
     result = Cli(pg_url)("articles")  # type: ignore[arg-type]
     assert result.exit_code == 2

@@ -27,7 +27,7 @@ SQLITE_MAX_INT = 2**63 - 1
 def fits_sqlite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """Option callback: an integer SQLite can store, else bad usage (not OverflowError)."""
     if isinstance(value, int) and abs(value) > SQLITE_MAX_INT:
-        raise click.BadParameter(_("{value} is too large").format(value=value))
+        raise click.BadParameter(f"{value} is too large")
     return value
 
 
