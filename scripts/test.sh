@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install everything (system packages, Python packages) and run the whole test suite,
 # the linter, and transdesk's own check on the project's translated example catalogs.
+# The tests run against a throw-away PostgreSQL server started here (scripts/pg-test-server.sh)
+# as well as SQLite; set TRANSDESK_TEST_PG yourself to use a server of your own instead.
 #   bash scripts/test.sh [pytest args...]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 source "$repo/scripts/install.sh"
-install_system_packages apertium-rus-ukr gettext chromium \
+install_system_packages apertium-rus-ukr gettext chromium postgresql \
     hunspell-ru hunspell-uk hunspell-en-us hunspell-en-gb libenchant-2-2
 install_python_package "$repo" "[test]"
 PATH="$repo/.venv/bin:$PATH"
@@ -14,5 +16,10 @@ ruff check src tests bench
 mypy
 transdesk check --po examples/locales --strict
 transdesk check --po locales --strict          # the tool's own interface catalogs
+if [[ -z "${TRANSDESK_TEST_PG:-}" ]]; then
+    pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/transdesk-pg.XXXXXX")"
+    trap 'bash "$repo/scripts/pg-test-server.sh" stop "$pg_dir"' EXIT
+    eval "$(bash "$repo/scripts/pg-test-server.sh" start "$pg_dir")"
+fi
 python -m pytest "$@"
 TRANSDESK_LANG=uk python -m pytest "$@"        # once more with the interface in Ukrainian

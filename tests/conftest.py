@@ -10,6 +10,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pg_fixtures import (  # noqa: F401  (fixtures and hooks for a real PostgreSQL server)
+    LIBPQ_VARIABLES,
+    desk_url,
+    logins,
+    pg_desk_name,
+    pg_empty,
+    pg_server,
+    pg_template,
+    pg_url,
+    pytest_addoption,
+    pytest_generate_tests,
+)
 
 # The interface language of the whole run: English unless TRANSDESK_LANG says otherwise
 # (scripts/test.sh runs the suite once more with TRANSDESK_LANG=uk). Set before the CLI
@@ -33,6 +45,8 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith("TRANSDESK_") and name != "TRANSDESK_LANG":
             monkeypatch.delenv(name)
+    for name in LIBPQ_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TRANSDESK_USER", "tester")
     monkeypatch.chdir(tmp_path)
     desk_style.use_shipped()  # no termbase left active by an earlier test

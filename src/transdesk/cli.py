@@ -21,9 +21,11 @@ from transdesk import __version__  # noqa: E402
 from transdesk.commands import (  # noqa: E402
     articles,
     checking,
+    database,
     drafting,
     exporting,
     reporting,
+    team,
     terms,
     workflow,
 )
@@ -106,7 +108,8 @@ def _error(message: str, code: int) -> None:
     show_envvar=True,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help=_("SQLite database file (created by import and tm import)."),
+    help=_("The desk: a SQLite file (created by import and tm import) or a"
+           " postgresql:// URL."),
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
@@ -114,7 +117,8 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db_path"] = db_path
 
 
-for _module in (articles, workflow, drafting, exporting, checking, terms, reporting):
+for _module in (articles, workflow, drafting, exporting, checking, terms, reporting, team,
+                database):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -216,6 +216,11 @@ def apply_migrations(db: Database, stop_before: str | None = None) -> None:
             mset.apply(db, stop_before=stop_before)
 
 
+def check_not_newer(db: Database) -> None:
+    """BadInput if the database records a migration this version does not know."""
+    _check_not_newer(_applied(db.conn) or [], [m.name for m in migration_set()._migrations])
+
+
 def _check_not_newer(applied: list[str], known: list[str]) -> None:
     unknown = [name for name in applied if name not in known]
     if unknown:

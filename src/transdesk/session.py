@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transdesk import desk_style, workflow
 from transdesk.errors import TransdeskError
@@ -79,7 +79,11 @@ class Session:
         article: str | None = None,
         review: bool = False,
         claim_minutes: float = workflow.DEFAULT_CLAIM_MINUTES,
+        work: Any = workflow,
     ) -> None:
+        # `work` does the claiming and saving: the `workflow` module on SQLite, a
+        # `storage.claims.ReconnectingWork` on PostgreSQL (same functions, same arguments)
+        self.work = work
         self.db = db
         self.term = terminal
         self.lang = lang
@@ -93,7 +97,7 @@ class Session:
     def run(self) -> Summary:
         """Hand out units until none is left or the translator quits."""
         while True:
-            unit = workflow.next_unit(
+            unit = self.work.next_unit(
                 self.db, self.lang, self.translator, self.article, self.review,
                 self.claim_minutes, exclude=self.passed_over,
             )
@@ -106,7 +110,7 @@ class Session:
                 outcome = self._work_on(unit)
             finally:
                 # quit, end of input, Ctrl-C or an error: never leave the unit blocked
-                workflow.release(self.db, unit["id"], self.lang, self.translator)
+                self.work.release(self.db, unit["id"], self.lang, self.translator)
             if outcome in ("quit", "eof"):
                 self.summary.ended = outcome
                 break
@@ -121,8 +125,11 @@ class Session:
         return _("{saved}, {skipped}.").format(saved=saved, skipped=skipped)
 
     def _work_on(self, unit: dict) -> str:
-        view = workflow.unit_view(self.db, unit)
-        desk_style.use(self.db)  # the termbase, for the screen
+        view = self.work.unit_view(self.db, unit)
+        if self.work is workflow:
+            desk_style.use(self.db)  # the termbase, for the screen
+        else:  # a PostgreSQL desk: its termbase is not read there yet
+            desk_style.use_shipped()
         self.term.write(render(view, self.review))
         prompt = f"{self.lang}> "
         while True:
@@ -189,7 +196,7 @@ class Session:
 
     def _save(self, unit: dict, text: str | None = None, accept: bool = False) -> str:
         try:
-            result = workflow.submit(
+            result = self.work.submit(
                 self.db, unit["id"], self.lang, self.translator, text=text, accept=accept,
                 approve=self.review,
             )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.languages import normalize_lang, parse_lang_list
 
@@ -30,21 +31,51 @@ def fits_sqlite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
-def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
-    """The database named by `--db` / TRANSDESK_DB, opened once per command.
+def desk_location(ctx: click.Context | None = None) -> str:
+    """`--db` / TRANSDESK_DB: a SQLite file (default transdesk.db) or a PostgreSQL URL."""
+    return database_path(ctx)
+
+
+def get_desk(ctx: click.Context | None = None, create: bool = False) -> Any:
+    """The desk named by `--db` / TRANSDESK_DB (either engine), opened once per command.
 
     Only commands that bring data in (`import`, `tm import`, `terms add`, `terms import`,
-    `words add`) pass `create`: the others refuse a missing database (exit 2 naming the
-    path) instead of making an empty one."""
-    from transdesk.db import open_db
+    `words add`) pass `create`: the others refuse a missing SQLite database (exit 2
+    naming the path) instead of making an empty one."""
+    from transdesk import storage
 
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
     root.ensure_object(dict)
-    if "db" not in root.obj:
-        root.obj["db"] = open_db(database_path(root), create=create)
-        root.call_on_close(root.obj["db"].close)
-    return root.obj["db"]
+    if "desk" not in root.obj:
+        root.obj["desk"] = storage.open(desk_location(ctx), create=create)
+        root.call_on_close(root.obj["desk"].close)
+    return root.obj["desk"]
+
+
+def get_postgres_desk(ctx: click.Context | None = None) -> Any:
+    """The desk, which must be on PostgreSQL (team commands: logins are the server's)."""
+    from transdesk import storage
+
+    location = desk_location(ctx)
+    if not storage.is_postgres(location):
+        raise BadInput(_("team roles are the PostgreSQL server's: give a postgresql:// URL"
+                         " (--db or TRANSDESK_DB); a SQLite desk names people with --as"))
+    return get_desk(ctx)
+
+
+def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
+    """The SQLite database named by `--db` / TRANSDESK_DB, opened once per command.
+
+    `create` as for `get_desk`."""
+    from transdesk import storage
+
+    if storage.is_postgres(desk_location(ctx)):
+        name = click.get_current_context().command_path
+        raise BadInput(_("'{command}' does not work on a PostgreSQL desk yet (on PostgreSQL"
+                         " so far: next, submit, team, db info, db copy)").format(
+                             command=name))
+    return get_desk(ctx, create=create).db
 
 
 def database_path(ctx: click.Context | None = None) -> str:

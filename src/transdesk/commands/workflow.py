@@ -7,15 +7,18 @@ import os
 import shlex
 import shutil
 import sys
+from typing import Any
 
 import click
 
 from transdesk.commands.common import (
     as_option,
+    desk_location,
     emit_json,
     emit_rows,
     fits_sqlite,
     get_db,
+    get_desk,
     json_option,
     lang_option,
 )
@@ -71,6 +74,17 @@ def next_command(
 ) -> None:
     from transdesk import workflow
 
+    desk, acting_as = _postgres_desk(translator)
+    if desk is not None:
+        from transdesk.storage import claims
+
+        if as_json:
+            emit_json(claims.next_unit(desk, lang, article, review, claim_minutes,
+                                       acting_as=acting_as))
+            return
+        work = claims.ReconnectingWork(desk, reconnected=click.echo, acting_as=acting_as)
+        _interactive(desk, lang, translator, article, review, claim_minutes, work)
+        return
     db = get_db()
     if as_json:
         from transdesk.desk_style import with_term_hits
@@ -78,10 +92,15 @@ def next_command(
         emit_json(with_term_hits(db, workflow.next_unit(db, lang, translator, article, review,
                                                         claim_minutes)))
         return
+    _interactive(db, lang, translator, article, review, claim_minutes, workflow)
+
+
+def _interactive(db: Any, lang: str, translator: str, article: str | None, review: bool,
+                 claim_minutes: float, work: Any) -> None:
     from transdesk.session import Session, Terminal
 
     terminal = Terminal(read=_read_line, write=click.echo, edit=_edit)
-    Session(db, terminal, lang, translator, article, review, claim_minutes).run()
+    Session(db, terminal, lang, translator, article, review, claim_minutes, work).run()
 
 
 def _read_line(prompt: str) -> str | None:
@@ -174,14 +193,38 @@ def submit_command(
 ) -> None:
     from transdesk import workflow
 
-    result = workflow.submit(get_db(), unit_id, lang, translator, text=text, accept=accept,
-                             approve=approve)
+    desk, acting_as = _postgres_desk(translator)
+    if desk is not None:
+        from transdesk.storage import claims
+
+        result = claims.submit(desk, unit_id, lang, text=text, accept=accept, approve=approve,
+                               acting_as=acting_as)
+    else:
+        result = workflow.submit(get_db(), unit_id, lang, translator, text=text,
+                                 accept=accept, approve=approve)
     if as_json:
         emit_json(result.as_dict())
         return
     message = (_("unit {unit} {lang}: saved ({status})") if result.changed
                else _("unit {unit} {lang}: unchanged ({status})"))
     click.echo(message.format(unit=unit_id, lang=lang, status=result.status))
+
+
+def _postgres_desk(translator: str) -> tuple[Any, str | None]:
+    """The desk if it is on PostgreSQL (else None), and whom to work for there: the
+    translator is the server login; a name given with --as or TRANSDESK_USER that is not
+    the login is passed on, and the server accepts it from an editor only."""
+    from transdesk import storage
+
+    if not storage.is_postgres(desk_location()):
+        return None, None
+    desk = get_desk()
+    source = click.get_current_context().get_parameter_source("translator")
+    name = translator.strip()
+    if source in (None, click.core.ParameterSource.DEFAULT) \
+            or name.casefold() == str(desk.login).casefold():
+        return desk, None
+    return desk, name
 
 
 @click.command("log", help=_(

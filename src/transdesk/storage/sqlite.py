@@ -1,0 +1,76 @@
+"""A desk in a SQLite file: the code of `transdesk.db` (sqlite-utils), unchanged.
+
+Opening goes through `db.open_db`: a missing file is created only with `create`, a
+file holding another program's tables is refused untouched, a database written by a
+newer transdesk is refused, and pending migrations are applied once under the write
+lock however many commands open a new database at the same time."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from transdesk import db as sqlite_db
+from transdesk.storage import COUNTED_TABLES
+from transdesk.storage.migrations import SQLITE_VERSION_TABLE
+
+
+class SqliteDesk:
+    engine = "sqlite"
+
+    def __init__(self, path: str | os.PathLike[str], migrate: bool = True,
+                 create: bool = True) -> None:
+        self.path = Path(path)
+        self.db = sqlite_db.open_db(self.path, migrate=migrate, create=create)
+        if not migrate:  # open_db checked the history only when migrating
+            try:
+                sqlite_db.check_not_newer(self.db)
+            except BaseException:
+                self.db.close()
+                raise
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def applied_steps(self) -> list[str]:
+        try:
+            rows = self.db.execute(
+                f"SELECT name FROM {SQLITE_VERSION_TABLE} WHERE migration_set = ?"
+                " ORDER BY rowid", [sqlite_db.migration_set().name],
+            ).fetchall()
+        except sqlite3.OperationalError:  # no such table: a new, empty file
+            return []
+        return [row[0] for row in rows]
+
+    def info(self) -> dict[str, Any]:
+        steps = self.applied_steps()
+        size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal"))
+                   if p.exists())
+        tables = set(self.db.table_names())
+        return {
+            "engine": self.engine,
+            "location": self.location,
+            "server_version": f"SQLite {sqlite3.sqlite_version}",
+            "schema": {"steps": len(steps), "last": steps[-1] if steps else None},
+            "size_bytes": size,
+            "counts": {name: self.db.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+                       for name in COUNTED_TABLES if name in tables},
+        }
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one statement written with `?` placeholders."""
+        return self.db.execute(statement, list(params))
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteDesk]:
+        """`BEGIN IMMEDIATE` ... `COMMIT` (`db.write_transaction`), rolled back on error."""
+        with sqlite_db.write_transaction(self.db):
+            yield self
+
+    def close(self) -> None:
+        self.db.close()
