@@ -296,3 +296,47 @@ CREATE TABLE style_history (
 M080_ARTICLE_FILE = """
 ALTER TABLE articles ADD COLUMN file TEXT;
 """
+
+M060_SCHEDULE = """
+CREATE TABLE schedule (
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    lang TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 2 CHECK (priority BETWEEN 0 AND 3),
+    due TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, lang)
+);
+ALTER TABLE translations ADD COLUMN priority INTEGER NOT NULL DEFAULT 2;
+ALTER TABLE translations ADD COLUMN due TEXT NOT NULL DEFAULT '9999-12-31T23:59:59.999999Z';
+ALTER TABLE translations ADD COLUMN claimed_at TEXT;
+CREATE INDEX translations_work
+    ON translations (lang, priority, due, status DESC, article_id, position)
+    WHERE obsolete = 0 AND status IN ('untranslated', 'draft');
+CREATE INDEX translations_review
+    ON translations (lang, priority, due, article_id, position)
+    WHERE obsolete = 0 AND status = 'translated';
+ALTER TABLE history ADD COLUMN claimed_at TEXT;
+ALTER TABLE history ADD COLUMN old_origin TEXT;
+ALTER TABLE history ADD COLUMN old_score DOUBLE PRECISION;
+ALTER TABLE history ADD COLUMN score DOUBLE PRECISION;
+CREATE INDEX history_at ON history (at);
+UPDATE history SET old_origin = (
+        SELECT p.origin FROM history p
+        WHERE p.unit_id = history.unit_id AND p.lang = history.lang AND p.id < history.id
+        ORDER BY p.id DESC LIMIT 1)
+    WHERE old_status = 'draft' AND new_status IN ('translated', 'approved');
+CREATE TABLE postedits (
+    history_id BIGINT NOT NULL UNIQUE,
+    at TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    pair TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    translator TEXT NOT NULL,
+    chrf DOUBLE PRECISION,
+    ter DOUBLE PRECISION,
+    edit_ratio DOUBLE PRECISION,
+    seconds DOUBLE PRECISION,
+    PRIMARY KEY (origin, pair, translator, history_id)
+);
+CREATE INDEX postedits_at ON postedits (at);
+"""
