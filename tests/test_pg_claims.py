@@ -139,6 +139,8 @@ def test_bad_input_is_refused_like_on_sqlite(pg_url, samples, tmp_path):
             claims.submit(desk, 999999, "en", text="x")
         with pytest.raises(BadInput, match="empty translation"):
             claims.submit(desk, 1, "en", text="   ")
+        with pytest.raises(BadInput, match="control character"):
+            claims.submit(desk, 1, "en", text="Budget \x1b[31madopted")
         with pytest.raises(BadInput, match="unknown article 'nope'"):
             claims.next_unit(desk, "en", article="nope")
         with pytest.raises(BadInput, match="claim duration"):

@@ -226,6 +226,22 @@ class SubmitResult:
                 "text": self.text, "changed": self.changed}
 
 
+def submitted_text(text: str | None, accept: bool, unit_id: int, lang: str) -> str | None:
+    """The text a submission saves (trimmed; None with `accept`), or BadInput for both or
+    neither of `text` and `accept`, an empty text or a control character: the same rules
+    on every engine."""
+    if text is not None and accept:
+        raise BadInput(_("give either a text (--text) or --accept, not both"))
+    if text is None and not accept:
+        raise BadInput(_("give either a text (--text) or --accept for the draft"))
+    if text is None:
+        return None
+    text = text.strip()
+    if not text:
+        raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
+    return check_text(text, f"unit {unit_id} ({lang})")
+
+
 def submit(
     db: Database,
     unit_id: int,
@@ -246,15 +262,7 @@ def submit(
       into, an empty text, both or neither of `text` and `accept`.
     """
     translator = translator_name(translator)
-    if text is not None and accept:
-        raise BadInput(_("give either a text (--text) or --accept, not both"))
-    if text is None and not accept:
-        raise BadInput(_("give either a text (--text) or --accept for the draft"))
-    if text is not None:
-        text = text.strip()
-        if not text:
-            raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
-        check_text(text, f"unit {unit_id} ({lang})")
+    text = submitted_text(text, accept, unit_id, lang)
     with write_transaction(db) as conn:
         row = _translation_row(conn, unit_id, lang)
         ts = now()

@@ -22,6 +22,7 @@ from transdesk.workflow import (
     SubmitResult,
     UnitView,
     check_claim_minutes,
+    submitted_text,
 )
 
 
@@ -69,14 +70,7 @@ def submit(
     """Save a translation as the login, or for an editor as `acting_as` (see
     `workflow.submit` for the rules, which the server applies: a translator cannot
     approve, nor save over another's live claim)."""
-    if text is not None and accept:
-        raise BadInput(_("give either a text (--text) or --accept, not both"))
-    if text is None and not accept:
-        raise BadInput(_("give either a text (--text) or --accept for the draft"))
-    if text is not None:
-        text = text.strip()
-        if not text:
-            raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
+    text = submitted_text(text, accept, unit_id, lang)  # the rules of SQLite's submit
     with server_errors(desk):
         row = desk.conn.execute(
             "SELECT new_status, new_text, changed FROM transdesk_submit(%s, %s, %s, %s, %s, %s)",
