@@ -16,7 +16,6 @@ and the wall time of `next --json` as a fresh process.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import shutil
 import statistics
@@ -27,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import make_corpus, transdesk
+from common import make_corpus, start_together, transdesk
 
 
 def worker(engine: str, location: str, name: str, duration: float, barrier, results) -> None:
@@ -62,20 +61,9 @@ def worker(engine: str, location: str, name: str, duration: float, barrier, resu
 
 
 def load(engine: str, locations: list[str], duration: float) -> dict:
-    ctx = multiprocessing.get_context("fork")
-    barrier = ctx.Barrier(len(locations) + 1)
-    results = ctx.Queue()
-    procs = [ctx.Process(target=worker, args=(engine, loc, f"w{i:02d}", duration, barrier,
-                                              results))
-             for i, loc in enumerate(locations)]
-    for proc in procs:
-        proc.start()
-    barrier.wait()
-    start = time.time()
-    outcomes = [results.get(timeout=duration + 120) for _ in procs]
-    elapsed = time.time() - start
-    for proc in procs:
-        proc.join()
+    outcomes, elapsed = start_together(
+        worker, [(engine, loc, f"w{i:02d}", duration) for i, loc in enumerate(locations)],
+        timeout=duration + 120)
     seen = [u for o in outcomes for u in o[2]]
     latencies = sorted(x for o in outcomes for x in o[3])
     return {"submissions": sum(o[0] for o in outcomes), "errors": sum(o[1] for o in outcomes),

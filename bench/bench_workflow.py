@@ -17,7 +17,6 @@ through the library, each with its own connection, for `--duration` seconds.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import sqlite3
 import statistics
 import subprocess
@@ -25,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import MAKE_CORPUS, stopwatch
+from common import MAKE_CORPUS, start_together, stopwatch
 
 # every column of a translation row; the copies take all but the first three as they are
 TRANSLATION_COLUMNS = (
@@ -154,19 +153,9 @@ def worker(db_path: str, name: str, duration: float, barrier, results) -> None:
 
 
 def load(db: Path, workers: int, duration: float) -> None:
-    ctx = multiprocessing.get_context("fork")
-    barrier = ctx.Barrier(workers + 1)
-    results = ctx.Queue()
-    procs = [ctx.Process(target=worker, args=(str(db), f"w{i:02d}", duration, barrier, results))
-             for i in range(workers)]
-    for proc in procs:
-        proc.start()
-    barrier.wait()
-    start = time.time()
-    outcomes = [results.get(timeout=duration + 120) for _ in procs]
-    elapsed = time.time() - start
-    for proc in procs:
-        proc.join()
+    outcomes, elapsed = start_together(
+        worker, [(str(db), f"w{i:02d}", duration) for i in range(workers)],
+        timeout=duration + 120)
     done = sum(o[1] for o in outcomes)
     errors = sum(o[2] for o in outcomes)
     seen = [u for o in outcomes for u in o[3]]

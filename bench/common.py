@@ -104,3 +104,24 @@ def measure(cmd: list[str] | str, ok: tuple[int, ...] = (0,), **kwargs) -> Measu
 
 def row(label: str, seconds: float, extra: str = "") -> None:
     print(f"  {label:<52} {seconds:8.3f} s  {extra}")
+
+
+def start_together(target, jobs: list[tuple], timeout: float) -> tuple[list, float]:
+    """Run `target(*job, barrier, results)` in one forked process per job, released at
+    the same moment; returns what each put on `results`, and the seconds from the release
+    to the last result."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(len(jobs) + 1)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*job, barrier, results)) for job in jobs]
+    for proc in procs:
+        proc.start()
+    barrier.wait()
+    start = time.time()
+    outcomes = [results.get(timeout=timeout) for _ in procs]
+    elapsed = time.time() - start
+    for proc in procs:
+        proc.join()
+    return outcomes, elapsed
