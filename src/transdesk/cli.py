@@ -108,8 +108,8 @@ def _error(message: str, code: int) -> None:
     show_envvar=True,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help=_("The desk: a SQLite file (created by import and tm import) or a"
-           " postgresql:// URL."),
+    help=_("The desk: a SQLite file (created by import, tm import, terms add/import and"
+           " words add) or a postgresql:// URL."),
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
