@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from pg_fixtures import (  # noqa: F401  (fixtures and hooks for a real PostgreSQL server)
     LIBPQ_VARIABLES,
+    desk_engine,
     desk_url,
     logins,
     pg_desk_name,
@@ -21,6 +22,7 @@ from pg_fixtures import (  # noqa: F401  (fixtures and hooks for a real PostgreS
     pg_url,
     pytest_addoption,
     pytest_generate_tests,
+    skip_outside_postgres_pass,
 )
 
 # The interface language of the whole run: English unless TRANSDESK_LANG says otherwise
@@ -53,7 +55,10 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that compare English interface text run only when the interface is English."""
+    """Tests that compare English interface text run only when the interface is English;
+    the `--desk postgresql` pass skips the tests that look inside a SQLite file."""
+    if desk_engine(config) == "postgresql":
+        skip_outside_postgres_pass(items)
     if interface_language() == "en":
         return
     skip = pytest.mark.skip(reason=f"compares English text; interface is {INTERFACE_LANG}")
@@ -70,7 +75,7 @@ def db_path(tmp_path: Path) -> Path:
 class Cli:
     """Runs the real CLI in-process against one database file."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path | str) -> None:
         self.db_path = db_path
         self.runner = CliRunner()
 
@@ -86,7 +91,11 @@ class Cli:
 
 
 @pytest.fixture
-def run(db_path: Path) -> Cli:
+def run(db_path: Path, request: pytest.FixtureRequest) -> Cli:
+    """The CLI on the test's own desk: a SQLite file, or with `--desk postgresql` a
+    PostgreSQL database of the test's own (`run.db_path` is then its URL)."""
+    if desk_engine(request.config) == "postgresql":
+        return Cli(request.getfixturevalue("pg_url"))
     return Cli(db_path)
 
 

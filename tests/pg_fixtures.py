@@ -38,6 +38,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("TRANSDESK_TEST_ENGINE", "both"),
         help="Engines for the tests that take the `engine` fixture (default: both;"
              " PostgreSQL needs TRANSDESK_TEST_PG, see scripts/pg-test-server.sh).")
+    parser.addoption(
+        "--desk", choices=ENGINES, default=os.environ.get("TRANSDESK_TEST_DESK", "sqlite"),
+        help="The engine of the desk behind the `run` fixture (the CLI of most tests):"
+             " `--desk postgresql` runs those tests on a PostgreSQL desk of their own and"
+             " skips the tests that look inside a SQLite file (they ask for `db_path`"
+             " or are marked sqlite_only) and those taking `engine` (run on both engines"
+             " in the SQLite pass).")
+
+
+def desk_engine(config: pytest.Config) -> str:
+    return str(config.getoption("desk"))
+
+
+def skip_outside_postgres_pass(items: list[pytest.Item]) -> None:
+    """In the `--desk postgresql` pass, skip what cannot or need not run there."""
+    inside_sqlite = pytest.mark.skip(reason="looks inside the SQLite file (SQLite pass only)")
+    both_already = pytest.mark.skip(reason="runs on both engines in the SQLite pass")
+    for item in items:
+        names = getattr(item, "_fixtureinfo", None)
+        own = set(names.argnames) if names is not None else set()
+        if "sqlite_only" in item.keywords or "db_path" in own:
+            item.add_marker(inside_sqlite)
+        elif "engine" in own:
+            item.add_marker(both_already)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
