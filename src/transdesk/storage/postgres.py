@@ -360,6 +360,14 @@ class PostgresDesk:
         with server_errors(self):
             return self.conn.execute(to_pyformat(statement).encode(), list(params))
 
+    def executemany(self, statement: str, rows: Any) -> psycopg.Cursor:
+        """Run one statement (`?` placeholders) once per row of `rows` (pipelined by
+        psycopg: one round trip for the batch)."""
+        with server_errors(self):
+            cursor = self.conn.cursor()
+            cursor.executemany(to_pyformat(statement).encode(), rows)
+            return cursor
+
     @contextmanager
     def transaction(self) -> Iterator[PostgresDesk]:
         """One transaction: committed at the end, rolled back on any exception."""

@@ -66,6 +66,10 @@ class SqliteDesk:
         """Run one statement written with `?` placeholders."""
         return self.db.execute(statement, list(params))
 
+    def executemany(self, statement: str, rows: Any) -> sqlite3.Cursor:
+        """Run one statement (`?` placeholders) once per row of `rows`."""
+        return self.db.conn.executemany(statement, rows)
+
     @contextmanager
     def transaction(self) -> Iterator[SqliteDesk]:
         """`BEGIN IMMEDIATE` ... `COMMIT` (`db.write_transaction`), rolled back on error."""
