@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -145,15 +146,18 @@ def sqlite_plan(lite: Path) -> list[str]:
         db.close()
 
 
-def run_next(location: str, env: dict, *extra: str) -> float:
+def run_next(location: str, env: dict, *extra: str) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, of the client process alone) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     result = subprocess.run(transdesk("--db", location, "next", "--lang", "en", "--json",
                                       *extra), capture_output=True, text=True, env=env,
                             check=False)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode or not json.loads(result.stdout):
         sys.exit(f"next --json failed on {location}: {result.stderr or result.stdout}")
-    return seconds
+    return seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def main() -> None:
@@ -217,10 +221,14 @@ def main() -> None:
             lite_conn.execute("UPDATE translations SET claimed_by = NULL, claim_expires = NULL,"
                               " claimed_at = NULL WHERE claimed_by IS NOT NULL")
         lite_conn.close()
-    s, p = statistics.median(lite_times), statistics.median(pg_times)
+    s, p = (statistics.median(t for t, _cpu in lite_times),
+            statistics.median(t for t, _cpu in pg_times))
+    s_cpu, p_cpu = (statistics.median(c for _t, c in lite_times),
+                    statistics.median(c for _t, c in pg_times))
     print(f"next --json, fresh process, median of {args.runs} (engines taking turns):"
-          f" SQLite {s * 1000:.0f} ms (min {min(lite_times) * 1000:.0f}),"
-          f" PostgreSQL {p * 1000:.0f} ms (min {min(pg_times) * 1000:.0f}): {p / s:.2f}x;"
+          f" SQLite {s * 1000:.0f} ms (min {min(lite_times)[0] * 1000:.0f}),"
+          f" PostgreSQL {p * 1000:.0f} ms (min {min(pg_times)[0] * 1000:.0f}): {p / s:.2f}x;"
+          f" client CPU SQLite {s_cpu * 1000:.0f} ms, PostgreSQL {p_cpu * 1000:.0f} ms;"
           f" load average {os.getloadavg()[0]:.1f}")
 
 

@@ -405,3 +405,41 @@ def test_next_json_prints_what_it_prints_on_sqlite(pg_url, samples, tmp_path, lo
                                       dbname=logins.desk)
     assert [tuple(row) for row in on_postgres] == on_sqlite
     assert all(row[-1] for row in on_sqlite)  # the claim's start is kept on both
+
+
+def test_queue_walks_use_the_partial_indexes_in_next_order(pg_url, samples, tmp_path):
+    """The plans `transdesk_next` runs (auto_explain): the own claim through the claims
+    index, the overdue probes and the walk through translations_work (translations_review
+    in review), no sort, no sequential scan; and the claim it made is rolled back."""
+    fill_from_samples(pg_url, samples, tmp_path)
+    desk = storage.open(pg_url)
+    try:
+        grow(desk, 300)  # (on a few dozen rows any plan is a sequential scan)
+        desk.conn.execute("ANALYZE")
+        work = claims.next_unit_plan(desk, "en")
+        review = claims.next_unit_plan(desk, "en", review=True)
+        claimed = desk.conn.execute(
+            "SELECT count(*) FROM translations WHERE claimed_by IS NOT NULL").fetchone()[0]
+    finally:
+        desk.close()
+    assert work[0] == "Index Scan using translations_claimed on translations t"
+    assert work[1:] == ["Index Scan using translations_work on translations t"] * 5
+    assert review[1:] == ["Index Scan using translations_review on translations t"] * 5
+    assert claimed == 0
+
+
+def grow(desk, copies: int) -> None:
+    """`copies` more of every article, its units and translation rows, by SQL."""
+    renamed = {"articles": {"id": "id || '-c' || k"},
+               "units": {"id": "id + k * 100000", "article_id": "article_id || '-c' || k"},
+               "translations": {"unit_id": "unit_id + k * 100000",
+                                "article_id": "article_id || '-c' || k"}}
+    with desk.conn.transaction():
+        for table, changes in renamed.items():
+            cols = [r[0] for r in desk.conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+                " AND table_schema = 'public' ORDER BY ordinal_position", [table])]
+            exprs = [changes.get(c, c) for c in cols]
+            desk.conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)}"
+                f" FROM {table}, generate_series(1, %s) k", [copies])

@@ -398,14 +398,15 @@ def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
             [lang, unit_id]).fetchone()
         assert row is not None
         title, source_lang, position, score = row
-        counts = desk.execute(
-            "SELECT count(*) FILTER (WHERE u.position <= ?), count(*),"
-            " count(*) FILTER (WHERE t.status IN ('translated', 'approved'))"
+        by_status = desk.execute(
+            "SELECT t.status, count(*), count(*) FILTER (WHERE u.position <= ?)"
             " FROM units u JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-            " WHERE u.article_id = ? AND u.obsolete = 0",
-            [position, lang, article_id]).fetchone()
-        assert counts is not None
-        number, count, done = counts
+            " WHERE u.article_id = ? AND u.obsolete = 0 GROUP BY t.status",
+            [position, lang, article_id]).fetchall()
+        units = {status: n for status, n, _before in by_status}
+        number = sum(before for _status, _n, before in by_status)
+        count = sum(units.values())
+        done = units.get("translated", 0) + units.get("approved", 0)
         previous = following = None
         if unit["paragraph"] is not None:
             previous = _neighbour(desk, article_id, unit["paragraph"], position, "<", "DESC")
@@ -420,6 +421,8 @@ def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
         unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
         count=count, percent=round(100.0 * done / count, 1) if count else 100.0,
         previous=previous, following=following, score=score, tm_source=tm_source,
+        units={status: units.get(status, 0)
+               for status in ("untranslated", "draft", "translated", "approved")},
     )
 
 
