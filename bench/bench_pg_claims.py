@@ -4,6 +4,7 @@
     export PGPASSFILE=$TRANSDESK_TEST_PGPASSFILE
     python bench/bench_pg_claims.py [--articles 500] [--workers 16] [--duration 10]
                                     [--kills 5] [--kill-duration 30]
+                                    [--sqlite DESK.db --postgres URL]
     bash scripts/pg-test-server.sh stop
 
 Builds one desk (bench/make_corpus.py articles, `transdesk import` on SQLite, `db copy`
@@ -162,6 +163,10 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=5,
                         help="backends terminated during a further PostgreSQL run (0: none)")
     parser.add_argument("--kill-duration", type=float, default=30.0)
+    parser.add_argument("--sqlite", help="an existing SQLite desk to load (with --postgres:"
+                        " its copy on the server), e.g. the million units of"
+                        " bench_next_json.py, instead of importing --articles")
+    parser.add_argument("--postgres", help="the PostgreSQL URL of that desk's copy")
     args = parser.parse_args()
     server = os.environ.get("TRANSDESK_TEST_PG")
     if not server:
@@ -172,22 +177,28 @@ def main() -> None:
     from transdesk import storage, team
 
     work = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    corpus = make_corpus(args.articles, "--seed", "7", "--lang", "mix")
-    lite = work / "desk.db"
-    t0 = time.perf_counter()
-    subprocess.run(transdesk("--db", str(lite), "import", "-q",
-                             *sorted(str(p) for p in corpus.glob("*.txt"))), check=True)
-    t1 = time.perf_counter()
-    dbname = f"bench_{os.getpid()}"
     base = server.rsplit("/", 1)[0]
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    pg_url = f"{base}/{dbname}"
-    subprocess.run(transdesk("db", "copy", str(lite), pg_url), check=True,
-                   stdout=subprocess.DEVNULL)
-    t2 = time.perf_counter()
-    print(f"{args.articles} articles: import on SQLite {t1 - t0:.1f} s, db copy to"
-          f" PostgreSQL {t2 - t1:.1f} s")
+    if args.sqlite and args.postgres:  # two copies of one desk, built before
+        lite, pg_url, own_database = Path(args.sqlite), args.postgres, False
+        dbname = pg_url.rsplit("/", 1)[1]
+        print(f"desks: {lite} and {pg_url}")
+    else:
+        corpus = make_corpus(args.articles, "--seed", "7", "--lang", "mix")
+        lite = work / "desk.db"
+        t0 = time.perf_counter()
+        subprocess.run(transdesk("--db", str(lite), "import", "-q",
+                                 *sorted(str(p) for p in corpus.glob("*.txt"))), check=True)
+        t1 = time.perf_counter()
+        dbname, own_database = f"bench_{os.getpid()}", True
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        pg_url = f"{base}/{dbname}"
+        subprocess.run(transdesk("db", "copy", str(lite), pg_url), check=True,
+                       stdout=subprocess.DEVNULL)
+        t2 = time.perf_counter()
+        print(f"{args.articles} articles: import on SQLite {t1 - t0:.1f} s, db copy to"
+              f" PostgreSQL {t2 - t1:.1f} s")
+    prefix = f"load{os.getpid()}"
     # one translator login per worker, passwords in a pgpass file of the run's own
     passfile = work / "pgpass"
     passfile.write_text(Path(os.environ["PGPASSFILE"]).read_text())
@@ -197,7 +208,7 @@ def main() -> None:
     host_port = base.split("@", 1)[1]
     logins = []
     for i in range(args.workers):
-        name = f"{dbname}_w{i:02d}"
+        name = f"{prefix}_w{i:02d}"
         team.add(owner, name, "translator", f"pw-{i}")
         with passfile.open("a") as out:
             out.write(f"{host_port}:*:{name}:pw-{i}\n")
@@ -213,11 +224,17 @@ def main() -> None:
             report(f"postgresql, {args.kills} killed", args.workers, r, pg_url)
     finally:
         with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{dbname}" WITH (FORCE)')
+            if own_database:
+                conn.execute(f'DROP DATABASE "{dbname}" WITH (FORCE)')
+                for role in ("editor", "reviewer", "translator"):
+                    conn.execute(f'DROP ROLE IF EXISTS "{dbname}_{role}"')
             for i in range(args.workers):
-                conn.execute(f'DROP ROLE IF EXISTS "{dbname}_w{i:02d}"')
-            for role in ("editor", "reviewer", "translator"):
-                conn.execute(f'DROP ROLE IF EXISTS "{dbname}_{role}"')
+                name = f"{prefix}_w{i:02d}"
+                if not own_database:
+                    with psycopg.connect(pg_url, autocommit=True) as desk_conn:
+                        desk_conn.execute(f'REASSIGN OWNED BY "{name}" TO CURRENT_USER')
+                        desk_conn.execute(f'DROP OWNED BY "{name}"')
+                conn.execute(f'DROP ROLE IF EXISTS "{name}"')
         shutil.rmtree(work, ignore_errors=True)
 
 
