@@ -26,6 +26,7 @@ from transdesk.storage.sqlite import SqliteDesk
 # (table, primary key) in an order that respects the foreign keys
 TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("articles", ("id",)),
+    ("schedule", ("article_id", "lang")),
     ("units", ("id",)),
     ("translations", ("unit_id", "lang")),
     ("history", ("id",)),
@@ -41,6 +42,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("term_forms", ("concept_id", "lang", "text")),
     ("desk_words", ("lang", "word")),
     ("style_history", ("id",)),
+    ("postedits", ("origin", "pair", "translator", "history_id")),
 )
 IDENTITY_COLUMNS = (("units", "id"), ("history", "id"), ("tm_imported", "id"),
                     ("term_concepts", "id"), ("style_history", "id"))
