@@ -179,6 +179,9 @@ def use(db: Database) -> DeskStyle:
 
 
 def _db_path(db: Database) -> str:
+    location = getattr(db, "location", None)  # a desk (PostgreSQL: no PRAGMA)
+    if location is not None:
+        return str(location)
     return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"),
                 "")
 

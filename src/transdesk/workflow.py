@@ -324,36 +324,15 @@ def history(
     lang: str | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """History rows, newest first: who changed which unit's text or status, when, how."""
-    where: list[str] = []
-    params: list[Any] = []
+    """History rows, newest first: who changed which unit's text or status, when, how.
+    `db`: a desk of either engine, or a sqlite-utils Database."""
+    from transdesk.storage import history as stored_history
+
     if article is not None:
         store.get_article(db, article)
-        where.append("u.article_id = ?")
-        params.append(article)
-    if unit is not None:
-        if db.execute("SELECT 1 FROM units WHERE id = ?", [unit]).fetchone() is None:
-            raise BadInput(_(
-                    "unknown unit {unit} (see 'transdesk units ARTICLE')"
-                ).format(unit=unit))
-        where.append("h.unit_id = ?")
-        params.append(unit)
-    if lang is not None:
-        where.append("h.lang = ?")
-        params.append(lang)
-    sql = (
-        "SELECT h.id, h.unit_id, u.article_id, u.key, h.lang, h.at, h.translator, h.origin,"
-        " h.action, h.old_status, h.new_status, h.old_text, h.new_text, h.note"
-        # without an article, walk the history newest first so LIMIT stops the scan
-        f" FROM history h {'JOIN' if article is not None else 'CROSS JOIN'} units u"
-        " ON u.id = h.unit_id"
-    )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY h.id DESC"
-    if limit:
-        sql += " LIMIT ?"
-        params.append(limit)
-    keys = ("id", "unit", "article", "key", "lang", "at", "translator", "origin", "action",
-            "old_status", "new_status", "old_text", "new_text", "note")
-    return [dict(zip(keys, row, strict=True)) for row in db.execute(sql, params)]
+    if unit is not None and not stored_history.unit_exists(db, unit):
+        raise BadInput(_(
+                "unknown unit {unit} (see 'transdesk units ARTICLE')"
+            ).format(unit=unit))
+    return stored_history.log_rows(db, getattr(db, "engine", "sqlite"), article, unit, lang,
+                                   limit)

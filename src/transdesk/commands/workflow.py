@@ -246,7 +246,7 @@ def log_command(
 ) -> None:
     from transdesk import workflow
 
-    rows = workflow.history(get_db(), article, unit_id, lang, limit or None)
+    rows = workflow.history(get_desk(), article, unit_id, lang, limit or None)
     emit_rows(rows, as_json, _describe_change, empty=_("no history yet"))
 
 

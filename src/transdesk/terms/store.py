@@ -224,7 +224,15 @@ def list_words(db: Database, lang: str | None = None) -> list[dict[str, Any]]:
         params.append(normalize_lang(lang))
     keys = ("lang", "word", "added_by", "added_at")
     return [dict(zip(keys, row, strict=True))
-            for row in db.execute(sql + " ORDER BY lang, word COLLATE NOCASE", params)]
+            for row in db.execute(sql + _WORD_ORDER[getattr(db, "engine", "sqlite")], params)]
+
+
+# SQLite's NOCASE folds ASCII letters only; PostgreSQL has no such collation
+_WORD_ORDER = {
+    "sqlite": " ORDER BY lang, word COLLATE NOCASE",
+    "postgresql": " ORDER BY lang, translate(word, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+                  " 'abcdefghijklmnopqrstuvwxyz') COLLATE \"C\"",
+}
 
 
 def history(db: Database, limit: int = 50) -> list[dict[str, Any]]:
