@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import transdesk_cmd
-from helpers_workflow import put, sql
+from helpers_desk import put, sql
 from rapidfuzz.distance import Levenshtein
 from sacrebleu.metrics import CHRF, TER
 
