@@ -209,12 +209,21 @@ def report_command(since: str | None, lang: str | None, fmt: str, output: str | 
     if output is not None and not output.strip():
         raise BadInput(_("empty -o: give a file name, or - for stdout"))
     since_stamp = schedule.parse_since(since) if since else None
-    data = build(get_desk(), since=since_stamp, lang=lang)
+    desk = get_desk()  # (opening a SQLite desk keeps numpy out while it loads sqlite-utils)
+    if fmt == "html":  # load matplotlib while the database answers (it waits in C)
+        import threading
+
+        threading.Thread(target=_load_charts, daemon=True).start()
+    data = build(desk, since=since_stamp, lang=lang)
     text = render(data, fmt)
     if output in (None, "-"):
         click.echo(text, nl=not text.endswith("\n"))
     else:
         write_atomic(Path(output), text.encode("utf-8"))
+
+
+def _load_charts() -> None:
+    import transdesk.report.charts  # noqa: F401
 
 
 COMMANDS: list[click.Command] = [plan_command, report_command]

@@ -117,29 +117,99 @@ def group_values(db: Any, column: str, name: str, since: str | None, lang: str |
 # --- the report's other figures ----------------------------------------------------------
 
 
+_DONE_NOW = f"new_status IN {DONE}"
+_DONE_BEFORE = f"coalesce(old_status, '') IN {DONE}"
+_REVIEW = "(old_status = 'translated' AND new_status = 'approved')"
+# the history rows that count: a unit became done or stopped being done, or was approved
+_COUNTED = f"(({_DONE_NOW}) <> ({_DONE_BEFORE}) OR {_REVIEW})"
+_PER_HOUR = (
+    "SELECT substr(at, 1, 13), lang, coalesce(translator, ''),"
+    f" SUM(CASE WHEN {_DONE_NOW} AND NOT {_DONE_BEFORE} THEN 1 ELSE 0 END),"
+    f" SUM(CASE WHEN {_DONE_BEFORE} AND NOT {_DONE_NOW} THEN 1 ELSE 0 END),"
+    f" SUM(CASE WHEN {_REVIEW} THEN 1 ELSE 0 END)"
+    " FROM history WHERE {where} AND " + _COUNTED + " GROUP BY 1, 2, 3"
+)
+# on PostgreSQL history ids are handed out before commit, so a lower id may commit
+# after a higher one: only rows older than this are folded into `report_hours`
+SETTLED_MINUTES = 10
+
+
+def _last_folded(db: Any) -> int:
+    row = db.execute("SELECT last_id FROM report_state WHERE name = 'hours'", []).fetchone()
+    return int(row[0]) if row else 0
+
+
+def fold_hours(desk: Any, settled_stamp: str) -> None:
+    """Add the history rows recorded since the last fold to `report_hours` (one
+    transaction; the state row is locked, so two reports never add a row twice). A
+    login that may not write the table (a translator on PostgreSQL) leaves it as it is:
+    `hourly` counts the rest live."""
+    from transdesk.errors import Refused
+
+    postgres = _engine(desk) == "postgresql"
+    try:
+        with desk.transaction():
+            if postgres:
+                desk.execute("INSERT INTO report_state (name, last_id) VALUES ('hours', 0)"
+                             " ON CONFLICT (name) DO NOTHING", [])
+                last = int(desk.execute("SELECT last_id FROM report_state WHERE name ="
+                                        " 'hours' FOR UPDATE", []).fetchone()[0])
+                row = desk.execute("SELECT max(id) FROM history WHERE at < ?",
+                                   [settled_stamp]).fetchone()
+            else:  # BEGIN IMMEDIATE: one writer at a time, ids in commit order
+                last = _last_folded(desk)
+                row = desk.execute("SELECT max(id) FROM history", []).fetchone()
+            upto = int(row[0] or 0) if row else 0
+            if upto <= last:
+                return
+            desk.execute(
+                "INSERT INTO report_hours (hour, lang, translator, done, undone, reviewed) "
+                + _PER_HOUR.format(where="id > ? AND id <= ?")
+                + " ON CONFLICT (hour, lang, translator) DO UPDATE SET"
+                " done = report_hours.done + excluded.done,"
+                " undone = report_hours.undone + excluded.undone,"
+                " reviewed = report_hours.reviewed + excluded.reviewed",
+                [last, upto])
+            desk.execute("INSERT INTO report_state (name, last_id) VALUES ('hours', ?)"
+                         " ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id",
+                         [upto])
+    except Refused:
+        return
+
+
 def hourly(db: Any, since: str | None, lang: str | None) -> list[tuple]:
-    """One pass over the history: per UTC hour (`YYYY-MM-DDTHH`), language and person,
-    the units that became done, stopped being done (a changed source), and were approved
-    in review."""
-    where, params = "", []
-    if since is not None:
-        where += " AND at >= ?"
-        params.append(since)
-    if lang is not None:
-        where += " AND lang = ?"
-        params.append(lang)
-    done_now = f"new_status IN {DONE}"
-    done_before = f"coalesce(old_status, '') IN {DONE}"
-    review = "(old_status = 'translated' AND new_status = 'approved')"
-    return [tuple(r) for r in db.execute(
-        f"SELECT substr(at, 1, 13), lang, translator,"
-        f" SUM(CASE WHEN {done_now} AND NOT {done_before} THEN 1 ELSE 0 END),"
-        f" SUM(CASE WHEN {done_before} AND NOT {done_now} THEN 1 ELSE 0 END),"
-        f" SUM(CASE WHEN {review} THEN 1 ELSE 0 END)"
-        f" FROM history WHERE (({done_now}) <> ({done_before}) OR {review}){where}"
-        " GROUP BY substr(at, 1, 13), lang, translator",
-        params,
-    )]
+    """Per UTC hour (`YYYY-MM-DDTHH`), language and person (None: nobody named), the
+    units that became done, stopped being done (a changed source), and were approved in
+    review: the folded hours (`fold_hours`), the partial first hour of `since` and the
+    rows recorded after the last fold counted from the history."""
+    last = _last_folded(db)
+    lang_where, lang_params = (" AND lang = ?", [lang]) if lang else ("", [])
+    parts: list[tuple[str, list[Any]]] = []
+    if since is None:
+        parts.append(("SELECT hour, lang, translator, done, undone, reviewed FROM report_hours"
+                      " WHERE 1 = 1" + lang_where, lang_params))
+        parts.append((_PER_HOUR.format(where="id > ?" + lang_where), [last, *lang_params]))
+    else:
+        first_hour = since[:13]
+        parts.append(("SELECT hour, lang, translator, done, undone, reviewed FROM report_hours"
+                      " WHERE hour > ?" + lang_where, [first_hour, *lang_params]))
+        # the rest of the first hour (`:` < `;`: every time of that hour sorts before)
+        parts.append((_PER_HOUR.format(where="at >= ? AND at < ? AND id <= ?" + lang_where),
+                      [since, first_hour + ";", last, *lang_params]))
+        parts.append((_PER_HOUR.format(where="id > ? AND at >= ?" + lang_where),
+                      [last, since, *lang_params]))
+    totals: dict[tuple[str, str, str], list[int]] = {}
+    for statement, params in parts:
+        for hour, target, who, done, undone, reviewed in db.execute(statement, params):
+            entry = totals.get((hour, target, who))
+            if entry is None:
+                totals[(hour, target, who)] = [int(done), int(undone), int(reviewed)]
+            else:
+                entry[0] += int(done)
+                entry[1] += int(undone)
+                entry[2] += int(reviewed)
+    return [(hour, target, who or None, *counts)
+            for (hour, target, who), counts in totals.items() if any(counts)]
 
 
 def status_totals(db: Any, lang: str | None) -> list[tuple[str, str, int]]:
