@@ -234,8 +234,9 @@ def waiting_ages(db: Any, bounds: Sequence[tuple[str, str | None]], lang: str | 
     last = bounds[-1][0]
     lang_where = " AND lang = ?" if lang else ""
     return [(r[0], r[1], int(r[2]), r[3]) for r in db.execute(
-        f"SELECT lang, CASE {cases} ELSE ? END, COUNT(*), MIN(created_at) FROM translations"
-        f" WHERE obsolete = 0 AND status IN ('untranslated', 'draft'){lang_where}"
-        f" GROUP BY lang, CASE {cases} ELSE ? END",
-        [*params, last, *([lang] if lang else []), *params, last],
+        "SELECT lang, bucket, COUNT(*), MIN(created_at) FROM"
+        f" (SELECT lang, CASE {cases} ELSE ? END AS bucket, created_at FROM translations"
+        f" WHERE obsolete = 0 AND status IN ('untranslated', 'draft'){lang_where}) waiting"
+        " GROUP BY lang, bucket",
+        [*params, last, *([lang] if lang else [])],
     )]
