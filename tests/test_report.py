@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import transdesk_cmd
-from helpers_workflow import put, sql
+from helpers_desk import put, sql
 from rapidfuzz.distance import Levenshtein
 from sacrebleu.metrics import CHRF, TER
 
+from transdesk import storage
 from transdesk.db import open_db
 from transdesk.i18n import interface_language
 
@@ -179,6 +180,55 @@ def test_since_and_lang_narrow_the_report(desk):
                                                                     "uk").stdout
 
 
+def recount(location, since=None) -> list:
+    """The report's per-hour figures counted from the whole history, as a report before
+    the kept hours did."""
+    from transdesk.storage import postedits as figures
+
+    where = "at >= ?" if since else "1 = 1"
+    return sorted((h, lang, who or None, done, undone, reviewed) for h, lang, who, done,
+                  undone, reviewed in sql(location, figures._PER_HOUR.format(where=where),
+                                          (since,) if since else ()))
+
+
+def test_work_per_hour_is_kept_and_equals_a_recount(desk):
+    from transdesk.storage import postedits as figures
+
+    # (on PostgreSQL only rows older than a few minutes are kept: ids are not in commit order)
+    sql(desk.db_path, "UPDATE history SET at = '2026-11-19T08:00:00.000000Z'")
+    first = json.loads(desk("report", "--format", "json").stdout)
+    folded = sql(desk.db_path, "SELECT last_id FROM report_state WHERE name = 'hours'")
+    assert folded == sql(desk.db_path, "SELECT MAX(id) FROM history")
+    assert sql(desk.db_path, "SELECT SUM(done), SUM(reviewed) FROM report_hours") == [(6, 1)]
+    # more work after the fold: counted live, then folded by the next report
+    put(desk.db_path, 7, "en", "Draft seven", origin="mt:google")
+    assert desk("submit", "7", "--lang", "en", "--text", "Seven", "--as", "olena").exit_code == 0
+    assert desk("submit", "8", "--lang", "en", "--text", "Eight", "--as", "olena").exit_code == 0
+    # one hour of the history spread over two hours, so that --since cuts one in half
+    sql(desk.db_path, "UPDATE history SET at = '2026-11-20T09:10:00.000000Z' WHERE unit_id = 7")
+    sql(desk.db_path, "UPDATE history SET at = '2026-11-20T09:50:00.000000Z' WHERE unit_id = 8")
+    location = desk.db_path
+    opened = storage.open(location)
+    try:
+        assert sorted(figures.hourly(opened, None, None)) == recount(location)
+        for since in ("2026-11-20T09:30:00.000000Z", "2026-11-20T09:00:00.000000Z"):
+            assert sorted(figures.hourly(opened, since, None)) == recount(location, since)
+    finally:
+        opened.close()
+    second = json.loads(desk("report", "--format", "json").stdout)
+    olena = {r["translator"]: r for r in second["translators"]}["olena"]
+    assert olena["translated"] == {r["translator"]: r for r in first["translators"]}[
+        "olena"]["translated"] + 2
+    assert sql(desk.db_path, "SELECT last_id FROM report_state WHERE name = 'hours'") == sql(
+        desk.db_path, "SELECT MAX(id) FROM history")
+    opened = storage.open(location)  # now the half hour is among the kept ones
+    try:
+        for since in (None, "2026-11-20T09:30:00.000000Z", "2026-11-20T09:50:00.000000Z"):
+            assert sorted(figures.hourly(opened, since, None)) == recount(location, since)
+    finally:
+        opened.close()
+
+
 def test_metrics_are_computed_once_and_kept(desk):
     assert sql(desk.db_path, "SELECT COUNT(*) FROM postedits") == [(0,)]
     desk("report")
@@ -198,8 +248,8 @@ def test_metrics_are_computed_once_and_kept(desk):
 
 
 @pytest.mark.english
-def test_empty_desk_says_so_and_exits_0(run, db_path):
-    open_db(db_path).close()  # a desk with nothing in it yet
+def test_empty_desk_says_so_and_exits_0(run):
+    storage.open(run.db_path).close()  # a desk with nothing in it yet
     result = run("report")
     assert result.exit_code == 0
     assert "the desk is empty: no articles yet, nothing to report" in result.stdout

@@ -9,7 +9,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from helpers_workflow import put, sql
+from helpers_desk import put, sql
 
 from transdesk import schedule, workflow
 from transdesk.db import apply_migrations, open_db
@@ -127,6 +127,32 @@ def test_plan_per_language_and_clearing(desk, kyiv):
     assert status["en"]["due"] is None and status["en"]["priority"] == "high"
     assert sql(desk.db_path, "SELECT DISTINCT due FROM translations WHERE lang = 'en'"
                " AND article_id = 'ru-budget'") == [(schedule.NO_DUE,)]
+
+
+def test_plan_writes_a_history_row_per_language_changed(desk, kyiv):
+    before = sql(desk.db_path, "SELECT COUNT(*) FROM history")[0][0]
+    result = desk("plan", "ru-budget", "--priority", "urgent", "--due",
+                  "2026-11-28T14:00", "--as", "editor-olga")
+    assert result.exit_code == 0, result.output
+    rows = sql(desk.db_path, "SELECT h.lang, h.action, h.translator, h.old_text, h.new_text,"
+               " h.old_status, h.new_status, u.article_id, u.position FROM history h"
+               " JOIN units u ON u.id = h.unit_id WHERE h.id > (SELECT MAX(id) - 2 FROM"
+               " history) ORDER BY h.lang")
+    assert sql(desk.db_path, "SELECT COUNT(*) FROM history")[0][0] == before + 2
+    for lang, row in zip(("en", "uk"), rows, strict=True):
+        assert row == (lang, "plan", "editor-olga", "priority normal, due -",
+                       "priority urgent, due 2026-11-28T12:00:00Z", "untranslated",
+                       "untranslated", "ru-budget", 0)
+    # the same plan again changes nothing: no new row; one language changed: one row
+    assert desk("plan", "ru-budget", "--priority", "urgent").exit_code == 0
+    assert desk("plan", "ru-budget", "--lang", "en", "--due", "none").exit_code == 0
+    assert sql(desk.db_path, "SELECT COUNT(*) FROM history")[0][0] == before + 3
+    log = desk.json("log", "ru-budget", "--limit", "1")
+    assert [(r["action"], r["lang"], r["old_text"], r["new_text"]) for r in log] == [
+        ("plan", "en", "priority urgent, due 2026-11-28T12:00:00Z", "priority urgent, due -")]
+    # a plan is not work done: no post-edit, no pace, no progress
+    report = json.loads(desk("report", "--format", "json").stdout)
+    assert report["translators"] == [] and report["postedit"]["by_origin"] == []
 
 
 @pytest.mark.parametrize(("args", "message"), [

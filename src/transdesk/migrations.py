@@ -415,6 +415,31 @@ def m080_article_file(db: Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN file TEXT")
 
 
+def m081_report_hours(db: Database) -> None:
+    """The report's work per hour, kept up to date instead of recounted from the history
+    (a million rows) by every `report`: per UTC hour (`YYYY-MM-DDTHH`), language and
+    person (`''` for none) the units that became done, stopped being done, and were
+    approved in review, over the history rows up to `report_state.last_id` ('hours');
+    the rows after it are counted live. The history only grows, so this is exact."""
+    db.executescript(
+        """
+        CREATE TABLE report_hours (
+            hour TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            translator TEXT NOT NULL,
+            done INTEGER NOT NULL,
+            undone INTEGER NOT NULL,
+            reviewed INTEGER NOT NULL,
+            PRIMARY KEY (hour, lang, translator)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_state (
+            name TEXT PRIMARY KEY,
+            last_id INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 def register(migrations) -> None:
     """Register every migration, in order."""
     for fn in (
@@ -429,5 +454,6 @@ def register(migrations) -> None:
         m050_terms,
         m060_schedule,
         m080_article_file,
+        m081_report_hours,
     ):
         migrations()(fn)

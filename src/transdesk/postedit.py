@@ -18,18 +18,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from transdesk.db import write_transaction
+from transdesk.storage import postedits as storage
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
-DONE = "('translated', 'approved')"
-# a post-edit: a draft that became a translation; or a translation from nothing
-POSTEDIT = (f"h.old_status = 'draft' AND h.new_status IN {DONE}"
-            " AND h.old_text IS NOT NULL AND h.new_text IS NOT NULL")
-SCRATCH = f"h.old_status = 'untranslated' AND h.new_status IN {DONE}"
 PARALLEL_FROM = 4000  # pairs; fewer are measured in this process
 CHUNK = 2000
 # one post-edit as kept in `postedits`
@@ -82,40 +74,27 @@ def _chunks(rows: list[tuple]) -> Iterator[list[tuple]]:
         yield rows[start:start + CHUNK]
 
 
-def fill(db: Database) -> int:
+def fill(desk: Any) -> int:
     """Measure the post-edits recorded since the last `fill` and keep them in
     `postedits`; returns how many. History ids only grow, so the rows after the last
     one kept are all that is read. Large backlogs are shared between processes."""
-    last = db.execute("SELECT coalesce(MAX(history_id), 0) FROM postedits").fetchone()[0]
-    pending = db.execute(
-        "SELECT h.id, h.at, h.lang, a.source_lang, h.translator, h.old_origin, h.old_score,"
-        " h.old_status, h.old_text, h.new_text,"
-        " (julianday(h.at) - julianday(h.claimed_at)) * 86400.0"
-        " FROM history h JOIN units u ON u.id = h.unit_id JOIN articles a ON a.id = u.article_id"
-        f" WHERE h.id > ? AND (({POSTEDIT}) OR ({SCRATCH})) ORDER BY h.id",
-        [last],
-    ).fetchall()
+    pending = storage.pending(desk, storage.last_measured(desk))
     if not pending:
         return 0
     workers = min(os.cpu_count() or 1, 8)
     if len(pending) < PARALLEL_FROM or workers < 2:
-        _store(db, map(_measure_rows, _chunks(pending)))
+        _store(desk, map(_measure_rows, _chunks(pending)))
     else:
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            _store(db, pool.imap(_measure_rows, _chunks(pending)))
+            _store(desk, pool.imap(_measure_rows, _chunks(pending)))
     return len(pending)
 
 
-def _store(db: Database, results: Iterator[list[Row]]) -> None:
+def _store(desk: Any, results: Iterator[list[Row]]) -> None:
     for batch in results:  # each batch committed as it comes: an interrupted run resumes
-        with write_transaction(db) as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO postedits (history_id, at, lang, pair, origin,"
-                " translator, chrf, ter, edit_ratio, seconds) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                batch,
-            )
+        storage.keep(desk, batch)
 
 
 GROUPS = ("origin", "pair", "translator")
@@ -125,7 +104,7 @@ SAMPLE = 60_000  # post-edits read for medians and quartiles, at most about this
 EXACT_BELOW = 30  # a group with fewer sampled rows is read whole
 
 
-def summarize(db: Database, since: str | None = None, lang: str | None = None
+def summarize(db: Any, since: str | None = None, lang: str | None = None
               ) -> dict[str, Any]:
     """`by_origin`, `by_pair`, `by_translator`: per group the count, how many were
     measured and timed, mean chrF/TER/edit ratio, the median seconds from claim to
@@ -137,32 +116,12 @@ def summarize(db: Database, since: str | None = None, lang: str | None = None
     period), and small groups whole."""
     import numpy as np
 
-    where, params = [], []
-    if since is not None:
-        where.append("at >= ?")
-        params.append(since)
-    if lang is not None:
-        where.append("lang = ?")
-        params.append(lang)
-    condition = " WHERE " + " AND ".join(where) if where else ""
-    cells = db.execute(
-        "SELECT origin, pair, translator, COUNT(*), COUNT(chrf), SUM(chrf), SUM(ter),"
-        f" SUM(edit_ratio), COUNT(seconds) FROM postedits{condition} GROUP BY 1, 2, 3",
-        params,
-    ).fetchall()
+    cells = storage.cells(db, since, lang)
     total = sum(cell[3] for cell in cells)
     step = max(1, -(-total // SAMPLE))
     names: list[list[str]] = [sorted({cell[i] for cell in cells}) for i in range(3)]
-    cases = []
-    for column, values in zip(GROUPS, names, strict=True):
-        whens = " ".join(f"WHEN ? THEN {i}" for i in range(len(values)))
-        cases.append(f"CASE {column} {whens} END" if values else "0")
-    sampled = condition + (f"{' AND' if where else ' WHERE'} history_id % {step} = 0"
-                           if step > 1 else "")
-    numbers = np.array(db.execute(
-        f"SELECT {', '.join(cases)}, chrf, seconds FROM postedits{sampled}",
-        [*names[0], *names[1], *names[2], *params],
-    ).fetchall(), dtype=float).reshape(-1, 5)
+    numbers = np.array(storage.coded_sample(db, names, step, since, lang),
+                       dtype=float).reshape(-1, 5)
     result: dict[str, Any] = {"sample_every": step}
     for index, by in enumerate(GROUPS):
         rows = []
@@ -172,10 +131,8 @@ def summarize(db: Database, since: str | None = None, lang: str | None = None
             timed = sum(c[8] for c in mine)
             selected = numbers[numbers[:, index] == code][:, 3:]
             if step > 1 and len(selected) < EXACT_BELOW:
-                selected = np.array(db.execute(
-                    f"SELECT chrf, seconds FROM postedits{condition}"
-                    f"{' AND' if where else ' WHERE'} {by} = ?", [*params, name],
-                ).fetchall(), dtype=float).reshape(-1, 2)
+                selected = np.array(storage.group_values(db, by, name, since, lang),
+                                    dtype=float).reshape(-1, 2)
             chrf = selected[:, 0][~np.isnan(selected[:, 0])]
             seconds = selected[:, 1][~np.isnan(selected[:, 1])]
             rows.append({

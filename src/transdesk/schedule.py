@@ -11,24 +11,21 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from transdesk.errors import BadInput
 from transdesk.i18n import _
+from transdesk.storage import schedule as storage
+from transdesk.storage.schedule import DEFAULT_PRIORITY, NO_DUE
 
 if TYPE_CHECKING:
-    import sqlite3
     from collections.abc import Iterable
-
-    from sqlite_utils import Database
 
 PRIORITIES = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 PRIORITY_NAMES = {rank: name for name, rank in PRIORITIES.items()}
-DEFAULT_PRIORITY = PRIORITIES["normal"]
-# translations.due of a language without a deadline: sorts after every real time
-NO_DUE = "9999-12-31T23:59:59.999999Z"
 STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 PACE_HOURS = 4.0  # the desk's pace is measured over this many recent hours
 TIME_HELP = "18:30, +45m, +2h, tomorrow 09:00, or ISO 8601 (desk time zone: TRANSDESK_TZ)"
@@ -174,28 +171,26 @@ class Plan:
         return self.priority is None and self.due is None and not self.clear_due
 
 
-def after_import(
-    conn: sqlite3.Connection, article_id: str, targets: list[str], plan: Plan | None
-) -> None:
-    """Inside the import's transaction: apply `plan`, and give rows the import just
-    added (new sentences of an updated article) their language's priority and due."""
+def after_import(db: Any, article_id: str, targets: list[str], plan: Plan | None,
+                 who: str | None = None) -> None:
+    """Inside the import's transaction (`db`: the desk, or the SQLite connection the
+    import writes with): apply `plan`, and give rows the import just added (new
+    sentences of an updated article) their language's priority and due."""
     if plan is not None and not plan.empty:
-        apply_plan(conn, article_id, targets, plan)
-    for lang, priority, due in conn.execute(
-        "SELECT lang, priority, due FROM schedule WHERE article_id = ?", [article_id]
-    ).fetchall():
-        conn.execute(
-            "UPDATE translations SET priority = ?, due = ? WHERE article_id = ? AND lang = ?"
-            " AND (priority != ? OR due != ?)",
-            [priority, due or NO_DUE, article_id, lang, priority, due or NO_DUE],
-        )
+        apply_plan(db, article_id, targets, plan, who)
+    storage.spread_plan(db, article_id)
 
 
-def apply_plan(
-    conn: sqlite3.Connection, article_id: str, targets: list[str], plan: Plan
-) -> list[str]:
-    """Set priority/deadline of an article's languages (inside the caller's transaction);
-    returns the languages changed."""
+def _described(priority: int, due: str | None) -> str:
+    """A schedule as the history keeps it: `priority urgent, due 2026-11-26T15:00:00Z`."""
+    return f"priority {PRIORITY_NAMES[priority]}, due {due[:19] + 'Z' if due else '-'}"
+
+
+def apply_plan(db: Any, article_id: str, targets: list[str], plan: Plan,
+               who: str | None = None) -> list[str]:
+    """Set priority/deadline of an article's languages (inside the caller's transaction)
+    with a history row for each language whose schedule changed; returns the languages
+    asked for."""
     from transdesk.db import now
 
     langs = list(plan.langs) or targets
@@ -206,161 +201,143 @@ def apply_plan(
             ).format(lang=lang, article_id=article_id, targets=", ".join(targets)))
     ts = now()
     for lang in langs:
-        row = conn.execute("SELECT priority, due FROM schedule WHERE article_id = ? AND lang = ?",
-                           [article_id, lang]).fetchone()
-        priority, due = row if row else (DEFAULT_PRIORITY, None)
+        old = storage.planned_for(db, article_id, lang) or (DEFAULT_PRIORITY, None)
+        priority, due = old
         if plan.priority is not None:
             priority = plan.priority
         if plan.clear_due:
             due = None
         elif plan.due is not None:
             due = plan.due
-        conn.execute(
-            "INSERT OR REPLACE INTO schedule (article_id, lang, priority, due, updated_at)"
-            " VALUES (?,?,?,?,?)",
-            [article_id, lang, priority, due, ts],
-        )
-        conn.execute(
-            "UPDATE translations SET priority = ?, due = ? WHERE article_id = ? AND lang = ?",
-            [priority, due or NO_DUE, article_id, lang],
-        )
+        storage.save_plan(db, article_id, lang, priority, due, ts)
+        if (priority, due) != old:
+            storage.record_plan(db, article_id, lang, who, ts, _described(*old),
+                                _described(priority, due))
     return langs
 
 
-def plan_articles(db: Database, articles: list[str], plan: Plan) -> list[dict[str, Any]]:
-    """`transdesk plan`: change every named article in one transaction."""
-    from transdesk import store
-    from transdesk.db import write_transaction
-
+def plan_articles(desk: Any, articles: list[str], plan: Plan, who: str | None = None
+                  ) -> list[dict[str, Any]]:
+    """`transdesk plan`: change every named article in one transaction (`desk`: either
+    engine), with a history row per language changed."""
     if plan.empty:
         raise BadInput(_("nothing to change: give --priority and/or --due"))
-    found = [store.get_article(db, article_id) for article_id in articles]
-    with write_transaction(db) as conn:
-        for article in found:
-            apply_plan(conn, article["id"], article["targets"], plan)
-    return [row for row in desk_times(db, articles) if not plan.langs or row["lang"] in plan.langs]
+    found = dict(storage.article_targets(desk, articles))
+    for article_id in articles:
+        if article_id not in found:
+            raise BadInput(_(
+                "unknown article {article_id!r} (see 'transdesk articles')"
+            ).format(article_id=article_id))
+    with desk.transaction():
+        for article_id in dict.fromkeys(articles):
+            apply_plan(desk, article_id, found[article_id].split(","), plan, who)
+    return [row for row in desk_times(desk, articles)
+            if not plan.langs or row["lang"] in plan.langs]
 
 
 # --- deadlines, units left, estimated finish --------------------------------------------
 
 
-def pace(db: Database, now: datetime | None = None) -> dict[str, float]:
+def pace(db: Any, now: datetime | None = None) -> dict[str, float]:
     """Units per hour per language over the last PACE_HOURS hours: units that became
     translated or approved, divided by the hours since the first of them (at least one)."""
     now = now or utcnow()
-    since = stamp(now - timedelta(hours=PACE_HOURS))
     result = {}
-    for lang, count, first in db.execute(
-        "SELECT lang, COUNT(*), MIN(at) FROM history WHERE at >= ?"
-        " AND new_status IN ('translated', 'approved')"
-        " AND (old_status IS NULL OR old_status NOT IN ('translated', 'approved'))"
-        " GROUP BY lang",
-        [since],
-    ):
+    for lang, count, first in storage.recent_done(db, stamp(now - timedelta(hours=PACE_HOURS))):
         hours = max(1.0, (now - parse_stamp(first)).total_seconds() / 3600)
         result[lang] = count / hours
     return result
 
 
-WAITING = "obsolete = 0 AND status IN ('untranslated', 'draft')"
+def units_left(db: Any, articles: Iterable[str] | None = None
+               ) -> dict[tuple[str, str], int]:
+    """Untranslated and draft units per (article, language): of the named articles, or
+    of the whole desk (None), in one grouped query."""
+    return storage.units_left(db, articles)
 
 
-def units_left(db: Database, articles: Iterable[str]) -> dict[tuple[str, str], int]:
-    """Untranslated and draft units per (article, language) of a few articles."""
-    left: dict[tuple[str, str], int] = {}
-    for article_id in articles:
-        for target, count in db.execute(
-            f"SELECT lang, COUNT(*) FROM translations WHERE article_id = ? AND {WAITING}"
-            " GROUP BY lang",
-            [article_id],
-        ):
-            left[(article_id, target)] = count
-    return left
+class _Queue:
+    """The scheduled waiting units of one language in `next`'s order, with running
+    totals: how many come before a given place is a binary search."""
+
+    def __init__(self, db: Any, lang: str, ts: str) -> None:
+        entries = sorted(
+            (_order(priority, None if due == NO_DUE else due, article_id, ts), count)
+            for priority, due, article_id, count in storage.scheduled_waiting(db, lang))
+        self.keys = [key for key, _count in entries]
+        self.before = [0]
+        for _key, count in entries:
+            self.before.append(self.before[-1] + count)
+
+    def ahead_of(self, key: tuple[bool, int, str, str]) -> int:
+        return self.before[bisect_left(self.keys, key)]
 
 
-def _scheduled_waiting(db: Database, lang: str) -> dict[str, tuple[int, str, int]]:
-    """Per article, the waiting units of `lang` that carry a schedule (a priority other
-    than normal, or a deadline): three ranges of the work index, never the unscheduled
-    block (normal, no deadline) between them. Returns {article: (priority, due, left)}."""
-    found: dict[str, tuple[int, str, int]] = {}
-    for condition, params in (("priority < ?", [DEFAULT_PRIORITY]),
-                              ("priority = ? AND due < ?", [DEFAULT_PRIORITY, NO_DUE]),
-                              ("priority > ?", [DEFAULT_PRIORITY])):
-        for priority, due, article_id, count in db.execute(
-            "SELECT priority, due, article_id, COUNT(*) FROM translations"
-            f" INDEXED BY translations_work WHERE lang = ? AND {condition} AND {WAITING}"
-            " GROUP BY priority, due, article_id",
-            [lang, *params],
-        ):
-            found[article_id] = (priority, due, count)
-    return found
+def _order(priority: int, due: str | None, article_id: str, ts: str
+           ) -> tuple[bool, int, str, str]:
+    """An article-language's place in `next`'s order: overdue, priority, due, article."""
+    return (not (due is not None and due < ts), priority, due or NO_DUE, article_id)
 
 
 def desk_times(
-    db: Database,
+    db: Any,
     articles: Iterable[str] | None = None,
     lang: str | None = None,
     now: datetime | None = None,
     left: dict[tuple[str, str], int] | None = None,
 ) -> list[dict[str, Any]]:
     """Per article and target language: priority, deadline, units left (untranslated or
-    draft), overdue, and the estimated finish.
+    draft), overdue, and the estimated finish. `db`: a desk of either engine (or a
+    SQLite database).
 
     The desk works in `next`'s order, so an estimate counts, at the language's recent
     pace, the article's own units left plus those of every article scheduled ahead of
     it (overdue, more urgent, or due earlier); articles without a schedule that merely
     come earlier in article order are not counted. `left` gives the units left when the
-    caller has counted them (`status`), else they are counted for `articles`.
+    caller has counted them (`status`), else they are counted in one query. A handful
+    of queries whatever the number of articles.
     """
     now = now or utcnow()
     ts = stamp(now)
     wanted = list(articles) if articles is not None else None
-    if wanted is None:
-        article_rows = db.execute("SELECT id, targets FROM articles ORDER BY id").fetchall()
-    else:
-        article_rows = sorted(
-            row for article_id in set(wanted)
-            for row in db.execute("SELECT id, targets FROM articles WHERE id = ?", [article_id])
-        )
+    article_rows = storage.article_targets(db, wanted)
     if left is None:
-        left = units_left(db, [row[0] for row in article_rows])
-    planned = {
-        (a, lg): (p, d)
-        for a, lg, p, d in db.execute("SELECT article_id, lang, priority, due FROM schedule")
-    }
+        left = storage.units_left(db, wanted, lang)
+    plans = storage.planned(db)
     speed = pace(db, now)
-
-    def key(priority: int, due: str | None, article_id: str) -> tuple[bool, int, str, str]:
-        return (not (due is not None and due < ts), priority, due or NO_DUE, article_id)
-
-    ahead: dict[str, list[tuple[tuple[bool, int, str, str], int]]] = {}
+    queues: dict[str, _Queue] = {}
+    hours_per_unit = {target: 1.0 / rate for target, rate in speed.items() if rate > 0}
+    normal = PRIORITY_NAMES[DEFAULT_PRIORITY]
     rows = []
     for article_id, targets in article_rows:
         for target in targets.split(","):
             if lang and target != lang:
                 continue
-            priority, due = planned.get((article_id, target), (DEFAULT_PRIORITY, None))
+            plan = plans.get((article_id, target))
+            priority, due = plan if plan is not None else (DEFAULT_PRIORITY, None)
             n = left.get((article_id, target), 0)
             row = {"article": article_id, "lang": target,
-                   "priority": PRIORITY_NAMES[priority], "due": due, "left": n,
-                   "overdue": due is not None and due < ts and n > 0, "eta": None}
+                   "priority": PRIORITY_NAMES[priority] if plan else normal, "due": due,
+                   "left": n, "overdue": due is not None and n > 0 and due < ts,
+                   "eta": None}
             rows.append(row)
-            rate = speed.get(target, 0.0)
-            if n == 0 or rate <= 0:
+            per_unit = hours_per_unit.get(target)
+            if n == 0 or per_unit is None:
                 continue
-            if target not in ahead:
-                ahead[target] = sorted(
-                    (key(p, None if d == NO_DUE else d, a), count)
-                    for a, (p, d, count) in _scheduled_waiting(db, target).items()
-                )
-            mine = key(priority, due, article_id)
-            before = sum(count for other, count in ahead[target] if other < mine)
-            row["eta"] = stamp(now + timedelta(hours=(before + n) / rate))
+            queue = queues.get(target)
+            if queue is None:
+                queue = queues[target] = _Queue(db, target, ts)
+            before = queue.ahead_of(_order(priority, due, article_id, ts))
+            row["eta"] = _eta(now, (before + n) * per_unit)
     return rows
 
 
+def _eta(now: datetime, hours: float) -> str:
+    return (now + timedelta(hours=hours)).strftime(STAMP)
+
+
 def overdue(
-    db: Database, articles: Iterable[str] | None = None, langs: Iterable[str] | None = None,
+    db: Any, articles: Iterable[str] | None = None, langs: Iterable[str] | None = None,
     now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Languages past their deadline with units left (what `check --due` reports): only
@@ -369,11 +346,12 @@ def overdue(
     wanted_langs = set(langs or ())
     wanted = set(articles) if articles is not None else None
     late = sorted({
-        article_id for article_id, target in db.execute(
-            "SELECT article_id, lang FROM schedule WHERE due < ?", [ts])
+        article_id for article_id, target in storage.past_due(db, ts)
         if (wanted is None or article_id in wanted)
         and (not wanted_langs or target in wanted_langs)
     })
+    if not late:
+        return []
     return [
         row for row in desk_times(db, late, None, now)
         if row["overdue"] and (not wanted_langs or row["lang"] in wanted_langs)

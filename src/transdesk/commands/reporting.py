@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from transdesk.commands.common import emit_json, emit_rows, get_db, json_option, lang_option
+from transdesk.commands.common import (
+    as_option,
+    emit_json,
+    emit_rows,
+    get_desk,
+    json_option,
+    lang_option,
+)
 from transdesk.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
@@ -67,6 +74,17 @@ def make_plan(priority: str | None, due: str | None, langs: list[str] | None = N
     )
 
 
+def acting_name(desk: Any, translator: str) -> str:
+    """Who a change is recorded for: the --as / TRANSDESK_USER name, or on PostgreSQL
+    the server login when no name was given (the history also keeps the login)."""
+    if getattr(desk, "engine", "sqlite") != "postgresql":
+        return translator
+    source = click.get_current_context().get_parameter_source("translator")
+    if source in (None, click.core.ParameterSource.DEFAULT):
+        return str(desk.login)
+    return translator
+
+
 def deadline_text(row: dict[str, Any], color: bool = True) -> str:
     """`· urgent · due 2026-11-26 18:30 · 3 left · eta 17:40`, OVERDUE in red."""
     schedule = _schedule()
@@ -112,13 +130,15 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
 @lang_option(required=False, multiple=True,
              help=_("Only this target language (repeatable or comma-separated; default: all"
                     " the article's targets)."))
+@as_option
 @json_option
 def plan_command(articles: tuple[str, ...], priority: str | None, due: str | None,
-                 lang: list[str], as_json: bool) -> None:
+                 lang: list[str], translator: str, as_json: bool) -> None:
     from transdesk import schedule
 
     plan = make_plan(priority, due, lang) or schedule.Plan()
-    rows = schedule.plan_articles(get_db(), list(articles), plan)
+    desk = get_desk()
+    rows = schedule.plan_articles(desk, list(articles), plan, acting_name(desk, translator))
     emit_rows([{"article": r["article"], "lang": r["lang"], **public(r)} for r in rows],
               as_json, lambda r: f"{r['article']}  {r['lang']}  {deadline_text(r)}")
 
@@ -126,12 +146,18 @@ def plan_command(articles: tuple[str, ...], priority: str | None, due: str | Non
 def check_due(ctx: click.Context, articles: list[str] | None, langs: list[str] | None,
               as_json: bool) -> None:
     """`check --due`: list the languages past their deadline and incomplete; exit 1 if any."""
-    from transdesk import schedule, store
+    from transdesk import schedule
+    from transdesk.errors import BadInput
+    from transdesk.storage.schedule import article_targets
 
-    db = get_db()
+    desk = get_desk()
+    known = {row[0] for row in article_targets(desk, articles)} if articles else set()
     for article_id in articles or ():
-        store.get_article(db, article_id)
-    late = schedule.overdue(db, articles, langs)
+        if article_id not in known:
+            raise BadInput(_(
+                "unknown article {article_id!r} (see 'transdesk articles')"
+            ).format(article_id=article_id))
+    late = schedule.overdue(desk, articles, langs)
     if as_json:
         emit_json({"ok": not late, "exit_code": 1 if late else 0,
                    "overdue": [{"article": r["article"], "lang": r["lang"], **public(r),
@@ -183,12 +209,21 @@ def report_command(since: str | None, lang: str | None, fmt: str, output: str | 
     if output is not None and not output.strip():
         raise BadInput(_("empty -o: give a file name, or - for stdout"))
     since_stamp = schedule.parse_since(since) if since else None
-    data = build(get_db(), since=since_stamp, lang=lang)
+    desk = get_desk()  # (opening a SQLite desk keeps numpy out while it loads sqlite-utils)
+    if fmt == "html":  # load matplotlib while the database answers (it waits in C)
+        import threading
+
+        threading.Thread(target=_load_charts, daemon=True).start()
+    data = build(desk, since=since_stamp, lang=lang)
     text = render(data, fmt)
     if output in (None, "-"):
         click.echo(text, nl=not text.endswith("\n"))
     else:
         write_atomic(Path(output), text.encode("utf-8"))
+
+
+def _load_charts() -> None:
+    import transdesk.report.charts  # noqa: F401
 
 
 COMMANDS: list[click.Command] = [plan_command, report_command]

@@ -7,13 +7,11 @@ when translated or approved; *waiting* when untranslated or draft.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from transdesk import postedit, schedule
 from transdesk.i18n import N_
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
+from transdesk.storage import postedits as figures
 
 DONE = "('translated', 'approved')"
 # queue age buckets: (label, upper bound in hours)
@@ -23,7 +21,7 @@ AGE_BUCKETS = (("<1h", 1), ("1-4h", 4), ("4-24h", 24), ("1-3d", 72), ("3-7d", 16
 EMPTY_DESK = N_("the desk is empty: no articles yet, nothing to report (transdesk import FILE)")
 
 
-def build(db: Database, since: str | None = None, lang: str | None = None) -> dict[str, Any]:
+def build(db: Any, since: str | None = None, lang: str | None = None) -> dict[str, Any]:
     """The report's figures (the JSON shape), from `since` (UTC) on, in `lang` or all."""
     now = schedule.utcnow()
     tz = schedule.desk_tz()
@@ -41,8 +39,9 @@ def build(db: Database, since: str | None = None, lang: str | None = None) -> di
         data["message"] = EMPTY_DESK
         return data
     postedit.fill(db)
+    figures.fold_hours(db, schedule.stamp(now - timedelta(minutes=figures.SETTLED_MINUTES)))
     offset = local_now.utcoffset() or timedelta(0)
-    hourly = _hourly(db, since, lang)
+    hourly = figures.hourly(db, since, lang)
     data["progress"] = _progress(db, lang, hourly, int(offset.total_seconds() // 60))
     data["postedit"] = postedit.summarize(db, since, lang)
     data["translators"] = _translators(hourly, data["postedit"]["by_translator"])
@@ -50,44 +49,12 @@ def build(db: Database, since: str | None = None, lang: str | None = None) -> di
     return data
 
 
-def _filters(since: str | None, lang: str | None) -> tuple[str, list[Any]]:
-    where, params = "", []
-    if since is not None:
-        where += " AND at >= ?"
-        params.append(since)
-    if lang is not None:
-        where += " AND lang = ?"
-        params.append(lang)
-    return where, params
-
-
-def _hourly(db: Database, since: str | None, lang: str | None) -> list[tuple]:
-    """One pass over the history: per UTC hour, language and person, the units that
-    became done, stopped being done (a changed source), and were approved in review."""
-    where, params = _filters(since, lang)
-    done_now = f"new_status IN {DONE}"
-    done_before = f"coalesce(old_status, '') IN {DONE}"
-    review = "(old_status = 'translated' AND new_status = 'approved')"
-    return db.execute(
-        f"SELECT substr(at, 1, 13), lang, translator, SUM({done_now} AND NOT {done_before}),"
-        f" SUM({done_before} AND NOT {done_now}), SUM({review})"
-        f" FROM history WHERE (({done_now}) != ({done_before}) OR {review}){where}"
-        " GROUP BY 1, 2, 3",
-        params,
-    ).fetchall()
-
-
-def _progress(db: Database, lang: str | None, hourly: list[tuple], offset_minutes: int
+def _progress(db: Any, lang: str | None, hourly: list[tuple], offset_minutes: int
               ) -> dict[str, Any]:
     """Units done now per language, and per day the units that became done (or stopped
     being done: a changed source), with the running total at the end of each day."""
-    lang_where = " AND lang = ?" if lang else ""
     totals: dict[str, dict[str, int]] = {}
-    for target, status, count in db.execute(
-        "SELECT lang, status, COUNT(*) FROM translations WHERE obsolete = 0" + lang_where
-        + " GROUP BY lang, status",
-        [lang] if lang else [],
-    ):
+    for target, status, count in figures.status_totals(db, lang):
         entry = totals.setdefault(target, {"units": 0, "done": 0})
         entry["units"] += count
         if status in ("translated", "approved"):
@@ -149,25 +116,18 @@ def _translators(hourly: list[tuple], by_translator: list[dict[str, Any]]
     return rows
 
 
-def _queue(db: Database, lang: str | None, now: Any) -> dict[str, Any]:
+def _queue(db: Any, lang: str | None, now: Any) -> dict[str, Any]:
     """How long the waiting units have waited (since their row was created), per
     language, and the languages past their deadline."""
-    ts = schedule.stamp(now)
-    cases = " ".join(f"WHEN age < {bound} THEN '{label}'"
-                     for label, bound in AGE_BUCKETS if bound is not None)
-    lang_where = " AND lang = ?" if lang else ""
+    bounds = [(label, None if hours is None else schedule.stamp(now - timedelta(hours=hours)))
+              for label, hours in AGE_BUCKETS]
     ages: dict[str, dict[str, Any]] = {}
-    for target, bucket, count, oldest in db.execute(
-        f"SELECT lang, CASE {cases} ELSE '{AGE_BUCKETS[-1][0]}' END, COUNT(*), MAX(age) FROM"
-        " (SELECT lang, (julianday(?) - julianday(created_at)) * 24.0 AS age"
-        " FROM translations WHERE obsolete = 0 AND status IN ('untranslated', 'draft')"
-        f"{lang_where}) GROUP BY 1, 2",
-        [ts, *([lang] if lang else [])],
-    ):
+    for target, bucket, count, created in figures.waiting_ages(db, bounds, lang):
         entry = ages.setdefault(target, {"lang": target, "waiting": 0, "oldest_hours": 0.0,
                                          "buckets": {label: 0 for label, _ in AGE_BUCKETS}})
         entry["buckets"][bucket] = count
         entry["waiting"] += count
+        oldest = (now - schedule.parse_stamp(created)).total_seconds() / 3600
         entry["oldest_hours"] = round(max(entry["oldest_hours"], oldest), 1)
     late = [
         {"article": row["article"], "lang": row["lang"], "priority": row["priority"],

@@ -297,6 +297,22 @@ M080_ARTICLE_FILE = """
 ALTER TABLE articles ADD COLUMN file TEXT;
 """
 
+M081_REPORT_HOURS = """
+CREATE TABLE report_hours (
+    hour TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    translator TEXT NOT NULL,
+    done BIGINT NOT NULL,
+    undone BIGINT NOT NULL,
+    reviewed BIGINT NOT NULL,
+    PRIMARY KEY (hour, lang, translator)
+);
+CREATE TABLE report_state (
+    name TEXT PRIMARY KEY,
+    last_id BIGINT NOT NULL
+);
+"""
+
 M060_SCHEDULE = """
 CREATE TABLE schedule (
     article_id TEXT NOT NULL REFERENCES articles(id),
