@@ -507,7 +507,7 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         or "[" in paragraph
     ):
         breaks = _outside_pairs(paragraph, breaks)
-    if paragraph[0] in "(1" and _LIST_START.match(paragraph):
+    if paragraph[:1] in "(1" and _LIST_START.match(paragraph):
         breaks = _before_list_numbers(paragraph, breaks)
     result: list[tuple[str, str]] = []
     start = 0
