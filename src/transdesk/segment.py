@@ -37,7 +37,7 @@ __all__ = ["load_rules", "split_sentences"]
 # so the regex engine scans for it in C (a lookbehind would be tried at every position).
 _PUNCT = ".!?…)]»”\"’'"
 _PUNCT_SET = frozenset(_PUNCT)
-_CANDIDATE = re.compile(rf"[{re.escape(_PUNCT)}](\s+)")
+_CANDIDATE = re.compile(rf"[{re.escape(_PUNCT)}](\s+)(?=\S)")  # not at the end
 _TOKEN_WINDOW = 32  # longer than any abbreviation
 _TERMINALS = frozenset(".!?…")
 _OPENERS = "«“„\"‘'([‹"
@@ -113,9 +113,9 @@ class Rules:
         self.lowercase_starts = lowercase_starts
         self.latin_roman = latin_roman
         # Multi-word entries ("т. е", "и т. д") are looked up only when the token could be
-        # their last part; any suffix of an entry is a possible last part.
+        # their last part: a proper suffix of an entry (`е`, `д`, `т.д`, `др` of `и др`).
         self.tails = frozenset(
-            key[i:] for key in abbreviations for i in range(len(key)) if key[i] != "."
+            key[i:] for key in abbreviations for i in range(1, len(key)) if key[i] != "."
         )
         # An initial before a sentence starter ends the sentence where starters are known.
         self.initial = BEFORE_STARTER if starters else NO_BREAK
@@ -430,20 +430,16 @@ def _candidate_breaks(paragraph: str, rules: Rules) -> list[tuple[int, int]]:
 
     The common cases are decided here without `_breaks`' reading of the context, each
     exactly as `_breaks` would decide it: a capital or a digit after `!`, `?`, `…`, after
-    a run of punctuation that ends in a period, or after a period that ends a token of
-    letters only (not opening the paragraph, not the last part of a two-word entry: its
-    category is the rule data's or its letter's); a lowercase word where no sentence
-    starts lowercase, or after anything but `?`, `!` or `.` after a word.
+    a run of punctuation that ends in a period, or after a period that ends a token found
+    with one `rfind` (its category decides); a lowercase word where no sentence starts
+    lowercase, or after anything but `?`, `!` or `.` after a word.
     """
-    n = len(paragraph)
     abbreviations = rules.abbreviations
     tails = rules.tails
     lowercase_continues = not rules.lowercase_starts
     breaks = []
     for match in _CANDIDATE.finditer(paragraph):
         ws_start, end = match.span(1)
-        if end >= n:
-            continue
         c = paragraph[end]
         last = paragraph[ws_start - 1]
         if c.isupper() or c.isdigit():
@@ -451,12 +447,28 @@ def _candidate_breaks(paragraph: str, rules: Rules) -> list[tuple[int, int]]:
                 if paragraph[ws_start - 2] in _PUNCT_SET:
                     breaks.append((ws_start, end))  # `.).`, `?.`: a terminal in the run
                     continue
-                space = paragraph.rfind(" ", max(0, ws_start - _TOKEN_WINDOW), ws_start - 1)
+                # The token before the period, as `_breaks` reads it: after the last space
+                # (or from the paragraph's start), with no other whitespace nor opener.
+                space = paragraph.rfind(
+                    " ", ws_start - _TOKEN_WINDOW if ws_start > _TOKEN_WINDOW else 0, ws_start - 1
+                )
                 tok = paragraph[space + 1 : ws_start - 1]
-                if space >= 0 and tok.isalpha() and tok not in tails:
-                    category = abbreviations.get(tok)
-                    if category is None and len(tok) == 1:
-                        category = _letter_run_category(tok, rules)
+                if (
+                    tok not in abbreviations
+                    and tok not in tails
+                    and space >= 0
+                    and len(tok) > 1
+                    and tok.isalpha()
+                ):
+                    breaks.append((ws_start, end))  # an ordinary word (`_category`: None)
+                    continue
+                if (
+                    (space >= 0 or ws_start <= _TOKEN_WINDOW)
+                    and tok
+                    and tok.isprintable()
+                    and tok[0] not in _OPENERS
+                ):
+                    category = _category(paragraph, space + 1, tok, rules)
                     if category is None or (
                         category != NO_BREAK
                         and _ends_after(paragraph, space + 1, tok, category, end, rules)
