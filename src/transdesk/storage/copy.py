@@ -29,9 +29,8 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("schedule", ("article_id", "lang")),
     ("units", ("id",)),
     ("translations", ("unit_id", "lang")),
-    ("schedule", ("article_id", "lang")),
     ("history", ("id",)),
-    ("postedits", ("history_id",)),
+    ("postedits", ("origin", "pair", "translator", "history_id")),
     ("report_hours", ("hour", "lang", "translator")),
     ("report_state", ("name",)),
     ("tm_imported", ("id",)),
@@ -46,7 +45,6 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("term_forms", ("concept_id", "lang", "text")),
     ("desk_words", ("lang", "word")),
     ("style_history", ("id",)),
-    ("postedits", ("origin", "pair", "translator", "history_id")),
 )
 IDENTITY_COLUMNS = (("units", "id"), ("history", "id"), ("tm_imported", "id"),
                     ("term_concepts", "id"), ("style_history", "id"))
