@@ -443,3 +443,29 @@ def grow(desk, copies: int) -> None:
             desk.conn.execute(
                 f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)}"
                 f" FROM {table}, generate_series(1, %s) k", [copies])
+
+
+@pytest.mark.english
+def test_a_name_is_one_person_however_spelled(pg_url, samples, tmp_path):
+    """As on SQLite (`translators.identity`): an editor working as `DAVE ` is dave, who
+    may not approve his own work, and whose claim is his under any spelling."""
+    from transdesk.errors import Refused
+
+    fill_from_samples(pg_url, samples, tmp_path)
+    desk = storage.open(pg_url)  # the owner: an editor, who may work as someone else
+    try:
+        unit = claims.next_unit(desk, "en", acting_as="dave")
+        assert unit is not None
+        claims.submit(desk, unit["id"], "en", text="By Dave", acting_as="dave")
+        with pytest.raises(Refused, match="was translated by you"):
+            claims.submit(desk, unit["id"], "en", accept=True, approve=True,
+                          acting_as="DAVE ")
+        again = claims.next_unit(desk, "en", acting_as="Dave")
+        assert again is not None
+        assert claims.next_unit(desk, "en", acting_as="ｄａｖｅ")["id"] == again["id"]  # type: ignore[index]
+        assert claims.release(desk, again["id"], "en", acting_as="DAVE") is True
+        claimed = desk.conn.execute(
+            "SELECT count(*) FROM translations WHERE claimed_by IS NOT NULL").fetchone()[0]
+        assert claimed == 0
+    finally:
+        desk.close()
