@@ -301,8 +301,7 @@ def _term_hits(desk: PostgresDesk, unit: dict[str, Any],
     from transdesk import desk_style
     from transdesk.terms.model import Concept
 
-    revision = f"{desk.location}#{extra['style_revision']}"
-    if not (desk_style._ACTIVE and desk_style._ACTIVE[0].revision == revision):
+    def load() -> list[Concept]:
         concepts = []
         for c in extra["concepts"]:
             concept = Concept({}, c["note"], bool(c["case_sensitive"]), c["id"],
@@ -310,7 +309,9 @@ def _term_hits(desk: PostgresDesk, unit: dict[str, Any],
             for form_lang, text, status in c["forms"]:
                 concept.add(form_lang, text, status)
             concepts.append(concept)
-        desk_style.activate(desk_style.DeskStyle(concepts, {}, revision))
+        return concepts
+
+    desk_style.use_termbase(load, f"{desk.location}#{extra['style_revision']}")
     current = unit["translations"].get(unit["lang"], {})
     return desk_style.term_hits_json(unit["source"], current.get("text"),
                                      extra["source_lang"], unit["lang"])
