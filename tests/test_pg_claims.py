@@ -469,3 +469,24 @@ def test_a_name_is_one_person_however_spelled(pg_url, samples, tmp_path):
         assert claimed == 0
     finally:
         desk.close()
+
+
+@pytest.mark.english
+def test_the_next_screen_is_the_sqlite_screen(pg_url, samples, tmp_path, logins, monkeypatch):
+    """The interactive `next` on the same desk shows the same screens on both engines,
+    the termbase's lines included, and saves the same."""
+    from conftest import Cli
+
+    lite = tmp_path / "lite.db"
+    local = Cli(lite)
+    assert local("import", str(samples / "ru-budget.txt")).exit_code == 0
+    assert local("terms", "add", "--ru", "бюджет", "--en", "budget").exit_code == 0
+    assert local("db", "copy", str(lite), pg_url).exit_code == 0
+    alice = Cli(logins.add("alice", "translator"))  # type: ignore[arg-type]
+    monkeypatch.delenv("TRANSDESK_USER")
+    typed = "Monday, 17 February\n:s\n:s\nThe budget\n:q\n"
+    on_sqlite = local("next", "--lang", "en", "--as", logins.name("alice"), input=typed)
+    on_postgres = alice("next", "--lang", "en", input=typed)
+    assert on_sqlite.exit_code == on_postgres.exit_code == 0
+    assert "бюджета → budget" in on_sqlite.stdout
+    assert on_postgres.stdout == on_sqlite.stdout
