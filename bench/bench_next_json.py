@@ -146,6 +146,19 @@ def sqlite_plan(lite: Path) -> list[str]:
         db.close()
 
 
+def clear_claims(lite: Path, pg_url: str) -> None:
+    import psycopg
+
+    statement = ("UPDATE translations SET claimed_by = NULL, claim_expires = NULL,"
+                 " claimed_at = NULL WHERE claimed_by IS NOT NULL")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(statement)
+    lite_conn = sqlite3.connect(lite)
+    with lite_conn:
+        lite_conn.execute(statement)
+    lite_conn.close()
+
+
 def run_next(location: str, env: dict, *extra: str) -> tuple[float, float]:
     """Wall time and CPU time (user + system, of the client process alone) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -179,6 +192,7 @@ def main() -> None:
 
     from transdesk import storage, team
 
+    clear_claims(lite, pg_url)  # (left by an interrupted run: the own claim would come first)
     print("SQLite queue plan:", " | ".join(sqlite_plan(lite)))
     print("PostgreSQL queue plan:", " | ".join(pg_plan(pg_url)))
     # one translator login per run, its password in a pgpass file of the run's own
@@ -209,18 +223,12 @@ def main() -> None:
     finally:
         import psycopg
 
+        clear_claims(lite, pg_url)
         with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute("UPDATE translations SET claimed_by = NULL, claim_expires = NULL,"
-                         " claimed_at = NULL WHERE claimed_by IS NOT NULL")
             for i in range(args.runs):
                 conn.execute(f'REASSIGN OWNED BY "nx{stamp}_{i}" TO CURRENT_USER')
                 conn.execute(f'DROP OWNED BY "nx{stamp}_{i}"')
                 conn.execute(f'DROP ROLE IF EXISTS "nx{stamp}_{i}"')
-        lite_conn = sqlite3.connect(lite)
-        with lite_conn:
-            lite_conn.execute("UPDATE translations SET claimed_by = NULL, claim_expires = NULL,"
-                              " claimed_at = NULL WHERE claimed_by IS NOT NULL")
-        lite_conn.close()
     s, p = (statistics.median(t for t, _cpu in lite_times),
             statistics.median(t for t, _cpu in pg_times))
     s_cpu, p_cpu = (statistics.median(c for _t, c in lite_times),

@@ -65,12 +65,16 @@ def build(workdir: Path, units: int, articles: int, rebuild: bool) -> Path:
         for k in range(1, copies + 1):
             offset = k * 10_000_000
             conn.execute(
-                "INSERT INTO articles SELECT id || '-c' || ?, source_lang, targets, title, layout,"
-                " encoding, bom, source_sha256, created_at, updated_at FROM articles"
+                "INSERT INTO articles (id, source_lang, targets, title, layout, encoding, bom,"
+                " source_sha256, created_at, updated_at) SELECT id || '-c' || ?, source_lang,"
+                " targets, title, layout, encoding, bom, source_sha256, created_at, updated_at"
+                " FROM articles"
                 " WHERE id IN (SELECT article_id FROM units WHERE id < 10000000)", [k])
             conn.execute(
-                "INSERT INTO units SELECT id + ?, article_id || '-c' || ?, key, kind, paragraph,"
-                " position, source, words, obsolete, created_at, updated_at FROM units"
+                "INSERT INTO units (id, article_id, key, kind, paragraph, position, source,"
+                " words, obsolete, created_at, updated_at) SELECT id + ?, article_id || '-c' || ?,"
+                " key, kind, paragraph, position, source, words, obsolete, created_at,"
+                " updated_at FROM units"
                 " WHERE id < 10000000", [offset, k])
             conn.execute(
                 f"INSERT INTO translations ({TRANSLATION_COLUMNS}) SELECT unit_id + ?, lang,"

@@ -3,6 +3,7 @@ either engine: `location` is a SQLite path or a PostgreSQL URL (`Cli.db_path`)."
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,14 @@ def put(location: Any, unit_id: int, lang: str, text: str, status: str = "draft"
 
 
 def row(location: Any, unit_id: int, lang: str) -> dict:
+    if not is_postgres(location):  # a plain reader: no opening checks, no lock taken
+        conn = sqlite3.connect(location)
+        conn.row_factory = sqlite3.Row
+        try:
+            return dict(conn.execute("SELECT * FROM translations WHERE unit_id = ?"
+                                     " AND lang = ?", [unit_id, lang]).fetchone())
+        finally:
+            conn.close()
     desk = storage.open(location, migrate=False)
     try:
         cursor = desk.execute("SELECT * FROM translations WHERE unit_id = ? AND lang = ?",
@@ -75,6 +84,13 @@ def row(location: Any, unit_id: int, lang: str) -> dict:
 
 def sql(location: Any, statement: str, params: tuple = ()) -> list[tuple]:
     """One statement (`?` placeholders) on either engine, committed."""
+    if not is_postgres(location):
+        conn = sqlite3.connect(location)
+        try:
+            with conn:
+                return conn.execute(statement, params).fetchall()
+        finally:
+            conn.close()
     desk = storage.open(location, migrate=False)
     try:
         with desk.transaction():

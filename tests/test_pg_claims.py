@@ -443,3 +443,50 @@ def grow(desk, copies: int) -> None:
             desk.conn.execute(
                 f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)}"
                 f" FROM {table}, generate_series(1, %s) k", [copies])
+
+
+@pytest.mark.english
+def test_a_name_is_one_person_however_spelled(pg_url, samples, tmp_path):
+    """As on SQLite (`translators.identity`): an editor working as `DAVE ` is dave, who
+    may not approve his own work, and whose claim is his under any spelling."""
+    from transdesk.errors import Refused
+
+    fill_from_samples(pg_url, samples, tmp_path)
+    desk = storage.open(pg_url)  # the owner: an editor, who may work as someone else
+    try:
+        unit = claims.next_unit(desk, "en", acting_as="dave")
+        assert unit is not None
+        claims.submit(desk, unit["id"], "en", text="By Dave", acting_as="dave")
+        with pytest.raises(Refused, match="was translated by you"):
+            claims.submit(desk, unit["id"], "en", accept=True, approve=True,
+                          acting_as="DAVE ")
+        again = claims.next_unit(desk, "en", acting_as="Dave")
+        assert again is not None
+        assert claims.next_unit(desk, "en", acting_as="ｄａｖｅ")["id"] == again["id"]  # type: ignore[index]
+        assert claims.release(desk, again["id"], "en", acting_as="DAVE") is True
+        claimed = desk.conn.execute(
+            "SELECT count(*) FROM translations WHERE claimed_by IS NOT NULL").fetchone()[0]
+        assert claimed == 0
+    finally:
+        desk.close()
+
+
+@pytest.mark.english
+def test_the_next_screen_is_the_sqlite_screen(pg_url, samples, tmp_path, logins, monkeypatch):
+    """The interactive `next` on the same desk shows the same screens on both engines,
+    the termbase's lines included, and saves the same."""
+    from conftest import Cli
+
+    lite = tmp_path / "lite.db"
+    local = Cli(lite)
+    assert local("import", str(samples / "ru-budget.txt")).exit_code == 0
+    assert local("terms", "add", "--ru", "бюджет", "--en", "budget").exit_code == 0
+    assert local("db", "copy", str(lite), pg_url).exit_code == 0
+    alice = Cli(logins.add("alice", "translator"))  # type: ignore[arg-type]
+    monkeypatch.delenv("TRANSDESK_USER")
+    typed = "Monday, 17 February\n:s\n:s\nThe budget\n:q\n"
+    on_sqlite = local("next", "--lang", "en", "--as", logins.name("alice"), input=typed)
+    on_postgres = alice("next", "--lang", "en", input=typed)
+    assert on_sqlite.exit_code == on_postgres.exit_code == 0
+    assert "бюджета → budget" in on_sqlite.stdout
+    assert on_postgres.stdout == on_sqlite.stdout

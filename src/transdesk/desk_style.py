@@ -22,6 +22,8 @@ from transdesk.terms.match import Termbase, TermHit, term_hits, terminology_mess
 from transdesk.terms.model import Concept
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlite_utils import Database
 
     from transdesk.spelling import Speller
@@ -174,6 +176,18 @@ def use(db: Database) -> DeskStyle:
     for row in store.list_words(db):
         words.setdefault(row["lang"], []).append(row["word"])
     style = DeskStyle(store.load_concepts(db), words, revision)
+    activate(style)
+    return style
+
+
+def use_termbase(load: Callable[[], list[Concept]], revision: str) -> DeskStyle:
+    """Make a termbase the active style (the concepts from `load()`, called only when
+    `revision` differs from the active style's), without the desk's word list: what the
+    term hits of `next` need, when the concepts come from elsewhere than a SQLite
+    database (a PostgreSQL desk sends them along with the claimed unit)."""
+    if _ACTIVE and _ACTIVE[0].revision == revision:
+        return _ACTIVE[0]
+    style = DeskStyle(load(), {}, revision)
     activate(style)
     return style
 

@@ -220,9 +220,12 @@ def _postgres_desk(translator: str) -> tuple[Any, str | None]:
         return None, None
     desk = get_desk()
     source = click.get_current_context().get_parameter_source("translator")
-    name = translator.strip()
-    if source in (None, click.core.ParameterSource.DEFAULT) \
-            or name.casefold() == str(desk.login).casefold():
+    if source in (None, click.core.ParameterSource.DEFAULT):
+        return desk, None
+    from transdesk.translators import same_person, translator_name
+
+    name = translator_name(translator, "--as")  # printable, one line, trimmed
+    if same_person(name, str(desk.login)):
         return desk, None
     return desk, name
 

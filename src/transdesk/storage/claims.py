@@ -301,8 +301,7 @@ def _term_hits(desk: PostgresDesk, unit: dict[str, Any],
     from transdesk import desk_style
     from transdesk.terms.model import Concept
 
-    revision = f"{desk.location}#{extra['style_revision']}"
-    if not (desk_style._ACTIVE and desk_style._ACTIVE[0].revision == revision):
+    def load() -> list[Concept]:
         concepts = []
         for c in extra["concepts"]:
             concept = Concept({}, c["note"], bool(c["case_sensitive"]), c["id"],
@@ -310,7 +309,9 @@ def _term_hits(desk: PostgresDesk, unit: dict[str, Any],
             for form_lang, text, status in c["forms"]:
                 concept.add(form_lang, text, status)
             concepts.append(concept)
-        desk_style.activate(desk_style.DeskStyle(concepts, {}, revision))
+        return concepts
+
+    desk_style.use_termbase(load, f"{desk.location}#{extra['style_revision']}")
     current = unit["translations"].get(unit["lang"], {})
     return desk_style.term_hits_json(unit["source"], current.get("text"),
                                      extra["source_lang"], unit["lang"])
@@ -351,36 +352,39 @@ def submit(
 
 
 def next_unit_plan(desk: PostgresDesk, lang: str = "en", review: bool = False) -> list[str]:
-    """The plans of the statements `transdesk_next` runs, as the server's auto_explain
-    logs them (nested statements; needs a superuser: LOAD), in a transaction rolled
-    back: the claim it makes is undone. One line per statement: its first plan node."""
+    """The plans of the queue statements `transdesk_next` runs, as the server's
+    auto_explain logs them (nested statements; LOAD needs a superuser), in a transaction
+    rolled back: the claim it makes is undone. One line per statement on `translations`:
+    its scan nodes (for tests and the benchmark)."""
     import psycopg
 
     notices: list[str] = []
-    desk.conn.add_notice_handler(lambda d: notices.append(d.message_primary or ""))
+
+    def keep(diagnostic: Any) -> None:
+        notices.append(diagnostic.message_primary or "")
+
+    desk.conn.add_notice_handler(keep)
     try:
         with desk.conn.transaction(force_rollback=True):
-            for setting in ("SET LOCAL client_min_messages = log",
-                            "SET LOCAL auto_explain.log_min_duration = 0",
-                            "SET LOCAL auto_explain.log_nested_statements = on",
-                            "SET LOCAL auto_explain.log_format = text"):
-                if setting.endswith("= log"):
-                    desk.conn.execute("LOAD 'auto_explain'")
-                desk.conn.execute(setting)
+            desk.conn.execute("LOAD 'auto_explain'")
+            for setting in ("client_min_messages = log", "auto_explain.log_min_duration = 0",
+                            "auto_explain.log_nested_statements = on",
+                            "auto_explain.log_format = text"):
+                desk.conn.execute(f"SET LOCAL {setting}")
             desk.conn.execute("SELECT transdesk_next(%s, NULL, %s, 1, '{}', NULL)",
                               [lang, review])
     except psycopg.Error as exc:
         return [f"(no plan: {exc.diag.message_primary})"]
+    finally:
+        desk.conn.remove_notice_handler(keep)
     plans = []
     for message in notices:
         lines = message.splitlines()
         query = next((line for line in lines if line.startswith("Query Text:")), "")
-        if "FROM translations t" not in query:
-            continue
-        nodes = [line.strip() for line in lines if "->" in line or "Scan" in line
-                 or line.startswith("Limit")]
-        plans.append(" / ".join(n.lstrip("-> ").split("  (")[0] for n in nodes
-                                if "Scan" in n))
+        if "FROM translations t" in query:
+            scans = [line.strip().removeprefix("->").strip().split("  (")[0]
+                     for line in lines if "Scan" in line]
+            plans.append(" / ".join(scans))
     return plans
 
 

@@ -371,11 +371,16 @@ CREATE INDEX postedits_at ON postedits (at);
 # one) or to word a refusal (an unknown article, a language it is not translated into).
 # `transdesk_submit` now keeps in the history what SQLite's keeps (claimed_at, the
 # origin and score of the text replaced, the score of the new one); a claim's start is
-# `claimed_at`, cleared with the claim.
+# `claimed_at`, cleared with the claim. Claims hold the folded name (`transdesk_fold`,
+# as SQLite's hold `translators.identity`), and one's own work or claim is recognised
+# whatever the spelling of the name (an editor's --as).
 
 _FREE = "(t.claimed_by IS NULL OR t.claim_expires < ts)"
 _NOT_EXCLUDED = "NOT (t.unit_id = ANY (excluded))"
-_NOT_MINE = "(t.translator IS NULL OR t.translator <> me)"
+# names compared as SQLite's `translators.identity` compares them (trimmed, NFKC, case
+# folded: `lower`), the plain comparison first sparing the fold for the usual case
+_NOT_MINE = ("(t.translator IS NULL OR (t.translator <> me"
+             " AND transdesk_fold(t.translator) <> me_id))")
 _WORK = "t.obsolete = 0 AND t.status IN ('untranslated', 'draft')"
 _REVIEW = "t.obsolete = 0 AND t.status = 'translated'"
 _WORK_ORDER = "ORDER BY t.priority, t.due, t.status DESC, t.article_id, t.position LIMIT 1"
@@ -402,6 +407,11 @@ def _walk(where: str, order: str) -> str:
 
 M090_CLAIM_FUNCTIONS = ("""
 DROP FUNCTION transdesk_next(text, text, boolean, double precision, bigint[], text);
+
+-- one person, however the name is spelled (SQLite: translators.identity)
+CREATE FUNCTION transdesk_fold(p_name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT regexp_replace(lower(normalize(btrim(p_name), NFKC)), ' {2,}', ' ', 'g')
+$$;
 
 -- one unit in the `units` JSON shape (translations in the article's target order)
 CREATE FUNCTION transdesk_unit_json(p_unit bigint, p_lang text, p_expires text) RETURNS json
@@ -441,6 +451,7 @@ CREATE FUNCTION transdesk_next(
 LANGUAGE plpgsql VOLATILE SECURITY_DEFINER AS $$
 DECLARE
     me text := transdesk_acting(p_as);
+    me_id text := transdesk_fold(me);
     ts text := transdesk_now();
     excluded bigint[] := coalesce(p_exclude, '{}');
     statuses text[] := CASE WHEN p_review THEN ARRAY['translated']
@@ -466,7 +477,7 @@ BEGIN
         END IF;
     END IF;
     SELECT t.unit_id INTO found_id FROM translations t
-        WHERE t.claimed_by = me AND t.claim_expires >= ts AND t.status = ANY (statuses)
+        WHERE t.claimed_by = me_id AND t.claim_expires >= ts AND t.status = ANY (statuses)
           AND t.lang = p_lang AND t.obsolete = 0
           AND (NOT p_review OR """ + _NOT_MINE + """)
           AND (p_article IS NULL OR t.article_id = p_article)
@@ -494,7 +505,7 @@ BEGIN
     END IF;
     expires := to_char((clock_timestamp() + p_minutes * interval '1 minute') AT TIME ZONE 'UTC',
                        'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
-    UPDATE translations t SET claimed_by = me, claim_expires = expires,
+    UPDATE translations t SET claimed_by = me_id, claim_expires = expires,
             claimed_at = CASE WHEN own THEN t.claimed_at ELSE ts END
         WHERE t.unit_id = found_id AND t.lang = p_lang;
     RETURN transdesk_unit_json(found_id, p_lang, expires);
@@ -508,7 +519,7 @@ DECLARE
 BEGIN
     PERFORM transdesk_require('translator', 'releasing a unit');
     UPDATE translations SET claimed_by = NULL, claim_expires = NULL, claimed_at = NULL
-        WHERE unit_id = p_unit AND lang = p_lang AND claimed_by = me;
+        WHERE unit_id = p_unit AND lang = p_lang AND claimed_by = transdesk_fold(me);
     RETURN FOUND;
 END $$;
 
@@ -518,6 +529,7 @@ CREATE OR REPLACE FUNCTION transdesk_submit(
 LANGUAGE plpgsql VOLATILE SECURITY_DEFINER AS $$
 DECLARE
     me text := transdesk_acting(p_as);
+    me_id text := transdesk_fold(me);
     ts text := transdesk_now();
     r translations%ROWTYPE;
     v_status text := CASE WHEN p_approve THEN 'approved' ELSE 'translated' END;
@@ -550,7 +562,8 @@ BEGIN
         RAISE EXCEPTION 'unit % of article ''%'' has no % translation (its targets: %)',
             p_unit, v_article, p_lang, replace(v_targets, ',', ', ') USING ERRCODE = 'TD002';
     END IF;
-    IF r.claimed_by IS NOT NULL AND r.claimed_by <> me AND coalesce(r.claim_expires, '') >= ts
+    IF r.claimed_by IS NOT NULL AND transdesk_fold(r.claimed_by) <> me_id
+       AND coalesce(r.claim_expires, '') >= ts
     THEN
         RAISE EXCEPTION 'unit % (%) is claimed by % until % UTC; ask them or wait',
             p_unit, p_lang, r.claimed_by, replace(left(r.claim_expires, 19), 'T', ' ')
@@ -569,7 +582,7 @@ BEGIN
             RAISE EXCEPTION 'unit % (%) is %: approving is a second person''s review; submit'
                 ' it as translated first', p_unit, p_lang, r.status USING ERRCODE = 'TD001';
         END IF;
-        IF r.translator = me THEN
+        IF transdesk_fold(r.translator) = me_id THEN
             RAISE EXCEPTION 'unit % (%) was translated by you: someone else reviews it',
                 p_unit, p_lang USING ERRCODE = 'TD001';
         END IF;
@@ -592,7 +605,7 @@ BEGIN
                              claimed_at)
             VALUES (p_unit, p_lang, ts, me, v_origin, v_action, r.text, v_text, r.status,
                     v_status, v_score, r.origin, r.score,
-                    CASE WHEN r.claimed_by = me THEN r.claimed_at END);
+                    CASE WHEN transdesk_fold(r.claimed_by) = me_id THEN r.claimed_at END);
     END IF;
     UPDATE translations SET claimed_by = NULL, claim_expires = NULL, claimed_at = NULL
         WHERE unit_id = p_unit AND lang = p_lang;
