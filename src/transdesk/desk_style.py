@@ -179,6 +179,10 @@ def use(db: Database) -> DeskStyle:
 
 
 def _db_path(db: Database) -> str:
+    """Which desk: its location (a desk of either engine), or a SQLite file's path."""
+    location = getattr(db, "location", None)
+    if location is not None:
+        return f"{getattr(db, 'engine', 'sqlite')}:{location}"
     return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"),
                 "")
 
