@@ -93,3 +93,25 @@ def test_terms_and_words(desk):
     assert sql(desk.db_path, "SELECT kind, action, who FROM style_history ORDER BY id") == [
         ("term", "add", "olga"), ("word", "add", "tester"), ("word", "add", "tester"),
         ("word", "remove", "tester"), ("term", "remove", "tester")]
+
+
+def test_a_translator_reads_the_report_and_may_not_plan(pg_url, logins, samples, tmp_path):
+    """On PostgreSQL the kept figures are written by editors; a translator's report
+    counts from the history and keeps nothing, and `plan` needs the editor role."""
+    from helpers_pg import fill_from_samples
+
+    fill_from_samples(pg_url, samples, tmp_path)
+    editor = Cli(pg_url)
+    result = editor("submit", "1", "--lang", "uk", "--text", "Один")
+    assert result.exit_code == 0, result.output
+    translator = Cli(logins.add("tina", "translator"))
+    mine = json.loads(translator("report", "--format", "json").stdout)
+    assert sql(pg_url, "SELECT COUNT(*) FROM postedits") == [(0,)]
+    assert sql(pg_url, "SELECT COUNT(*) FROM report_state") == [(0,)]
+    theirs = json.loads(editor("report", "--format", "json").stdout)
+    assert sql(pg_url, "SELECT COUNT(*) FROM postedits") == [(1,)]
+    for key in ("progress", "translators", "queue"):
+        assert mine[key] == theirs[key]
+    refused = translator("plan", "ru-budget-0", "--priority", "urgent")
+    assert refused.exit_code == 1 and "editor" in refused.stderr
+    assert sql(pg_url, "SELECT COUNT(*) FROM schedule") == [(0,)]

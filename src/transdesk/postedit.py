@@ -93,8 +93,16 @@ def fill(desk: Any) -> int:
 
 
 def _store(desk: Any, results: Iterator[list[Row]]) -> None:
-    for batch in results:  # each batch committed as it comes: an interrupted run resumes
-        storage.keep(desk, batch)
+    """Keep each batch as it comes (an interrupted run resumes). A login that may not
+    write `postedits` (a translator on PostgreSQL) keeps nothing: its report shows what
+    an editor's report measured."""
+    from transdesk.errors import Refused
+
+    for batch in results:
+        try:
+            storage.keep(desk, batch)
+        except Refused:
+            return
 
 
 GROUPS = ("origin", "pair", "translator")
