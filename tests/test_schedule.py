@@ -243,6 +243,7 @@ def test_review_follows_the_desk_order(desk):
     assert claim_ids(desk, 3, "en", "--review") == [13, 14, 1]
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_queue_walks_one_index_also_with_deadlines(desk):
     desk("plan", "ru-budget", "--priority", "urgent", "--due", "2020-01-01T00:00")
     db = open_db(desk.db_path)
