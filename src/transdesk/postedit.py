@@ -87,11 +87,12 @@ def _chunks(rows: list[tuple]) -> Iterator[list[tuple]]:
         yield rows[start:start + CHUNK]
 
 
-def fill(desk: Any) -> int:
+def fill(desk: Any, settled_stamp: str | None = None) -> int:
     """Measure the post-edits recorded since the last `fill` and keep them in
     `postedits`; returns how many. History ids only grow, so the rows after the last
-    one kept are all that is read. Large backlogs are shared between processes."""
-    pending = storage.pending(desk, storage.last_measured(desk))
+    one kept are all that is read (on PostgreSQL, from the last one older than
+    `settled_stamp`). Large backlogs are shared between processes."""
+    pending = storage.pending(desk, storage.last_measured(desk, settled_stamp))
     if not pending:
         return 0
     workers = min(os.cpu_count() or 1, 8)
