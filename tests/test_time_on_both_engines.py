@@ -115,3 +115,27 @@ def test_a_translator_reads_the_report_and_may_not_plan(pg_url, logins, samples,
     refused = translator("plan", "ru-budget-0", "--priority", "urgent")
     assert refused.exit_code == 1 and "editor" in refused.stderr
     assert sql(pg_url, "SELECT COUNT(*) FROM schedule") == [(0,)]
+
+
+def test_kept_hours_equal_a_recount_with_since_inside_an_hour(desk):
+    from test_report import recount
+
+    from transdesk import storage
+    from transdesk.storage import postedits as figures
+
+    for unit_id in (1, 2, 3, 4):
+        assert desk("submit", str(unit_id), "--lang", "en", "--text", f"T{unit_id}").exit_code == 0
+    for unit_id, at in ((1, "09:10"), (2, "09:50"), (3, "10:05"), (4, "08:59")):
+        sql(desk.db_path, f"UPDATE history SET at = '2026-11-20T{at}:00.000000Z'"
+            " WHERE unit_id = ?", (unit_id,))
+    for stage in ("live", "kept"):
+        opened = storage.open(desk.db_path)
+        try:
+            for since in (None, "2026-11-20T09:30:00.000000Z", "2026-11-20T09:00:00.000000Z",
+                          "2026-11-20T10:00:00.000000Z"):
+                assert sorted(figures.hourly(opened, since, None)) == recount(
+                    desk.db_path, since), (stage, since)
+        finally:
+            opened.close()
+        assert desk("report", "--format", "json").exit_code == 0  # keeps the hours
+    assert sql(desk.db_path, "SELECT SUM(done) FROM report_hours") == [(4,)]

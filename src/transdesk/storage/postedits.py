@@ -9,6 +9,7 @@ the time arithmetic (julianday on SQLite, EXTRACT(EPOCH ...) on PostgreSQL).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 DONE = "('translated', 'approved')"
@@ -202,9 +203,11 @@ def hourly(db: Any, since: str | None, lang: str | None) -> list[tuple]:
         first_hour = since[:13]
         parts.append(("SELECT hour, lang, translator, done, undone, reviewed FROM report_hours"
                       " WHERE hour > ?" + lang_where, [first_hour, *lang_params]))
-        # the rest of the first hour (`:` < `;`: every time of that hour sorts before)
+        # the rest of the first hour: up to the next hour, in the stored format
+        next_hour = (datetime.strptime(first_hour, "%Y-%m-%dT%H") + timedelta(hours=1)
+                     ).strftime("%Y-%m-%dT%H:00:00.000000Z")
         parts.append((_PER_HOUR.format(where="at >= ? AND at < ? AND id <= ?" + lang_where),
-                      [since, first_hour + ";", last, *lang_params]))
+                      [since, next_hour, last, *lang_params]))
         parts.append((_PER_HOUR.format(where="id > ? AND at >= ?" + lang_where),
                       [last, since, *lang_params]))
     totals: dict[tuple[str, str, str], list[int]] = {}
