@@ -1,16 +1,20 @@
 """Accuracy and speed of transdesk.segment on the samples and a generated corpus.
 
-    python bench/bench_segment.py [--articles 200] [--corpus DIR] [--choppa]
+    python bench/bench_segment.py [--articles 200] [--corpus DIR] [--choppa] [--baseline REV]
 
 Generates the corpus with bench/make_corpus.py (--gold --translations) into
 a temporary directory unless --corpus points at one. Prints, per language: sentences
 exactly right / gold sentences, boundary precision and recall, sentences per second.
+The speed is measured for this checkout's segmenter and for the one of git revision REV
+(default: 0.1.0's) in the same run, alternating, by the clock and by CPU time, with the
+ratio: the machine may be shared, and only figures from one run compare.
 --choppa runs choppa-srx (LanguageTool's segment.srx) on the same paragraphs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import pathlib
 import subprocess
@@ -19,12 +23,16 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from types import ModuleType
 
-from common import MAKE_CORPUS, SAMPLES
+from common import MAKE_CORPUS, ROOT, SAMPLES
 
 from transdesk.segment import split_sentences
 
 Splitter = Callable[[str, str], list[str]]
+SplitPairs = Callable[[str, str], list[tuple[str, str]]]
+# 0.1.0's segmenter: the last commit of segment.py before the rules of issue 13.
+BASELINE = "eb8f06f"
 
 
 def article_paragraphs(text: str) -> list[str]:
@@ -120,21 +128,41 @@ def speed(pairs: list[tuple[str, str, list[str]]], split: Splitter, repeat: int 
     return count / best
 
 
-def speed_raw(pairs: list[tuple[str, str, list[str]]], repeat: int = 5) -> tuple[float, float]:
-    """Sentences/s of split_sentences itself, without the list comprehension of `ours`:
-    by the clock and by this process's CPU time (steadier when the machine is shared)."""
+def git_module(rev: str, name: str) -> ModuleType:
+    """transdesk.segment and its rule file as they were at git revision `rev`."""
+    import tomllib
+
+    def show(path: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{path}"], check=True,
+                              capture_output=True, text=True).stdout
+
+    spec = importlib.util.spec_from_loader(name, loader=None)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    exec(compile(show("src/transdesk/segment.py"), f"{rev}:segment.py", "exec"), module.__dict__)
+    module._RULES.update(module._parse_rules(tomllib.loads(show("src/transdesk/data/segment_rules.toml"))))
+    return module
+
+
+def speed_raw(pairs: list[tuple[str, str, list[str]]], splitters: dict[str, SplitPairs],
+              repeat: int = 5) -> dict[str, tuple[float, float]]:
+    """Sentences/s of each split_sentences itself (no list comprehension around it), best of
+    `repeat` rounds, by the clock and by this process's CPU time (steadier when the machine
+    is shared). The splitters take turns in every round, so load hits them alike."""
     items = [(paragraph, lang) for lang, paragraph, _ in pairs]
-    best = best_cpu = float("inf")
-    count = 0
+    best = {name: [float("inf"), float("inf")] for name in splitters}
+    counts = dict.fromkeys(splitters, 0)
     for _ in range(repeat):
-        started = time.perf_counter()
-        started_cpu = time.process_time()
-        count = 0
-        for paragraph, lang in items:
-            count += len(split_sentences(paragraph, lang))
-        best = min(best, time.perf_counter() - started)
-        best_cpu = min(best_cpu, time.process_time() - started_cpu)
-    return count / best, count / best_cpu
+        for name, split in splitters.items():
+            started = time.perf_counter()
+            started_cpu = time.process_time()
+            count = 0
+            for paragraph, lang in items:
+                count += len(split(paragraph, lang))
+            best[name][0] = min(best[name][0], time.perf_counter() - started)
+            best[name][1] = min(best[name][1], time.process_time() - started_cpu)
+            counts[name] = count
+    return {name: (counts[name] / wall, counts[name] / cpu) for name, (wall, cpu) in best.items()}
 
 
 def report(title: str, pairs: list[tuple[str, str, list[str]]], split: Splitter) -> None:
@@ -152,6 +180,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--corpus", type=pathlib.Path)
     ap.add_argument("--choppa", action="store_true")
+    ap.add_argument("--baseline", default=BASELINE, metavar="REV",
+                    help="git revision whose segmenter is timed alongside (default: 0.1.0's)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = args.corpus or pathlib.Path(tmp)
@@ -172,8 +202,13 @@ def main() -> None:
     samples = list(sample_pairs())
     report("samples (transdesk)", samples, ours)
     report(f"generated corpus, {len(pairs)} paragraphs (transdesk)", pairs, ours)
-    wall, cpu = speed_raw(pairs)
-    print(f"  speed: {wall:,.0f} sentences/s ({cpu:,.0f} per CPU second)")
+    baseline = git_module(args.baseline, "segment_baseline")
+    speeds = speed_raw(pairs, {"now": split_sentences, args.baseline: baseline.split_sentences})
+    for name, (wall, cpu) in speeds.items():
+        print(f"  speed ({name}): {wall:,.0f} sentences/s ({cpu:,.0f} per CPU second)")
+    now, then = speeds["now"], speeds[args.baseline]
+    print(f"  ratio now / {args.baseline}: {now[0] / then[0]:.2f} by the clock, "
+          f"{now[1] / then[1]:.2f} by CPU time")
     if args.choppa:
         split = make_choppa()
         report("samples (choppa-srx)", samples, split)

@@ -16,6 +16,11 @@ CPU ratio is printed too):
     check (database), warm                 pocount
     check --po                             pocount
     po export --mo                         msgfmt -o /dev/null per file (xargs -P1)
+    export --finished (each language)      -
+    tm export (TMX of the whole desk)      po2tmx on the exported PO files
+    tm import (that TMX, new database)     -
+    draft --provider none (a new desk of   -
+      the same sources, memory = that TMX)
 
 The desk's translations are made complete from the corpus's aligned translations
 (bench_check.fill_translations). Re-importing a large changed article is in
@@ -127,7 +132,51 @@ def run_size(size: int, repeat: int) -> dict[str, tuple[Measured, Measured | Non
     results["check --po"] = (
         best(transdesk("check", "--po", str(locales), "--format", "json"), repeat,
              ok=(0, 1)), pocount)
+    results.update(memory_work(db, files, locales, work, repeat))
     shutil.rmtree(work / "txt2po", ignore_errors=True)
+    return results
+
+
+def memory_work(db: Path, files: list[str], locales: Path, work: Path,
+                repeat: int) -> dict[str, tuple[Measured, Measured | None]]:
+    """export --finished, tm export / import and a draft from that memory."""
+    results: dict[str, tuple[Measured, Measured | None]] = {}
+    finished = work / "finished"
+    results["export --finished"] = (best(
+        transdesk("--db", str(db), "export", "--finished", "--lang", "en", "-o", str(finished)),
+        repeat, setup=lambda: shutil.rmtree(finished, ignore_errors=True)), None)
+    tmx = work / "desk.tmx"
+    po2tmx_out = work / "po2tmx"
+    en = locales / "en"
+    results["tm export"] = (
+        best(transdesk("--db", str(db), "tm", "export", str(tmx)), repeat,
+             setup=lambda: tmx.unlink(missing_ok=True)),
+        best([tool("po2tmx"), "--progress=none", "-l", "en", "-i", str(en), "-o",
+              str(po2tmx_out)], repeat,
+             setup=lambda: shutil.rmtree(po2tmx_out, ignore_errors=True))
+        if en.is_dir() else None)
+    memory = work / "memory.db"
+
+    def fresh(path: Path) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    results["tm import"] = (best(transdesk("--db", str(memory), "tm", "import", str(tmx)),
+                                 repeat, setup=lambda: fresh(memory)), None)
+    drafting = work / "drafting.db"
+
+    def new_desk() -> None:
+        fresh(drafting)
+        shutil.copyfile(memory, drafting)
+        measure(transdesk("--db", str(drafting), "import", "-q", *files))
+
+    results["draft --provider none"] = (best(
+        transdesk("--db", str(drafting), "draft", "--lang", "en", "--provider", "none"),
+        repeat, setup=new_desk, ok=(0, 1)), None)
+    for path in (memory, drafting):
+        fresh(path)
+    shutil.rmtree(po2tmx_out, ignore_errors=True)
+    shutil.rmtree(finished, ignore_errors=True)
     return results
 
 

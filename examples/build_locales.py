@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from transdesk import importing, po, store
+from transdesk import importing, po, storage, store
 from transdesk.db import open_db, write_transaction
 from transdesk.errors import BadInput, TransdeskError
 
@@ -69,9 +69,13 @@ def build(out_dir: Path, examples: Path = EXAMPLES, date: str = DATE) -> po.PoEx
             with write_transaction(db) as conn:  # dates of a build, not of the clock
                 conn.execute("UPDATE articles SET created_at = ?, updated_at = ?", [ts, ts])
             load_translations(db, examples / "translations", ts)
-            return po.export_catalogs(db, directory=out_dir)
         finally:
             db.close()
+        desk = storage.open(Path(tmp) / "examples.db")
+        try:
+            return po.export_catalogs(desk, directory=out_dir)
+        finally:
+            desk.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from transdesk import store
-from transdesk.db import open_db, write_transaction
+from transdesk import storage, store
 
 
 def translate(
-    db_path: Path,
+    db_path: Path | str,
     article: str,
     lang: str,
     text: Callable[[str, str], str | None] | None = None,
@@ -24,15 +23,15 @@ def translate(
 
     `text(key, source)` gives the text (default `[lang] source`); None skips the unit.
     """
-    db = open_db(db_path)
+    desk = storage.open(db_path)
     try:
-        units = db.execute(
+        units = desk.execute(
             "SELECT id, key, source FROM units WHERE article_id = ? AND obsolete = 0"
             " ORDER BY position",
             [article],
         ).fetchall()
         count = 0
-        with write_transaction(db) as conn:
+        with desk.transaction():
             for unit_id, key, source in units:
                 if keys is not None and key not in keys:
                     continue
@@ -40,12 +39,12 @@ def translate(
                 if value is None:
                     continue
                 st = status(key) if callable(status) else status
-                store.write_translation(conn, unit_id, lang, text=value, status=st,
+                store.write_translation(desk, unit_id, lang, text=value, status=st,
                                         origin=origin, translator=translator, ts=ts)
                 count += 1
         return count
     finally:
-        db.close()
+        desk.close()
 
 
 def source_lang_of(name: str) -> str:

@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers_check import TITLES, query, translate, write_article
+from helpers_check import TITLES, execute, query, translate, write_article
 
 from transdesk.checks import CHECK_NAMES
-from transdesk.db import open_db, write_transaction
+from transdesk.db import open_db
 
 RU_BUDGET_EN = {
     "date": "Monday, 17 February",
@@ -420,11 +420,8 @@ def test_findings_are_recorded_and_rechecked_on_change(budget):
     assert report(budget, "--lang", "en")["summary"]["warnings"] == 1
     assert report(budget, "--lang", "en")["summary"]["warnings"] == 1  # from the record
     # findings recorded by other checks (another version of checks.py) are not trusted
-    db = open_db(budget.db_path)
-    with write_transaction(db) as conn:
-        conn.execute("UPDATE check_findings SET findings = '[[\"numbers\", \"stale\"]]'")
-        conn.execute("UPDATE check_cache_version SET version = 'older checks'")
-    db.close()
+    execute(budget.db_path, "UPDATE check_findings SET findings = '[[\"numbers\", \"stale\"]]'",
+            "UPDATE check_cache_version SET version = 'older checks'")
     findings = report(budget, "--lang", "en")["results"][0]["findings"]
     assert [f["check"] for f in findings] == ["end-punctuation"]
 
@@ -511,6 +508,7 @@ def test_an_error_in_the_first_half_comes_first():
 
 
 def test_a_full_check_in_two_processes_reports_and_records_the_same(mixed, samples):
+    from transdesk import storage
     from transdesk.check.database import check_database
     from transdesk.check.render import report_dict
 
@@ -518,11 +516,10 @@ def test_a_full_check_in_two_processes_reports_and_records_the_same(mixed, sampl
     translate(mixed.db_path, "ru-budget", "en", {"p4.s2": "The vote is in October."})
     reports, recorded = [], []
     for workers in (1, 2):
-        db = open_db(mixed.db_path)
-        with write_transaction(db) as conn:  # forget the record: check everything
-            conn.execute("DELETE FROM check_cache_version")
-        reports.append(report_dict(check_database(db, workers=workers)))
-        db.close()
+        execute(mixed.db_path, "DELETE FROM check_cache_version")  # check everything
+        desk = storage.open(mixed.db_path)
+        reports.append(report_dict(check_database(desk, workers=workers)))
+        desk.close()
         recorded.append(query(mixed.db_path, "SELECT * FROM check_findings ORDER BY 1, 2"))
     assert reports[1] == reports[0]
     assert recorded[1] == recorded[0]

@@ -15,8 +15,10 @@ from transdesk.storage.copy import TABLES
 
 
 def enrich(path) -> None:
-    """Translations with history and memory, an MT cache row, an exception, a TMX unit."""
+    """Translations with history and memory, an MT cache row, an exception, a TMX unit,
+    a schedule and a post-edit measured."""
     run = Cli(path)
+    assert run("plan", "ru-budget-0", "--priority", "urgent", "--due", "+2h").exit_code == 0
     for i in range(6):
         unit = run.json("next", "--lang", "en")
         assert run("submit", str(unit["id"]), "--lang", "en", "--text",
@@ -35,6 +37,8 @@ def enrich(path) -> None:
         conn.execute("INSERT INTO tm_imported_variants VALUES (1, 'ru', 'Дом'), (1, 'en', 'House')")
         conn.execute("INSERT INTO tm_memory (key, grp, lang, text) VALUES (-4, -1, 'ru', 'Дом'),"
                      " (-2, -1, 'en', 'House')")
+        conn.execute("INSERT INTO postedits VALUES (1, '2026-01-01T00:00:00.000000Z', 'en',"
+                     " 'ru-en', 'tm', 'tester', 55.5, 0.25, 0.1, 42.0)")
     conn.close()
 
 
@@ -55,8 +59,10 @@ def test_round_trip_sqlite_postgres_sqlite(pg_url, samples, tmp_path):
     result = run("db", "copy", str(lite), pg_url, "--json")
     assert result.exit_code == 1 and "is not empty: give --replace" in result.output
     report = json.loads(run("db", "copy", str(lite), pg_url, "--replace", "--json").stdout)
-    assert report["tables"]["history"]["rows"] == 6
+    assert report["tables"]["history"]["rows"] == 8  # 6 translations and plan's row per target language
     assert report["tables"]["mt_cache"]["rows"] == 2
+    assert report["tables"]["schedule"]["rows"] == 2  # the article's two target languages
+    assert report["tables"]["postedits"]["rows"] == 1
     back = tmp_path / "back.db"
     result = run("db", "copy", pg_url, str(back), "--json")
     assert result.exit_code == 0, result.output

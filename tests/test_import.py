@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import codecs
 import json
-import sqlite3
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_NAMES, SAMPLES, gold
-
-
-def table_dump(db_path: Path) -> list:
-    conn = sqlite3.connect(db_path)
-    try:
-        return [
-            conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-            for t in ("articles", "units", "translations", "history")
-        ]
-    finally:
-        conn.close()
+from helpers_desk import query, submit_direct, table_dump
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
@@ -188,20 +176,6 @@ UPDATED = """RU  UA  EN
 """
 
 
-def submit_direct(db_path: Path, key: str, lang: str, text: str, status: str = "translated"):
-    """Give a unit a translation through the store's one writer (row + history)."""
-    from transdesk.db import open_db, write_transaction
-    from transdesk.store import unit_id_for, write_translation
-
-    db = open_db(db_path)
-    unit_id = unit_id_for(db, db.execute("SELECT id FROM articles").fetchone()[0], key)
-    with write_transaction(db) as conn:
-        write_translation(conn, unit_id, lang, text=text, status=status, origin="human",
-                          translator="ann")
-    db.close()
-    return unit_id
-
-
 @pytest.mark.english
 def test_reimport_merges_like_msgmerge(run, tmp_path):
     path = tmp_path / "budget.txt"
@@ -240,10 +214,10 @@ def test_reimport_merges_like_msgmerge(run, tmp_path):
     assert units["title"]["translations"]["en"]["status"] == "translated"
     # vanished: obsolete, kept, not shown
     assert gone not in {u["id"] for u in units.values()}
-    conn = sqlite3.connect(run.db_path)
-    assert conn.execute("SELECT obsolete, source FROM units WHERE id = ?", [gone]).fetchone() == (
-        1, "Абзац, который исчезнет.")
-    actions = [r[0] for r in conn.execute(
+    assert query(run.db_path, "SELECT obsolete, source FROM units WHERE id = ?", [gone]) == [
+        (1, "Абзац, который исчезнет.")]
+    actions = [r[0] for r in query(
+        run.db_path,
         "SELECT action FROM history WHERE unit_id IN (?, ?, ?) AND action != 'edit' ORDER BY id",
         [first, second, gone])]
     assert sorted(actions) == ["obsolete", "source-changed", "source-changed", "source-retouched"]
@@ -310,10 +284,10 @@ def test_status_and_articles_json_shapes(run, samples):
     assert json.loads(run("articles", "--json").stdout)[0]["id"] == "ru-budget"
 
 
-def test_empty_database_json_is_empty_list(run, db_path):
-    from transdesk.db import open_db
+def test_empty_database_json_is_empty_list(run):
+    from transdesk import storage
 
-    open_db(db_path).close()  # the schema, no article
+    storage.open(str(run.db_path)).close()  # the schema, no article
     assert run.json("articles") == []
     assert run.json("status") == []
 

@@ -3,13 +3,13 @@ per file name (another file whose id would be the same is refused, issue 11 item
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from test_import import ORIGINAL, UPDATED, table_dump
+from helpers_desk import execute, query, table_dump
+from test_import import ORIGINAL, UPDATED
 
 from transdesk.article_id import MAX_LENGTH, slugify
 
@@ -85,9 +85,8 @@ def test_another_file_with_the_same_id_is_refused_unless_update(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "updated byudzhet-2026: 1 new" in result.stdout
     # the article keeps the name it was first imported from
-    conn = sqlite3.connect(run.db_path)
-    assert conn.execute("SELECT file FROM articles WHERE id = 'byudzhet-2026'").fetchone() == (
-        "Бюджет 2026.txt",)
+    assert query(run.db_path, "SELECT file FROM articles WHERE id = 'byudzhet-2026'") == [
+        ("Бюджет 2026.txt",)]
 
 
 @pytest.mark.english
@@ -122,16 +121,15 @@ def test_an_article_imported_before_file_names_were_kept_is_updated(run, tmp_pat
     path = tmp_path / "budget.txt"
     path.write_text(ORIGINAL, encoding="utf-8")
     assert run("import", str(path)).exit_code == 0
-    conn = sqlite3.connect(run.db_path)
-    conn.execute("UPDATE articles SET file = NULL")
-    conn.commit()
+    execute(run.db_path, "UPDATE articles SET file = NULL")
     other = tmp_path / "Budget.txt"
     other.write_text(UPDATED, encoding="utf-8")
     assert run("import", str(other)).exit_code == 0
-    assert conn.execute("SELECT file FROM articles").fetchone() == ("Budget.txt",)
+    assert query(run.db_path, "SELECT file FROM articles") == [("Budget.txt",)]
 
 
 @pytest.mark.english
+@pytest.mark.sqlite_only  # another process holds the SQLite file's write lock
 def test_a_lock_held_past_the_busy_timeout_is_a_refusal_naming_the_holder(
         run, tmp_path, monkeypatch):
     from transdesk import db

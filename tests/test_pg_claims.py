@@ -352,3 +352,94 @@ def test_an_editor_may_work_as_someone_else_and_the_login_is_recorded(
     assert rows == [("olena", "olena", logins.name("ed"))]
     result = ed("next", "--lang", "en", "--json", "--as", "bad\nname")
     assert result.exit_code == 2 and "U+000A" in result.output  # the name is refused
+
+
+@pytest.mark.english
+def test_next_json_prints_what_it_prints_on_sqlite(pg_url, samples, tmp_path, logins,
+                                                    monkeypatch):
+    """The same desk on both engines: `next --json` hands out the same units in the desk's
+    order (overdue work first, then urgent, then high, then the rest) and prints the
+    same JSON, term hits included; each submit leaves the same history row."""
+    import sqlite3
+
+    from conftest import Cli
+
+    lite = tmp_path / "lite.db"
+    local = Cli(lite)
+    for path in sorted(samples.glob("*.txt")):
+        assert local("import", str(path)).exit_code == 0
+    assert local("terms", "add", "--ru", "бюджет", "--en", "budget", "--uk", "бюджет"
+                 ).exit_code == 0
+    assert local("plan", "ru-budget", "--priority", "urgent").exit_code == 0
+    assert local("plan", "uk-bridge", "--priority", "high").exit_code == 0
+    conn = sqlite3.connect(lite)  # a deadline already passed (plan refuses one)
+    with conn:
+        conn.execute("UPDATE translations SET due = '2020-01-01T00:00:00.000000Z'"
+                     " WHERE article_id = 'en-fed-rates'")
+    conn.close()
+    assert local("db", "copy", str(lite), pg_url).exit_code == 0
+    alice = Cli(logins.add("alice", "translator"))  # type: ignore[arg-type]
+    name = logins.name("alice")
+    monkeypatch.delenv("TRANSDESK_USER")
+    seen, hits = [], []
+    for step in range(12):
+        lang = "en" if step % 3 else "uk"
+        a = local.json("next", "--lang", lang, "--as", name)
+        b = alice.json("next", "--lang", lang)
+        assert a["claim_expires"] and b["claim_expires"]
+        a["claim_expires"] = b["claim_expires"] = None
+        assert a == b
+        seen.append((a["article"], lang))
+        hits += a["terms"]
+        text = f"text {step}"
+        local.json("submit", str(a["id"]), "--lang", lang, "--text", text, "--as", name)
+        alice.json("submit", str(b["id"]), "--lang", lang, "--text", text)
+    assert seen[:2] == [("en-fed-rates", "uk"), ("ru-budget", "en")]
+    assert "budget" in {hit["translation"] for hit in hits}
+    columns = ("unit_id, lang, translator, origin, action, old_text, new_text, old_status,"
+               " new_status, score, old_origin, old_score, claimed_at IS NOT NULL")
+    conn = sqlite3.connect(lite)
+    on_sqlite = conn.execute(f"SELECT {columns} FROM history ORDER BY id").fetchall()
+    conn.close()
+    on_postgres = logins.server.admin(f"SELECT {columns} FROM history ORDER BY id",
+                                      dbname=logins.desk)
+    assert [tuple(row) for row in on_postgres] == on_sqlite
+    assert all(row[-1] for row in on_sqlite)  # the claim's start is kept on both
+
+
+def test_queue_walks_use_the_partial_indexes_in_next_order(pg_url, samples, tmp_path):
+    """The plans `transdesk_next` runs (auto_explain): the own claim through the claims
+    index, the overdue probes and the walk through translations_work (translations_review
+    in review), no sort, no sequential scan; and the claim it made is rolled back."""
+    fill_from_samples(pg_url, samples, tmp_path)
+    desk = storage.open(pg_url)
+    try:
+        grow(desk, 300)  # (on a few dozen rows any plan is a sequential scan)
+        desk.conn.execute("ANALYZE")
+        work = claims.next_unit_plan(desk, "en")
+        review = claims.next_unit_plan(desk, "en", review=True)
+        claimed = desk.conn.execute(
+            "SELECT count(*) FROM translations WHERE claimed_by IS NOT NULL").fetchone()[0]
+    finally:
+        desk.close()
+    assert work[0] == "Index Scan using translations_claimed on translations t"
+    assert work[1:] == ["Index Scan using translations_work on translations t"] * 5
+    assert review[1:] == ["Index Scan using translations_review on translations t"] * 5
+    assert claimed == 0
+
+
+def grow(desk, copies: int) -> None:
+    """`copies` more of every article, its units and translation rows, by SQL."""
+    renamed = {"articles": {"id": "id || '-c' || k"},
+               "units": {"id": "id + k * 100000", "article_id": "article_id || '-c' || k"},
+               "translations": {"unit_id": "unit_id + k * 100000",
+                                "article_id": "article_id || '-c' || k"}}
+    with desk.conn.transaction():
+        for table, changes in renamed.items():
+            cols = [r[0] for r in desk.conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+                " AND table_schema = 'public' ORDER BY ordinal_position", [table])]
+            exprs = [changes.get(c, c) for c in cols]
+            desk.conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)}"
+                f" FROM {table}, generate_series(1, %s) k", [copies])

@@ -7,17 +7,23 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from helpers_workflow import put, row, sql
+from helpers_workflow import import_articles, put, row, sql
 
 from transdesk import workflow
 from transdesk.db import open_db
 
 
 @pytest.fixture
-def budget(run, samples):
+def budget(run, samples, tmp_path):
     """ru-budget imported: units 1..12 (date, category, title, p1.s1 ...), targets uk, en."""
-    assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
+    import_articles(run, tmp_path, samples / "ru-budget.txt")
     return run
+
+
+@pytest.fixture
+def desk(budget):
+    """Where the desk is (a SQLite path, or in the PostgreSQL pass a URL)."""
+    return budget.db_path
 
 
 def claim(run, *args: str, env: dict | None = None):
@@ -33,9 +39,9 @@ def error_of(result) -> str:
 # --- order and claims -------------------------------------------------------------------
 
 
-def test_next_json_gives_untranslated_first_then_drafts_in_order(budget, db_path):
-    put(db_path, 1, "en", "Monday, 17 February", origin="cldr")
-    put(db_path, 4, "en", "The cabinet approved the draft budget.", origin="mt:google")
+def test_next_json_gives_untranslated_first_then_drafts_in_order(budget, desk):
+    put(desk, 1, "en", "Monday, 17 February", origin="cldr")
+    put(desk, 4, "en", "The cabinet approved the draft budget.", origin="mt:google")
     unit = claim(budget)
     assert unit["id"] == 2 and unit["key"] == "category" and unit["article"] == "ru-budget"
     assert unit["source"] == "экономика" and unit["lang"] == "en"
@@ -52,18 +58,18 @@ def test_next_json_gives_untranslated_first_then_drafts_in_order(budget, db_path
     assert budget("next", "--lang", "en", "--json", "--as", "carol").stdout == "null\n"
 
 
-def test_own_claim_comes_back_first_and_others_get_the_next(budget, db_path):
+def test_own_claim_comes_back_first_and_others_get_the_next(budget, desk):
     first = claim(budget)
     assert first["id"] == 1
     assert claim(budget)["id"] == 1
     assert claim(budget, "--as", "bob")["id"] == 2
-    assert row(db_path, 1, "en")["claimed_by"] == "tester"
-    assert row(db_path, 2, "en")["claimed_by"] == "bob"
+    assert row(desk, 1, "en")["claimed_by"] == "tester"
+    assert row(desk, 2, "en")["claimed_by"] == "bob"
     assert claim(budget, "--article", "ru-budget", "--as", "bob")["id"] == 2
 
 
 @pytest.mark.english
-def test_claim_duration_from_option_and_environment(budget, db_path):
+def test_claim_duration_from_option_and_environment(budget, desk):
     def minutes_left(unit):
         expires = datetime.strptime(unit["claim_expires"], "%Y-%m-%dT%H:%M:%S.%fZ")
         return (expires.replace(tzinfo=UTC) - datetime.now(UTC)).total_seconds() / 60
@@ -81,24 +87,24 @@ def test_claim_duration_from_option_and_environment(budget, db_path):
             " (a year), not "), nonsense
 
 
-def test_expired_claim_is_free_again(budget, db_path):
+def test_expired_claim_is_free_again(budget, desk):
     assert claim(budget, "--as", "bob", "--claim-minutes", "0.001")["id"] == 1
     time.sleep(0.1)
     assert claim(budget)["id"] == 1  # bob's claim ran out
-    assert row(db_path, 1, "en")["claimed_by"] == "tester"
+    assert row(desk, 1, "en")["claimed_by"] == "tester"
     # a claim set in the past through SQL does not block a submission either
     past = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    sql(db_path, "UPDATE translations SET claimed_by = 'bob', claim_expires = ? WHERE unit_id = 2"
+    sql(desk, "UPDATE translations SET claimed_by = 'bob', claim_expires = ? WHERE unit_id = 2"
         " AND lang = 'en'", (past,))
     result = budget("submit", "2", "--lang", "en", "--text", "economy")
     assert result.exit_code == 0, result.output
-    saved = row(db_path, 2, "en")
+    saved = row(desk, 2, "en")
     assert (saved["text"], saved["translator"], saved["claimed_by"]) == ("economy", "tester", None)
 
 
 @pytest.mark.english
-def test_article_filter_and_language_checks(budget, samples):
-    assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
+def test_article_filter_and_language_checks(budget, samples, tmp_path):
+    import_articles(budget, tmp_path, samples / "ru-budget.txt", samples / "uk-bridge.txt")
     unit = claim(budget, "--article", "uk-bridge")
     assert unit["article"] == "uk-bridge"
     result = budget("next", "--lang", "en", "--json", "--article", "nope")
@@ -113,6 +119,7 @@ def test_article_filter_and_language_checks(budget, samples):
     assert unit["lang"] == "uk"
 
 
+@pytest.mark.sqlite_only  # the SQLite plan (PostgreSQL's: test_pg_claims)
 def test_queue_query_uses_the_queue_index(budget, db_path):
     db = open_db(db_path)
     plan = " ".join(workflow.next_unit_plan(db))
@@ -128,12 +135,12 @@ def test_queue_query_uses_the_queue_index(budget, db_path):
 
 
 @pytest.mark.english
-def test_submit_saves_releases_and_keeps_history(budget, db_path):
+def test_submit_saves_releases_and_keeps_history(budget, desk):
     assert claim(budget)["id"] == 1
     result = budget("submit", "1", "--lang", "en", "--text", "  Monday, 17 February \n")
     assert result.exit_code == 0
     assert result.stdout == "unit 1 en: saved (translated)\n"
-    saved = row(db_path, 1, "en")
+    saved = row(desk, 1, "en")
     assert (saved["text"], saved["status"], saved["origin"], saved["translator"],
             saved["claimed_by"], saved["claim_expires"]) == (
         "Monday, 17 February", "translated", "human", "tester", None, None)
@@ -148,21 +155,21 @@ def test_submit_saves_releases_and_keeps_history(budget, db_path):
     ]
 
 
-def test_submit_accept_keeps_the_draft_text_and_origin(budget, db_path):
-    put(db_path, 4, "en", "The cabinet approved the draft budget for 2026.", origin="tm",
+def test_submit_accept_keeps_the_draft_text_and_origin(budget, desk):
+    put(desk, 4, "en", "The cabinet approved the draft budget for 2026.", origin="tm",
         score=92.0, note="tm-source: Кабинет министров утвердил проект бюджета на 2025 г.")
     result = budget("submit", "4", "--lang", "en", "--accept")
     assert result.exit_code == 0, result.output
-    saved = row(db_path, 4, "en")
+    saved = row(desk, 4, "en")
     assert (saved["text"], saved["status"], saved["origin"], saved["score"], saved["translator"]) == (
         "The cabinet approved the draft budget for 2026.", "translated", "tm", 92.0, "tester")
     assert budget.json("log", "--unit", "4")[0]["action"] == "accept"
 
 
 @pytest.mark.english
-def test_submit_refusals(budget, db_path):
+def test_submit_refusals(budget, desk):
     assert claim(budget, "--as", "bob")["id"] == 1
-    before = sql(db_path, "SELECT * FROM translations ORDER BY unit_id, lang")
+    before = sql(desk, "SELECT * FROM translations ORDER BY unit_id, lang")
     cases = [
         (["1", "--lang", "en", "--text", "Mine"], 1, "Error: unit 1 (en) is claimed by bob until "),
         (["2", "--lang", "en", "--text", "  \n"], 2, "Error: empty translation"),
@@ -184,24 +191,24 @@ def test_submit_refusals(budget, db_path):
         result = budget("submit", *args)
         assert (result.exit_code, error_of(result)[: len(message)]) == (code, message), args
         assert result.stdout == ""
-    assert sql(db_path, "SELECT * FROM translations ORDER BY unit_id, lang") == before
-    assert sql(db_path, "SELECT COUNT(*) FROM history") == [(0,)]
+    assert sql(desk, "SELECT * FROM translations ORDER BY unit_id, lang") == before
+    assert sql(desk, "SELECT COUNT(*) FROM history") == [(0,)]
     # bob's own submission goes through and releases his claim
     assert budget("submit", "1", "--lang", "en", "--text", "Monday", "--as", "bob").exit_code == 0
-    assert row(db_path, 1, "en")["claimed_by"] is None
+    assert row(desk, 1, "en")["claimed_by"] is None
 
 
-def test_unclaimed_unit_can_be_submitted(budget, db_path):
-    assert row(db_path, 7, "en")["claimed_by"] is None
+def test_unclaimed_unit_can_be_submitted(budget, desk):
+    assert row(desk, 7, "en")["claimed_by"] is None
     assert budget("submit", "7", "--lang", "en", "--text", "The deficit.").exit_code == 0
-    assert row(db_path, 7, "en")["status"] == "translated"
+    assert row(desk, 7, "en")["status"] == "translated"
 
 
 # --- review -------------------------------------------------------------------------------
 
 
 @pytest.mark.english
-def test_review_flow(budget, db_path):
+def test_review_flow(budget, desk):
     for unit_id, text in ((1, "Monday, 17 February"), (2, "economy"), (3, "Budget")):
         assert budget("submit", str(unit_id), "--lang", "en", "--text", text).exit_code == 0
     # the translator cannot review their own work
@@ -217,9 +224,9 @@ def test_review_flow(budget, db_path):
     fixed = budget("submit", "3", "--lang", "en", "--text", "The government approved the draft"
                    " budget for 2026", "--approve", "--as", "bob")
     assert fixed.exit_code == 0
-    assert (row(db_path, 1, "en")["status"], row(db_path, 1, "en")["translator"],
-            row(db_path, 1, "en")["text"]) == ("approved", "bob", "Monday, 17 February")
-    corrected = row(db_path, 3, "en")
+    assert (row(desk, 1, "en")["status"], row(desk, 1, "en")["translator"],
+            row(desk, 1, "en")["text"]) == ("approved", "bob", "Monday, 17 February")
+    corrected = row(desk, 3, "en")
     assert (corrected["status"], corrected["origin"], corrected["translator"], corrected["text"]) == (
         "approved", "human", "bob", "The government approved the draft budget for 2026")
     history = budget.json("log", "--unit", "3")
@@ -237,8 +244,8 @@ def test_review_flow(budget, db_path):
 
 
 @pytest.mark.english
-def test_log_newest_first_with_filters(budget, db_path, samples):
-    assert budget("import", str(samples / "uk-bridge.txt")).exit_code == 0
+def test_log_newest_first_with_filters(budget, desk, samples, tmp_path):
+    import_articles(budget, tmp_path, samples / "ru-budget.txt", samples / "uk-bridge.txt")
     budget("submit", "1", "--lang", "en", "--text", "Monday")
     budget("submit", "1", "--lang", "uk", "--text", "Понеділок")
     budget("submit", "2", "--lang", "en", "--text", "economy", "--as", "bob")

@@ -12,22 +12,22 @@ sentences within a run are asked once.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
-from transdesk.db import now, write_transaction
+from transdesk.db import now
 from transdesk.errors import BadInput, ProviderError
 from transdesk.i18n import _, ngettext
 from transdesk.providers.base import NOT_ATTEMPTED
+from transdesk.storage import drafts as drafts_storage
+from transdesk.storage import mt_cache
+from transdesk.storage.memory import as_desk
 from transdesk.tm import DEFAULT_THRESHOLD, Memory
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from transdesk.providers import Provider
 
 #: ``progress(done, total)`` after each unit is settled (drafted or given up on).
@@ -36,9 +36,11 @@ ProgressCallback = Callable[[int, int], None]
 NO_PROVIDER = "none"
 #: Memory and CLDR drafts are committed in chunks of this many units.
 COMMIT_EVERY = 200
+#: Units are read (and drafted from memory) this many articles at a time.
+ARTICLES_PER_CHUNK = 500
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     id: int
     article_id: str
@@ -48,7 +50,7 @@ class Unit:
     source_lang: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Miss:
     """A unit left without a draft, and why."""
 
@@ -127,9 +129,9 @@ class _Pending:
 class _Writer:
     """Writes drafts, re-checking in the transaction that each unit is still untranslated."""
 
-    def __init__(self, db: Database, lang: str, report: DraftReport,
+    def __init__(self, desk: Any, lang: str, report: DraftReport,
                  progress: ProgressCallback | None) -> None:
-        self.db, self.lang, self.report, self.progress = db, lang, report, progress
+        self.desk, self.lang, self.report, self.progress = desk, lang, report, progress
         self.settled = 0
 
     def commit(self, drafts: Iterable[_Pending], misses: Iterable[Miss] = (),
@@ -138,13 +140,11 @@ class _Writer:
         ts = now()
         written: list[_Pending] = []
         if drafts or cache_rows:
-            with write_transaction(self.db) as conn:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO mt_cache (provider, source_lang, target_lang,"
-                    " source, text, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(*row, ts) for row in cache_rows],
-                )
-                written = [d for d in drafts if self._write(conn, d, ts)]
+            with self.desk.transaction():
+                mt_cache.remember(self.desk, cache_rows, ts)
+                still = drafts_storage.untranslated_among(
+                    self.desk, self.lang, [d.unit.id for d in drafts])
+                written = [d for d in drafts if d.unit.id in still and self._write(d, ts)]
         for item in written:
             self.report.by_origin[item.origin] += 1
         self.report.skipped += len(drafts) - len(written)
@@ -160,49 +160,50 @@ class _Writer:
         if self.progress is not None and misses:
             self.progress(self.settled, self.report.selected)
 
-    def _write(self, conn: sqlite3.Connection, item: _Pending, ts: str) -> bool:
-        row = conn.execute(
-            "SELECT status FROM translations WHERE unit_id = ? AND lang = ?",
-            [item.unit.id, self.lang],
-        ).fetchone()
-        if row is None or row[0] != "untranslated":
-            return False
+    def _write(self, item: _Pending, ts: str) -> bool:
+        # store.write_translation runs its statements through `conn.execute(sql, [..])`
+        # with `?` placeholders: a desk answers that on both engines.
         return store.write_translation(
-            conn, item.unit.id, self.lang, text=item.text, status="draft", origin=item.origin,
-            translator=None, score=item.score, action="draft", note=item.note, ts=ts,
+            self.desk, item.unit.id, self.lang, text=item.text, status="draft",
+            origin=item.origin, translator=None, score=item.score, action="draft",
+            note=item.note, ts=ts,
         )
 
 
+def _article_ids(desk: Any, lang: str, articles: list[str] | None) -> list[str]:
+    """The articles to draft, sorted: those named (each must have ``lang`` as a target),
+    or every article translated into ``lang``."""
+    targets = drafts_storage.article_targets(desk, articles)
+    if articles is None:
+        return [a for a, langs in targets.items() if lang in langs]
+    for article_id, langs in targets.items():
+        store.check_target({"id": article_id, "targets": langs}, lang)  # or BadInput
+    return sorted(targets)
+
+
+def iter_unit_chunks(desk: Any, lang: str, article_ids: list[str],
+                     limit: int | None = None) -> Iterator[list[Unit]]:
+    """The live ``untranslated`` units in ``lang``, in article and position order, a
+    list per ARTICLES_PER_CHUNK articles (so a run's memory does not grow with the
+    archive)."""
+    if limit == 0:
+        return
+    for rows in drafts_storage.iter_untranslated(desk, lang, article_ids, limit,
+                                                 ARTICLES_PER_CHUNK):
+        yield [Unit(*row) for row in rows]
+
+
 def select_units(
-    db: Database, lang: str, articles: list[str] | None = None, limit: int | None = None
+    db: Any, lang: str, articles: list[str] | None = None, limit: int | None = None
 ) -> list[Unit]:
     """The live ``untranslated`` units in ``lang``, in article and position order."""
-    if articles is None:
-        ids = [a for a in store.article_ids(db) if lang in store.get_article(db, a)["targets"]]
-    else:
-        ids = []
-        for article_id in dict.fromkeys(articles):
-            store.check_target(store.get_article(db, article_id), lang)  # or BadInput
-            ids.append(article_id)
-    if not ids or limit == 0:
-        return []
-    marks = ",".join("?" * len(ids))
-    sql = (
-        "SELECT u.id, u.article_id, u.key, u.kind, u.source, a.source_lang"
-        " FROM translations t JOIN units u ON u.id = t.unit_id"
-        " JOIN articles a ON a.id = t.article_id"
-        f" WHERE t.lang = ? AND t.status = 'untranslated' AND t.obsolete = 0"
-        f" AND t.article_id IN ({marks}) ORDER BY t.article_id, t.position"
-    )
-    params: list[Any] = [lang, *ids]
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return [Unit(*row) for row in db.conn.execute(sql, params)]
+    desk = as_desk(db)
+    ids = _article_ids(desk, lang, articles)
+    return [unit for chunk in iter_unit_chunks(desk, lang, ids, limit) for unit in chunk]
 
 
 def resolve_providers(
-    units: list[Unit], lang: str, provider: str | None
+    source_langs: Iterable[str], lang: str, provider: str | None
 ) -> dict[str, Provider | None]:
     """Source language -> the provider drafting from it (None for ``--provider none``).
 
@@ -213,7 +214,7 @@ def resolve_providers(
 
     chosen: dict[str, Provider | None] = {}
     instances: dict[str, Provider] = {}
-    for source_lang in sorted({u.source_lang for u in units}):
+    for source_lang in sorted(set(source_langs)):
         name = provider if provider is not None else default_provider(source_lang, lang)
         if name.strip().lower() == NO_PROVIDER:
             chosen[source_lang] = None
@@ -234,7 +235,7 @@ def resolve_providers(
 
 
 def draft(
-    db: Database,
+    db: Any,
     lang: str,
     articles: list[str] | None = None,
     *,
@@ -248,58 +249,68 @@ def draft(
 ) -> DraftReport:
     """Draft the untranslated units of ``articles`` (default: all) in ``lang``.
 
-    ``provider``: a provider name, ``"none"`` (memory and CLDR only) or None (the
-    default per source language).  Raises ProviderError (after committing everything
-    finished) when the provider fails; a re-run resumes.
+    ``db``: a desk (either engine), or a SQLite Database.  ``provider``: a provider
+    name, ``"none"`` (memory and CLDR only) or None (the default per source language).
+    Raises ProviderError (after committing everything finished) when the provider
+    fails; a re-run resumes.  Units are read and drafted from memory a chunk of
+    articles at a time, so the run's memory does not grow with the archive.
     """
     if not 0 <= threshold <= 100:
         raise BadInput(_("--threshold must be between 0 and 100"))
     if batch_size is not None and batch_size < 1:
         raise BadInput(_("--batch-size must be at least 1"))
-    units = select_units(db, lang, articles, limit)
-    report = DraftReport(lang=lang, selected=len(units))
-    if not units:
+    desk = as_desk(db)
+    ids = _article_ids(desk, lang, articles)
+    selected = drafts_storage.count_untranslated(desk, lang, ids) if limit != 0 else 0
+    report = DraftReport(lang=lang, selected=min(selected, limit)
+                         if limit is not None else selected)
+    if not report.selected:
         return report
-    providers = resolve_providers(units, lang, provider)
-    writer = _Writer(db, lang, report, progress)
-    rest = _draft_locally(db, units, lang, use_tm, threshold, writer)
+    providers = resolve_providers(drafts_storage.source_langs(desk, lang, ids), lang,
+                                  provider)
+    writer = _Writer(desk, lang, report, progress)
+    memories: dict[str, Memory] = {}
     by_provider: dict[tuple[str, str], list[Unit]] = {}
-    misses: list[Miss] = []
     why = "no memory match" if use_tm else "no provider (--provider none)"
-    for unit in rest:
-        chosen = providers[unit.source_lang]
-        if chosen is None:
-            misses.append(Miss(unit.article_id, unit.key, unit.id, why))
-        else:
-            by_provider.setdefault((chosen.name, unit.source_lang), []).append(unit)
-    writer.settle(misses)
+    for units in iter_unit_chunks(desk, lang, ids, limit):
+        rest = _draft_locally(desk, units, lang, use_tm, threshold, writer, memories)
+        misses: list[Miss] = []
+        for unit in rest:
+            chosen = providers[unit.source_lang]
+            if chosen is None:
+                misses.append(Miss(unit.article_id, unit.key, unit.id, why))
+            else:
+                by_provider.setdefault((chosen.name, unit.source_lang), []).append(unit)
+        writer.settle(misses)
     for (_provider, source_lang), group in by_provider.items():
         chosen = providers[source_lang]
         assert chosen is not None
-        _draft_with_provider(db, chosen, group, source_lang, lang, writer,
+        _draft_with_provider(desk, chosen, group, source_lang, lang, writer,
                              batch_size or chosen.batch_size, retry_failed)
     return report
 
 
 def _draft_locally(
-    db: Database, units: list[Unit], lang: str, use_tm: bool, threshold: float,
-    writer: _Writer,
+    desk: Any, units: list[Unit], lang: str, use_tm: bool, threshold: float,
+    writer: _Writer, memories: dict[str, Memory],
 ) -> list[Unit]:
     """Memory (exact, then fuzzy) and CLDR drafts; returns the units still without one.
 
     A date line is tried with CLDR before fuzzy memory: a 90 % match of another date
-    is a wrong date, CLDR's answer is exact.
+    is a wrong date, CLDR's answer is exact.  ``memories`` (one per source language)
+    are kept across the chunks of a run.
     """
     from transdesk.dates import translate_date_line
 
-    memories: dict[str, Memory] = {}
     exact: dict[int, _Pending] = {}
     if use_tm:
         # Exact matches first; then the sentences still without one are ranked at once.
         fuzzy_wanted: dict[str, list[str]] = {}
         for unit in units:
-            memory = memories.setdefault(unit.source_lang,
-                                         Memory(db, unit.source_lang, lang, threshold))
+            memory = memories.get(unit.source_lang)
+            if memory is None:
+                memory = memories[unit.source_lang] = Memory(desk, unit.source_lang, lang,
+                                                             threshold)
             match = memory.exact(unit.source, exclude_unit=unit.id)
             if match is not None:
                 exact[unit.id] = _Pending(unit, match.text, "tm", match.score,
@@ -312,7 +323,7 @@ def _draft_locally(
     pending: list[_Pending] = []
     for unit in units:
         found = exact.get(unit.id)
-        remembered = memories.get(unit.source_lang)
+        remembered = memories.get(unit.source_lang) if use_tm else None
         if found is None and unit.kind == "date":
             text = translate_date_line(unit.source, unit.source_lang, lang)
             if text:
@@ -335,7 +346,7 @@ def _draft_locally(
 
 
 def _draft_with_provider(
-    db: Database, provider: Provider, units: list[Unit], source: str, target: str,
+    desk: Any, provider: Provider, units: list[Unit], source: str, target: str,
     writer: _Writer, batch_size: int, retry_failed: bool,
 ) -> None:
     """Cached answers first, then the distinct new sentences in batches, each batch
@@ -357,7 +368,7 @@ def _draft_with_provider(
     todo: list[str] = []
     drafts: list[_Pending] = []
     misses: list[Miss] = []
-    for text, (answer, reason) in _cached(db, provider.cache_key, source, target,
+    for text, (answer, reason) in _cached(desk, provider.cache_key, source, target,
                                           by_text).items():
         if answer is None and (retry_failed or reason is None):
             todo.append(text)
@@ -418,20 +429,12 @@ def _attempted(pairs: list[tuple[str | None, str | None]]) -> list[Outcome]:
 
 
 def _cached(
-    db: Database, provider: str, source: str, target: str, texts: Iterable[str]
+    desk: Any, provider: str, source: str, target: str, texts: Iterable[str]
 ) -> dict[str, tuple[str | None, str | None]]:
     """text -> (answer, reason) from mt_cache; (None, None) for texts never asked."""
     texts = list(texts)
     found: dict[str, tuple[str | None, str | None]] = dict.fromkeys(texts, (None, None))
-    for start in range(0, len(texts), 500):
-        chunk = texts[start : start + 500]
-        rows = db.conn.execute(
-            "SELECT source, text, reason FROM mt_cache WHERE provider = ? AND source_lang = ?"
-            f" AND target_lang = ? AND source IN ({','.join('?' * len(chunk))})",
-            [provider, source, target, *chunk],
-        )
-        for text, answer, reason in rows:
-            found[text] = (answer, reason)
+    found.update(mt_cache.cached(desk, provider, source, target, texts))
     return found
 
 

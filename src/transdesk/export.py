@@ -4,7 +4,9 @@ aligned views (TSV, TMX, JSON, HTML) built from the same unit list.
 `_load_view` reads an article in one language once (`store.read_units`) into a
 `view.ArticleView`; the writer the format registry names (`transdesk.formats`) renders it.
 Nothing is written before every requested output has been rendered, so a refusal
-(an incomplete language) leaves no file behind.
+(an incomplete language) leaves no file behind; `--finished` (complete articles only,
+nothing to refuse) writes each article as it is rendered, so memory stays flat.
+Works on a desk of either engine (on PostgreSQL an editor's: `catalogs.editors_snapshot`).
 """
 
 from __future__ import annotations
@@ -12,20 +14,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from transdesk import store
 from transdesk.errors import BadInput, Refused
 from transdesk.files import database_files, refuse_overwrite, refuse_stdout_onto, write_atomic
 from transdesk.formats import FORMATS
 from transdesk.i18n import _, ngettext
+from transdesk.storage import catalogs
 from transdesk.view import AlignedUnit, ArticleView
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 @dataclass
 class Rendered:
@@ -43,10 +44,24 @@ class Rendered:
         return f"{self.article_id}.{self.lang}.{FORMATS.get(self.fmt).extension}"
 
 
-def _load_view(db: Database, article: dict[str, Any], lang: str) -> ArticleView:
+def desk_files(desk: Any) -> list[Path]:
+    """The files of a SQLite desk (no output may be one of them); none on PostgreSQL."""
+    return database_files(desk.db.conn) if desk.engine == "sqlite" else []
+
+
+def render_source(desk: Any, article: dict[str, Any]) -> bytes:
+    """The imported file, byte for byte."""
+    from transdesk.article import encode, render
+
+    texts = {unit.key: unit.source for unit in store.read_units(desk, article["id"], [])}
+    text = render(json.loads(article["layout"]), texts)
+    return encode(text, article["encoding"], bool(article["bom"]))
+
+
+def _load_view(desk: Any, article: dict[str, Any], lang: str) -> ArticleView:
     store.check_target(article, lang)
     units = []
-    for unit in store.read_units(db, article["id"], [lang]):
+    for unit in store.read_units(desk, article["id"], [lang]):
         t = unit.in_lang(lang)
         units.append(AlignedUnit(unit.key, unit.kind, unit.source, t.text, t.status, t.origin,
                                  t.translator, t.updated_at))
@@ -96,8 +111,8 @@ def render_view(view: ArticleView, fmt: str, allow_incomplete: bool = False,
 
 
 def export_articles(
-    db: Database,
-    article_ids: list[str],
+    desk: Any,
+    article_ids: Iterable[str],
     lang: str,
     fmt: str = "article",
     allow_incomplete: bool = False,
@@ -105,6 +120,27 @@ def export_articles(
 ) -> list[Rendered]:
     """Render every article first; if any is refused, one Refused names them all.
     `options` go to the format's writer (`Format.options`); only set ones are passed."""
+    results: list[Rendered] = []
+    refusals: list[str] = []
+    for rendered in rendering(desk, article_ids, lang, fmt, allow_incomplete, options):
+        if isinstance(rendered, Rendered):
+            results.append(rendered)
+        else:
+            refusals.append(str(rendered))
+    if refusals:
+        raise Refused("; ".join(refusals))
+    return results
+
+
+def rendering(
+    desk: Any,
+    article_ids: Iterable[str],
+    lang: str,
+    fmt: str = "article",
+    allow_incomplete: bool = False,
+    options: dict[str, Any] | None = None,
+) -> Iterator[Rendered | Refused]:
+    """Each article rendered (or its refusal), one at a time."""
     options = {name: value for name, value in (options or {}).items() if value}
     accepted = FORMATS.get(fmt).options  # BadInput for an unknown format, before reading
     for name in options:
@@ -114,13 +150,11 @@ def export_articles(
                     "--{name} applies to --format {owners}, not {fmt}"
                 ).format(name=name.replace('_', '-'), owners=' or '.join(owners), fmt=fmt))
     if FORMATS.get(fmt).terms:
-        from transdesk import desk_style
+        from transdesk.check.style import use_desk_style
 
-        desk_style.use(db)  # the writer lists this database's term hits in each segment
-    results: list[Rendered] = []
-    refusals: list[str] = []
+        use_desk_style(desk)  # the writer lists this desk's term hits in each segment
     for article_id in article_ids:
-        article = store.get_article(db, article_id)
+        article = catalogs.article(desk, article_id)
         if lang == article["source_lang"]:
             if fmt != "article":
                 raise BadInput(
@@ -129,28 +163,12 @@ def export_articles(
                         "target language"
                     ).format(lang=lang, article_id=article_id, fmt=fmt)
                 )
-            results.append(Rendered(article_id, lang, fmt, store.render_source(db, article_id)))
+            yield Rendered(article_id, lang, fmt, render_source(desk, article))
             continue
         try:
-            results.append(render_view(_load_view(db, article, lang), fmt, allow_incomplete,
-                                       options))
+            yield render_view(_load_view(desk, article, lang), fmt, allow_incomplete, options)
         except Refused as exc:
-            refusals.append(str(exc))
-    if refusals:
-        raise Refused("; ".join(refusals))
-    return results
-
-
-def finished_articles(db: Database, lang: str) -> list[str]:
-    """Articles that have `lang` as a target and every live unit translated or approved."""
-    rows = db.execute(
-        "SELECT a.id FROM articles a WHERE instr(',' || a.targets || ',', ?) > 0"
-        " AND NOT EXISTS (SELECT 1 FROM translations t WHERE t.article_id = a.id"
-        " AND t.lang = ? AND t.obsolete = 0 AND t.status NOT IN ('translated', 'approved'))"
-        " ORDER BY a.id",
-        [f",{lang},", lang],
-    ).fetchall()
-    return [row[0] for row in rows]
+            yield exc
 
 
 def write_output(output: str, data: bytes, inputs: Iterable[Path] = ()) -> None:
@@ -187,6 +205,7 @@ class ExportReport:
     results: list[Rendered]
     directory: str | None = None  # set when the exports went into a directory
     paths: list[Path] = field(default_factory=list)
+    written: int = 0  # files written into the directory
 
     @property
     def filled_draft(self) -> int:
@@ -198,7 +217,7 @@ class ExportReport:
 
 
 def export_to(
-    db: Database,
+    desk: Any,
     article_ids: list[str],
     lang: str,
     output: str | None = None,
@@ -228,11 +247,34 @@ def export_to(
     if to_dir and to_stdout:
         what = "--finished writes" if finished else "several articles are written"
         raise BadInput(_("{what} into a directory: give -o DIR").format(what=what))
-    ids = finished_articles(db, lang) if finished else list(dict.fromkeys(article_ids))
-    results = export_articles(db, ids, lang, fmt, allow_incomplete, options)
-    inputs = database_files(db.conn)
+    inputs = desk_files(desk)
+    with catalogs.editors_snapshot(desk):
+        if finished:
+            assert output is not None
+            return _write_finished(desk, lang, output, fmt, options, inputs)
+        ids = list(dict.fromkeys(article_ids))
+        results = export_articles(desk, ids, lang, fmt, allow_incomplete, options)
     if to_dir:
         assert output is not None
-        return ExportReport(results, output, write_into(output, results, inputs))
+        paths = write_into(output, results, inputs)
+        return ExportReport(results, output, paths, len(paths))
     write_output(output or "-", results[0].data, inputs)
     return ExportReport(results)
+
+
+def _write_finished(desk: Any, lang: str, output: str, fmt: str,
+                    options: dict[str, Any] | None, inputs: list[Path]) -> ExportReport:
+    """Every article complete in `lang` into the directory `output`, each written as
+    soon as it is rendered (none can be refused: they are complete)."""
+    root = Path(output)
+    if root.exists() and not root.is_dir():
+        raise BadInput(_("{root!r} is a file, not a directory (-o DIR)").format(root=str(root)))
+    report = ExportReport([], output)
+    for rendered in rendering(desk, catalogs.finished_articles(desk, lang), lang, fmt,
+                              False, options):
+        assert isinstance(rendered, Rendered)  # complete: nothing to refuse
+        path = root / rendered.filename
+        refuse_overwrite([path], inputs)
+        write_atomic(path, rendered.data)
+        report.written += 1
+    return report

@@ -10,9 +10,8 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,17 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from transdesk.article import Article, Decoded, Unit, decode, has_article_text, parse
 from transdesk.article_id import ARTICLE_ID, check_article_id, slugify
-from transdesk.db import now, write_transaction
+from transdesk.db import now
 from transdesk.errors import BadInput, Refused
 from transdesk.files import MAX_ARTICLE_BYTES, read_input
 from transdesk.i18n import _, ngettext
 from transdesk.languages import LANGUAGES, detect_lang, disagreeing_lang
-from transdesk.matching import match_units, only_typography_differs
+from transdesk.matching import StoredUnit, match_units, only_typography_differs
+from transdesk.storage import articles as stored
 from transdesk.store import record_history, write_translation
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from transdesk.schedule import Plan
 
 __all__ = ["ARTICLE_ID", "ImportReport", "check_article_id", "import_article", "import_files",
@@ -96,7 +94,7 @@ def parse_decoded(
 
 
 def import_article(
-    db: Database,
+    db: Any,
     data: bytes,
     article_id: str,
     lang: str | None = None,
@@ -105,73 +103,33 @@ def import_article(
     translator: str | None = None,
     file_name: str | None = None,
 ) -> ImportReport:
-    """Import an article's file bytes, or merge a new version into an existing article."""
+    """Import an article's file bytes, or merge a new version into an existing article.
+    `db`: a desk of either engine, or a sqlite-utils Database."""
     check_article_id(article_id)
-    stored = db.execute("SELECT source_lang FROM articles WHERE id = ?", [article_id]).fetchone()
-    article, source_lang = parse_source(data, lang or (stored[0] if stored else None), encoding)
-    return store_article(db, article, article_id, source_lang, _sha256(data), targets,
+    desk = stored.as_desk(db)
+    article, source_lang = parse_source(data, lang or stored.source_lang(desk, article_id),
+                                        encoding)
+    return store_article(desk, article, article_id, source_lang, _sha256(data), targets,
                          translator, file_name)
-
-
-@dataclass
-class _Stored:
-    """What the database holds for an article id, read outside the write lock."""
-
-    version: tuple[str, str] | None  # (source_sha256, updated_at); None: no such article
-    source_lang: str = ""
-    targets: str = ""
-    units: list[sqlite3.Row] = field(default_factory=list)
-
-
-def _read_stored(conn: sqlite3.Connection, article_id: str) -> _Stored:
-    """The article row and its live units, from one read snapshot."""
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")
-    try:
-        row = conn.execute(
-            "SELECT source_sha256, updated_at, source_lang, targets FROM articles WHERE id = ?",
-            [article_id],
-        ).fetchone()
-        if row is None:
-            return _Stored(None)
-        cursor = conn.cursor()
-        cursor.row_factory = sqlite3.Row
-        units = cursor.execute(
-            "SELECT id, key, kind, paragraph, position, source FROM units"
-            " WHERE article_id = ? AND obsolete = 0 ORDER BY position",
-            [article_id],
-        ).fetchall()
-        return _Stored((row[0], row[1]), row[2], row[3], units)
-    finally:
-        if own:
-            conn.execute("COMMIT")
 
 
 # the pairs (new index -> old row), the old unit ids left over, and the new indexes
 # whose source changed in typography only
-_Merge = tuple[dict[int, sqlite3.Row], list[int], set[int]]
+_Merge = tuple[dict[int, StoredUnit], list[int], set[int]]
 
 
-def _plan_merge(stored: _Stored, article: Article) -> _Merge | None:
+def _plan_merge(found: stored.Stored, article: Article) -> _Merge | None:
     """The matching of a stored article's units with a new version (None: no article)."""
-    if stored.version is None:
+    if found.version is None:
         return None
-    pairs, vanished = match_units(stored.units, article.units)
+    pairs, vanished = match_units(found.units, article.units)
     retouched = {i for i, row in pairs.items()
                  if only_typography_differs(row["source"], article.units[i].text)}
     return pairs, vanished, retouched
 
 
-def _version(conn: sqlite3.Connection, article_id: str) -> tuple[str, str] | None:
-    row = conn.execute(
-        "SELECT source_sha256, updated_at FROM articles WHERE id = ?", [article_id]
-    ).fetchone()
-    return (row[0], row[1]) if row else None
-
-
 def store_article(
-    db: Database,
+    db: Any,
     article: Article,
     article_id: str,
     source_lang: str,
@@ -188,34 +146,36 @@ def store_article(
     of its units changes) is read again, and the matching redone if it moved meanwhile.
     `sha` is the SHA-256 of the file's bytes, kept to tell an unchanged re-import;
     `file_name` the name of the file, kept on a new article; `planned` (priority,
-    deadline) is applied in the same transaction."""
+    deadline) is applied in the same transaction. `db`: a desk, or a sqlite-utils
+    Database."""
+    desk = stored.as_desk(db)
     if targets is not None:
         targets = _targets(targets, source_lang)
-    stored = _read_stored(db.conn, article_id)
-    matched = _plan_merge(stored, article)
-    with write_transaction(db) as conn:
-        if _version(conn, article_id) != stored.version:
-            stored = _read_stored(conn, article_id)
-            matched = _plan_merge(stored, article)
+    found = stored.read_stored(desk, article_id)
+    matched = _plan_merge(found, article)
+    with stored.import_transaction(desk) as run:
+        if stored.version(run, article_id) != found.version:
+            found = stored.read_stored(desk, article_id, run)
+            matched = _plan_merge(found, article)
         if matched is None:
             targets = targets or [code for code in LANGUAGES if code != source_lang]
-            report = _insert_article(conn, article_id, article, source_lang, targets, sha,
-                                     file_name)
+            report = _insert_articles(run, desk.engine, [
+                (article_id, article, source_lang, targets, sha, file_name)])[0]
         else:
-            if stored.source_lang != source_lang:
+            if found.source_lang != source_lang:
                 raise BadInput(
                     _(
                         "article {article_id!r} was imported in {old_lang}, not {source_lang}"
-                    ).format(article_id=article_id, old_lang=stored.source_lang,
+                    ).format(article_id=article_id, old_lang=found.source_lang,
                              source_lang=source_lang)
                 )
-            targets = targets or stored.targets.split(",")
-            report = _merge_article(conn, article_id, article, source_lang, targets, sha,
-                                    translator, stored.units, matched, file_name)
+            targets = targets or found.targets.split(",")
+            report = _merge_article(run, desk.engine, article_id, article, source_lang,
+                                    targets, sha, translator, found.units, matched, file_name)
         if planned is not None or matched is not None:
             from transdesk import schedule
 
-            schedule.after_import(conn, article_id, targets, planned)
+            schedule.after_import(run, article_id, targets, planned)
     report.looks_like = article.looks_like
     return report
 
@@ -231,7 +191,7 @@ def _targets(targets: list[str] | None, source_lang: str) -> list[str]:
 
 
 def _insert_batch(
-    db: Database,
+    desk: Any,
     batch: list[tuple[str, tuple[str, Article, str, str]]],
     targets: list[str] | None,
     translator: str | None,
@@ -243,22 +203,29 @@ def _insert_batch(
         return []
     reports: list[ImportReport | None] = []
     late = []
-    with write_transaction(db) as conn:
+    with stored.import_transaction(desk) as run:
+        present = stored.existing(run, [slug for _name, (slug, *_rest) in batch])
+        fresh = []
         for name, (slug, article, source_lang, sha) in batch:
-            if _version(conn, slug) is not None:
+            if slug in present:
                 late.append((len(reports), name, slug, article, source_lang, sha))
                 reports.append(None)
                 continue
             languages = _targets(targets, source_lang)
-            report = _insert_article(conn, slug, article, source_lang, languages, sha, name)
-            if planned is not None:
-                from transdesk import schedule
+            fresh.append((slug, article, source_lang, languages, sha, name))
+            reports.append(None)
+        written = iter(_insert_articles(run, desk.engine, fresh))
+        if planned is not None:
+            from transdesk import schedule
 
-                schedule.after_import(conn, slug, languages, planned)
-            report.looks_like = article.looks_like
-            reports.append(report)
+            for slug, _article, _lang, languages, _sha, _name in fresh:
+                schedule.after_import(run, slug, languages, planned)
+        late_at = {item[0] for item in late}
+        for index in range(len(reports)):
+            if index not in late_at:
+                reports[index] = next(written)
     for index, name, slug, article, source_lang, sha in late:
-        reports[index] = store_article(db, article, slug, source_lang, sha, targets,
+        reports[index] = store_article(desk, article, slug, source_lang, sha, targets,
                                        translator, name, planned)
     return [report for report in reports if report is not None]
 
@@ -281,7 +248,7 @@ def read_article_file(path: str | os.PathLike[str]) -> bytes:
 
 
 def import_files(
-    db: Database,
+    db: Any,
     paths: list[str],
     lang: str | None = None,
     article_id: str | None = None,
@@ -306,6 +273,7 @@ def import_files(
     """
     if article_id is not None and len(paths) != 1:
         raise BadInput(_("--id names one article: give exactly one file with it"))
+    desk = stored.as_desk(db)
     keep_text = len(paths) < PARALLEL_MIN_FILES
     reports = []
     with _workers(len(paths)) as pool:
@@ -314,8 +282,31 @@ def import_files(
         seen: dict[str, str] = {}
         conflicts: list[str] = []
         inspected = _imap(pool, _inspect, ((path, lang, encoding, keep_text) for path in paths))
+        pending: list[tuple[str, str, str, Decoded | None, str | None]] = []
+
+        def settle() -> None:
+            """Plan the pending files, with what the desk holds of their ids (one query
+            per chunk of files, not one per file)."""
+            olds = stored.stored_summaries(desk, [slug for _p, slug, *_rest in pending])
+            for path, slug, sha, decoded, detected in pending:
+                old = olds.get(slug)
+                name = Path(path).name
+                if (old is not None and article_id is None and not update
+                        and old[2] is not None and old[2] != name):
+                    conflicts.append(_("{path!r} would update article {slug!r}, imported"
+                                       " from {file!r}").format(path=path, slug=slug,
+                                                                file=old[2]))
+                unchanged = (old is not None and old[0] == sha and targets is None
+                             and encoding is None and (lang is None or lang == old[1])
+                             and planned is None)
+                # without --lang, an article imported before keeps its language
+                # (detection is a guess; the stored article knows better)
+                job_lang = lang or (old[1] if old else detected)
+                plan.append(_Planned(path, slug, sha, job_lang, unchanged, decoded,
+                                     old[1] if old else ""))
+            pending.clear()
+
         for path, (sha, decoded, detected) in zip(paths, inspected, strict=True):
-            name = Path(path).name
             slug = (check_article_id(article_id) if article_id
                     else slugify(Path(path).stem, lang or detected))
             if slug in seen:
@@ -323,20 +314,10 @@ def import_files(
                         "{path!r} and {seen!r} would both be article {slug!r}"
                     ).format(path=path, seen=seen[slug], slug=slug))
             seen[slug] = path
-            old = db.execute("SELECT source_sha256, source_lang, file FROM articles"
-                             " WHERE id = ?", [slug]).fetchone()
-            if (old is not None and article_id is None and not update
-                    and old[2] is not None and old[2] != name):
-                conflicts.append(_("{path!r} would update article {slug!r}, imported from"
-                                   " {file!r}").format(path=path, slug=slug, file=old[2]))
-            unchanged = (old is not None and old[0] == sha and targets is None
-                         and encoding is None and (lang is None or lang == old[1])
-                         and planned is None)
-            # without --lang, an article imported before keeps its language (detection
-            # is a guess; the stored article knows better)
-            job_lang = lang or (old[1] if old else detected)
-            plan.append(_Planned(path, slug, sha, job_lang, unchanged, decoded,
-                                 old[1] if old else ""))
+            pending.append((path, slug, sha, decoded, detected))
+            if len(pending) >= stored.IN_CHUNK:
+                settle()
+        settle()
         if conflicts:
             more = (" " + ngettext("(and {count} more)", "(and {count} more)",
                                    len(conflicts) - 1).format(count=len(conflicts) - 1)
@@ -357,17 +338,14 @@ def import_files(
                 progress(report)
 
         def flush() -> None:
-            for report in _insert_batch(db, batch, targets, translator, planned):
+            for report in _insert_batch(desk, batch, targets, translator, planned):
                 done(report)
             batch.clear()
 
         for item in plan:
             if item.unchanged:
                 flush()
-                units = db.execute(
-                    "SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
-                    [item.slug],
-                ).fetchone()[0]
+                units = stored.live_unit_count(desk, item.slug)
                 done(ImportReport(item.slug, item.stored_lang, created=False,
                                   units=units, unchanged=units))
             elif not item.stored_lang:  # a new article: written with others
@@ -377,7 +355,7 @@ def import_files(
             else:
                 flush()
                 slug, article, source_lang, sha = next(parsed)
-                done(store_article(db, article, slug, source_lang, sha, targets, translator,
+                done(store_article(desk, article, slug, source_lang, sha, targets, translator,
                                    Path(item.path).name, planned))
         flush()
     return reports
@@ -488,83 +466,67 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _article_row(
-    article_id: str, article: Article, source_lang: str, targets: list[str], sha: str, ts: str
-) -> list[Any]:
-    return [
-        article_id,
-        source_lang,
-        ",".join(targets),
-        article.title,
-        json.dumps(article.layout, ensure_ascii=False, separators=(",", ":")),
-        article.encoding,
-        int(article.bom),
-        sha,
-        ts,
-        ts,
-    ]
+def _layout(article: Article) -> str:
+    return json.dumps(article.layout, ensure_ascii=False, separators=(",", ":"))
 
 
-def _insert_article(
-    conn: sqlite3.Connection,
-    article_id: str,
-    article: Article,
-    source_lang: str,
-    targets: list[str],
-    sha: str,
-    file_name: str | None = None,
-) -> ImportReport:
+def _insert_articles(
+    run: Any,
+    engine: str,
+    articles: Sequence[tuple[str, Article, str, list[str], str, str | None]],
+) -> list[ImportReport]:
+    """New articles (id, article, source language, targets, SHA, file name), with their
+    units and empty translation rows, in a few statements whatever their number."""
     ts = now()
-    conn.execute(
-        "INSERT INTO articles (id, source_lang, targets, title, layout, encoding, bom,"
-        " source_sha256, created_at, updated_at, file) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [*_article_row(article_id, article, source_lang, targets, sha, ts), file_name],
-    )
-    first_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
-    _insert_units(conn, article_id, list(enumerate(article.units)), first_id, targets, ts)
-    n = len(article.units)
-    return ImportReport(article_id, source_lang, created=True, units=n, new=n)
+    ids = iter(stored.new_unit_ids(run, engine, sum(len(a[1].units) for a in articles)))
+    article_rows = []
+    unit_rows: list[tuple[Any, ...]] = []
+    translation_rows: list[tuple[Any, ...]] = []
+    reports = []
+    for article_id, article, source_lang, targets, sha, file_name in articles:
+        article_rows.append((article_id, source_lang, ",".join(targets), article.title,
+                             _layout(article), article.encoding, int(article.bom), sha, ts, ts,
+                             file_name))
+        _unit_rows(article_id, enumerate(article.units), ids, targets, ts, unit_rows,
+                   translation_rows)
+        n = len(article.units)
+        report = ImportReport(article_id, source_lang, created=True, units=n, new=n)
+        report.looks_like = article.looks_like
+        reports.append(report)
+    stored.insert_articles(run, engine, article_rows)
+    stored.insert_units(run, engine, unit_rows)
+    stored.insert_translations(run, engine, translation_rows)
+    return reports
 
 
-def _insert_units(
-    conn: sqlite3.Connection,
+def _unit_rows(
     article_id: str,
-    positioned: list[tuple[int, Unit]],
-    first_id: int,
+    positioned: Iterable[tuple[int, Unit]],
+    ids: Iterator[int],
     targets: list[str],
     ts: str,
+    unit_rows: list[tuple[Any, ...]],
+    translation_rows: list[tuple[Any, ...]],
 ) -> None:
-    unit_rows = []
-    translation_rows = []
-    for offset, (position, unit) in enumerate(positioned):
-        unit_id = first_id + offset
-        unit_rows.append(
-            (unit_id, article_id, unit.key, unit.kind, unit.paragraph, position, unit.text,
-             unit.words, ts, ts)
-        )
+    """Append the rows of new units (and a translation row per target) to the lists."""
+    for position, unit in positioned:
+        unit_id = next(ids)
+        unit_rows.append((unit_id, article_id, unit.key, unit.kind, unit.paragraph, position,
+                          unit.text, unit.words, ts, ts))
         for lang in targets:
             translation_rows.append((unit_id, lang, article_id, position, ts, ts))
-    conn.executemany(
-        "INSERT INTO units (id, article_id, key, kind, paragraph, position, source, words,"
-        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        unit_rows,
-    )
-    conn.executemany(
-        "INSERT INTO translations (unit_id, lang, article_id, position, created_at, updated_at)"
-        " VALUES (?,?,?,?,?,?)",
-        translation_rows,
-    )
 
 
 def _merge_article(
-    conn: sqlite3.Connection,
+    run: Any,
+    engine: str,
     article_id: str,
     article: Article,
     source_lang: str,
     targets: list[str],
     sha: str,
     translator: str | None,
-    old: list[sqlite3.Row],
+    old: Sequence[StoredUnit],
     matched: _Merge,
     file_name: str | None = None,
 ) -> ImportReport:
@@ -575,12 +537,11 @@ def _merge_article(
     old_by_id = {row["id"]: row for row in old}
 
     def history(unit_id: int, action: str, **values: Any) -> None:
-        record_history(conn, unit_id, source_lang, action, translator, ts, **values)
+        record_history(run, unit_id, source_lang, action, translator, ts, **values)
 
     for unit_id in vanished:
         gone = old_by_id[unit_id]
-        conn.execute("UPDATE units SET obsolete = 1, updated_at = ? WHERE id = ?", [ts, unit_id])
-        conn.execute("UPDATE translations SET obsolete = 1 WHERE unit_id = ?", [unit_id])
+        stored.obsolete_unit(run, unit_id, ts)
         history(unit_id, "obsolete", old_text=gone["source"],
                 note="sentence left the source")
         report.obsolete += 1
@@ -592,15 +553,10 @@ def _merge_article(
         unit_id = row["id"]
         if (row["key"], row["paragraph"], row["position"], row["source"]) != (
                 unit.key, unit.paragraph, index, unit.text):
-            conn.execute(
-                "UPDATE units SET key = ?, paragraph = ?, position = ?, source = ?, words = ?,"
-                " updated_at = ? WHERE id = ?",
-                [unit.key, unit.paragraph, index, unit.text, word_count(unit.text), ts,
-                 unit_id],
-            )
+            stored.update_unit(run, unit_id, unit.key, unit.paragraph, index, unit.text,
+                               word_count(unit.text), ts)
         if row["position"] != index:
-            conn.execute("UPDATE translations SET position = ? WHERE unit_id = ?",
-                         [index, unit_id])
+            stored.move_translations(run, unit_id, index)
         if row["source"] == unit.text:
             report.unchanged += 1
         elif index in retouched:
@@ -614,50 +570,35 @@ def _merge_article(
             report.changes.append(("changed", unit.key, unit.text))
             history(unit_id, "source-changed", old_text=row["source"],
                     new_text=unit.text)
-            _demote_translations(conn, unit_id, ts, translator)
+            _demote_translations(run, engine, unit_id, ts, translator)
     new_units = [(i, u) for i, u in enumerate(article.units) if i not in pairs]
     if new_units:
-        first_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
-        _insert_units(conn, article_id, new_units, first_id, targets, ts)
+        unit_rows: list[tuple[Any, ...]] = []
+        translation_rows: list[tuple[Any, ...]] = []
+        _unit_rows(article_id, new_units,
+                   iter(stored.new_unit_ids(run, engine, len(new_units))), targets, ts,
+                   unit_rows, translation_rows)
+        stored.insert_units(run, engine, unit_rows)
+        stored.insert_translations(run, engine, translation_rows)
         for _i, unit in new_units:
             report.changes.append(("new", unit.key, unit.text))
     report.new = len(new_units)
-    _ensure_target_rows(conn, article_id, targets, ts)
-    conn.execute(
-        "UPDATE articles SET targets = ?, title = ?, layout = ?, encoding = ?, bom = ?,"
-        " source_sha256 = ?, updated_at = ?, file = COALESCE(file, ?) WHERE id = ?",
-        [*_article_row(article_id, article, source_lang, targets, sha, ts)[2:-2], ts,
-         file_name, article_id],
-    )
+    stored.ensure_target_rows(run, article_id, targets, ts)
+    stored.update_article(run, article_id, ",".join(targets), article.title, _layout(article),
+                          article.encoding, int(article.bom), sha, ts, file_name)
     report.changes.sort(key=lambda c: _key_order(c[1]))
     return report
 
 
 def _demote_translations(
-    conn: sqlite3.Connection, unit_id: int, ts: str, translator: str | None
+    run: Any, engine: str, unit_id: int, ts: str, translator: str | None
 ) -> None:
     """A changed source sentence: every existing translation becomes a `previous` draft."""
-    rows = conn.execute(
-        "SELECT lang, text FROM translations WHERE unit_id = ? AND text IS NOT NULL",
-        [unit_id],
-    ).fetchall()
-    for lang, text in rows:
-        write_translation(conn, unit_id, lang, text=text, status="draft", origin="previous",
+    for lang, text in stored.translated_texts(run, engine, unit_id):
+        write_translation(run, unit_id, lang, text=text, status="draft", origin="previous",
                           translator=translator, action="source-changed", ts=ts,
                           note="the source sentence changed; the old translation is kept as a"
                           " draft")
-
-
-def _ensure_target_rows(
-    conn: sqlite3.Connection, article_id: str, targets: list[str], ts: str
-) -> None:
-    for lang in targets:
-        conn.execute(
-            "INSERT OR IGNORE INTO translations (unit_id, lang, article_id, position, obsolete,"
-            " created_at, updated_at) SELECT id, ?, article_id, position, obsolete, ?, ?"
-            " FROM units WHERE article_id = ?",
-            [lang, ts, ts, article_id],
-        )
 
 
 def _key_order(key: str) -> tuple[int, int, int]:

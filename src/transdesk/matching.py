@@ -7,10 +7,10 @@ Pure functions over the stored rows and the parsed units; `importing` writes the
 from __future__ import annotations
 
 import re
-import sqlite3
 from bisect import bisect_left
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from transdesk.article import Unit
@@ -25,6 +25,9 @@ _TYPO_FOLD = str.maketrans(
 )
 _SPACES = re.compile(r"\s+")
 SIMILARITY_THRESHOLD = 65.0  # rapidfuzz ratio; below it a sentence is new, not changed
+
+# a stored unit: id, key, kind, paragraph, position, source (storage.articles.STORED_UNIT)
+StoredUnit = Mapping[str, Any]
 
 
 def only_typography_differs(old: str, new: str) -> bool:
@@ -45,17 +48,17 @@ _INDEX_WORD = re.compile(r"\w+")
 
 
 def match_units(
-    old: list[sqlite3.Row], new: list[Unit]
-) -> tuple[dict[int, sqlite3.Row], list[int]]:
+    old: Sequence[StoredUnit], new: list[Unit]
+) -> tuple[dict[int, StoredUnit], list[int]]:
     """Pair new units (by index) with old unit rows, msgmerge-style.
 
     Headers pair by key; sentences first by identical text (nearest position), then
     the rest by similarity weighed with distance in position. Returns the pairs and
     the old rows left over (vanished). Near-linear: see `similar_pairs`.
     """
-    pairs: dict[int, sqlite3.Row] = {}
+    pairs: dict[int, StoredUnit] = {}
     free_old = {row["id"]: row for row in old}
-    by_text: dict[str, list[sqlite3.Row]] = defaultdict(list)  # in position order
+    by_text: dict[str, list[StoredUnit]] = defaultdict(list)  # in position order
     for row in old:
         if row["kind"] == "sentence":
             by_text[row["source"]].append(row)
@@ -89,8 +92,8 @@ def match_units(
 
 
 def similar_pairs(
-    new: list[Unit], unpaired_new: list[int], unpaired_old: list[sqlite3.Row], span: int
-) -> list[tuple[int, sqlite3.Row]]:
+    new: list[Unit], unpaired_new: list[int], unpaired_old: list[StoredUnit], span: int
+) -> list[tuple[int, StoredUnit]]:
     """Candidate pairs of a new and an old sentence at least SIMILARITY_THRESHOLD alike,
     best first (similarity less 20 points per article length of distance in position).
 

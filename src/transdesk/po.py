@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from transdesk import __version__, store
 from transdesk.catalog import (
@@ -41,21 +41,15 @@ from transdesk.catalog import (
     CatalogEntry,
     state_hash,
 )
-from transdesk.db import write_transaction
 from transdesk.errors import BadInput
-from transdesk.files import (
-    database_files,
-    refuse_folder_holding,
-    refuse_overwrite,
-    write_atomic,
-)
+from transdesk.export import desk_files
+from transdesk.files import refuse_folder_holding, refuse_overwrite, write_atomic
 from transdesk.i18n import _
 from transdesk.languages import normalize_lang
 from transdesk.pofile import load_po, to_pofile
+from transdesk.storage import catalogs as storage
+from transdesk.storage import findings
 from transdesk.text_safety import shown
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 ORIGIN = "po-import"
 LANGUAGE_TEAMS = {"ru": "Russian", "uk": "Ukrainian", "en": "English"}
@@ -69,12 +63,12 @@ def po_date(iso: str | None) -> str:
 
 
 def _build_catalogs(
-    db: Database, article: dict[str, Any], langs: list[str] | None
+    desk: Any, article: dict[str, Any], langs: list[str] | None
 ) -> list[Catalog]:
     article_id = article["id"]
     langs = article["targets"] if langs is None else _check_targets(article, langs)
-    units = store.read_units(db, article_id, langs)
-    accepted = _accepted_checks(db, article_id, langs)
+    units = store.read_units(desk, article_id, langs)
+    accepted = _accepted_checks(desk, article_id, langs)
     base = {
         "Project-Id-Version": f"{article_id}",
         "POT-Creation-Date": po_date(article["updated_at"]),
@@ -124,16 +118,11 @@ def _check_targets(article: dict[str, Any], langs: list[str]) -> list[str]:
 
 
 def _accepted_checks(
-    db: Database, article_id: str, langs: list[str]
+    desk: Any, article_id: str, langs: list[str]
 ) -> dict[tuple[int, str], tuple[str, ...]]:
     """Accepted check exceptions that still cover the current text, per (unit, lang)."""
     found: dict[tuple[int, str], list[str]] = {}
-    for unit_id, lang, check in db.execute(
-        "SELECT e.unit_id, e.lang, e.check_name FROM check_exceptions e"
-        " JOIN translations t ON t.unit_id = e.unit_id AND t.lang = e.lang"
-        " WHERE t.article_id = ? AND e.text = t.text ORDER BY e.check_name",
-        [article_id],
-    ):
+    for unit_id, lang, check in findings.accepted_current(desk, article_id):
         if lang in langs:
             found.setdefault((unit_id, lang), []).append(check)
     return {k: tuple(v) for k, v in found.items()}
@@ -156,9 +145,23 @@ def plural_forms(lang: str) -> str:
 
 @dataclass
 class PoExportReport:
+    """What `po export` wrote. The paths are kept only when asked (`--json` lists
+    them); the counts always."""
+
     articles: int = 0
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    keep_paths: bool = True
+    written_count: int = 0
+    unchanged_count: int = 0
+
+    def add(self, path: Path, written: bool) -> None:
+        if written:
+            self.written_count += 1
+        else:
+            self.unchanged_count += 1
+        if self.keep_paths:
+            (self.written if written else self.unchanged).append(path)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -178,53 +181,62 @@ def catalog_paths(directory: Path, article_id: str, lang: str | None) -> tuple[P
 
 
 def export_catalogs(
-    db: Database,
+    desk: Any,
     article_ids: list[str] | None = None,
     lang: str | None = None,
     directory: str | os.PathLike[str] = "locales",
     mo: bool = False,
     progress: Callable[[str], None] | None = None,
+    keep_paths: bool = True,
 ) -> PoExportReport:
     """Write `<dir>/<article>.pot` and `<dir>/<lang>/LC_MESSAGES/<article>.po` (+ `.mo`).
 
-    Default: every article, each in all its target languages. With `lang` and no
-    article list, articles that do not have `lang` as a target are skipped.
+    Default: every article, each in all its target languages, read and written one at
+    a time. With `lang` and no article list, articles that do not have `lang` as a
+    target are skipped. `keep_paths`: list the files in the report (else count them).
     """
     if not str(directory):
         raise BadInput(_("--dir needs a directory name"))
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise BadInput(_("{root!r} is not a directory").format(root=str(root)))
-    inputs = database_files(db.conn)
+    inputs = desk_files(desk)
     refuse_folder_holding(root, inputs)
-    explicit = bool(article_ids)
-    # every article read and checked first: bad input fails before anything is written
-    articles = [store.get_article(db, article_id)
-                for article_id in (article_ids or store.article_ids(db))]
-    if lang is not None:
-        if explicit:
-            for article in articles:
+    report = PoExportReport(keep_paths=keep_paths)
+    with storage.editors_snapshot(desk):
+        if article_ids:
+            # every article named read and checked first: bad input fails before
+            # anything is written
+            named = [storage.article(desk, article_id) for article_id in article_ids]
+            for article in named if lang is not None else ():
                 _check_targets(article, [lang])
-        articles = [a for a in articles if lang in a["targets"]]
-    report = PoExportReport()
-    for article in articles:
-        article_id = article["id"]
-        for catalog in _build_catalogs(db, article, None if lang is None else [lang]):
-            po = to_pofile(catalog)
-            po_path, mo_path = catalog_paths(root, article_id, catalog.lang)
-            outputs = [(po_path, str(po).encode("utf-8"))]
-            if mo and catalog.lang:
-                outputs.append((mo_path, po.to_binary()))
-            refuse_overwrite([path for path, _data in outputs], inputs)  # a hard link
-            for path, data in outputs:
-                if write_atomic(path, data):
-                    report.written.append(path)
-                else:
-                    report.unchanged.append(path)
-        report.articles += 1
-        if progress:
-            progress(article_id)
+            for article in named:
+                _export_article(desk, article, lang, root, mo, inputs, report, progress)
+            return report
+        ids = findings.stream(desk, "SELECT id FROM articles ORDER BY id")
+        for (article_id,) in ids:
+            article = storage.article(desk, article_id)
+            if lang is None or lang in article["targets"]:
+                _export_article(desk, article, lang, root, mo, inputs, report, progress)
     return report
+
+
+def _export_article(desk: Any, article: dict[str, Any], lang: str | None, root: Path,
+                    mo: bool, inputs: list[Path], report: PoExportReport,
+                    progress: Callable[[str], None] | None) -> None:
+    article_id = article["id"]
+    for catalog in _build_catalogs(desk, article, None if lang is None else [lang]):
+        po = to_pofile(catalog)
+        po_path, mo_path = catalog_paths(root, article_id, catalog.lang)
+        outputs = [(po_path, str(po).encode("utf-8"))]
+        if mo and catalog.lang:
+            outputs.append((mo_path, po.to_binary()))
+        refuse_overwrite([path for path, _data in outputs], inputs)  # a hard link
+        for path, data in outputs:
+            report.add(path, write_atomic(path, data))
+    report.articles += 1
+    if progress:
+        progress(article_id)
 
 
 # --- import ----------------------------------------------------------------------------
@@ -274,7 +286,7 @@ def _header_lang(value: str, path: str) -> str:
             ).format(path=path, value=value)) from None
 
 
-def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
+def _parse(desk: Any, path: str, lang: str | None) -> _Parsed:
     catalog = load_po(path)
     header_lang = catalog.header.get("Language", "").strip()
     file_lang = _header_lang(header_lang, path) if header_lang else None
@@ -293,7 +305,7 @@ def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
             ).format(path=path))
     named = catalog.header.get(ARTICLE_HEADER, "").strip()
     try:
-        article = store.get_article(db, named or Path(path).stem)
+        article = storage.article(desk, named or Path(path).stem)
     except BadInput:
         where = (f"its {ARTICLE_HEADER} header names" if named
                  else f"no {ARTICLE_HEADER} header, and the file name gives")
@@ -310,29 +322,21 @@ def _parse(db: Database, path: str, lang: str | None) -> _Parsed:
 
 
 def import_catalogs(
-    db: Database, paths: list[str], lang: str | None = None, translator: str | None = None
+    desk: Any, paths: list[str], lang: str | None = None, translator: str | None = None
 ) -> list[PoImportReport]:
     """Take PO files back. Every file is read and checked first (a malformed file
     changes nothing); then all of them are applied in one transaction."""
-    parsed = [_parse(db, path, lang) for path in paths]
+    parsed = [_parse(desk, path, lang) for path in paths]
     reports = []
-    with write_transaction(db) as conn:
+    with desk.transaction():
         for item in parsed:
-            reports.append(_apply(conn, item, translator))
+            reports.append(_apply(desk, item, translator))
     return reports
 
 
-def _apply(conn: Any, item: _Parsed, translator: str | None) -> PoImportReport:
+def _apply(desk: Any, item: _Parsed, translator: str | None) -> PoImportReport:
     report = PoImportReport(item.path, item.article_id, item.lang)
-    units = {
-        key: (unit_id, source, text, status)
-        for unit_id, key, source, text, status in conn.execute(
-            "SELECT u.id, u.key, u.source, t.text, t.status FROM units u"
-            " JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-            " WHERE u.article_id = ? AND u.obsolete = 0",
-            [item.lang, item.article_id],
-        )
-    }
+    units = storage.units_for_import(desk, item.article_id, item.lang)
     for entry in item.catalog.entries:  # obsolete entries are not read
         key = entry.key
         if entry.plural:  # units are sentences: no plural forms to take them into
@@ -368,7 +372,7 @@ def _apply(conn: Any, item: _Parsed, translator: str | None) -> PoImportReport:
             )
             continue
         store.write_translation(
-            conn, unit_id, item.lang, text=text, status=status, origin=ORIGIN,
+            desk, unit_id, item.lang, text=text, status=status, origin=ORIGIN,
             translator=translator, action="po-import", note=f"from {Path(item.path).name}",
         )
         report.applied.append(key)

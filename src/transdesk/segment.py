@@ -27,17 +27,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["load_rules", "split_sentences"]
 
 # Candidate boundary: whitespace after terminal punctuation or a closer (`. `, `?! `,
 # `." `, `.). `, `” `). The punctuation run before it is read back in Python, and a run
-# without a terminal (`” but`) is no boundary. The lookbehind keeps the scan linear.
+# without a terminal (`” but`) is no boundary. The pattern opens with a character class,
+# so the regex engine scans for it in C (a lookbehind would be tried at every position).
 _PUNCT = ".!?…)]»”\"’'"
 _PUNCT_SET = frozenset(_PUNCT)
-_CANDIDATE = re.compile(rf"(?<=[{re.escape(_PUNCT)}])\s+")
+_CANDIDATE = re.compile(rf"[{re.escape(_PUNCT)}](\s+)(?=\S)")  # not at the end
 _TOKEN_WINDOW = 32  # longer than any abbreviation
 _TERMINALS = frozenset(".!?…")
 _OPENERS = "«“„\"‘'([‹"
@@ -113,9 +113,9 @@ class Rules:
         self.lowercase_starts = lowercase_starts
         self.latin_roman = latin_roman
         # Multi-word entries ("т. е", "и т. д") are looked up only when the token could be
-        # their last part; any suffix of an entry is a possible last part.
+        # their last part: a proper suffix of an entry (`е`, `д`, `т.д`, `др` of `и др`).
         self.tails = frozenset(
-            key[i:] for key in abbreviations for i in range(len(key)) if key[i] != "."
+            key[i:] for key in abbreviations for i in range(1, len(key)) if key[i] != "."
         )
         # An initial before a sentence starter ends the sentence where starters are known.
         self.initial = BEFORE_STARTER if starters else NO_BREAK
@@ -199,14 +199,19 @@ def _category(text: str, start: int, tok: str, rules: Rules) -> int | None:
     if len(tok) > 1 and "." not in tok:
         return None  # a word (the common case: no letter run to look for)
     if _LETTER_RUN.fullmatch(tok):
-        # A single letter or a dotted run of single letters: J., J.R.R., т.д, к.п.н
-        if tok.isupper():
-            if rules.latin_roman and len(tok) == 1 and tok in "IVX":
-                return MAY_END  # a Latin I, V, X in Cyrillic text: `цар Петро I.`
-            return rules.initial
-        if tok.islower():
-            # An unlisted dotted run (к.п.н, д.э.н) is a title before a name.
-            return NO_BREAK if len(tok) > 2 else MAY_END
+        return _letter_run_category(tok, rules)
+    return None
+
+
+def _letter_run_category(tok: str, rules: Rules) -> int | None:
+    """A single letter or a dotted run of single letters: J., J.R.R., т.д, к.п.н"""
+    if tok.isupper():
+        if rules.latin_roman and len(tok) == 1 and tok in "IVX":
+            return MAY_END  # a Latin I, V, X in Cyrillic text: `цар Петро I.`
+        return rules.initial
+    if tok.islower():
+        # An unlisted dotted run (к.п.н, д.э.н) is a title before a name.
+        return NO_BREAK if len(tok) > 2 else MAY_END
     return None
 
 
@@ -280,6 +285,13 @@ def _breaks(text: str, ws_start: int, j: int, rules: Rules) -> bool:
         return True
     if lower or category == NO_BREAK:
         return False
+    return _ends_after(text, start, tok, category, j, rules)
+
+
+def _ends_after(text: str, start: int, tok: str, category: int, j: int, rules: Rules) -> bool:
+    """Whether the abbreviation `tok` (at text[start:], of a category that may end a
+    sentence) ends one before text[j], which is no lowercase letter."""
+    c = text[j]
     if tok.isupper() and _INITIAL_NEXT.match(text, j) and _LETTER_RUN.fullmatch(tok):
         return False  # initials in a row: `U. S. A.`, `J. A. Smith`
     if category == BEFORE_STARTER:
@@ -413,6 +425,72 @@ def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int, boo
     return ws_start, end, not paragraph[end].islower()
 
 
+def _candidate_breaks(paragraph: str, rules: Rules) -> list[tuple[int, int]]:
+    """The candidate boundaries (whitespace spans) that `_breaks` keeps, in order.
+
+    The common cases are decided here without `_breaks`' reading of the context, each
+    exactly as `_breaks` would decide it: a capital or a digit after `!`, `?`, `…`, after
+    a run of punctuation that ends in a period, or after a period that ends a token found
+    with one `rfind` (its category decides); a lowercase word where no sentence starts
+    lowercase, or after anything but `?`, `!` or `.` after a word.
+    """
+    abbreviations = rules.abbreviations
+    tails = rules.tails
+    lowercase_continues = not rules.lowercase_starts
+    breaks = []
+    for match in _CANDIDATE.finditer(paragraph):
+        ws_start, end = match.span(1)
+        c = paragraph[end]
+        last = paragraph[ws_start - 1]
+        if c.isupper() or c.isdigit():
+            if last == "." and ws_start > 1:
+                if paragraph[ws_start - 2] in _PUNCT_SET:
+                    breaks.append((ws_start, end))  # `.).`, `?.`: a terminal in the run
+                    continue
+                # The token before the period, as `_breaks` reads it: after the last space
+                # (or from the paragraph's start), with no other whitespace nor opener.
+                space = paragraph.rfind(
+                    " ", ws_start - _TOKEN_WINDOW if ws_start > _TOKEN_WINDOW else 0, ws_start - 1
+                )
+                tok = paragraph[space + 1 : ws_start - 1]
+                if (
+                    tok not in abbreviations
+                    and tok not in tails
+                    and space >= 0
+                    and len(tok) > 1
+                    and tok.isalpha()
+                ):
+                    breaks.append((ws_start, end))  # an ordinary word (`_category`: None)
+                    continue
+                if (
+                    (space >= 0 or ws_start <= _TOKEN_WINDOW)
+                    and tok
+                    and tok.isprintable()
+                    and tok[0] not in _OPENERS
+                ):
+                    category = _category(paragraph, space + 1, tok, rules)
+                    if category is None or (
+                        category != NO_BREAK
+                        and _ends_after(paragraph, space + 1, tok, category, end, rules)
+                    ):
+                        breaks.append((ws_start, end))
+                    continue
+            elif last in "!?…":
+                breaks.append((ws_start, end))
+                continue
+        elif c.islower() and (
+            lowercase_continues
+            or (
+                last not in "?!"
+                and (last != "." or (ws_start > 1 and paragraph[ws_start - 2] in _PUNCT_SET))
+            )
+        ):
+            continue  # no lowercase start, or not after `?`, `!` or `.` after a word
+        if _breaks(paragraph, ws_start, end, rules):
+            breaks.append((ws_start, end))
+    return breaks
+
+
 def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
     """Split one paragraph into (sentence, whitespace_after) pairs.
 
@@ -431,43 +509,27 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         if paragraph.isspace():
             return []
         raise ValueError("paragraph starts with whitespace; strip it before segmenting")
-    n = len(paragraph)
-    candidates: Iterable[Any] = _CANDIDATE.finditer(paragraph)
-    decided = False  # candidates are already breaks
-    has_pairs = (
+    breaks = _candidate_breaks(paragraph, rules)
+    if breaks and (
         "«" in paragraph
         or '"' in paragraph
         or "(" in paragraph
         or "“" in paragraph
         or "„" in paragraph
         or "[" in paragraph
-    )
-    if has_pairs or _LIST_START.match(paragraph):
-        breaks = []
-        for match in candidates:
-            ws_start, end = match.span()
-            if end < n and _breaks(paragraph, ws_start, end, rules):
-                breaks.append((ws_start, end))
-        if has_pairs and breaks:
-            breaks = _outside_pairs(paragraph, breaks)
-        if _LIST_START.match(paragraph):
-            breaks = _before_list_numbers(paragraph, breaks)
-        candidates = breaks
-        decided = True
+    ):
+        breaks = _outside_pairs(paragraph, breaks)
+    if paragraph[:1] in "(1" and _LIST_START.match(paragraph):
+        breaks = _before_list_numbers(paragraph, breaks)
     result: list[tuple[str, str]] = []
     start = 0
     taken = 0  # where the last break used or skipped ends
     signs = 0  # paragraph[start:signs] holds no letter or digit
-    for candidate in candidates:
-        if decided:
-            ws_start, end = candidate
-            if ws_start < taken:
-                continue
-        else:
-            ws_start, end = candidate.span()
-            if end >= n or ws_start < taken or not _breaks(paragraph, ws_start, end, rules):
-                continue
-        if not paragraph[end].isalnum() and paragraph[end] not in _DASHES:
+    for ws_start, end in breaks:
+        if ws_start < taken:
+            continue
+        c = paragraph[end]
+        if not c.isalnum() and c not in _DASHES:
             ws_start, end, moved = _signs_after(paragraph, ws_start, end)
             taken = end
             if not moved:

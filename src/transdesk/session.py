@@ -128,8 +128,7 @@ class Session:
         view = self.work.unit_view(self.db, unit)
         if self.work is workflow:
             desk_style.use(self.db)  # the termbase, for the screen
-        else:  # a PostgreSQL desk: its termbase is not read there yet
-            desk_style.use_shipped()
+        # (on PostgreSQL `transdesk_next` sent the termbase along and made it active)
         self.term.write(render(view, self.review))
         prompt = f"{self.lang}> "
         while True:

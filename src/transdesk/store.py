@@ -10,7 +10,6 @@ history rows are one transaction (an import opens one per article).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,10 @@ from transdesk.languages import LANGUAGES
 from transdesk.text_safety import check_text
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from transdesk.storage.history import Executes
+
+    # a desk of either engine, a sqlite-utils Database or a sqlite3 connection
+    Database = Executes
 
 STATUSES = ("untranslated", "draft", "translated", "approved")
 DONE = ("translated", "approved")
@@ -32,12 +34,13 @@ DONE = ("translated", "approved")
 
 def get_article(db: Database, article_id: str) -> dict[str, Any]:
     """The article's row as a dict, or BadInput naming the unknown id."""
-    rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
-    if not rows:
+    cursor = db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+    row = cursor.fetchone()
+    if row is None:
         raise BadInput(_(
                 "unknown article {article_id!r} (see 'transdesk articles')"
             ).format(article_id=article_id))
-    article = rows[0]
+    article = dict(zip([column[0] for column in cursor.description], row, strict=True))
     article["targets"] = article["targets"].split(",")
     return article
 
@@ -75,7 +78,8 @@ def status_counts(
     targets = {
         article_id: wanted.split(",")
         for article_id, wanted in db.execute(
-            "SELECT id, targets FROM articles WHERE 1" + article_filter.replace("article_id", "id"),
+            "SELECT id, targets FROM articles WHERE TRUE"
+            + article_filter.replace("article_id", "id"),
             params,
         )
     }
@@ -190,7 +194,7 @@ class UnitRow:
 
 
 def read_units(
-    db: Database | sqlite3.Connection,
+    db: Database,
     article_id: str | None,
     langs: list[str],
     include_obsolete: bool = False,
@@ -249,7 +253,7 @@ def render_source(db: Database, article_id: str) -> bytes:
 
 
 def write_translation(
-    conn: sqlite3.Connection,
+    conn: Database,
     unit_id: int,
     lang: str,
     *,
@@ -298,7 +302,7 @@ def write_translation(
 
 
 def record_history(
-    conn: sqlite3.Connection,
+    conn: Database,
     unit_id: int,
     lang: str,
     action: str,
@@ -320,13 +324,11 @@ def record_history(
 
     `old_origin`/`old_score` describe the text replaced (the draft a person post-edited),
     `claimed_at` when the submitter's claim began (the post-edit analysis times it)."""
-    conn.execute(
-        "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text, new_text,"
-        " old_status, new_status, note, score, old_origin, old_score, claimed_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [unit_id, lang, ts, translator, origin, action, old_text, new_text, old_status,
-         new_status, note, score, old_origin, old_score, claimed_at],
-    )
+    from transdesk.storage import history
+
+    history.insert(conn, (unit_id, lang, ts, translator, origin, action, old_text, new_text,
+                          old_status, new_status, note, score, old_origin, old_score,
+                          claimed_at))
 
 
 def unit_id_for(db: Database, article_id: str, key: str) -> int:

@@ -20,23 +20,20 @@ import itertools
 import json
 import math
 import re
-import sqlite3
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple
 
-from transdesk.db import now, write_transaction
+from transdesk.db import now
 from transdesk.languages import LANGUAGES
+from transdesk.storage import memory as storage
+from transdesk.storage.memory import as_desk
 from transdesk.text_safety import refusal
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
 DEFAULT_THRESHOLD = 75.0
-LANG_INDEX = {"ru": 0, "uk": 1, "en": 2}
 #: The loosest candidate query: any two of the sentence's this many rarest words.
 PAIR_WORDS = 4
 #: The stricter queries use at most this many of the rarest words...
@@ -58,6 +55,11 @@ PREFETCH_MIN = 500
 #: ...scoring the sentences that share the most words with a text: at least this many
 #: (with every other sentence sharing as many).
 BATCH_ENOUGH = 200
+#: A SentenceIndex is built only for a memory of at most this many texts in the source
+#: language (its size grows with the memory's; beyond, one query per text).
+INDEX_MAX = 300_000
+#: Word bitmaps a SentenceIndex keeps (bytes in all) before it forgets them.
+BITMAP_CACHE_BYTES = 64 << 20
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -83,29 +85,19 @@ class _Scored(NamedTuple):
     groups: list[int]
 
 
-def _conn(db: Database | sqlite3.Connection) -> sqlite3.Connection:
-    return db if isinstance(db, sqlite3.Connection) else db.conn
-
-
-def _key(group: int, lang: str) -> int:
-    return group * 4 + LANG_INDEX[lang]
-
-
 class Memory:
     """Lookups for one language pair, with a per-instance cache of word frequencies."""
 
-    def __init__(
-        self,
-        db: Database | sqlite3.Connection,
-        source: str,
-        target: str,
-        threshold: float = DEFAULT_THRESHOLD,
-    ) -> None:
-        self.conn = _conn(db)
+    def __init__(self, db: Any, source: str, target: str,
+                 threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.desk = as_desk(db)
         self.source, self.target = source, target
         self.threshold = threshold
         self._doc_freq: dict[str, int] = {}
         self._ranked: dict[str, list[_Scored]] = {}
+        self._partial: set[str] = set()  # ranked from a SentenceIndex: the best only
+        self._exact: dict[str, list[tuple[int, str]]] = {}
+        self._index: SentenceIndex | None = None
 
     def best(self, text: str, exclude_unit: int | None = None) -> Match | None:
         """The exact match, else the best fuzzy match at or above the threshold."""
@@ -116,18 +108,19 @@ class Memory:
         return fuzzy[0] if fuzzy else None
 
     def exact(self, text: str, exclude_unit: int | None = None) -> Match | None:
-        # Our own translations first (newest unit first), then imported memory: that is
-        # descending key order (key = grp * 4 + language), which the index already holds
-        # for equal (lang, prefix), so a sentence remembered a thousand times costs no sort.
-        row = self.conn.execute(
-            "SELECT m.grp, t.text FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
-            " WHERE m.lang = ? AND substr(m.text, 1, 40) = substr(?, 1, 40) AND +m.text = ?"
-            " AND m.grp != ? ORDER BY m.key DESC LIMIT 1",
-            [LANG_INDEX[self.target], self.source, text, text, exclude_unit or 0],
-        ).fetchone()
-        if row is None:
-            return None
-        return Match(source=text, text=row[1], score=100.0, group=row[0])
+        """Our own translations first (newest unit first), then imported memory. The
+        two first are kept per text (a draft run meets a sentence many times; one of
+        them may be the unit being drafted)."""
+        found = self._exact.get(text)
+        if found is None:
+            if len(self._exact) >= RANKED_CACHE:
+                self._exact.clear()
+            found = self._exact[text] = storage.exact_matches(
+                self.desk, self.source, self.target, text, limit=2)
+        for group, target in found:  # (one row per group: two cannot both be excluded)
+            if group != (exclude_unit or 0):
+                return Match(source=text, text=target, score=100.0, group=group)
+        return None
 
     def fuzzy(self, text: str, exclude_unit: int | None = None, limit: int = 1) -> list[Match]:
         """Fuzzy matches (rapidfuzz ratio >= threshold), best first.
@@ -141,6 +134,17 @@ class Memory:
         if ranked is None:
             ranked = self._rank(text)
             self._remember(text, ranked)
+        found = self._matches(ranked, exclude_unit, limit)
+        if len(found) < limit and text in self._partial:
+            # a prefetch kept only the best sentences: rank this text in full
+            self._partial.discard(text)
+            ranked = self._rank(text)
+            self._remember(text, ranked)
+            found = self._matches(ranked, exclude_unit, limit)
+        return found
+
+    def _matches(self, ranked: list[_Scored], exclude_unit: int | None,
+                 limit: int) -> list[Match]:
         found: dict[str, Match] = {}
         for source, score, groups in ranked:
             preferred = sorted((g for g in groups if g != exclude_unit), key=_preference)
@@ -156,33 +160,39 @@ class Memory:
         without an exact match), so that ``fuzzy`` answers them from the cache.
 
         From ``index_from`` (default PREFETCH_MIN) texts on, the memory's sentences are
-        read once into a SentenceIndex, which selects every text's candidates without a
-        query; fewer texts are left to ``fuzzy`` (FTS5 queries, one text at a time).
+        read once into a SentenceIndex (kept for the Memory's lifetime, when the memory
+        holds at most INDEX_MAX texts: its size grows with the memory's), which selects
+        every text's candidates without a query; fewer texts are left to ``fuzzy``
+        (FTS5 or trigram queries, one text at a time).
         """
         todo = [t for t in dict.fromkeys(texts) if t not in self._ranked][:RANKED_CACHE]
-        if not todo or len(todo) < (PREFETCH_MIN if index_from is None else index_from):
+        if not todo:
             return
-        index = SentenceIndex(self.conn, self.source, self.target)
+        if self._index is None:
+            if len(todo) < (PREFETCH_MIN if index_from is None else index_from):
+                return
+            if storage.count_with_target(self.desk, self.source) > INDEX_MAX:
+                return
+            self._index = SentenceIndex(self.desk, self.source, self.target)
         for text in todo:
-            self._remember(text, _ranked(text, index.candidates(text, self.threshold),
-                                         index.groups, self.threshold, RANKED_KEPT))
+            ranked = self._index.ranked(text, self.threshold)
+            self._remember(text, ranked)
+            if ranked:  # (none: no sentence of the memory scores the threshold)
+                self._partial.add(text)
 
     def _remember(self, text: str, ranked: list[_Scored]) -> None:
         if len(self._ranked) >= RANKED_CACHE:
             self._ranked.clear()
+            self._partial.clear()
         self._ranked[text] = ranked
 
     def _targets(self, groups: list[int]) -> list[tuple[int, str]]:
         """``(group, target text)`` of up to GROUPS_PER_SOURCE of ``groups`` (preferred
         first) holding the target language."""
         out: list[tuple[int, str]] = []
-        lang = LANG_INDEX[self.target]
         for start in range(0, len(groups), 50):  # a sentence may be remembered 1000 times
             chunk = groups[start : start + 50]
-            marks = ",".join("?" * len(chunk))
-            texts = dict(self.conn.execute(
-                f"SELECT grp, text FROM tm_memory WHERE key IN ({marks})",
-                [g * 4 + lang for g in chunk]).fetchall())
+            texts = storage.target_texts(self.desk, chunk, self.target)
             out.extend((g, texts[g]) for g in chunk if g in texts)
             if len(out) >= GROUPS_PER_SOURCE:
                 break
@@ -196,21 +206,23 @@ class Memory:
         """Remembered sentences (in the source language, inside the length window) that
         may score the threshold: ``{source: [group, ...]}``.
 
-        Generated and newsroom sentences share templates, so any few of a sentence's
-        words may be held by thousands of others; the FTS5 queries (``_queries``) go
-        from strict to loose, and the first that yields ENOUGH distinct sentences ends
-        the search.  Each is streamed (rowid order, no ranking) up to CANDIDATES rows.
+        SQLite: generated and newsroom sentences share templates, so any few of a
+        sentence's words may be held by thousands of others; the FTS5 queries
+        (``_queries``) go from strict to loose, and the first that yields ENOUGH
+        distinct sentences ends the search.  Each is streamed (rowid order, no ranking)
+        up to CANDIDATES rows.  PostgreSQL: the CANDIDATES texts of the window most
+        similar by trigrams (pg_trgm's GIN index).
         """
         low, high = length_window(len(text), self.threshold)
         found: dict[str, list[int]] = {}
         seen: set[int] = set()
-        for query in self._queries(text):
-            rows = self.conn.execute(
-                "SELECT m.key, m.grp, m.text FROM tm_fts f JOIN tm_memory m ON m.key = f.rowid"
-                " WHERE tm_fts MATCH ? AND (f.rowid & 3) = ? AND length(m.text) BETWEEN ? AND ?"
-                " LIMIT ?",
-                [query, LANG_INDEX[self.source], low, high, CANDIDATES],
-            )
+        if self.desk.engine == "postgresql":
+            batches: Iterable[list[tuple[int, int, str]]] = [storage.trigram_candidates(
+                self.desk, text, self.source, low, high, CANDIDATES)]
+        else:
+            batches = (storage.fts_candidates(self.desk, query, self.source, low, high,
+                                              CANDIDATES) for query in self._queries(text))
+        for rows in batches:
             for key, group, source in rows:
                 if key not in seen:
                     seen.add(key)
@@ -264,13 +276,7 @@ class Memory:
         if unknown:
             for w in unknown:
                 self._doc_freq[w] = 0
-            for start in range(0, len(unknown), 500):
-                chunk = unknown[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for term, doc in self.conn.execute(
-                    f"SELECT term, doc FROM tm_vocab WHERE term IN ({marks})", chunk
-                ):
-                    self._doc_freq[term] = doc
+            self._doc_freq.update(storage.document_frequencies(self.desk, unknown))
         return sorted((w for w in words if self._doc_freq[w]), key=lambda w: self._doc_freq[w])
 
 
@@ -315,12 +321,9 @@ class SentenceIndex:
     and msgmerge in bench/bench_memory.py.
     """
 
-    def __init__(self, conn: sqlite3.Connection, source: str, target: str) -> None:
+    def __init__(self, db: Any, source: str, target: str) -> None:
         groups: dict[str, list[int]] = {}
-        for group, text in conn.execute(
-            "SELECT m.grp, m.text FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
-            " WHERE m.lang = ?", [LANG_INDEX[target], source]
-        ):
+        for group, text in storage.iter_with_target(as_desk(db), source, target):
             groups.setdefault(text, []).append(group)
         self.groups = groups
         self.texts = sorted(groups, key=len)
@@ -333,17 +336,47 @@ class SentenceIndex:
                     numbers = self.postings[word] = array("i")
                 numbers.append(number)
         self._bitmaps: dict[str, int] = {}
+        self._bitmap_bytes = 0
+
+    def _window(self, text: str, threshold: float) -> tuple[int, int]:
+        low, high = length_window(len(text), threshold)
+        return bisect_left(self.lengths, low), bisect_right(self.lengths, high)
 
     def candidates(self, text: str, threshold: float) -> list[str]:
         """The sentences inside the length window sharing the most words with ``text``
         (``_most_shared``)."""
-        low, high = length_window(len(text), threshold)
-        first, last = bisect_left(self.lengths, low), bisect_right(self.lengths, high)
+        first, last = self._window(text, threshold)
         if first >= last:
             return []
         window = ((1 << (last - first)) - 1) << first
         words = {w.lower() for w in _WORD.findall(text)} & self.postings.keys()
-        found = self._most_shared(words, window)
+        return self._texts(self._most_shared(words, window)[1], first)
+
+    def ranked(self, text: str, threshold: float) -> list[_Scored]:
+        """The best of ``candidates`` (those at the best score, to 0.1), as ``_ranked``
+        orders them, scoring fewer: the sentences sharing the most words are scored
+        first, and their best score narrows the length window of the rest."""
+        from rapidfuzz import fuzz, process
+
+        first, last = self._window(text, threshold)
+        if first >= last:
+            return []
+        window = ((1 << (last - first)) - 1) << first
+        words = {w.lower() for w in _WORD.findall(text)} & self.postings.keys()
+        top, selected = self._most_shared(words, window)
+        best = process.extractOne(text, self._texts(top, first), scorer=fuzz.ratio,
+                                  score_cutoff=threshold)
+        cutoff = threshold
+        if best is not None:
+            # ties to 0.1 with the best: at least its rounded score less half a tenth
+            cutoff = max(threshold, round(best[1], 1) - 0.05 - 1e-9)
+            first, last = self._window(text, cutoff)
+            selected &= ((1 << (last - first)) - 1) << first
+        return _ranked(text, self._texts(selected, first), self.groups, cutoff)
+
+    def _texts(self, found: int, first: int) -> list[str]:
+        """The sentences of the set bits of ``found`` (none below bit ``first``), in
+        number (length) order."""
         bits = bin(found >> first)[:1:-1]  # bit i of the window is character i
         texts, out = self.texts, []
         position = bits.find("1")
@@ -352,11 +385,11 @@ class SentenceIndex:
             position = bits.find("1", position + 1)
         return out
 
-    def _most_shared(self, words: set[str], window: int) -> int:
-        """The sentences of ``window`` sharing the most of ``words``: every sentence
-        sharing at least ``c`` of them, ``c`` the highest count that selects
-        BATCH_ENOUGH sentences (or 1).  Counts are bit-sliced: ``planes[k]`` holds bit
-        ``k`` of each sentence's count."""
+    def _most_shared(self, words: set[str], window: int) -> tuple[int, int]:
+        """The sentences of ``window`` sharing the most of ``words``: those sharing the
+        highest count, and every sentence sharing at least ``c`` of them, ``c`` the
+        highest count that selects BATCH_ENOUGH sentences (or 1).  Counts are
+        bit-sliced: ``planes[k]`` holds bit ``k`` of each sentence's count."""
         planes: list[int] = []
         for word in words:
             carry = window & self._bitmap(word)
@@ -366,7 +399,7 @@ class SentenceIndex:
                 planes[k], carry = plane ^ carry, plane & carry
             if carry:
                 planes.append(carry)
-        selected = 0
+        selected = top = 0
         for count in range(min(len(words), (1 << len(planes)) - 1), 0, -1):
             greater, equal = 0, window
             for k in range(len(planes) - 1, -1, -1):
@@ -375,9 +408,10 @@ class SentenceIndex:
                 else:
                     greater |= equal & planes[k]
             selected = greater | equal
+            top = top or selected
             if selected.bit_count() >= BATCH_ENOUGH:
                 break
-        return selected
+        return top, selected
 
     def _bitmap(self, word: str) -> int:
         bitmap = self._bitmaps.get(word)
@@ -385,7 +419,11 @@ class SentenceIndex:
             bits = bytearray(len(self.texts) // 8 + 1)
             for number in self.postings[word]:
                 bits[number >> 3] |= 1 << (number & 7)
+            if self._bitmap_bytes + len(bits) > BITMAP_CACHE_BYTES:
+                self._bitmaps.clear()
+                self._bitmap_bytes = 0
             bitmap = self._bitmaps[word] = int.from_bytes(bits, "little")
+            self._bitmap_bytes += len(bits)
         return bitmap
 
 
@@ -450,27 +488,45 @@ def read_tmx(path: str | Path) -> list[dict[str, str]]:
     return list(tmx_units(path))
 
 
-def import_tmx(db: Database, path: str | Path) -> ImportReport:
+def import_tmx(db: Any, path: str | Path) -> ImportReport:
     """Add one TMX file's units to the imported memory (`import_tmx_files`)."""
     return import_tmx_files(db, [path])[0]
 
 
-def import_tmx_files(db: Database, paths: Iterable[str | Path]) -> list[ImportReport]:
+def import_tmx_files(db: Any, paths: Iterable[str | Path]) -> list[ImportReport]:
     """Add the TMX files' units to the imported memory: every file is read through
     first (a malformed one changes nothing), then all are added in one transaction;
-    re-import adds nothing new. Files are streamed twice rather than held in memory."""
+    re-import adds nothing new. Files are streamed twice rather than held in memory,
+    and written IMPORT_BATCH units at a time. ``db``: a desk or a SQLite Database."""
+    desk = as_desk(db)
     paths = list(paths)
     for path in paths:
         for _unit in tmx_units(path):
             pass
     ts = now()
-    with write_transaction(db) as conn:
-        return [_add_units(conn, Path(path).name, tmx_units(path), ts) for path in paths]
+    with desk.transaction():
+        storage.lock_imported(desk)
+        return [_add_units(desk, Path(path).name, tmx_units(path), ts) for path in paths]
 
 
-def _add_units(conn: sqlite3.Connection, name: str, units: Iterable[dict[str, str]],
-               ts: str) -> ImportReport:
+#: TMX units written to the database at a time by `tm import`.
+IMPORT_BATCH = 500
+
+
+def _add_units(desk: Any, name: str, units: Iterable[dict[str, str]], ts: str) -> ImportReport:
     report = ImportReport()
+    batch: dict[str, dict[str, str]] = {}
+
+    def flush() -> None:
+        known = storage.known_digests(desk, list(batch))
+        new = [(digest, variants) for digest, variants in batch.items() if digest not in known]
+        report.duplicates += len(batch) - len(new)
+        ids = storage.new_imported_ids(desk, len(new))
+        storage.add_imported(desk, [(tu_id, digest, variants) for tu_id, (digest, variants)
+                                    in zip(ids, new, strict=True)], name, ts)
+        report.imported += len(new)
+        batch.clear()
+
     for variants in units:
         if len(variants) < 2:
             report.skipped += 1
@@ -478,69 +534,58 @@ def _add_units(conn: sqlite3.Connection, name: str, units: Iterable[dict[str, st
         digest = hashlib.sha256(
             json.dumps(sorted(variants.items()), ensure_ascii=False).encode("utf-8")
         ).hexdigest()
-        cursor = conn.execute(
-            "INSERT OR IGNORE INTO tm_imported (digest, file, imported_at) VALUES (?, ?, ?)",
-            [digest, name, ts],
-        )
-        if not cursor.rowcount:
+        if digest in batch:
             report.duplicates += 1
             continue
-        tu_id = cursor.lastrowid
-        assert tu_id is not None
-        conn.executemany(
-            "INSERT INTO tm_imported_variants (tu_id, lang, text) VALUES (?, ?, ?)",
-            [(tu_id, lang, text) for lang, text in variants.items()],
-        )
-        conn.executemany(
-            "INSERT INTO tm_memory (key, grp, lang, text) VALUES (?, ?, ?, ?)",
-            [(_key(-tu_id, lang), -tu_id, lang, text) for lang, text in variants.items()],
-        )
-        report.imported += 1
+        batch[digest] = variants
+        if len(batch) >= IMPORT_BATCH:
+            flush()
+    flush()
     return report
 
 
-def memory_units(
-    db: Database, articles: Iterable[str] | None = None
-) -> list[tuple[str, str, str, dict[str, str]]]:
+def iter_memory_units(
+    db: Any, articles: Iterable[str] | None = None
+) -> Iterator[tuple[str, str, str, dict[str, str]]]:
     """Every unit with a translated/approved text: ``(article, key, source_lang, {lang:
-    text})`` with the source included, in article and position order."""
+    text})`` with the source included, in article and position order, streamed."""
     wanted = list(articles) if articles is not None else None
-    where, params = "", []
-    if wanted is not None:
-        where = f" AND u.article_id IN ({','.join('?' * len(wanted))})"
-        params = wanted
-    rows = db.conn.execute(
-        "SELECT u.article_id, u.key, a.source_lang, m.lang, m.text FROM tm_memory m"
-        " JOIN units u ON u.id = m.grp JOIN articles a ON a.id = u.article_id"
-        f" WHERE m.grp > 0{where} ORDER BY u.article_id, u.position, u.id, m.key",
-        params,
-    ).fetchall()
-    out: list[tuple[str, str, str, dict[str, str]]] = []
-    for article, key, source_lang, lang, text in rows:
-        if not out or out[-1][:2] != (article, key):
-            out.append((article, key, source_lang, {}))
-        out[-1][3][lang] = text
-    return [unit for unit in out if len(unit[3]) >= 2]
+    current: tuple[str, str, str, dict[str, str]] | None = None
+    for article, key, source_lang, lang, text in storage.iter_done_units(as_desk(db), wanted):
+        if current is None or current[:2] != (article, key):
+            if current is not None and len(current[3]) >= 2:
+                yield current
+            current = (article, key, source_lang, {})
+        current[3][lang] = text
+    if current is not None and len(current[3]) >= 2:
+        yield current
+
+
+def memory_units(
+    db: Any, articles: Iterable[str] | None = None
+) -> list[tuple[str, str, str, dict[str, str]]]:
+    """`iter_memory_units` in a list."""
+    return list(iter_memory_units(db, articles))
 
 
 def export_tmx(
-    db: Database, articles: Iterable[str] | None = None, include_imported: bool = False
+    db: Any, articles: Iterable[str] | None = None, include_imported: bool = False
 ) -> tuple[bytes, int]:
     """TMX 1.4 of every translated/approved pair (and imported memory if asked):
     ``(bytes, number of translation units)``."""
     from transdesk.tmx import TranslationUnit, write_tmx
+
+    desk = as_desk(db)
 
     def unit(tuid: str | None, srclang: str | None, variants: dict[str, str]) -> TranslationUnit:
         ordered = sorted(variants.items(), key=lambda item: (item[0] != srclang, item[0]))
         return TranslationUnit(dict(ordered), tuid=tuid, srclang=srclang)
 
     units = [unit(f"{article}:{key}", source_lang, variants)
-             for article, key, source_lang, variants in memory_units(db, articles)]
+             for article, key, source_lang, variants in iter_memory_units(desk, articles)]
     if include_imported:
         imported: dict[int, dict[str, str]] = {}
-        for tu_id, lang, text in db.conn.execute(
-            "SELECT tu_id, lang, text FROM tm_imported_variants ORDER BY tu_id, lang"
-        ):
+        for tu_id, lang, text in storage.iter_imported(desk):
             imported.setdefault(tu_id, {})[lang] = text
         units += [unit(None, None, variants) for variants in imported.values()]
     return write_tmx(units, "*all*"), len(units)

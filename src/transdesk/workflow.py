@@ -1,10 +1,12 @@
-"""The translator's workflow: claim the next unit, submit, review, and the history.
+"""The translator's workflow on a SQLite desk: claim the next unit, submit, review,
+what the screen shows, and the history.
 
-A claim is two columns of the translation row, `claimed_by` and `claim_expires`; a
-claim is free when `claimed_by IS NULL` or `claim_expires` has passed. Finding and
+The claim's statements (for both engines) live in `storage.claims`; this module checks
+the arguments (claim length, names) and applies the rules of a submission. Finding and
 claiming the next unit happen in one `BEGIN IMMEDIATE` transaction, so translators
 asking at the same moment never get the same unit. Every change of text or status goes
-through `store.write_translation`, which keeps the history.
+through `store.write_translation`, which keeps the history. On PostgreSQL the same rules
+are the server's (`storage.claims`, `storage.postgres_schema` step m090).
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from transdesk import store
-from transdesk.db import FOLD_FUNCTION, now, write_transaction
+from transdesk.db import now, write_transaction
 from transdesk.errors import BadInput, Refused
 from transdesk.i18n import _
-from transdesk.text_safety import check_text, shown
+from transdesk.storage import claims
+from transdesk.text_safety import shown
 from transdesk.translators import identity, same_person, translator_name
 
 if TYPE_CHECKING:
@@ -27,29 +29,18 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
-DEFAULT_CLAIM_MINUTES = 30.0
-MAX_CLAIM_MINUTES = 365 * 24 * 60
 TM_SOURCE_PREFIX = "tm-source: "
-# Queue order: untranslated first, then drafts; review mode takes translated units.
-WORK_STATUSES = ("untranslated", "draft")
-REVIEW_STATUSES = ("translated",)
-
-
-def expiry(minutes: float) -> str:
-    """The claim_expires timestamp `minutes` from now, in the format of `db.now()`."""
-    return (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def check_claim_minutes(minutes: float) -> float:
-    """A claim lasts more than nothing and at most a year (also no NaN or infinity)."""
-    if not 0 < minutes <= MAX_CLAIM_MINUTES:
-        raise BadInput(
-            _(
-                "claim duration must be a positive number of minutes, at most {max_claim_minutes} "
-                "(a year), not {minutes:g}"
-            ).format(max_claim_minutes=MAX_CLAIM_MINUTES, minutes=minutes)
-        )
-    return minutes
+# the claim's rules and statements live in storage.claims (both engines); named here too
+DEFAULT_CLAIM_MINUTES = claims.DEFAULT_CLAIM_MINUTES
+MAX_CLAIM_MINUTES = claims.MAX_CLAIM_MINUTES
+WORK_STATUSES = claims.WORK_STATUSES
+REVIEW_STATUSES = claims.REVIEW_STATUSES
+PRIORITY_RANKS = claims.PRIORITY_RANKS
+expiry = claims.expiry
+check_claim_minutes = claims.check_claim_minutes
+SubmitResult = claims.SubmitResult
+submitted_text = claims.submitted_text
+next_unit_plan = claims.sqlite_next_unit_plan
 
 
 # --- claiming -------------------------------------------------------------------------
@@ -72,174 +63,23 @@ def next_unit(
     """
     check_claim_minutes(claim_minutes)
     translator = translator_name(translator)
-    claimer = identity(translator)  # claims hold the folded name
     if article is not None:
         store.check_target(store.get_article(db, article), lang)
-    statuses = REVIEW_STATUSES if review else WORK_STATUSES
-    where, params = _queue_filter(lang, translator, article, review, sorted(set(exclude)))
     with write_transaction(db) as conn:
-        ts = now()
-        unit_id = _own_claim(conn, claimer, ts, statuses, where, params)
-        claimed_at = None if unit_id is not None else ts  # one's own claim keeps its start
-        if unit_id is None:
-            if article is None:
-                unit_id = _first_free_scheduled(conn, ts, review, where, params)
-            else:
-                unit_id = _first_free(conn, ts, statuses, where, params)
-        if unit_id is None:
-            return None
-        expires = expiry(claim_minutes)
-        conn.execute(
-            "UPDATE translations SET claimed_by = ?, claim_expires = ?,"
-            " claimed_at = coalesce(?, claimed_at) WHERE unit_id = ? AND lang = ?",
-            [claimer, expires, claimed_at, unit_id, lang],
-        )
-    return unit_json(db, unit_id, lang, expires)
-
-
-def _queue_filter(
-    lang: str, translator: str, article: str | None, review: bool, excluded: list[int]
-) -> tuple[str, list[Any]]:
-    """The conditions every queue query shares: the language, live units, in review
-    someone else's work (names compared folded, see `translators`; the plain comparison
-    first spares the fold for the reviewer's own spelling), the article, and not the
-    units passed over this session."""
-    where = "lang = ? AND obsolete = 0"
-    params: list[Any] = [lang]
-    if review:
-        where += (f" AND (translator IS NULL OR (translator != ?"
-                  f" AND {FOLD_FUNCTION}(translator) != ?))")
-        params += [translator, identity(translator)]
-    if article is not None:
-        where += " AND article_id = ?"
-        params.append(article)
-    if excluded:
-        where += f" AND unit_id NOT IN ({','.join('?' * len(excluded))})"
-        params += excluded
-    return where, params
-
-
-_IN_QUEUE_ORDER = " ORDER BY article_id, position LIMIT 1"
-# the desk's order (see schedule): overdue first, then priority, deadline, untranslated
-# before draft ('untranslated' > 'draft'), article and position
-_SCHEDULED_ORDER = " ORDER BY priority, due, status DESC, article_id, position LIMIT 1"
-PRIORITY_RANKS = (0, 1, 2, 3)  # schedule.PRIORITIES, spelled out: next loads no more
-# one status at a time through the queue index; a claim that has run out is free
-_FREE_UNIT_SQL = (
-    "SELECT unit_id FROM translations INDEXED BY translations_queue"
-    " WHERE status = ? AND (claimed_by IS NULL OR claim_expires < ?) AND "
-)
-
-
-def _own_claim(
-    conn: sqlite3.Connection,
-    translator: str,
-    ts: str,
-    statuses: tuple[str, ...],
-    where: str,
-    params: list[Any],
-) -> int | None:
-    row = conn.execute(
-        "SELECT unit_id FROM translations WHERE claimed_by = ? AND claim_expires >= ?"
-        f" AND status IN ({','.join('?' * len(statuses))}) AND {where}"
-        " ORDER BY due >= ?, priority, due, status DESC, article_id, position LIMIT 1",
-        [translator, ts, *statuses, *params, ts],
-    ).fetchone()
-    return row[0] if row else None
-
-
-def _first_free(
-    conn: sqlite3.Connection, ts: str, statuses: tuple[str, ...], where: str, params: list[Any]
-) -> int | None:
-    """Walk the `translations_queue` index status by status; the first free row wins."""
-    for status in statuses:
-        row = conn.execute(
-            _FREE_UNIT_SQL + where + _IN_QUEUE_ORDER, [status, ts, *params]
-        ).fetchone()
-        if row:
-            return row[0]
-    return None
-
-
-def _scheduled_sql(review: bool, where: str) -> str:
-    index, statuses = (("translations_review", "status = 'translated'") if review else
-                       ("translations_work", "status IN ('untranslated', 'draft')"))
-    return (f"SELECT unit_id FROM translations INDEXED BY {index} WHERE {statuses}"
-            f" AND (claimed_by IS NULL OR claim_expires < ?) AND {where}")
-
-
-def _first_free_scheduled(
-    conn: sqlite3.Connection, ts: str, review: bool, where: str, params: list[Any]
-) -> int | None:
-    """The first free unit in the desk's order, walking one partial index (work or
-    review) that holds only the rows needing that: first the overdue part of each
-    priority (a range of the index: `due < now`), most urgent first, then the index
-    from its start (the overdue rows met again are the claimed ones)."""
-    sql = _scheduled_sql(review, where)
-    for rank in PRIORITY_RANKS:
-        row = conn.execute(sql + " AND priority = ? AND due < ?" + _SCHEDULED_ORDER,
-                           [ts, *params, rank, ts]).fetchone()
-        if row:
-            return row[0]
-    row = conn.execute(sql + _SCHEDULED_ORDER, [ts, *params]).fetchone()
-    return row[0] if row else None
-
-
-def next_unit_plan(
-    db: Database, lang: str = "en", translator: str = "x", review: bool = False
-) -> list[str]:
-    """EXPLAIN QUERY PLAN of the queue queries, overdue probe then the walk (for tests
-    and the benchmark)."""
-    where, params = _queue_filter(lang, translator, None, review, [])
-    sql, ts = _scheduled_sql(review, where), now()
-    plans = []
-    for query, args in ((sql + " AND priority = ? AND due < ?" + _SCHEDULED_ORDER,
-                         [ts, *params, 0, ts]), (sql + _SCHEDULED_ORDER, [ts, *params])):
-        plans += [row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + query, args)]
-    return plans
+        claimed = claims.sqlite_claim(conn, lang, identity(translator), article, review,
+                                      claim_minutes, sorted(set(exclude)), translator, now())
+    if claimed is None:
+        return None
+    return unit_json(db, claimed[0], lang, claimed[1])
 
 
 def release(db: Database, unit_id: int, lang: str, translator: str) -> bool:
     """Give back `translator`'s claim on a unit (skip, quit, Ctrl-C). Others' claims stay."""
     with write_transaction(db) as conn:
-        cursor = conn.execute(
-            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL, claimed_at = NULL"
-            " WHERE unit_id = ? AND lang = ? AND claimed_by = ?",
-            [unit_id, lang, identity(translator)],
-        )
-        return cursor.rowcount > 0
+        return claims.sqlite_release(conn, unit_id, lang, identity(translator))
 
 
 # --- submitting -----------------------------------------------------------------------
-
-
-@dataclass
-class SubmitResult:
-    unit_id: int
-    lang: str
-    status: str
-    text: str
-    changed: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit_id, "lang": self.lang, "status": self.status,
-                "text": self.text, "changed": self.changed}
-
-
-def submitted_text(text: str | None, accept: bool, unit_id: int, lang: str) -> str | None:
-    """The text a submission saves (trimmed; None with `accept`), or BadInput for both or
-    neither of `text` and `accept`, an empty text or a control character: the same rules
-    on every engine."""
-    if text is not None and accept:
-        raise BadInput(_("give either a text (--text) or --accept, not both"))
-    if text is None and not accept:
-        raise BadInput(_("give either a text (--text) or --accept for the draft"))
-    if text is None:
-        return None
-    text = text.strip()
-    if not text:
-        raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
-    return check_text(text, f"unit {unit_id} ({lang})")
 
 
 def submit(
@@ -309,16 +149,12 @@ def submit(
         else:
             new_text, origin, score = text, "human", None
             action = "correct" if approve else "translate"
-        claimed_at = row["claimed_at"] if row["claimed_by"] == translator else None
+        claimed_at = row["claimed_at"] if same_person(row["claimed_by"], translator) else None
         changed = store.write_translation(
             conn, unit_id, lang, text=new_text, status=status, origin=origin,
             translator=translator, score=score, action=action, ts=ts, claimed_at=claimed_at,
         )
-        conn.execute(
-            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL, claimed_at = NULL"
-            " WHERE unit_id = ? AND lang = ?",
-            [unit_id, lang],
-        )
+        claims.sqlite_clear_claim(conn, unit_id, lang)
     return SubmitResult(unit_id, lang, status, new_text, changed)
 
 
@@ -488,36 +324,15 @@ def history(
     lang: str | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """History rows, newest first: who changed which unit's text or status, when, how."""
-    where: list[str] = []
-    params: list[Any] = []
+    """History rows, newest first: who changed which unit's text or status, when, how.
+    `db`: a desk of either engine, or a sqlite-utils Database."""
+    from transdesk.storage import history as stored_history
+
     if article is not None:
         store.get_article(db, article)
-        where.append("u.article_id = ?")
-        params.append(article)
-    if unit is not None:
-        if db.execute("SELECT 1 FROM units WHERE id = ?", [unit]).fetchone() is None:
-            raise BadInput(_(
-                    "unknown unit {unit} (see 'transdesk units ARTICLE')"
-                ).format(unit=unit))
-        where.append("h.unit_id = ?")
-        params.append(unit)
-    if lang is not None:
-        where.append("h.lang = ?")
-        params.append(lang)
-    sql = (
-        "SELECT h.id, h.unit_id, u.article_id, u.key, h.lang, h.at, h.translator, h.origin,"
-        " h.action, h.old_status, h.new_status, h.old_text, h.new_text, h.note"
-        # without an article, walk the history newest first so LIMIT stops the scan
-        f" FROM history h {'JOIN' if article is not None else 'CROSS JOIN'} units u"
-        " ON u.id = h.unit_id"
-    )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY h.id DESC"
-    if limit:
-        sql += " LIMIT ?"
-        params.append(limit)
-    keys = ("id", "unit", "article", "key", "lang", "at", "translator", "origin", "action",
-            "old_status", "new_status", "old_text", "new_text", "note")
-    return [dict(zip(keys, row, strict=True)) for row in db.execute(sql, params)]
+    if unit is not None and not stored_history.unit_exists(db, unit):
+        raise BadInput(_(
+                "unknown unit {unit} (see 'transdesk units ARTICLE')"
+            ).format(unit=unit))
+    return stored_history.log_rows(db, getattr(db, "engine", "sqlite"), article, unit, lang,
+                                   limit)

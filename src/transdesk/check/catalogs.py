@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from transdesk import desk_style
 from transdesk.catalog import Catalog
 from transdesk.check.options import active_checks, parse_ignore
-from transdesk.check.parallel import PARALLEL_MIN, Findings, in_two_processes, worker_count
+from transdesk.check.parallel import (
+    PARALLEL_MIN,
+    Findings,
+    in_two_processes_streamed,
+    worker_count,
+)
 from transdesk.check.report import LANG_ORDER, LangResult, Missing, Problem, Report
 from transdesk.checks import pair_checker
 from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.languages import detect_lang, normalize_lang
 from transdesk.pofile import read_po
+
+MEMO_PAIRS = 30_000  # distinct sentence pairs whose findings are kept for reuse
 
 
 def find_catalogs(directory: str | os.PathLike[str]) -> list[tuple[str, str, Path]]:
@@ -79,17 +86,17 @@ def check_catalogs(
     if wanted is not None:
         catalogs = [c for c in catalogs if c[0] in wanted]
 
-    def work(start: int, stop: int) -> list[LangResult]:
+    def work(start: int, stop: int) -> Iterator[LangResult]:
         memo: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
-        done = []
         for article, dir_lang, path in catalogs[start:stop]:
             catalog = read_po(path)
             lang = _catalog_lang(catalog, dir_lang)
             if wanted_langs is not None and lang not in wanted_langs:
                 continue
             article = catalog.header.get("X-Transdesk-Article", "").strip() or article
-            done.append(_check_catalog(catalog, article, lang, checks, memo))
-        return done
+            if len(memo) >= MEMO_PAIRS:
+                memo.clear()
+            yield _check_catalog(catalog, article, lang, checks, memo)
 
     # Reading and checking are pure Python: big directories are shared by two processes
     # (each about 200 catalogs per 1000 pairs of a process's second).
@@ -97,9 +104,22 @@ def check_catalogs(
         workers = worker_count(len(catalogs), PARALLEL_MIN // 20)
     if workers > 1 and "spelling" not in ignored:
         desk_style.prepare()  # dictionaries loaded once, before the fork: shared
-    results = [r for part in in_two_processes(work, len(catalogs), workers) for r in part]
-    results.sort(key=lambda r: (r.article, LANG_ORDER[r.lang]))
-    return Report(results, min_percent, strict, ignored, "po")
+    results = in_two_processes_streamed(work, len(catalogs), workers)
+    return Report(_in_order(results), min_percent, strict, ignored, "po")
+
+
+def _in_order(results: Iterable[LangResult]) -> Iterator[LangResult]:
+    """The results of each file name's article in language order, as they come (the
+    catalogs are read in file name order)."""
+    group: list[LangResult] = []
+    for result in results:
+        if group and result.article != group[-1].article:
+            group.sort(key=lambda r: (r.article, LANG_ORDER[r.lang]))
+            yield from group
+            group = []
+        group.append(result)
+    group.sort(key=lambda r: (r.article, LANG_ORDER[r.lang]))
+    yield from group
 
 
 def _catalog_lang(catalog: Catalog, dir_name: str) -> str:

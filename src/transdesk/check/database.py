@@ -1,32 +1,33 @@
-"""`check_database`: the report from the database, with findings recorded between runs.
-
-Per language a few set-oriented queries, never one per unit (see `check_database`).
-"""
+"""`check_database`: the report from the database (either engine), with findings
+recorded between runs, read and built an article at a time (memory stays flat however
+big the archive: see `check_database`)."""
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
-from collections.abc import Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from transdesk import desk_style
 from transdesk.check.options import parse_ignore
-from transdesk.check.parallel import Findings, Pair, check_pairs, in_two_processes, worker_count
+from transdesk.check.parallel import Findings, Pair, in_two_processes_streamed, worker_count
 from transdesk.check.report import LANG_ORDER, LangResult, Missing, Problem, Report
+from transdesk.check.style import desk_fingerprint, use_desk_style
 from transdesk.checks import CHECK_NAMES, pair_checker
-from transdesk.db import write_transaction
-from transdesk.errors import BadInput
+from transdesk.errors import BadInput, Refused
 from transdesk.i18n import _
 from transdesk.languages import LANGUAGES, normalize_lang
+from transdesk.storage import findings as store
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
+_SLICE = 4096  # unit ids read at a time by a full check
+_CACHE_PAIRS = 30_000  # distinct sentence pairs whose findings are kept for reuse
+# A translation with findings: article, position, unit id, key, source, text, findings.
+Found = tuple[str, int, int, str, str, str, Findings]
 
 
 def check_database(
-    db: Database,
+    desk: Any,
     articles: list[str] | None = None,
     langs: list[str] | None = None,
     min_percent: float = 100.0,
@@ -38,319 +39,267 @@ def check_database(
     each article's targets). `workers` (1 or 2; default: by size) is how many
     processes share a full check.
 
-    Per language a few set-oriented queries, never one per unit: counts by article and
-    status (from an index alone), the missing units, and the findings. Findings are
-    recorded in the database (`check_findings`), and triggers mark a translation whose
-    text or source changes (`check_dirty`), so a run checks only what changed since the
-    last one; the first run (or a changed checks.py) checks every translated unit.
+    Findings are recorded in the database (`check_findings`), and triggers mark a
+    translation whose text or source changes (`check_dirty`), so a run checks only what
+    changed since the last one; the first run (or a changed checks.py, termbase or word
+    list) checks every done translation, a slice of unit ids at a time, and records the
+    findings in batches. The report then reads per language a few streams in article
+    order (the units missing, the recorded findings) and yields each article's results
+    as they are rendered. A desk that cannot be written (read-only, locked, a login
+    without the editor role) only costs speed: the findings are then kept in memory.
     """
     ignored = parse_ignore(ignore)
-    desk_style.use(db)  # the termbase and word list of this database
-    meta = {
-        row[0]: (row[1], row[2].split(","))
-        for row in db.execute("SELECT id, source_lang, targets FROM articles")
-    }
-    selected = list(dict.fromkeys(articles or sorted(meta)))
-    for article_id in selected:
-        if article_id not in meta:
+    use_desk_style(desk)  # the termbase and word list of this desk
+    selected = list(dict.fromkeys(articles)) if articles else None
+    if selected:
+        unknown = store.unknown_articles(desk, selected)
+        if unknown:
             raise BadInput(_(
                     "unknown article {article_id!r} (see 'transdesk articles')"
-                ).format(article_id=article_id))
+                ).format(article_id=unknown[0]))
     langs = [normalize_lang(lang) for lang in langs] if langs else list(LANGUAGES)
+    langs = sorted(set(langs), key=LANG_ORDER.__getitem__)
     active = set(CHECK_NAMES).difference(ignored)
-    # A full re-check can be recorded only when it covers everything.
-    recorded = _RecordedFindings(db, everything=not articles and set(langs) == set(LANGUAGES))
-    units = _live_units(db, selected if articles else None)
-    fresh = None
-    if not recorded.valid:
-        for lang in langs:  # before reading the text: a change made meanwhile stays marked
-            recorded.seen_dirty(lang, db.execute(
-                "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang]).fetchall())
-        fresh = _check_translations(db, langs, selected if articles else None, meta, workers)
-    results: list[LangResult] = []
-    for lang in langs:
-        targeted = [a for a in selected if lang in meta[a][1]]
-        if targeted:
-            results += _check_language(db, lang, targeted, bool(articles), meta, units,
-                                       active, recorded,
-                                       None if fresh is None else fresh.get(lang, []))
-    recorded.save()
-    results.sort(key=lambda r: (r.article, LANG_ORDER[r.lang]))
+    everything = selected is None and set(langs) == set(LANGUAGES)
+    memo = _Findings(desk, everything)
+    if memo.valid:
+        memo.recheck_changed(langs)
+    else:
+        memo.check_all(langs, selected, workers)
+    results = _results(desk, selected, langs, active, memo)
     return Report(results, min_percent, strict, ignored, "database")
 
 
-_DONE_SQL = "t.status IN ('translated', 'approved')"
-_SLICE = 4096  # unit ids read at a time by a full check
-_CACHE_PAIRS = 100_000  # distinct sentence pairs whose findings are kept for reuse
-# A translation with findings: article, position, unit id, key, source, text, findings.
-Found = tuple[str, int, int, str, str, str, Findings]
+class _Findings:
+    """Where the findings come from: the record in the database (migrations m041,
+    m042) and, for what could not be recorded, a few kept in memory (`extra`)."""
+
+    def __init__(self, desk: Any, everything: bool) -> None:
+        self.desk = desk
+        self.everything = everything
+        self.version = desk_fingerprint(desk)
+        self.valid = store.recorded_version(desk) == self.version
+        self.use_record = self.valid
+        self.extra: dict[str, list[Found]] = {}  # by language, what the record lacks
+        self.stale: set[tuple[int, str]] = set()  # record rows not to be trusted
+
+    def _dirty(self, langs: list[str]) -> list[tuple[int, str, int]]:
+        return [(unit_id, lang, marker) for lang in langs
+                for unit_id, marker in store.dirty_marks(self.desk, lang)]
+
+    def _keep(self, lang: str, row: Found) -> None:
+        self.extra.setdefault(lang, []).append(row)
+
+    def recheck_changed(self, langs: list[str]) -> None:
+        """Check the translations changed since the last run, and record them."""
+        dirty = self._dirty(langs)  # before reading the text: a change meanwhile stays marked
+        if not dirty:
+            return
+        check = pair_checker(CHECK_NAMES)
+        rows: dict[tuple[int, str], str] = {}
+        found: list[tuple[str, Found]] = []
+        for lang in langs:
+            for article_id, position, unit_id, key, source, text, source_lang in \
+                    store.dirty_done(self.desk, lang):
+                findings = check(source, text, source_lang, lang)
+                if findings:
+                    rows[(unit_id, lang)] = _encode(findings)
+                    found.append((lang, (article_id, position, unit_id, key, source, text,
+                                         findings)))
+        if not _saved(self.desk, store.replace_changed, rows, dirty):
+            self.stale = {(unit_id, lang) for unit_id, lang, _marker in dirty}
+            for lang, row in found:
+                self._keep(lang, row)
+            for rows_of_lang in self.extra.values():
+                rows_of_lang.sort(key=lambda f: (f[0], f[1]))
+
+    def check_all(self, langs: list[str], selected: list[str] | None,
+                  workers: int | None) -> None:
+        """Every check on every done translation in `langs` (of the selected articles),
+        recorded when that covers everything, else kept in memory (a partial check
+        cannot vouch for the rest)."""
+        dirty = self._dirty(langs) if self.everything else []
+        with _Spool(_check_translations(self.desk, langs, selected, workers)) as found:
+            if self.everything:
+                rows = ((f[2], lang, _encode(f[6])) for lang, f in found)
+                if _saved(self.desk, store.replace_all, self.version, rows, dirty):
+                    self.use_record = True
+                    return
+            for lang, row in found:  # not recorded: kept in memory
+                self._keep(lang, row)
+        for rows_of_lang in self.extra.values():
+            rows_of_lang.sort(key=lambda f: (f[0], f[1]))
+
+    def stream(self, lang: str, selected: list[str] | None) -> Iterator[Found]:
+        """The translations in `lang` with findings, in article order."""
+        extra = self.extra.get(lang, [])
+        if not self.use_record:
+            return iter(extra)
+        recorded = (
+            (article_id, position, unit_id, key, source, text, _decode(encoded))
+            for article_id, position, unit_id, key, source, text, encoded
+            in store.recorded(self.desk, lang, selected)
+            if (unit_id, lang) not in self.stale)
+        if not extra:
+            return recorded
+        return heapq.merge(recorded, extra, key=lambda f: (f[0], f[1]))
+
+
+class _Spool:
+    """Items written to a temporary file as they come, read back (as often as asked)
+    afterwards: the record is then written in one short transaction."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        import pickle
+        import tempfile
+
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
+        batch: list[Any] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= 1000:
+                pickle.dump(batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
+        pickle.dump(batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __iter__(self) -> Iterator[Any]:
+        import pickle
+
+        self.file.seek(0)
+        while True:
+            try:
+                yield from pickle.load(self.file)
+            except EOFError:
+                return
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+
+def _saved(desk: Any, write: Any, *args: Any) -> bool:
+    """Whether `write(desk, *args)` recorded it: a desk that cannot be written (read
+    only, busy, a login without the editor role) only costs speed."""
+    import sqlite3
+
+    from transdesk.errors import TransdeskError
+
+    try:
+        write(desk, *args)
+    except (sqlite3.OperationalError, Refused):
+        return False
+    except TransdeskError as exc:
+        if "read-only" in str(exc) or "readonly" in str(exc):
+            return False
+        raise
+    return True
+
+
+def _encode(findings: Findings) -> str:
+    return json.dumps(findings, ensure_ascii=False)
+
+
+def _decode(encoded: str) -> Findings:
+    return [(name, message) for name, message in json.loads(encoded)]
 
 
 def _check_translations(
-    db: Database,
-    langs: list[str],
-    articles: list[str] | None,
-    meta: dict[str, tuple[str, list[str]]],
-    workers: int | None = None,
-) -> dict[str, list[Found]]:
-    """Every check on every done translation in `langs` (of `articles`, default all):
-    the rows with findings, by language. A big database is split by unit id between
-    two processes, each reading its half by the primary key with its own connection,
-    checking each distinct sentence pair of its half once."""
-    lo, hi = db.execute("SELECT MIN(id), MAX(id) FROM units").fetchone()
-    if lo is None:
-        return {}
-    # `+` keeps SQLite off the queue index: a range of the primary key reads the text
-    # without a lookup per row.
-    sql = (
-        "SELECT t.lang, t.article_id, t.unit_id, t.position, t.text, u.key, u.source"
-        " FROM translations t JOIN units u ON u.id = t.unit_id"
-        " WHERE t.unit_id >= ? AND t.unit_id < ? AND t.obsolete = 0"
-        f" AND +t.lang IN ({','.join('?' * len(langs))})"
-        " AND +t.status IN ('translated', 'approved') AND t.text IS NOT NULL"
-    )
-    params: list[Any] = list(langs)
-    if articles is not None and len(articles) <= 500:
-        sql += f" AND t.article_id IN ({','.join('?' * len(articles))})"
-        params += articles
-    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    desk: Any, langs: list[str], selected: list[str] | None, workers: int | None = None
+) -> Iterator[tuple[str, Found]]:
+    """(lang, row) of every done translation in `langs` (of the `selected` articles,
+    default all) with findings. A big desk is split by unit id between two processes,
+    each reading its half a slice at a time with its own connection, checking each
+    distinct sentence pair once (a bounded cache: news repeats itself, mostly nearby)."""
+    lo, hi = store.unit_id_span(desk)
+    if lo is None or hi is None:
+        return iter(())
+    sql, params = store.done_translations_sql(desk, langs, selected)
+    wanted = set(selected) if selected is not None and len(selected) > 500 else None
     span = hi - lo + 1
-    if not path:
+    location = getattr(desk, "conninfo", None) or _sqlite_path(desk)
+    if not location:
         workers = 1  # a database in memory cannot be opened again by a child
     elif workers is None:
         workers = worker_count(span * len(langs))
     parent = os.getpid()
     if workers > 1:
+        from transdesk import desk_style
+
         desk_style.prepare()  # dictionaries loaded once, before the fork: shared
 
-    def work(start: int, stop: int) -> list[tuple[str, Found]]:
-        if os.getpid() == parent:
-            conn = db.conn
-        else:  # a connection must not cross a fork: the child opens its own
-            import sqlite3
-
-            conn = sqlite3.connect(path, timeout=30.0)
-            conn.execute("PRAGMA query_only = 1")
-        # A slice of unit ids at a time, and the results of distinct pairs kept in a
-        # bounded cache: memory stays flat whatever the archive's size. News repeats
-        # itself (about half the sentences of a big archive), mostly nearby.
+    def work(start: int, stop: int) -> Iterator[tuple[str, Found]]:
+        reader = desk if os.getpid() == parent else store.reopen(desk, location)
         check = pair_checker(CHECK_NAMES)
         cache: dict[Pair, Findings] = {}
-        found: list[tuple[str, Found]] = []
         for first in range(start, stop, _SLICE):
-            rows = conn.execute(sql, [lo + first, lo + min(first + _SLICE, stop),
-                                      *params]).fetchall()
-            for lang, article_id, unit_id, position, text, key, source in rows:
-                pair = (source, text, meta[article_id][0], lang)
+            bounds = [lo + first, lo + min(first + _SLICE, stop)]
+            rows = reader.execute(sql, [*bounds, *params]).fetchall()
+            for lang, article_id, unit_id, position, text, key, source, source_lang in rows:
+                if wanted is not None and article_id not in wanted:
+                    continue
+                pair = (source, text, source_lang, lang)
                 findings = cache.get(pair)
                 if findings is None:
                     if len(cache) >= _CACHE_PAIRS:
                         cache.clear()
                     findings = cache[pair] = check(*pair)
                 if findings:
-                    found.append(
-                        (lang, (article_id, position, unit_id, key, source, text, findings)))
-        return found
+                    yield lang, (article_id, position, unit_id, key, source, text, findings)
 
-    fresh: dict[str, list[Found]] = {}
-    for part in in_two_processes(work, span, workers):
-        for lang, row in part:
-            fresh.setdefault(lang, []).append(row)
-    return fresh
-_ROW = ("SELECT t.article_id, t.unit_id, t.position, t.text, u.key, u.source"
-        " FROM translations t JOIN units u ON u.id = t.unit_id")
+    return in_two_processes_streamed(work, span, workers)
 
 
-def _live_units(db: Database, articles: list[str] | None) -> dict[str, int]:
-    """Live units per article, from the partial index on units alone. The store gives
-    every live unit one translation row per target language (at import, and when a
-    target is added), so this is also each target language's count of translations:
-    counting those instead would read three times as many index entries."""
-    sql = "SELECT article_id, COUNT(*) FROM units WHERE obsolete = 0"
-    params: list[str] = []
-    if articles is not None and len(articles) <= 500:
-        sql += f" AND article_id IN ({','.join('?' * len(articles))})"
-        params = articles
-    return dict(db.execute(sql + " GROUP BY article_id", params).fetchall())
+def _sqlite_path(desk: Any) -> str:
+    if desk.engine != "sqlite":
+        return ""
+    return next((row[2] for row in desk.execute("PRAGMA database_list") if row[1] == "main"),
+                "")
 
 
-def _check_language(
-    db: Database,
-    lang: str,
-    targeted: list[str],
-    filtered: bool,
-    meta: dict[str, tuple[str, list[str]]],
-    units: dict[str, int],
-    active: set[str],
-    recorded: _RecordedFindings,
-    fresh: list[Found] | None,
-) -> list[LangResult]:
-    """One language's results; `fresh` holds its findings when everything was just
-    checked (`_check_translations`), else the record is read and the changed rows
-    checked."""
-    by_article = {a: LangResult(a, lang, units.get(a, 0), units.get(a, 0)) for a in targeted}
-    where = "t.lang = ? AND t.obsolete = 0"
-    params: list[Any] = [lang]
-    if filtered and len(targeted) <= 500:  # more ids than that are filtered here instead
-        where += f" AND t.article_id IN ({','.join('?' * len(targeted))})"
-        params += targeted
+class _Ahead:
+    """A stream of rows in article order, taken an article at a time."""
 
-    # Not done: the few index entries of two statuses (done = units - missing).
-    for article_id, key, source, status in db.execute(
-        "SELECT t.article_id, u.key, u.source, t.status FROM translations t"
-        f" JOIN units u ON u.id = t.unit_id WHERE {where}"
-        " AND t.status IN ('untranslated', 'draft')"
-        " ORDER BY t.article_id, t.position", params
-    ):
-        result = by_article.get(article_id)
-        if result is not None:
-            result.missing.append(Missing(key, status, source))
-            result.done -= 1
+    def __init__(self, rows: Iterable[tuple]) -> None:
+        self.rows = iter(rows)
+        self.next: tuple | None = next(self.rows, None)
 
-    found: list[Found] = []
+    def take(self, article_id: str) -> list[tuple]:
+        taken = []
+        while self.next is not None and self.next[0] <= article_id:
+            if self.next[0] == article_id:
+                taken.append(self.next)
+            self.next = next(self.rows, None)
+        return taken
 
-    def run_checks_on(rows: Iterable[tuple]) -> None:
-        # Every check (the record is for any --ignore), once per distinct pair: news
-        # repeats itself, about half the sentences of a big archive.
-        rows = list(rows)
-        index: dict[Pair, int] = {}
-        where_pair = [
-            index.setdefault((source, text, meta[article_id][0], lang), len(index))
-            for article_id, _unit_id, _position, text, _key, source in rows
-        ]
-        by_pair = check_pairs(list(index))
-        if not by_pair:
-            return
-        for row, pair in zip(rows, where_pair, strict=True):
-            findings = by_pair.get(pair)
-            if findings:
-                article_id, unit_id, position, text, key, source = row
-                recorded.put(unit_id, lang, findings)
-                if article_id in by_article:
-                    found.append((article_id, position, unit_id, key, source, text, findings))
 
-    if fresh is not None:
-        for row in fresh:
-            recorded.put(row[2], lang, row[6])
-            if row[0] in by_article:
-                found.append(row)
-    else:
-        # Changed since the last check (every article: the list is short and stays useful).
-        dirty = db.execute("SELECT unit_id, marker FROM check_dirty WHERE lang = ?",
-                           [lang]).fetchall()
-        recorded.seen_dirty(lang, dirty)
-        if dirty:
-            run_checks_on(db.execute(
-                f"{_ROW} JOIN check_dirty d ON d.unit_id = t.unit_id AND d.lang = t.lang"
-                f" WHERE t.lang = ? AND t.obsolete = 0 AND {_DONE_SQL}"
-                " AND t.text IS NOT NULL", [lang]))
-        changed = {unit_id for unit_id, _marker in dirty}
-        for article_id, unit_id, position, text, key, source, encoded in db.execute(
-            f"SELECT t.article_id, t.unit_id, t.position, t.text, u.key, u.source, f.findings"
-            # CROSS JOIN: SQLite keeps this order, from the few findings to their rows.
-            " FROM check_findings f CROSS JOIN translations t ON t.unit_id = f.unit_id"
-            f" AND t.lang = f.lang JOIN units u ON u.id = t.unit_id WHERE f.lang = ?"
-            f" AND {where} AND {_DONE_SQL}", [lang, *params]
-        ):
-            if article_id in by_article and unit_id not in changed:
-                found.append((article_id, position, unit_id, key, source, text,
-                              _RecordedFindings.decode(encoded)))
-
-    accepted = _accepted_for(db, lang)
-    found.sort(key=lambda f: (f[0], f[1]))
-    for article_id, _position, unit_id, key, source, text, findings in found:
-        result = by_article[article_id]
-        for name, message in findings:
-            if name not in active:
+def _results(desk: Any, selected: list[str] | None, langs: list[str], active: set[str],
+             memo: _Findings) -> Iterator[LangResult]:
+    """Each article's results in the asked languages, in article order, built from a few
+    streams (units per article; per language the units not done and the findings)."""
+    units = _Ahead(store.live_units(desk, selected))
+    missing = {lang: _Ahead(store.not_done(desk, lang, selected)) for lang in langs}
+    found = {lang: _Ahead(memo.stream(lang, selected)) for lang in langs}
+    accepted = {lang: store.accepted_in(desk, lang) for lang in langs}
+    for article_id, _source_lang, targets in store.articles(desk, selected):
+        counted = units.take(article_id)
+        count = counted[0][1] if counted else 0
+        for lang in langs:
+            if lang not in targets:
                 continue
-            problem = Problem(key, name, message, source, text)
-            exception = accepted.get((unit_id, name))
-            if exception is not None and exception[0] == text:
-                problem.accepted, problem.note = True, exception[1]
-            result.findings.append(problem)
-    return list(by_article.values())
-
-
-class _RecordedFindings:
-    """Findings kept in the database between runs (migrations m041, m042).
-
-    `check_findings` holds the findings of translations that have any; `check_dirty`
-    lists translations changed since (filled by triggers, each row with a random
-    marker, so that a change made while `check` runs is not lost). A fingerprint of
-    checks.py versions the record: a new version means checking everything again. A
-    database that cannot be written (read-only, locked for long) only costs speed."""
-
-    def __init__(self, db: Database, everything: bool) -> None:
-        self.db = db
-        self.everything = everything
-        self.version = _checks_fingerprint() + desk_style.fingerprint(db)
-        row = db.execute("SELECT version FROM check_cache_version").fetchone()
-        self.valid = row is not None and row[0] == self.version
-        self.rows: dict[tuple[int, str], str] = {}
-        self.dirty: list[tuple[int, str, int]] = []
-
-    def put(self, unit_id: int, lang: str, findings: list[tuple[str, str]]) -> None:
-        """Record a translation's findings (a translation not put here has none)."""
-        self.rows[(unit_id, lang)] = json.dumps(findings, ensure_ascii=False)
-
-    def seen_dirty(self, lang: str, rows: list[tuple[int, int]]) -> None:
-        self.dirty += [(unit_id, lang, marker) for unit_id, marker in rows]
-
-    @staticmethod
-    def decode(encoded: str) -> list[tuple[str, str]]:
-        return [(name, message) for name, message in json.loads(encoded)]
-
-    def save(self) -> None:
-        if not self.valid and not self.everything:
-            return  # a partial re-check cannot vouch for the rest
-        if self.valid and not self.dirty:
-            return
-        import sqlite3
-
-        try:
-            with write_transaction(self.db) as conn:
-                if not self.valid:
-                    conn.execute("DELETE FROM check_findings")
-                    conn.execute("DELETE FROM check_cache_version")
-                    conn.execute("INSERT INTO check_cache_version VALUES (?)", [self.version])
-                    conn.executemany(
-                        "INSERT INTO check_findings VALUES (?, ?, ?)",
-                        [(u, lang, f) for (u, lang), f in self.rows.items() if f])
-                else:
-                    changed = {(u, lang) for u, lang, _marker in self.dirty}
-                    conn.executemany(
-                        "DELETE FROM check_findings WHERE unit_id = ? AND lang = ?", changed)
-                    conn.executemany(
-                        "INSERT INTO check_findings VALUES (?, ?, ?)",
-                        [(u, lang, f) for (u, lang), f in self.rows.items()
-                         if f and (u, lang) in changed])
-                conn.executemany(
-                    "DELETE FROM check_dirty WHERE unit_id = ? AND lang = ? AND marker = ?",
-                    self.dirty)
-        except sqlite3.OperationalError:
-            pass  # read-only or busy: the next run checks these again
-        self.rows, self.dirty = {}, []
-
-
-_FINGERPRINT: list[str] = []
-
-
-def _checks_fingerprint() -> str:
-    if not _FINGERPRINT:
-        import hashlib
-
-        from transdesk import checks, registry
-
-        # registry.py too: the check names and their functions are declared there
-        data = Path(checks.__file__).read_bytes() + Path(registry.__file__).read_bytes()
-        _FINGERPRINT.append(hashlib.sha1(data).hexdigest())
-    return _FINGERPRINT[0]
-
-
-def _accepted_for(db: Database, lang: str) -> dict[tuple[int, str], tuple[str, str | None]]:
-    return {
-        (unit_id, check): (text, note)
-        for unit_id, check, text, note in db.execute(
-            "SELECT unit_id, check_name, text, note FROM check_exceptions WHERE lang = ?", [lang]
-        )
-    }
+            result = LangResult(article_id, lang, count, count)
+            for _a, key, source, status in missing[lang].take(article_id):
+                result.missing.append(Missing(key, status, source))
+                result.done -= 1
+            for _a, _position, unit_id, key, source, text, findings in \
+                    found[lang].take(article_id):
+                for name, message in findings:
+                    if name not in active:
+                        continue
+                    problem = Problem(key, name, message, source, text)
+                    exception = accepted[lang].get((unit_id, name))
+                    if exception is not None and exception[0] == text:
+                        problem.accepted, problem.note = True, exception[1]
+                    result.findings.append(problem)
+            yield result

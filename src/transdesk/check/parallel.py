@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+import pickle
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 from transdesk.checks import CHECK_NAMES, pair_checker
 
@@ -63,6 +65,66 @@ def in_two_processes(work: Callable[[int, int], Any], count: int, workers: int) 
         if child.is_alive():
             child.kill()
         child.join()
+
+
+def in_two_processes_streamed(produce: Callable[[int, int], Iterator[Any]], count: int,
+                               workers: int) -> Iterator[Any]:
+    """The items of `produce(0, half)` then of `produce(half, count)`, as they come,
+    the second half made in a forked child (as `in_two_processes`) that writes its
+    items to a temporary file as it goes: neither process holds a half's items, and the
+    parent's half is made while its items are read."""
+    half = (count + 1) // 2 if workers > 1 else count
+    if half >= count:
+        yield from produce(0, count)
+        return
+    import multiprocessing
+    import tempfile
+
+    with tempfile.TemporaryFile() as spool:
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(
+            target=_second_half, args=(functools.partial(_spool, produce, spool), half,
+                                       count, sender, os.getpid()),
+            name="transdesk-check-worker", daemon=True)
+        child.start()
+        sender.close()
+        try:
+            yield from produce(0, half)
+            try:
+                ok, outcome = receiver.recv()
+            except EOFError:
+                child.join()
+                raise RuntimeError(
+                    f"the check worker died (exit status {child.exitcode})") from None
+            if not ok:
+                raise outcome
+            spool.seek(0)
+            while True:
+                try:
+                    batch = pickle.load(spool)
+                except EOFError:
+                    break
+                yield from batch
+        finally:
+            receiver.close()
+            if child.is_alive():
+                child.kill()
+            child.join()
+
+
+def _spool(produce: Callable[[int, int], Iterator[Any]], spool: IO[bytes], start: int,
+           stop: int) -> int:
+    """Write `produce(start, stop)` into `spool`, pickled in batches; how many items."""
+    import itertools
+
+    items = iter(produce(start, stop))
+    written = 0
+    while batch := list(itertools.islice(items, 1000)):
+        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        written += len(batch)
+    spool.flush()
+    return written
 
 
 def _second_half(work: Callable[[int, int], Any], start: int, stop: int,

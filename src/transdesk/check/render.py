@@ -6,8 +6,9 @@ annotations (summary line included) are machine formats and stay in English.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from transdesk.check.report import LangResult, Report
@@ -15,8 +16,8 @@ from transdesk.i18n import N_, _, interface_language, ngettext, translations
 from transdesk.registry import Registry
 from transdesk.text_safety import json_text, shown_lines
 
-# name -> renderer (report -> the text to print)
-RENDERERS: Registry[Callable[[Report], str]] = Registry("format", {
+# name -> renderer (report -> the chunks of text to print, read once in article order)
+RENDERERS: Registry[Callable[[Report], Iterator[str]]] = Registry("format", {
     "text": "transdesk.check.render:render_text",
     "json": "transdesk.check.render:render_json",
     "junit": "transdesk.check.render:render_junit",
@@ -26,17 +27,33 @@ FORMATS = RENDERERS.names()
 
 
 def render(report: Report, fmt: str = "text") -> str:
-    """The report in one of FORMATS, as the text to print (ending in a newline).
+    """The report in one of FORMATS, as the text to print (ending in a newline)."""
+    return "".join(chunks(report, fmt))
+
+
+def chunks(report: Report, fmt: str = "text") -> Iterator[str]:
+    """The report in one of FORMATS, a piece at a time (the results are read once, as
+    they come: a report of a whole archive is never held).
 
     Stored text (sources, translations, notes) may hold control characters an older
     version let in: escaped in the text and GitHub formats (a terminal, a CI log) and
     in JSON (see `text_safety`)."""
-    rendered = RENDERERS.get(fmt)(report)
-    if fmt in ("text", "github"):
-        return shown_lines(rendered)
-    if fmt == "json":
-        return json_text(rendered)
-    return rendered
+    escape = {"text": shown_lines, "github": shown_lines, "json": json_text}.get(fmt)
+    for chunk in RENDERERS.get(fmt)(report):
+        yield escape(chunk) if escape else chunk
+
+
+def _spooled() -> Any:
+    """A temporary file for what must come after a head known only at the end."""
+    import tempfile
+
+    return tempfile.TemporaryFile("w+", encoding="utf-8")
+
+
+def _copy(spool: Any) -> Iterator[str]:
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        yield chunk
 
 
 # the severity of an open finding (Report.severity) as the text report names it
@@ -82,11 +99,11 @@ def _where(article: str, key: str, lang: str) -> str:
     return f"{article}:{key} [{lang}]"
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Report) -> Iterator[str]:
     """Grouped by article, only what needs attention, then the summary line."""
-    lines: list[str] = []
     last_article = None
-    for r in report.results:
+    for r in report.each():
+        lines: list[str] = []
         below = r.below(report.min_percent)
         if not r.missing and not r.open_findings:
             continue
@@ -113,15 +130,19 @@ def render_text(report: Report) -> str:
         for p in r.open_findings:
             lines.append(f"    {_where(r.article, p.key, r.lang)} {severity} {p.check}:"
                          f" {p.message}")
-    lines.append(summary_line(report))
-    return "\n".join(lines) + "\n"
+        if lines:
+            yield "\n".join(lines) + "\n"
+    yield summary_line(report) + "\n"
 
 
 def report_dict(report: Report) -> dict[str, Any]:
     """The JSON shape (stable keys; see `render_json`)."""
-    results = []
-    for r in report.results:
-        results.append({
+    results = [_result_dict(report, r) for r in report.each()]
+    return {**_head_dict(report), "results": results}
+
+
+def _result_dict(report: Report, r: LangResult) -> dict[str, Any]:
+    return {
             "article": r.article,
             "lang": r.lang,
             "file": r.file,
@@ -138,7 +159,10 @@ def report_dict(report: Report) -> dict[str, Any]:
                  "translation": p.translation, "note": p.note}
                 for p in r.findings
             ],
-        })
+        }
+
+
+def _head_dict(report: Report) -> dict[str, Any]:
     return {
         "ok": report.exit_code == 0,
         "exit_code": report.exit_code,
@@ -147,7 +171,6 @@ def report_dict(report: Report) -> dict[str, Any]:
         "strict": report.strict,
         "ignored": list(report.ignored),
         "summary": report.counts(),
-        "results": results,
     }
 
 
@@ -160,59 +183,76 @@ def render_json(report: Report) -> str:
 
     The top level is indented and each result takes one line: json's C encoder does
     not indent, and the pure-Python one costs about a second per 10,000 articles."""
-    data = report_dict(report)
-    results = data.pop("results")
-    head = json.dumps(data, ensure_ascii=False, indent=2)[:-2]  # without the final "\n}"
-    if not results:
-        return head + ',\n  "results": []\n}\n'
-    lines = ",\n    ".join(_COMPACT.encode(r) for r in results)
-    return head + ',\n  "results": [\n    ' + lines + "\n  ]\n}\n"
+    with _spooled() as spool:
+        for n, r in enumerate(report.each()):
+            spool.write((",\n    " if n else "") + _COMPACT.encode(_result_dict(report, r)))
+        head = json.dumps(_head_dict(report), ensure_ascii=False, indent=2)[:-2]  # no "\n}"
+        if not spool.tell():
+            yield head + ',\n  "results": []\n}\n'
+            return
+        yield head + ',\n  "results": [\n    '
+        yield from _copy(spool)
+    yield "\n  ]\n}\n"
 
 
-def render_junit(report: Report) -> str:
+def render_junit(report: Report) -> Iterator[str]:
     """JUnit XML: a testsuite per article, a testcase per language (classname = article,
     name = language); a `<failure>` lists the missing units and, with --strict, the
     findings; without --strict the warnings go to `<system-out>`."""
     import xml.etree.ElementTree as ET
+    from xml.sax.saxutils import quoteattr
 
-    root = ET.Element("testsuites", name="transdesk check")
     total = failures = 0
-    for article in report.articles:
-        results = [r for r in report.results if r.article == article]
-        failed = sum(1 for r in results if report.failed(r))
-        suite = ET.SubElement(root, "testsuite", name=article, tests=str(len(results)),
-                              failures=str(failed), errors="0", skipped="0")
-        total += len(results)
-        failures += failed
-        for r in results:
-            case = ET.SubElement(suite, "testcase", classname=article, name=r.lang)
-            if r.file:
-                case.set("file", r.file)
-            finding_lines = [f"{_where(r.article, p.key, r.lang)} {p.check}: {p.message}"
-                             for p in r.open_findings]
-            if report.failed(r):
-                messages, body = [], []
-                if r.below(report.min_percent):
-                    count = len(r.missing)
-                    messages.append(f"{count} {'unit' if count == 1 else 'units'} missing"
-                                    f" ({r.percent:g}% < {report.min_percent:g}%)")
-                    body += [f"{_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
-                if report.strict and r.open_findings:
-                    count = len(r.open_findings)
-                    messages.append(f"{count} {'check' if count == 1 else 'checks'} failed")
-                    body += finding_lines
-                failure = ET.SubElement(case, "failure", message="; ".join(messages),
-                                        type="incomplete" if r.below(report.min_percent)
-                                        else "quality")
-                failure.text = "\n".join(body)
-            elif finding_lines:
-                ET.SubElement(case, "system-out").text = "\n".join(
-                    f"warning {line}" for line in finding_lines)
-    root.set("tests", str(total))
-    root.set("failures", str(failures))
-    root.set("errors", "0")
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    with _spooled() as spool:
+        for article, group in itertools.groupby(report.each(), key=lambda r: r.article):
+            results = list(group)
+            failed = sum(1 for r in results if report.failed(r))
+            suite = _junit_suite(report, article, results, failed)
+            ET.indent(suite, level=1)
+            spool.write("\n  " + ET.tostring(suite, encoding="unicode"))
+            total += len(results)
+            failures += failed
+        yield "<?xml version='1.0' encoding='utf-8'?>\n"
+        attributes = (f"<testsuites name={quoteattr('transdesk check')} tests=\"{total}\""
+                      f" failures=\"{failures}\" errors=\"0\"")
+        if not spool.tell():
+            yield attributes + " />\n"
+            return
+        yield attributes + ">"
+        yield from _copy(spool)
+    yield "\n</testsuites>\n"
+
+
+def _junit_suite(report: Report, article: str, results: list[LangResult], failed: int) -> Any:
+    import xml.etree.ElementTree as ET
+
+    suite = ET.Element("testsuite", name=article, tests=str(len(results)),
+                       failures=str(failed), errors="0", skipped="0")
+    for r in results:
+        case = ET.SubElement(suite, "testcase", classname=article, name=r.lang)
+        if r.file:
+            case.set("file", r.file)
+        finding_lines = [f"{_where(r.article, p.key, r.lang)} {p.check}: {p.message}"
+                         for p in r.open_findings]
+        if report.failed(r):
+            messages, body = [], []
+            if r.below(report.min_percent):
+                count = len(r.missing)
+                messages.append(f"{count} {'unit' if count == 1 else 'units'} missing"
+                                f" ({r.percent:g}% < {report.min_percent:g}%)")
+                body += [f"{_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
+            if report.strict and r.open_findings:
+                count = len(r.open_findings)
+                messages.append(f"{count} {'check' if count == 1 else 'checks'} failed")
+                body += finding_lines
+            failure = ET.SubElement(case, "failure", message="; ".join(messages),
+                                    type="incomplete" if r.below(report.min_percent)
+                                    else "quality")
+            failure.text = "\n".join(body)
+        elif finding_lines:
+            ET.SubElement(case, "system-out").text = "\n".join(
+                f"warning {line}" for line in finding_lines)
+    return suite
 
 
 def _gh_data(text: str) -> str:
@@ -238,8 +278,8 @@ def render_github(report: Report) -> str:
     --min, `::warning` (or `::error` with --strict) for each finding, then the summary.
     From catalogs, `file=` is the PO file and `line=` its entry; from the database there
     is no file to point at, so the title names `article:key [lang]`."""
-    lines = []
-    for r in report.results:
+    for r in report.each():
+        lines = []
         if r.below(report.min_percent):
             for m in r.missing:
                 where = _where(r.article, m.key, r.lang)
@@ -249,5 +289,6 @@ def render_github(report: Report) -> str:
             where = _where(r.article, p.key, r.lang)
             lines.append(_gh_line(report.severity, r, p.line, f"{p.check} {where}",
                                   f"{where} {p.check}: {p.message}"))
-    lines.append(summary_line(report, translated=False))
-    return "\n".join(lines) + "\n"
+        if lines:
+            yield "\n".join(lines) + "\n"
+    yield summary_line(report, translated=False) + "\n"

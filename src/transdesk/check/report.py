@@ -3,6 +3,8 @@ the quality checks found."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from transdesk.languages import LANGUAGES
@@ -60,25 +62,83 @@ class LangResult:
         return [p for p in self.findings if not p.accepted]
 
 
+class Tally:
+    """The counts of a report, gathered while its results go by (in article order)."""
+
+    def __init__(self) -> None:
+        self.articles = self.incomplete_articles = self.incomplete = self.missing = 0
+        self.open_findings = self.accepted = 0
+        self.langs: set[str] = set()
+        self.failed = False
+        self._last_article: str | None = None
+        self._last_incomplete: str | None = None
+
+    def add(self, report: Report, r: LangResult) -> None:
+        if r.article != self._last_article:
+            self.articles += 1
+            self._last_article = r.article
+        self.langs.add(r.lang)
+        if r.below(report.min_percent):
+            self.incomplete += 1
+            self.missing += len(r.missing)
+            if r.article != self._last_incomplete:
+                self.incomplete_articles += 1
+                self._last_incomplete = r.article
+        open_findings = len(r.open_findings)
+        self.open_findings += open_findings
+        self.accepted += len(r.findings) - open_findings
+        self.failed = self.failed or report.failed(r)
+
+
 @dataclass
 class Report:
-    results: list[LangResult]
+    """The results, in article order: a list, or an iterator read once while the report
+    is rendered (a check of a whole archive never holds all of it)."""
+
+    results: Iterable[LangResult]
     min_percent: float = 100.0
     strict: bool = False
     ignored: tuple[str, ...] = ()
     source: str = "database"  # or "po": what the report was built from
+    _tally: Tally | None = field(default=None, init=False, repr=False)
+    _first: list[LangResult] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.results, list):
+            self.results = iter(self.results)
 
     @property
-    def articles(self) -> list[str]:
-        return list(dict.fromkeys(r.article for r in self.results))
+    def empty(self) -> bool:
+        """No result at all (looks at the first one only)."""
+        if isinstance(self.results, list):
+            return not self.results
+        if not self._first:
+            self._first = list(itertools.islice(self.results, 1))
+        return not self._first
+
+    def each(self) -> Iterator[LangResult]:
+        """Every result once, counting them (`counts`, `exit_code` after the last)."""
+        tally = Tally()
+        if isinstance(self.results, list):
+            source: Iterable[LangResult] = self.results
+        else:
+            source = itertools.chain(self._first, self.results)
+            self._first = []
+        for r in source:
+            tally.add(self, r)
+            yield r
+        self._tally = tally
+
+    def _counted(self) -> Tally:
+        if isinstance(self.results, list) or self._tally is None:
+            for _r in self.each():
+                pass
+        assert self._tally is not None
+        return self._tally
 
     @property
     def languages(self) -> list[str]:
-        return sorted({r.lang for r in self.results}, key=LANG_ORDER.__getitem__)
-
-    @property
-    def incomplete(self) -> list[LangResult]:
-        return [r for r in self.results if r.below(self.min_percent)]
+        return sorted(self._counted().langs, key=LANG_ORDER.__getitem__)
 
     @property
     def severity(self) -> str:
@@ -90,18 +150,17 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(self.failed(r) for r in self.results) else 0
+        return 1 if self._counted().failed else 0
 
     def counts(self) -> dict[str, int]:
-        incomplete = self.incomplete
-        open_findings = sum(len(r.open_findings) for r in self.results)
+        t = self._counted()
         return {
-            "articles": len(self.articles),
-            "languages": len(self.languages),
-            "incomplete_articles": len({r.article for r in incomplete}),
-            "incomplete": len(incomplete),
-            "missing": sum(len(r.missing) for r in incomplete),
-            "warnings": 0 if self.strict else open_findings,
-            "failures": open_findings if self.strict else 0,
-            "accepted": sum(len(r.findings) - len(r.open_findings) for r in self.results),
+            "articles": t.articles,
+            "languages": len(t.langs),
+            "incomplete_articles": t.incomplete_articles,
+            "incomplete": t.incomplete,
+            "missing": t.missing,
+            "warnings": 0 if self.strict else t.open_findings,
+            "failures": t.open_findings if self.strict else 0,
+            "accepted": t.accepted,
         }

@@ -9,7 +9,7 @@ import click
 from transdesk.commands.common import (
     emit_json,
     emit_rows,
-    get_db,
+    get_desk,
     json_option,
     lang_option,
     progress_bar,
@@ -75,7 +75,7 @@ def import_command(
     target_list = parse_lang_list(targets) if targets else None
     planned = make_plan(priority, due)
     reports = importing.import_files(
-        get_db(create=True), list(files), lang=source_lang, article_id=article_id,
+        get_desk(create=True), list(files), lang=source_lang, article_id=article_id,
         targets=target_list, encoding=encoding, update=update, planned=planned,
     )
     for report in reports:
@@ -133,7 +133,7 @@ def _clip(text: str, width: int) -> str:
 def articles_command(as_json: bool) -> None:
     from transdesk import schedule, store
 
-    db = get_db()
+    db = get_desk()
     counts = store.status_counts(db)
     rows = store.list_articles(db, counts)
     times: dict[str, dict[str, dict]] = {}
@@ -164,12 +164,14 @@ def articles_command(as_json: bool) -> None:
 def units_command(article: str, lang: str | None, as_json: bool) -> None:
     from transdesk import store
 
-    db = get_db()
+    db = get_desk()
     rows = store.list_units(db, article, lang)
     if as_json:
         from transdesk.desk_style import add_term_hits
 
-        rows = add_term_hits(db, rows, store.get_article(db, article)["source_lang"])
+        # the termbase code reads a sqlite-utils Database on SQLite (the desk elsewhere)
+        terms_db = db.db if db.engine == "sqlite" else db
+        rows = add_term_hits(terms_db, rows, store.get_article(db, article)["source_lang"])
     emit_rows(rows, as_json, _describe_unit)
 
 
@@ -189,7 +191,7 @@ def _describe_unit(unit: dict) -> str:
 def status_command(articles: tuple[str, ...], lang: str | None, as_json: bool) -> None:
     from transdesk import schedule, store
 
-    db = get_db()
+    db = get_desk()
     rows = store.status_counts(db, list(articles) or None, lang)
     times = {(t["article"], t["lang"]): t
              for t in schedule.desk_times(db, list(articles) or None, lang,

@@ -12,7 +12,7 @@ import functools
 import click
 
 from transdesk.check.render import FORMATS as REPORT_FORMATS
-from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.commands.common import as_option, emit_json, get_desk, json_option, lang_option
 from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.registry import CHECKS
@@ -95,7 +95,7 @@ def check_command(
         check_due(ctx, list(articles) or None, lang or None, as_json or fmt == "json")
         return
     from transdesk.check.options import parse_ignore, parse_min
-    from transdesk.check.render import render
+    from transdesk.check.render import chunks
 
     minimum, ignored = parse_min(min_percent), parse_ignore(ignore)  # before the database
     if po_dir is not None:
@@ -109,16 +109,17 @@ def check_command(
     else:
         from transdesk.check.database import check_database
 
-        check = functools.partial(check_database, get_db())
+        check = functools.partial(check_database, get_desk())
     report = check(list(articles) or None, lang or None, min_percent=minimum,
                    strict=strict, ignore=ignored)
-    if not report.results and not allow_empty:
+    if report.empty and not allow_empty:
         # a CI job pointed at the wrong database must not pass the gate
         raise BadInput(_(
                 "nothing to check: no article in the languages asked (--allow-empty passes on an "
                 "empty database)"
             ))
-    click.echo(render(report, "json" if as_json else fmt), nl=False)
+    for chunk in chunks(report, "json" if as_json else fmt):  # as the results come
+        click.echo(chunk, nl=False)
     ctx.exit(report.exit_code)
 
 
@@ -158,9 +159,9 @@ def accept_command(
 
     if note is not None:
         check_text(note, "--note")
-    db = get_db()
+    desk = get_desk()
     if revoke:
-        exceptions.revoke_finding(db, article, key, lang, check_name, translator)
+        exceptions.revoke_finding(desk, article, key, lang, check_name, translator)
         if as_json:
             emit_json({"article": article, "key": key, "lang": lang,
                        "check": check_name.lower(), "revoked": True})
@@ -168,7 +169,7 @@ def accept_command(
             click.echo(_("revoked: {article}:{key} [{lang}] {check}").format(
                 article=article, key=key, lang=lang, check=check_name.lower()))
         return
-    record = exceptions.accept_finding(db, article, key, lang, check_name, translator, note)
+    record = exceptions.accept_finding(desk, article, key, lang, check_name, translator, note)
     if as_json:
         emit_json(record)
         return
@@ -183,7 +184,7 @@ def accept_command(
 def accepted_command(articles: tuple[str, ...], as_json: bool) -> None:
     from transdesk.check import exceptions
 
-    rows = exceptions.list_exceptions(get_db(), list(articles) or None)
+    rows = exceptions.list_exceptions(get_desk(), list(articles) or None)
     if as_json:
         emit_json(rows)
         return

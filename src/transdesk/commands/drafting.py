@@ -12,7 +12,7 @@ import click
 from transdesk.commands.common import (
     emit_json,
     fits_sqlite,
-    get_db,
+    get_desk,
     json_option,
     lang_option,
     refuse_database_as_output,
@@ -74,8 +74,8 @@ def draft_command(
 ) -> None:
     from transdesk.draft import draft
 
-    db = get_db()
-    run = functools.partial(draft, db, lang, list(articles) or None, provider=provider,
+    desk = get_desk()
+    run = functools.partial(draft, desk, lang, list(articles) or None, provider=provider,
                             use_tm=not no_tm, limit=limit, threshold=threshold,
                             batch_size=batch_size, retry_failed=retry_failed)
     report = run() if as_json or not sys.stdout.isatty() else _with_progress_bar(run, lang)
@@ -157,7 +157,7 @@ def tm_group() -> None:
 def tm_import_command(files: tuple[str, ...], as_json: bool) -> None:
     from transdesk.tm import import_tmx_files
 
-    reports = list(zip(files, import_tmx_files(get_db(create=True), files), strict=True))
+    reports = list(zip(files, import_tmx_files(get_desk(create=True), files), strict=True))
     if as_json:
         emit_json([{"file": path, **report.as_dict()} for path, report in reports])
         return
@@ -185,17 +185,17 @@ def count_translation_units(count: int) -> str:
               help=_("Only this article's units (repeatable)."))
 @click.option("--include-imported", is_flag=True, help=_("Also write imported TMX memory."))
 def tm_export_command(output: str, articles: tuple[str, ...], include_imported: bool) -> None:
-    from transdesk import store
     from transdesk.export import write_output
     from transdesk.files import database_files
+    from transdesk.storage.drafts import article_targets
     from transdesk.tm import export_tmx
 
     refuse_database_as_output(output)
-    db = get_db()
-    for article_id in articles:
-        store.get_article(db, article_id)  # unknown article: exit 2
-    data, count = export_tmx(db, list(articles) or None, include_imported)
-    write_output(output, data, database_files(db.conn))
+    desk = get_desk()
+    if articles:
+        article_targets(desk, articles)  # unknown article: exit 2
+    data, count = export_tmx(desk, list(articles) or None, include_imported)
+    write_output(output, data, database_files(desk.db.conn) if desk.engine == "sqlite" else [])
     if output != "-":
         click.echo(_("wrote {units} to {output}").format(
             units=count_translation_units(count), output=output))

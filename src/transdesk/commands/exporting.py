@@ -8,7 +8,7 @@ from transdesk import formats
 from transdesk.commands.common import (
     as_option,
     emit_json,
-    get_db,
+    get_desk,
     json_option,
     lang_option,
     refuse_database_as_output,
@@ -61,7 +61,7 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
     from transdesk.export import export_to
 
     refuse_database_as_output(output)
-    report = export_to(get_db(), list(articles), lang, output, fmt, allow_incomplete, finished,
+    report = export_to(get_desk(), list(articles), lang, output, fmt, allow_incomplete, finished,
                        {"safe_for_spreadsheets": safe_for_spreadsheets})
     if report.filled_draft or report.filled_source:
         filled = report.filled_draft + report.filled_source
@@ -74,12 +74,12 @@ def export_command(articles: tuple[str, ...], lang: str, output: str | None, fmt
             err=True,
         )
     if report.directory is not None:
-        if finished and not report.paths:
+        if finished and not report.written:
             click.echo(_("no article is complete in {lang}: nothing written").format(lang=lang),
                        err=True)
         else:
             click.echo(_("wrote {files} to {directory}").format(
-                files=count_files(len(report.paths)), directory=report.directory), err=True)
+                files=count_files(report.written), directory=report.directory), err=True)
 
 
 @click.group("po", help=_("Gettext catalogs: export POT/PO/MO files, import edited PO files."))
@@ -110,14 +110,15 @@ def po_export_command(articles: tuple[str, ...], lang: str | None, directory: st
     from transdesk.po import export_catalogs
 
     refuse_database_as_output(directory, folder=True)
-    report = export_catalogs(get_db(), list(articles) or None, lang, directory, mo)
+    report = export_catalogs(get_desk(), list(articles) or None, lang, directory, mo,
+                             keep_paths=as_json)
     if as_json:
         emit_json(report.as_dict())
     elif not quiet:
         click.echo(_("{articles}: {files} written, {unchanged} unchanged in {directory}").format(
             articles=ngettext("{count} article", "{count} articles",
                               report.articles).format(count=report.articles),
-            files=count_files(len(report.written)), unchanged=len(report.unchanged),
+            files=count_files(report.written_count), unchanged=report.unchanged_count,
             directory=directory))
 
 
@@ -142,7 +143,7 @@ def po_import_command(files: tuple[str, ...], lang: str | None, translator: str,
                       as_json: bool) -> None:
     from transdesk.po import import_catalogs
 
-    reports = import_catalogs(get_db(), list(files), lang, translator)
+    reports = import_catalogs(get_desk(), list(files), lang, translator)
     if as_json:
         emit_json([r.as_dict() for r in reports])
         return

@@ -72,19 +72,19 @@ def next_command(
     lang: str, article: str | None, review: bool, claim_minutes: float, translator: str,
     as_json: bool,
 ) -> None:
-    from transdesk import workflow
-
     desk, acting_as = _postgres_desk(translator)
     if desk is not None:
         from transdesk.storage import claims
 
         if as_json:
             emit_json(claims.next_unit(desk, lang, article, review, claim_minutes,
-                                       acting_as=acting_as))
+                                       acting_as=acting_as, terms=True))
             return
         work = claims.ReconnectingWork(desk, reconnected=click.echo, acting_as=acting_as)
         _interactive(desk, lang, translator, article, review, claim_minutes, work)
         return
+    from transdesk import workflow
+
     db = get_db()
     if as_json:
         from transdesk.desk_style import with_term_hits
@@ -191,8 +191,6 @@ def submit_command(
     unit_id: int, lang: str, text: str | None, accept: bool, approve: bool, translator: str,
     as_json: bool,
 ) -> None:
-    from transdesk import workflow
-
     desk, acting_as = _postgres_desk(translator)
     if desk is not None:
         from transdesk.storage import claims
@@ -200,6 +198,8 @@ def submit_command(
         result = claims.submit(desk, unit_id, lang, text=text, accept=accept, approve=approve,
                                acting_as=acting_as)
     else:
+        from transdesk import workflow
+
         result = workflow.submit(get_db(), unit_id, lang, translator, text=text,
                                  accept=accept, approve=approve)
     if as_json:
@@ -246,7 +246,7 @@ def log_command(
 ) -> None:
     from transdesk import workflow
 
-    rows = workflow.history(get_db(), article, unit_id, lang, limit or None)
+    rows = workflow.history(get_desk(), article, unit_id, lang, limit or None)
     emit_rows(rows, as_json, _describe_change, empty=_("no history yet"))
 
 

@@ -1,29 +1,253 @@
-"""Claiming and submitting on a PostgreSQL desk: `next`, `submit`, `release`.
+"""Claiming, releasing and submitting units: the statements of both engines, side by
+side (`transdesk.workflow` above them checks the arguments and applies the rules of a
+submission on SQLite).
 
-The same contract as `transdesk.workflow` on SQLite (same queue order, same refusals,
-same JSON shape, same history rows), but the translator is the server login, and the
-work is done by the desk's SECURITY DEFINER functions (`storage.postgres_logins`), so a
-translator's rights are checked by the server, not by this program. A claim takes the
-first free unit with `SELECT ... FOR UPDATE SKIP LOCKED`: translators asking at the
-same moment never get the same unit, and none waits for another.
+A claim is three columns of the translation row: `claimed_by`, `claim_expires`
+(free when NULL or passed) and `claimed_at` (when it began). `next` hands units out in
+the desk's order (see `schedule`): the translator's own live claim first; then the
+overdue units, most urgent priority first; then by priority, deadline, untranslated
+before draft, article and position. With an article, its units status by status.
+
+- SQLite: finding and claiming happen in one `BEGIN IMMEDIATE` transaction, so two
+  translators asking at the same moment never get the same unit. The walks name their
+  partial index (`translations_work` / `translations_review`, in that order), and the
+  overdue part of each priority is a range of it.
+- PostgreSQL: the desk's SECURITY DEFINER functions (`transdesk_next`, `_submit`,
+  `_release`, built by the schema step m090 in `storage.postgres_schema`) do the same
+  walks with `SELECT ... FOR UPDATE SKIP LOCKED` (translators asking at the same moment
+  never get the same unit, and none waits for another), check the login's role, and
+  `transdesk_next` returns in the same round trip everything `next --json` prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from transdesk.errors import BadInput
 from transdesk.i18n import _
-from transdesk.storage.postgres import PostgresDesk, ServerError, server_errors
-from transdesk.workflow import (
-    DEFAULT_CLAIM_MINUTES,
-    TM_SOURCE_PREFIX,
-    SubmitResult,
-    UnitView,
-    check_claim_minutes,
-    submitted_text,
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from transdesk.storage.postgres import PostgresDesk
+    from transdesk.workflow import UnitView
+
+DEFAULT_CLAIM_MINUTES = 30.0
+MAX_CLAIM_MINUTES = 365 * 24 * 60
+WORK_STATUSES = ("untranslated", "draft")
+REVIEW_STATUSES = ("translated",)
+PRIORITY_RANKS = (0, 1, 2, 3)  # schedule.PRIORITIES, spelled out: next loads no more
+
+
+def expiry(minutes: float) -> str:
+    """The claim_expires timestamp `minutes` from now, in the format of `db.now()`."""
+    return (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_claim_minutes(minutes: float) -> float:
+    """A claim lasts more than nothing and at most a year (also no NaN or infinity)."""
+    if not 0 < minutes <= MAX_CLAIM_MINUTES:
+        raise BadInput(
+            _(
+                "claim duration must be a positive number of minutes, at most {max_claim_minutes} "
+                "(a year), not {minutes:g}"
+            ).format(max_claim_minutes=MAX_CLAIM_MINUTES, minutes=minutes)
+        )
+    return minutes
+
+
+@dataclass
+class SubmitResult:
+    unit_id: int
+    lang: str
+    status: str
+    text: str
+    changed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit_id, "lang": self.lang, "status": self.status,
+                "text": self.text, "changed": self.changed}
+
+
+def submitted_text(text: str | None, accept: bool, unit_id: int, lang: str) -> str | None:
+    """The text a submission saves (trimmed; None with `accept`), or BadInput for both or
+    neither of `text` and `accept`, an empty text or a control character: the same rules
+    on every engine."""
+    from transdesk.text_safety import check_text
+
+    if text is not None and accept:
+        raise BadInput(_("give either a text (--text) or --accept, not both"))
+    if text is None and not accept:
+        raise BadInput(_("give either a text (--text) or --accept for the draft"))
+    if text is None:
+        return None
+    text = text.strip()
+    if not text:
+        raise BadInput(_("empty translation: type the text, or use --accept for the draft"))
+    return check_text(text, f"unit {unit_id} ({lang})")
+
+
+# --- SQLite ----------------------------------------------------------------------------
+
+_IN_QUEUE_ORDER = " ORDER BY article_id, position LIMIT 1"
+# the desk's order: priority, deadline, untranslated before draft ('untranslated' >
+# 'draft'), article and position (the overdue part of each priority is probed first)
+_SCHEDULED_ORDER = " ORDER BY priority, due, status DESC, article_id, position LIMIT 1"
+# one status at a time through the queue index; a claim that has run out is free
+_FREE_UNIT_SQL = (
+    "SELECT unit_id FROM translations INDEXED BY translations_queue"
+    " WHERE status = ? AND (claimed_by IS NULL OR claim_expires < ?) AND "
 )
+_CLEAR_CLAIM = ("UPDATE translations SET claimed_by = NULL, claim_expires = NULL,"
+                " claimed_at = NULL WHERE unit_id = ? AND lang = ?")
+
+
+def sqlite_claim(
+    conn: sqlite3.Connection,
+    lang: str,
+    claimer: str,
+    article: str | None,
+    review: bool,
+    claim_minutes: float,
+    excluded: list[int],
+    reviewer: str,
+    ts: str,
+) -> tuple[int, str] | None:
+    """Inside the caller's write transaction: claim the next unit for `claimer` (the
+    folded name claims hold; `reviewer` the name as given, for the review filter) and
+    return (unit id, claim_expires), or None when nothing is left."""
+    statuses = REVIEW_STATUSES if review else WORK_STATUSES
+    where, params = _queue_filter(lang, reviewer, article, review, excluded)
+    unit_id = _own_claim(conn, claimer, ts, statuses, where, params)
+    claimed_at = None if unit_id is not None else ts  # one's own claim keeps its start
+    if unit_id is None:
+        if article is None:
+            unit_id = _first_free_scheduled(conn, ts, review, where, params)
+        else:
+            unit_id = _first_free(conn, ts, statuses, where, params)
+    if unit_id is None:
+        return None
+    expires = expiry(claim_minutes)
+    conn.execute(
+        "UPDATE translations SET claimed_by = ?, claim_expires = ?,"
+        " claimed_at = coalesce(?, claimed_at) WHERE unit_id = ? AND lang = ?",
+        [claimer, expires, claimed_at, unit_id, lang],
+    )
+    return unit_id, expires
+
+
+def sqlite_release(conn: sqlite3.Connection, unit_id: int, lang: str, claimer: str) -> bool:
+    """Give back `claimer`'s claim on a unit; others' claims stay."""
+    cursor = conn.execute(_CLEAR_CLAIM + " AND claimed_by = ?", [unit_id, lang, claimer])
+    return cursor.rowcount > 0
+
+
+def sqlite_clear_claim(conn: sqlite3.Connection, unit_id: int, lang: str) -> None:
+    """Whoever held it: the claim ends with a submission."""
+    conn.execute(_CLEAR_CLAIM, [unit_id, lang])
+
+
+def _queue_filter(
+    lang: str, translator: str, article: str | None, review: bool, excluded: list[int]
+) -> tuple[str, list[Any]]:
+    """The conditions every queue query shares: the language, live units, in review
+    someone else's work (names compared folded, see `translators`; the plain comparison
+    first spares the fold for the reviewer's own spelling), the article, and not the
+    units passed over this session."""
+    from transdesk.db import FOLD_FUNCTION
+    from transdesk.translators import identity
+
+    where = "lang = ? AND obsolete = 0"
+    params: list[Any] = [lang]
+    if review:
+        where += (f" AND (translator IS NULL OR (translator != ?"
+                  f" AND {FOLD_FUNCTION}(translator) != ?))")
+        params += [translator, identity(translator)]
+    if article is not None:
+        where += " AND article_id = ?"
+        params.append(article)
+    if excluded:
+        where += f" AND unit_id NOT IN ({','.join('?' * len(excluded))})"
+        params += excluded
+    return where, params
+
+
+def _own_claim(
+    conn: sqlite3.Connection,
+    claimer: str,
+    ts: str,
+    statuses: tuple[str, ...],
+    where: str,
+    params: list[Any],
+) -> int | None:
+    row = conn.execute(
+        "SELECT unit_id FROM translations WHERE claimed_by = ? AND claim_expires >= ?"
+        f" AND status IN ({','.join('?' * len(statuses))}) AND {where}"
+        " ORDER BY due >= ?, priority, due, status DESC, article_id, position LIMIT 1",
+        [claimer, ts, *statuses, *params, ts],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _first_free(
+    conn: sqlite3.Connection, ts: str, statuses: tuple[str, ...], where: str, params: list[Any]
+) -> int | None:
+    """Walk the `translations_queue` index status by status; the first free row wins."""
+    for status in statuses:
+        row = conn.execute(
+            _FREE_UNIT_SQL + where + _IN_QUEUE_ORDER, [status, ts, *params]
+        ).fetchone()
+        if row:
+            return row[0]
+    return None
+
+
+def _scheduled_sql(review: bool, where: str) -> str:
+    index, statuses = (("translations_review", "status = 'translated'") if review else
+                       ("translations_work", "status IN ('untranslated', 'draft')"))
+    return (f"SELECT unit_id FROM translations INDEXED BY {index} WHERE {statuses}"
+            f" AND (claimed_by IS NULL OR claim_expires < ?) AND {where}")
+
+
+def _first_free_scheduled(
+    conn: sqlite3.Connection, ts: str, review: bool, where: str, params: list[Any]
+) -> int | None:
+    """The first free unit in the desk's order, walking one partial index (work or
+    review) that holds only the rows needing that: first the overdue part of each
+    priority (a range of the index: `due < now`), most urgent first, then the index
+    from its start (the overdue rows met again are the claimed ones)."""
+    sql = _scheduled_sql(review, where)
+    for rank in PRIORITY_RANKS:
+        row = conn.execute(sql + " AND priority = ? AND due < ?" + _SCHEDULED_ORDER,
+                           [ts, *params, rank, ts]).fetchone()
+        if row:
+            return row[0]
+    row = conn.execute(sql + _SCHEDULED_ORDER, [ts, *params]).fetchone()
+    return row[0] if row else None
+
+
+def sqlite_next_unit_plan(
+    db: Database, lang: str = "en", translator: str = "x", review: bool = False
+) -> list[str]:
+    """EXPLAIN QUERY PLAN of the queue queries, overdue probe then the walk (for tests
+    and the benchmark)."""
+    from transdesk.db import now
+
+    where, params = _queue_filter(lang, translator, None, review, [])
+    sql, ts = _scheduled_sql(review, where), now()
+    plans = []
+    for query, args in ((sql + " AND priority = ? AND due < ?" + _SCHEDULED_ORDER,
+                         [ts, *params, 0, ts]), (sql + _SCHEDULED_ORDER, [ts, *params])):
+        plans += [row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + query, args)]
+    return plans
+
+
+# --- PostgreSQL ------------------------------------------------------------------------
 
 
 def next_unit(
@@ -34,24 +258,68 @@ def next_unit(
     claim_minutes: float = DEFAULT_CLAIM_MINUTES,
     exclude: Iterable[int] = (),
     acting_as: str | None = None,
+    terms: bool = False,
 ) -> dict[str, Any] | None:
-    """Claim the next unit in `lang` for the login (or, for an editor, for `acting_as`);
-    its JSON (as `workflow.unit_json`), or None when nothing is left."""
+    """Claim the next unit in `lang` for the login (or, for an editor, for `acting_as`):
+    its JSON as `workflow.unit_json` gives it (with `terms`, the term hits `next --json`
+    prints, as `desk_style.with_term_hits`), or None when nothing is left. One round
+    trip: `transdesk_next` claims and returns it all."""
+    from transdesk.storage.postgres import server_errors
+
     check_claim_minutes(claim_minutes)
     with server_errors(desk):
-        if article is not None:
-            _check_article(desk, article, lang)
         row = desk.conn.execute(
-            "SELECT claimed_unit, expires_at FROM transdesk_next(%s, %s, %s, %s, %s, %s)",
+            "SELECT transdesk_next(%s, %s, %s, %s, %s, %s)",
             [lang, article, review, claim_minutes, sorted(set(exclude)), acting_as],
         ).fetchone()
-        if row is None:
-            return None
-        return unit_json(desk, row[0], lang, row[1])
+    unit = row[0] if row else None
+    if unit is None:
+        return None
+    extra = unit.pop("_desk")
+    if "id" not in unit:  # the article is unknown, or not translated into `lang`
+        _refuse_article(extra["article"], extra["targets"], lang)
+    if terms:
+        unit["terms"] = _term_hits(desk, unit, extra)
+    return unit
+
+
+def _refuse_article(article: str, targets: str | None, lang: str) -> None:
+    """The same refusals, in the same words, as `store.get_article` and `check_target`."""
+    from transdesk import store
+
+    if targets is None:
+        raise BadInput(_("unknown article {article_id!r} (see 'transdesk articles')").format(
+            article_id=article))
+    store.check_target({"id": article, "targets": targets.split(",")}, lang)
+
+
+def _term_hits(desk: PostgresDesk, unit: dict[str, Any],
+               extra: dict[str, Any]) -> list[dict[str, object]]:
+    """The hits of the desk's termbase (sent along by `transdesk_next`) in the unit."""
+    if not extra["concepts"]:
+        return []  # no termbase: no hits, nothing to load
+    from transdesk import desk_style
+    from transdesk.terms.model import Concept
+
+    revision = f"{desk.location}#{extra['style_revision']}"
+    if not (desk_style._ACTIVE and desk_style._ACTIVE[0].revision == revision):
+        concepts = []
+        for c in extra["concepts"]:
+            concept = Concept({}, c["note"], bool(c["case_sensitive"]), c["id"],
+                              c["added_by"], c["added_at"])
+            for form_lang, text, status in c["forms"]:
+                concept.add(form_lang, text, status)
+            concepts.append(concept)
+        desk_style.activate(desk_style.DeskStyle(concepts, {}, revision))
+    current = unit["translations"].get(unit["lang"], {})
+    return desk_style.term_hits_json(unit["source"], current.get("text"),
+                                     extra["source_lang"], unit["lang"])
 
 
 def release(desk: PostgresDesk, unit_id: int, lang: str, acting_as: str | None = None) -> bool:
     """Give back the login's own claim on a unit; others' claims stay."""
+    from transdesk.storage.postgres import server_errors
+
     with server_errors(desk):
         row = desk.conn.execute("SELECT transdesk_release(%s, %s, %s)",
                                 [unit_id, lang, acting_as]).fetchone()
@@ -70,6 +338,8 @@ def submit(
     """Save a translation as the login, or for an editor as `acting_as` (see
     `workflow.submit` for the rules, which the server applies: a translator cannot
     approve, nor save over another's live claim)."""
+    from transdesk.storage.postgres import server_errors
+
     text = submitted_text(text, accept, unit_id, lang)  # the rules of SQLite's submit
     with server_errors(desk):
         row = desk.conn.execute(
@@ -80,57 +350,45 @@ def submit(
     return SubmitResult(unit_id, lang, row[0], row[1], bool(row[2]))
 
 
-def _check_article(desk: PostgresDesk, article: str, lang: str) -> None:
-    """The same checks and wording as `store.get_article` and `store.check_target`."""
-    from transdesk import store
+def next_unit_plan(desk: PostgresDesk, lang: str = "en", review: bool = False) -> list[str]:
+    """The plans of the statements `transdesk_next` runs, as the server's auto_explain
+    logs them (nested statements; needs a superuser: LOAD), in a transaction rolled
+    back: the claim it makes is undone. One line per statement: its first plan node."""
+    import psycopg
 
-    row = desk.conn.execute("SELECT targets FROM articles WHERE id = %s", [article]).fetchone()
-    if row is None:
-        raise BadInput(_("unknown article {article_id!r} (see 'transdesk articles')").format(
-            article_id=article))
-    store.check_target({"id": article, "targets": row[0].split(",")}, lang)
-
-
-def unit_json(
-    desk: PostgresDesk, unit_id: int, lang: str, claim_expires: str | None
-) -> dict[str, Any]:
-    """One unit in the `units` JSON shape, plus `article`, `lang` and `claim_expires`."""
-    unit = desk.conn.execute(
-        "SELECT u.article_id, u.key, u.kind, u.paragraph, u.source, a.targets FROM units u"
-        " JOIN articles a ON a.id = u.article_id WHERE u.id = %s",
-        [unit_id],
-    ).fetchone()
-    assert unit is not None
-    article_id, key, kind, paragraph, source, targets = unit
-    rows = {
-        row[0]: row[1:]
-        for row in desk.conn.execute(
-            "SELECT lang, text, status, origin, translator, updated_at FROM translations"
-            " WHERE unit_id = %s",
-            [unit_id],
-        )
-    }
-    translations: dict[str, dict[str, Any]] = {}
-    for target in targets.split(","):
-        if target in rows:
-            text, status, origin, who, updated_at = rows[target]
-            translations[target] = {"text": text, "status": status, "origin": origin,
-                                    "translator": who, "updated_at": updated_at}
-    return {
-        "id": unit_id,
-        "key": key,
-        "kind": kind,
-        "paragraph": paragraph,
-        "source": source,
-        "translations": translations,
-        "article": article_id,
-        "lang": lang,
-        "claim_expires": claim_expires,
-    }
+    notices: list[str] = []
+    desk.conn.add_notice_handler(lambda d: notices.append(d.message_primary or ""))
+    try:
+        with desk.conn.transaction(force_rollback=True):
+            for setting in ("SET LOCAL client_min_messages = log",
+                            "SET LOCAL auto_explain.log_min_duration = 0",
+                            "SET LOCAL auto_explain.log_nested_statements = on",
+                            "SET LOCAL auto_explain.log_format = text"):
+                if setting.endswith("= log"):
+                    desk.conn.execute("LOAD 'auto_explain'")
+                desk.conn.execute(setting)
+            desk.conn.execute("SELECT transdesk_next(%s, NULL, %s, 1, '{}', NULL)",
+                              [lang, review])
+    except psycopg.Error as exc:
+        return [f"(no plan: {exc.diag.message_primary})"]
+    plans = []
+    for message in notices:
+        lines = message.splitlines()
+        query = next((line for line in lines if line.startswith("Query Text:")), "")
+        if "FROM translations t" not in query:
+            continue
+        nodes = [line.strip() for line in lines if "->" in line or "Scan" in line
+                 or line.startswith("Limit")]
+        plans.append(" / ".join(n.lstrip("-> ").split("  (")[0] for n in nodes
+                                if "Scan" in n))
+    return plans
 
 
 def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
     """What the interactive screen shows about a claimed unit (`workflow.unit_view`)."""
+    from transdesk.storage.postgres import server_errors
+    from transdesk.workflow import TM_SOURCE_PREFIX, UnitView
+
     unit_id, lang, article_id = unit["id"], unit["lang"], unit["article"]
     with server_errors(desk):
         row = desk.execute(
@@ -140,14 +398,15 @@ def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
             [lang, unit_id]).fetchone()
         assert row is not None
         title, source_lang, position, score = row
-        counts = desk.execute(
-            "SELECT count(*) FILTER (WHERE u.position <= ?), count(*),"
-            " count(*) FILTER (WHERE t.status IN ('translated', 'approved'))"
+        by_status = desk.execute(
+            "SELECT t.status, count(*), count(*) FILTER (WHERE u.position <= ?)"
             " FROM units u JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-            " WHERE u.article_id = ? AND u.obsolete = 0",
-            [position, lang, article_id]).fetchone()
-        assert counts is not None
-        number, count, done = counts
+            " WHERE u.article_id = ? AND u.obsolete = 0 GROUP BY t.status",
+            [position, lang, article_id]).fetchall()
+        units = {status: n for status, n, _before in by_status}
+        number = sum(before for _status, _n, before in by_status)
+        count = sum(units.values())
+        done = units.get("translated", 0) + units.get("approved", 0)
         previous = following = None
         if unit["paragraph"] is not None:
             previous = _neighbour(desk, article_id, unit["paragraph"], position, "<", "DESC")
@@ -162,6 +421,8 @@ def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
         unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
         count=count, percent=round(100.0 * done / count, 1) if count else 100.0,
         previous=previous, following=following, score=score, tm_source=tm_source,
+        units={status: units.get(status, 0)
+               for status in ("untranslated", "draft", "translated", "approved")},
     )
 
 
@@ -192,6 +453,8 @@ class ReconnectingWork:
         self.reconnected = reconnected  # called with a message after a reconnection
 
     def _again(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        from transdesk.storage.postgres import PostgresDesk, ServerError
+
         try:
             return fn(self.desk, *args, **kwargs)
         except ServerError:
@@ -208,7 +471,7 @@ class ReconnectingWork:
                   review: bool = False, claim_minutes: float = DEFAULT_CLAIM_MINUTES,
                   exclude: Iterable[int] = ()) -> dict[str, Any] | None:
         return self._again(next_unit, lang, article, review, claim_minutes, list(exclude),
-                           self.acting_as)
+                           self.acting_as, terms=True)  # (terms: the screen's termbase)
 
     def release(self, _db: Any, unit_id: int, lang: str, _translator: str) -> bool:
         return self._again(release, unit_id, lang, self.acting_as)

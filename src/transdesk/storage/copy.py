@@ -26,11 +26,11 @@ from transdesk.storage.sqlite import SqliteDesk
 # (table, primary key) in an order that respects the foreign keys
 TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("articles", ("id",)),
+    ("schedule", ("article_id", "lang")),
     ("units", ("id",)),
     ("translations", ("unit_id", "lang")),
-    ("schedule", ("article_id", "lang")),
     ("history", ("id",)),
-    ("postedits", ("history_id",)),
+    ("postedits", ("origin", "pair", "translator", "history_id")),
     ("report_hours", ("hour", "lang", "translator")),
     ("report_state", ("name",)),
     ("tm_imported", ("id",)),

@@ -44,6 +44,7 @@ POSTGRES_STEPS: tuple[Step, ...] = (
     Step("m060_schedule", postgres_schema.M060_SCHEDULE),
     Step("m080_article_file", postgres_schema.M080_ARTICLE_FILE),
     Step("m081_report_hours", postgres_schema.M081_REPORT_HOURS),
+    Step("m090_claim_functions", postgres_schema.M090_CLAIM_FUNCTIONS, sqlite=False),
 )
 
 # SQLite steps whose PostgreSQL DDL is still to be written (a PostgreSQL desk then lacks

@@ -179,11 +179,12 @@ class PostgresDesk:
         self._location = f"{info.user}@{info.host}:{info.port}/{info.dbname}"
         try:
             with server_errors(self):
-                self._check_is_desk(migrate)
-                if migrate:
-                    self._migrate()
-                    if set_up_roles:
-                        self._set_up_roles()
+                if not self._opened_at_once(migrate, set_up_roles):
+                    self._check_is_desk(migrate)
+                    if migrate:
+                        self._migrate()
+                        if set_up_roles:
+                            self._set_up_roles()
         except BaseException:
             self.conn.close()
             raise
@@ -193,6 +194,28 @@ class PostgresDesk:
         return self._location
 
     # --- schema -----------------------------------------------------------------------
+
+    def _opened_at_once(self, migrate: bool, set_up_roles: bool) -> bool:
+        """The usual opening in one round trip: a desk with every step applied (a newer
+        one refused) and its roles set up. False: take the long way (a new or empty
+        database, pending steps, roles still to create, another program's tables)."""
+        try:
+            row = self.conn.execute(
+                f"SELECT (SELECT array_agg(name ORDER BY seq) FROM {PG_VERSION_TABLE}),"
+                " (SELECT value FROM desk_settings WHERE key = 'role_prefix'),"
+                " session_user = pg_get_userbyid(d.datdba) OR coalesce(r.rolsuper, false)"
+                " FROM pg_database d LEFT JOIN pg_roles r ON r.rolname = session_user"
+                " WHERE d.datname = current_database()").fetchone()
+        except pg_errors.UndefinedTable:
+            return False
+        if row is None:
+            return False
+        steps, prefix, manages_roles = list(row[0] or []), row[1], bool(row[2])
+        if unknown_steps(self.engine, steps):
+            return False  # refused, in its words, on the long way
+        to_do = bool(self._pending(steps)) or (set_up_roles and prefix is None
+                                               and manages_roles)
+        return not (migrate and to_do)
 
     def _has_version_table(self) -> bool:
         row = self.conn.execute("SELECT to_regclass(%s)", [f"public.{PG_VERSION_TABLE}"])

@@ -356,3 +356,251 @@ CREATE TABLE postedits (
 );
 CREATE INDEX postedits_at ON postedits (at);
 """
+
+# --- m090: the claim functions in the desk's order (PostgreSQL only) -----------------
+# `transdesk_next` walks the queue as SQLite's `next` does (storage.claims): the caller's
+# own live claim first; then, without an article, the overdue part of each priority and
+# then the whole partial index in the desk's order (translations_work / _review: lang,
+# priority, due, untranslated before draft, article, position); with an article, its
+# units status by status through translations_queue. Each walk is a static statement
+# whose predicates imply its partial index's, so the plan is an index scan that stops
+# at the first free row (FOR UPDATE SKIP LOCKED passes over a row another claim is
+# taking). It returns, in one round trip, everything `next --json` prints: the unit in
+# the `units` JSON shape with `article`, `lang`, `claim_expires`, and under `_desk` what
+# the client needs for the term hits (the source language, the termbase if there is
+# one) or to word a refusal (an unknown article, a language it is not translated into).
+# `transdesk_submit` now keeps in the history what SQLite's keeps (claimed_at, the
+# origin and score of the text replaced, the score of the new one); a claim's start is
+# `claimed_at`, cleared with the claim.
+
+_FREE = "(t.claimed_by IS NULL OR t.claim_expires < ts)"
+_NOT_EXCLUDED = "NOT (t.unit_id = ANY (excluded))"
+_NOT_MINE = "(t.translator IS NULL OR t.translator <> me)"
+_WORK = "t.obsolete = 0 AND t.status IN ('untranslated', 'draft')"
+_REVIEW = "t.obsolete = 0 AND t.status = 'translated'"
+_WORK_ORDER = "ORDER BY t.priority, t.due, t.status DESC, t.article_id, t.position LIMIT 1"
+_REVIEW_ORDER = "ORDER BY t.priority, t.due, t.article_id, t.position LIMIT 1"
+_SKIP = "FOR UPDATE SKIP LOCKED"
+
+
+def _walk(where: str, order: str) -> str:
+    """The overdue probe of each priority, then the whole index, in the desk's order."""
+    return f"""
+            FOR rank IN 0..3 LOOP
+                SELECT t.unit_id INTO found_id FROM translations t
+                    WHERE t.lang = p_lang AND {where} AND t.priority = rank AND t.due < ts
+                      AND {_FREE} AND {_NOT_EXCLUDED}
+                    {order} {_SKIP};
+                EXIT WHEN found_id IS NOT NULL;
+            END LOOP;
+            IF found_id IS NULL THEN
+                SELECT t.unit_id INTO found_id FROM translations t
+                    WHERE t.lang = p_lang AND {where} AND {_FREE} AND {_NOT_EXCLUDED}
+                    {order} {_SKIP};
+            END IF;"""
+
+
+M090_CLAIM_FUNCTIONS = ("""
+DROP FUNCTION transdesk_next(text, text, boolean, double precision, bigint[], text);
+
+-- one unit in the `units` JSON shape (translations in the article's target order)
+CREATE FUNCTION transdesk_unit_json(p_unit bigint, p_lang text, p_expires text) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', u.id, 'key', u.key, 'kind', u.kind, 'paragraph', u.paragraph,
+        'source', u.source,
+        'translations', coalesce((
+            SELECT json_object_agg(t.lang, json_build_object(
+                    'text', t.text, 'status', t.status, 'origin', t.origin,
+                    'translator', t.translator, 'updated_at', t.updated_at)
+                ORDER BY array_position(string_to_array(a.targets, ','), t.lang))
+            FROM translations t
+            WHERE t.unit_id = u.id AND t.lang = ANY (string_to_array(a.targets, ','))),
+            '{}'::json),
+        'article', u.article_id, 'lang', p_lang, 'claim_expires', p_expires,
+        '_desk', json_build_object(
+            'source_lang', a.source_lang,
+            'style_revision', (SELECT coalesce(max(id), 0) FROM style_history),
+            'concepts', (
+                SELECT json_agg(json_build_object(
+                    'id', c.id, 'note', c.note, 'case_sensitive', c.case_sensitive,
+                    'added_by', c.added_by, 'added_at', c.added_at,
+                    'forms', (SELECT coalesce(json_agg(json_build_array(f.lang, f.text, f.status)
+                                                       ORDER BY f.position), '[]'::json)
+                              FROM term_forms f WHERE f.concept_id = c.id))
+                    ORDER BY c.id)
+                FROM term_concepts c)))
+    FROM units u JOIN articles a ON a.id = u.article_id
+    WHERE u.id = p_unit
+$$;
+
+CREATE FUNCTION transdesk_next(
+    p_lang text, p_article text, p_review boolean, p_minutes double precision,
+    p_exclude bigint[], p_as text
+) RETURNS json
+LANGUAGE plpgsql VOLATILE SECURITY_DEFINER AS $$
+DECLARE
+    me text := transdesk_acting(p_as);
+    ts text := transdesk_now();
+    excluded bigint[] := coalesce(p_exclude, '{}');
+    statuses text[] := CASE WHEN p_review THEN ARRAY['translated']
+                            ELSE ARRAY['untranslated', 'draft'] END;
+    targets text;
+    st text;
+    rank integer;
+    found_id bigint;
+    own boolean := false;
+    expires text;
+BEGIN
+    PERFORM transdesk_require(CASE WHEN p_review THEN 'reviewer' ELSE 'translator' END,
+                              CASE WHEN p_review THEN 'reviewing' ELSE 'taking a unit' END);
+    IF p_minutes IS NULL OR NOT (p_minutes > 0 AND p_minutes <= 525600) THEN
+        RAISE EXCEPTION 'claim duration must be a positive number of minutes, at most 525600'
+            ' (a year), not %', p_minutes USING ERRCODE = 'TD002';
+    END IF;
+    IF p_article IS NOT NULL THEN
+        SELECT a.targets INTO targets FROM articles a WHERE a.id = p_article;
+        IF NOT FOUND OR NOT (p_lang = ANY (string_to_array(targets, ','))) THEN
+            RETURN json_build_object('_desk', json_build_object('article', p_article,
+                                                                'targets', targets));
+        END IF;
+    END IF;
+    SELECT t.unit_id INTO found_id FROM translations t
+        WHERE t.claimed_by = me AND t.claim_expires >= ts AND t.status = ANY (statuses)
+          AND t.lang = p_lang AND t.obsolete = 0
+          AND (NOT p_review OR """ + _NOT_MINE + """)
+          AND (p_article IS NULL OR t.article_id = p_article)
+          AND """ + _NOT_EXCLUDED + """
+        ORDER BY t.due >= ts, t.priority, t.due, t.status DESC, t.article_id, t.position
+        LIMIT 1 FOR UPDATE;
+    own := found_id IS NOT NULL;
+    IF found_id IS NULL THEN
+        IF p_article IS NOT NULL THEN
+            FOREACH st IN ARRAY statuses LOOP
+                SELECT t.unit_id INTO found_id FROM translations t
+                    WHERE t.lang = p_lang AND t.status = st AND t.obsolete = 0
+                      AND t.article_id = p_article AND """ + _FREE + """
+                      AND (NOT p_review OR """ + _NOT_MINE + """)
+                      AND """ + _NOT_EXCLUDED + """
+                    ORDER BY t.article_id, t.position LIMIT 1 """ + _SKIP + """;
+                EXIT WHEN found_id IS NOT NULL;
+            END LOOP;
+        ELSIF p_review THEN""" + _walk(_REVIEW + " AND " + _NOT_MINE, _REVIEW_ORDER) + """
+        ELSE""" + _walk(_WORK, _WORK_ORDER) + """
+        END IF;
+    END IF;
+    IF found_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    expires := to_char((clock_timestamp() + p_minutes * interval '1 minute') AT TIME ZONE 'UTC',
+                       'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+    UPDATE translations t SET claimed_by = me, claim_expires = expires,
+            claimed_at = CASE WHEN own THEN t.claimed_at ELSE ts END
+        WHERE t.unit_id = found_id AND t.lang = p_lang;
+    RETURN transdesk_unit_json(found_id, p_lang, expires);
+END $$;
+
+CREATE OR REPLACE FUNCTION transdesk_release(p_unit bigint, p_lang text, p_as text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY_DEFINER AS $$
+DECLARE
+    me text := transdesk_acting(p_as);
+BEGIN
+    PERFORM transdesk_require('translator', 'releasing a unit');
+    UPDATE translations SET claimed_by = NULL, claim_expires = NULL, claimed_at = NULL
+        WHERE unit_id = p_unit AND lang = p_lang AND claimed_by = me;
+    RETURN FOUND;
+END $$;
+
+CREATE OR REPLACE FUNCTION transdesk_submit(
+    p_unit bigint, p_lang text, p_text text, p_accept boolean, p_approve boolean, p_as text
+) RETURNS TABLE (new_status text, new_text text, changed boolean)
+LANGUAGE plpgsql VOLATILE SECURITY_DEFINER AS $$
+DECLARE
+    me text := transdesk_acting(p_as);
+    ts text := transdesk_now();
+    r translations%ROWTYPE;
+    v_status text := CASE WHEN p_approve THEN 'approved' ELSE 'translated' END;
+    v_text text;
+    v_origin text;
+    v_score double precision;
+    v_action text;
+    v_article text;
+    v_targets text;
+BEGIN
+    PERFORM transdesk_require(CASE WHEN p_approve THEN 'reviewer' ELSE 'translator' END,
+                              CASE WHEN p_approve THEN 'approving or correcting'
+                                   ELSE 'submitting' END);
+    IF (p_text IS NULL) = (NOT p_accept) THEN
+        RAISE EXCEPTION 'give either a text (--text) or --accept, not both or neither'
+            USING ERRCODE = 'TD002';
+    END IF;
+    IF p_text IS NOT NULL AND btrim(p_text) = '' THEN
+        RAISE EXCEPTION 'empty translation: type the text, or use --accept for the draft'
+            USING ERRCODE = 'TD002';
+    END IF;
+    SELECT * INTO r FROM translations WHERE unit_id = p_unit AND lang = p_lang FOR UPDATE;
+    IF NOT FOUND THEN
+        SELECT u.article_id, a.targets INTO v_article, v_targets
+            FROM units u JOIN articles a ON a.id = u.article_id WHERE u.id = p_unit;
+        IF v_article IS NULL THEN
+            RAISE EXCEPTION 'unknown unit % (see ''transdesk units ARTICLE'')', p_unit
+                USING ERRCODE = 'TD002';
+        END IF;
+        RAISE EXCEPTION 'unit % of article ''%'' has no % translation (its targets: %)',
+            p_unit, v_article, p_lang, replace(v_targets, ',', ', ') USING ERRCODE = 'TD002';
+    END IF;
+    IF r.claimed_by IS NOT NULL AND r.claimed_by <> me AND coalesce(r.claim_expires, '') >= ts
+    THEN
+        RAISE EXCEPTION 'unit % (%) is claimed by % until % UTC; ask them or wait',
+            p_unit, p_lang, r.claimed_by, replace(left(r.claim_expires, 19), 'T', ' ')
+            USING ERRCODE = 'TD001';
+    END IF;
+    IF r.obsolete <> 0 THEN
+        RAISE EXCEPTION 'unit % is obsolete (its sentence left the source)', p_unit
+            USING ERRCODE = 'TD001';
+    END IF;
+    IF p_accept AND (r.text IS NULL OR r.status = 'untranslated') THEN
+        RAISE EXCEPTION 'unit % (%) has no draft to accept: type a translation', p_unit, p_lang
+            USING ERRCODE = 'TD001';
+    END IF;
+    IF p_approve THEN
+        IF r.status NOT IN ('translated', 'approved') THEN
+            RAISE EXCEPTION 'unit % (%) is %: approving is a second person''s review; submit'
+                ' it as translated first', p_unit, p_lang, r.status USING ERRCODE = 'TD001';
+        END IF;
+        IF r.translator = me THEN
+            RAISE EXCEPTION 'unit % (%) was translated by you: someone else reviews it',
+                p_unit, p_lang USING ERRCODE = 'TD001';
+        END IF;
+    END IF;
+    IF p_accept THEN
+        v_text := r.text; v_origin := r.origin; v_score := r.score;
+        v_action := CASE WHEN p_approve THEN 'approve' ELSE 'accept' END;
+    ELSE
+        v_text := btrim(p_text); v_origin := 'human'; v_score := NULL;
+        v_action := CASE WHEN p_approve THEN 'correct' ELSE 'translate' END;
+    END IF;
+    changed := ROW(r.text, r.status, r.origin, r.score)
+        IS DISTINCT FROM ROW(v_text, v_status, v_origin, v_score);
+    IF changed THEN
+        UPDATE translations SET text = v_text, status = v_status, origin = v_origin,
+            score = v_score, translator = me, updated_at = ts
+            WHERE unit_id = p_unit AND lang = p_lang;
+        INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text,
+                             new_text, old_status, new_status, score, old_origin, old_score,
+                             claimed_at)
+            VALUES (p_unit, p_lang, ts, me, v_origin, v_action, r.text, v_text, r.status,
+                    v_status, v_score, r.origin, r.score,
+                    CASE WHEN r.claimed_by = me THEN r.claimed_at END);
+    END IF;
+    UPDATE translations SET claimed_by = NULL, claim_expires = NULL, claimed_at = NULL
+        WHERE unit_id = p_unit AND lang = p_lang;
+    new_status := v_status;
+    new_text := v_text;
+    RETURN NEXT;
+END $$;
+
+REVOKE ALL ON FUNCTION transdesk_unit_json(bigint, text, text),
+    transdesk_next(text, text, boolean, double precision, bigint[], text) FROM PUBLIC;
+""").replace("SECURITY_DEFINER", "SECURITY DEFINER SET search_path = public, pg_temp")

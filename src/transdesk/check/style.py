@@ -1,0 +1,47 @@
+"""The house style (`desk_style`) of a desk of either engine, and the fingerprint that
+versions the recorded findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from transdesk import desk_style
+
+_FINGERPRINT: list[str] = []
+
+
+def use_desk_style(desk: Any) -> desk_style.DeskStyle:
+    """Make the desk's termbase and word list the active style (as `desk_style.use`
+    does for a SQLite database; read with portable SQL on PostgreSQL)."""
+    if desk.engine == "sqlite":
+        return desk_style.use(desk.db)
+    from transdesk.terms import store
+
+    revision = f"{desk.location}#{store.revision(desk)}#{desk_style._english()}"
+    current = desk_style._ACTIVE
+    if current and current[0].revision == revision:
+        return current[0]
+    words: dict[str, list[str]] = {}
+    for lang, word in desk.execute("SELECT lang, word FROM desk_words ORDER BY lang, word"):
+        words.setdefault(lang, []).append(word)
+    style = desk_style.DeskStyle(store.load_concepts(desk), words, revision)
+    desk_style.activate(style)
+    return style
+
+
+def checks_fingerprint() -> str:
+    """A fingerprint of checks.py and registry.py (the check names and functions)."""
+    if not _FINGERPRINT:
+        import hashlib
+
+        from transdesk import checks, registry
+
+        data = Path(checks.__file__).read_bytes() + Path(registry.__file__).read_bytes()
+        _FINGERPRINT.append(hashlib.sha1(data).hexdigest())
+    return _FINGERPRINT[0]
+
+
+def desk_fingerprint(desk: Any) -> str:
+    """What the recorded findings depend on: the checks, and the desk's style."""
+    return checks_fingerprint() + desk_style.fingerprint(desk)

@@ -1,0 +1,240 @@
+"""Articles, their units and translation rows as the import writes and merges them,
+and the reads `articles`, `units` and `status` make, on either engine.
+
+The import pipeline (`transdesk.importing`: parse, msgmerge-style matching) sits above
+this module and calls it with a desk. Statements are written once with `?`
+placeholders where the SQL is portable; what differs is chosen by `desk.engine`:
+
+- unit ids: SQLite takes `MAX(id) + 1` under its write lock; PostgreSQL takes them from
+  the identity column's sequence;
+- bulk rows: `executemany` on SQLite, `COPY ... FROM STDIN` on PostgreSQL;
+- the write lock: SQLite's `BEGIN IMMEDIATE` serialises importers; on PostgreSQL an
+  advisory transaction lock does the same for importers (other writers, like `submit`,
+  only wait for the rows they touch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+IMPORT_LOCK = 0x74646970  # pg_advisory_xact_lock key: one importing transaction at a time
+UNIT_COLUMNS = ("id", "article_id", "key", "kind", "paragraph", "position", "source", "words",
+                "created_at", "updated_at")
+TRANSLATION_COLUMNS = ("unit_id", "lang", "article_id", "position", "created_at", "updated_at")
+ARTICLE_COLUMNS = ("id", "source_lang", "targets", "title", "layout", "encoding", "bom",
+                   "source_sha256", "created_at", "updated_at", "file")
+STORED_UNIT = ("id", "key", "kind", "paragraph", "position", "source")
+IN_CHUNK = 500  # ids per `IN (...)` list (SQLite allows 32,766 parameters)
+
+
+def as_desk(db: Any) -> Any:
+    """A desk for `db`: a desk as it is, or a sqlite-utils `Database` (callers not yet
+    ported to desks) as a SQLite desk on the same connection (nothing reopened)."""
+    if hasattr(db, "engine"):
+        return db
+    from transdesk.storage.sqlite import SqliteDesk
+
+    desk = object.__new__(SqliteDesk)
+    desk.db = db
+    row = db.execute("PRAGMA database_list").fetchone()
+    desk.path = Path(row[2] if row else "")
+    return desk
+
+
+def runner(desk: Any) -> Any:
+    """What runs `?` statements fastest: the sqlite3 connection itself on SQLite (no
+    wrapper per statement), the desk on PostgreSQL (its server errors translated)."""
+    return desk.db.conn if desk.engine == "sqlite" else desk
+
+
+@contextmanager
+def import_transaction(desk: Any) -> Iterator[Any]:
+    """One write transaction of the import, holding the importers' lock; yields what
+    runs statements (`runner`)."""
+    with desk.transaction():
+        if desk.engine == "postgresql":
+            desk.execute("SELECT pg_advisory_xact_lock(?)", [IMPORT_LOCK])
+        yield runner(desk)
+
+
+# --- reads ----------------------------------------------------------------------------
+
+
+def source_lang(desk: Any, article_id: str) -> str | None:
+    row = desk.execute("SELECT source_lang FROM articles WHERE id = ?", [article_id]).fetchone()
+    return row[0] if row else None
+
+
+def stored_summaries(desk: Any, article_ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    """{id: (source_sha256, source_lang, file)} of the articles among `article_ids`."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for start in range(0, len(article_ids), IN_CHUNK):
+        chunk = list(article_ids[start:start + IN_CHUNK])
+        for row in desk.execute(
+            "SELECT id, source_sha256, source_lang, file FROM articles"
+            f" WHERE id IN ({','.join('?' * len(chunk))})", chunk,
+        ):
+            found[row[0]] = (row[1], row[2], row[3])
+    return found
+
+
+def existing(run: Any, article_ids: Sequence[str]) -> set[str]:
+    """The ids among `article_ids` that are stored articles."""
+    found: set[str] = set()
+    for start in range(0, len(article_ids), IN_CHUNK):
+        chunk = list(article_ids[start:start + IN_CHUNK])
+        found.update(row[0] for row in run.execute(
+            f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
+def live_unit_count(desk: Any, article_id: str) -> int:
+    return int(desk.execute("SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
+                            [article_id]).fetchone()[0])
+
+
+def version(run: Any, article_id: str) -> tuple[str, str] | None:
+    """(source_sha256, updated_at): every write of an article's units changes it."""
+    row = run.execute("SELECT source_sha256, updated_at FROM articles WHERE id = ?",
+                      [article_id]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+@dataclass
+class Stored:
+    """What the desk holds for an article id (`version` None: no such article)."""
+
+    version: tuple[str, str] | None
+    source_lang: str = ""
+    targets: str = ""
+    units: list[dict[str, Any]] = field(default_factory=list)  # STORED_UNIT, live, in order
+
+
+def _stored_rows(run: Any, article_id: str) -> Stored:
+    # the version first: units written after it make the version read under the lock
+    # differ, and the matching is redone
+    row = run.execute(
+        "SELECT source_sha256, updated_at, source_lang, targets FROM articles WHERE id = ?",
+        [article_id],
+    ).fetchone()
+    if row is None:
+        return Stored(None)
+    units = [dict(zip(STORED_UNIT, unit, strict=True)) for unit in run.execute(
+        f"SELECT {', '.join(STORED_UNIT)} FROM units"
+        " WHERE article_id = ? AND obsolete = 0 ORDER BY position", [article_id])]
+    return Stored((row[0], row[1]), row[2], row[3], units)
+
+
+def read_stored(desk: Any, article_id: str, run: Any = None) -> Stored:
+    """The article row and its live units from one read snapshot (inside the caller's
+    transaction when `run` is given)."""
+    if run is not None:
+        return _stored_rows(run, article_id)
+    if desk.engine == "sqlite":
+        conn = desk.db.conn
+        if conn.in_transaction:
+            return _stored_rows(conn, article_id)
+        conn.execute("BEGIN")
+        try:
+            return _stored_rows(conn, article_id)
+        finally:
+            conn.execute("COMMIT")
+    with desk.transaction():
+        desk.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _stored_rows(desk, article_id)
+
+
+def translated_texts(run: Any, engine: str, unit_id: int) -> list[tuple[str, str]]:
+    """(lang, text) of a unit's translations that hold a text, locked on PostgreSQL
+    until the transaction ends (a submit meanwhile waits, then sees the change)."""
+    lock = " FOR UPDATE" if engine == "postgresql" else ""
+    return [(row[0], row[1]) for row in run.execute(
+        "SELECT lang, text FROM translations WHERE unit_id = ? AND text IS NOT NULL" + lock,
+        [unit_id])]
+
+
+# --- writes (inside `import_transaction`) ---------------------------------------------
+
+
+def new_unit_ids(run: Any, engine: str, count: int) -> list[int]:
+    """`count` fresh unit ids, ascending."""
+    if count == 0:
+        return []
+    if engine == "postgresql":
+        return sorted(row[0] for row in run.execute(
+            "SELECT nextval(pg_get_serial_sequence('units', 'id')) FROM generate_series(1, ?)",
+            [count]))
+    first = run.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
+    return list(range(first, first + count))
+
+
+def _insert(run: Any, engine: str, table: str, columns: Sequence[str],
+            rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    if engine == "postgresql":
+        from transdesk.storage.postgres import server_errors
+
+        with server_errors(run), run.conn.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    run.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+        rows)
+
+
+def insert_articles(run: Any, engine: str, rows: list[tuple[Any, ...]]) -> None:
+    """Article rows (ARTICLE_COLUMNS order)."""
+    _insert(run, engine, "articles", ARTICLE_COLUMNS, rows)
+
+
+def insert_units(run: Any, engine: str, rows: list[tuple[Any, ...]]) -> None:
+    """Unit rows (UNIT_COLUMNS order)."""
+    _insert(run, engine, "units", UNIT_COLUMNS, rows)
+
+
+def insert_translations(run: Any, engine: str, rows: list[tuple[Any, ...]]) -> None:
+    """Empty translation rows (TRANSLATION_COLUMNS order)."""
+    _insert(run, engine, "translations", TRANSLATION_COLUMNS, rows)
+
+
+def obsolete_unit(run: Any, unit_id: int, ts: str) -> None:
+    run.execute("UPDATE units SET obsolete = 1, updated_at = ? WHERE id = ?", [ts, unit_id])
+    run.execute("UPDATE translations SET obsolete = 1 WHERE unit_id = ?", [unit_id])
+
+
+def update_unit(run: Any, unit_id: int, key: str, paragraph: int | None, position: int,
+                source: str, words: int, ts: str) -> None:
+    run.execute(
+        "UPDATE units SET key = ?, paragraph = ?, position = ?, source = ?, words = ?,"
+        " updated_at = ? WHERE id = ?",
+        [key, paragraph, position, source, words, ts, unit_id])
+
+
+def move_translations(run: Any, unit_id: int, position: int) -> None:
+    run.execute("UPDATE translations SET position = ? WHERE unit_id = ?", [position, unit_id])
+
+
+def ensure_target_rows(run: Any, article_id: str, targets: list[str], ts: str) -> None:
+    """A translation row for each unit of the article in each target language."""
+    for lang in targets:
+        run.execute(
+            "INSERT INTO translations (unit_id, lang, article_id, position, obsolete,"
+            " created_at, updated_at) SELECT id, ?, article_id, position, obsolete, ?, ?"
+            " FROM units WHERE article_id = ? ON CONFLICT DO NOTHING",
+            [lang, ts, ts, article_id])
+
+
+def update_article(run: Any, article_id: str, targets: str, title: str, layout: str,
+                   encoding: str, bom: int, sha: str, ts: str, file_name: str | None) -> None:
+    run.execute(
+        "UPDATE articles SET targets = ?, title = ?, layout = ?, encoding = ?, bom = ?,"
+        " source_sha256 = ?, updated_at = ?, file = COALESCE(file, ?) WHERE id = ?",
+        [targets, title, layout, encoding, bom, sha, ts, file_name, article_id])
+

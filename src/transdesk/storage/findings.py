@@ -1,0 +1,299 @@
+"""What `check` reads and records, on either engine: the translations to check, the
+findings recorded between runs (`check_findings`, versioned by `check_cache_version`),
+the translations changed since (`check_dirty`, filled by triggers), and the accepted
+exceptions (`check_exceptions`).
+
+Big reads are streamed (`stream`): SQLite cursors step through the rows; on PostgreSQL
+a server-side cursor hands them over in batches, so no reader holds a whole archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import count, islice
+from typing import Any
+
+from transdesk.storage.sql import to_pyformat
+
+DONE_SQL = "t.status IN ('translated', 'approved')"
+BATCH = 2000  # rows fetched or written at a time
+_cursor_names = count(1)
+
+
+def stream(desk: Any, statement: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+    """The rows of one query, read a batch at a time (never all at once)."""
+    if desk.engine != "postgresql":
+        cursor = desk.execute(statement, params)
+        while rows := cursor.fetchmany(BATCH):
+            yield from rows
+        return
+    from transdesk.storage.postgres import server_errors
+
+    with server_errors(desk):
+        # WITH HOLD: outside a transaction the server keeps the result for us
+        cursor = desk.conn.cursor(name=f"transdesk_stream_{next(_cursor_names)}",
+                                  withhold=True)
+        try:
+            cursor.execute(to_pyformat(statement).encode(), list(params))
+            while True:
+                rows = cursor.fetchmany(BATCH)
+                if not rows:
+                    break
+                yield from rows
+        finally:
+            cursor.close()
+
+
+def in_batches(rows: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _hint(desk: Any, column: str) -> str:
+    """SQLite's `+column` (keep the planner off an index) where the engine has it."""
+    return f"+{column}" if desk.engine == "sqlite" else column
+
+
+def _c(desk: Any) -> str:
+    """Sort text bytewise on PostgreSQL too (SQLite's default)."""
+    return ' COLLATE "C"' if desk.engine == "postgresql" else ""
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+# --- the articles and units checked ----------------------------------------------------
+
+
+def articles(desk: Any, selected: list[str] | None = None) -> Iterator[tuple[str, str, list[str]]]:
+    """(id, source language, targets) of every article (or the `selected` ones), by id."""
+    sql = "SELECT id, source_lang, targets FROM articles"
+    params: list[str] = []
+    if selected is not None:
+        sql += f" WHERE id IN ({_marks(selected)})"
+        params = selected
+    for article_id, source_lang, targets in stream(desk, sql + " ORDER BY id", params):
+        yield article_id, source_lang, targets.split(",")
+
+
+def unknown_articles(desk: Any, selected: list[str]) -> list[str]:
+    known: set[str] = set()
+    for batch in in_batches(selected, 500):
+        known.update(row[0] for row in desk.execute(
+            f"SELECT id FROM articles WHERE id IN ({_marks(batch)})", batch))
+    return [a for a in selected if a not in known]
+
+
+def _article_filter(column: str, selected: list[str] | None) -> tuple[str, list[str]]:
+    """` AND column IN (...)` for a short selection (a long one is filtered by the
+    caller while streaming)."""
+    if selected is None or len(selected) > 500:
+        return "", []
+    return f" AND {column} IN ({_marks(selected)})", list(selected)
+
+
+def live_units(desk: Any, selected: list[str] | None) -> Iterator[tuple[str, int]]:
+    """(article, live units) by article id. The store gives every live unit one
+    translation row per target language, so this is also each target's count of
+    translations (counting those would read three times as many index entries)."""
+    where, params = _article_filter("article_id", selected)
+    return stream(desk, "SELECT article_id, COUNT(*) FROM units WHERE obsolete = 0"
+                  f"{where} GROUP BY article_id ORDER BY article_id", params)
+
+
+def not_done(desk: Any, lang: str, selected: list[str] | None) -> Iterator[tuple]:
+    """(article, key, source, status) of the untranslated and draft units in `lang`, in
+    article order."""
+    where, params = _article_filter("t.article_id", selected)
+    return stream(
+        desk,
+        "SELECT t.article_id, u.key, u.source, t.status FROM translations t"
+        " JOIN units u ON u.id = t.unit_id WHERE t.lang = ? AND t.obsolete = 0"
+        f" AND t.status IN ('untranslated', 'draft'){where}"
+        " ORDER BY t.article_id, t.position", [lang, *params])
+
+
+def unit_id_span(desk: Any) -> tuple[int | None, int | None]:
+    row = desk.execute("SELECT MIN(id), MAX(id) FROM units").fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def done_translations_sql(desk: Any, langs: list[str],
+                          selected: list[str] | None) -> tuple[str, list[Any]]:
+    """The query of the done translations with unit ids in [?, ?): lang, article, unit
+    id, position, text, key, source, source language (parameters: the two bounds, then
+    the returned list)."""
+    # SQLite: `+` keeps the planner off the queue index, so a range of the primary key
+    # reads the text without a lookup per row.
+    sql = (
+        "SELECT t.lang, t.article_id, t.unit_id, t.position, t.text, u.key, u.source,"
+        " a.source_lang FROM translations t JOIN units u ON u.id = t.unit_id"
+        " JOIN articles a ON a.id = t.article_id"
+        " WHERE t.unit_id >= ? AND t.unit_id < ? AND t.obsolete = 0"
+        f" AND {_hint(desk, 't.lang')} IN ({_marks(langs)})"
+        f" AND {_hint(desk, 't.status')} IN ('translated', 'approved') AND t.text IS NOT NULL"
+    )
+    where, params = _article_filter("t.article_id", selected)
+    return sql + where, [*langs, *params]
+
+
+def reopen(desk: Any, location: str) -> Any:
+    """A reader of the same desk on a connection of its own (in a forked child: a
+    connection must not cross a fork)."""
+    if desk.engine == "postgresql":
+        from transdesk.storage.postgres import PostgresDesk
+
+        return PostgresDesk(location, migrate=False)
+    import sqlite3
+
+    conn = sqlite3.connect(location, timeout=30.0)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
+# --- the record of findings ---------------------------------------------------------
+
+
+def recorded_version(desk: Any) -> str | None:
+    row = desk.execute("SELECT version FROM check_cache_version").fetchone()
+    return row[0] if row else None
+
+
+def dirty_marks(desk: Any, lang: str) -> list[tuple[int, int]]:
+    """(unit id, marker) of the translations in `lang` changed since the last check."""
+    return [tuple(row) for row in desk.execute(  # type: ignore[misc]
+        "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang]).fetchall()]
+
+
+def dirty_done(desk: Any, lang: str) -> Iterator[tuple]:
+    """(article, position, unit id, key, source, text, source language) of the changed
+    done translations in `lang`."""
+    return stream(
+        desk,
+        "SELECT t.article_id, t.position, t.unit_id, u.key, u.source, t.text, a.source_lang"
+        " FROM check_dirty d JOIN translations t ON t.unit_id = d.unit_id AND t.lang = d.lang"
+        " JOIN units u ON u.id = t.unit_id JOIN articles a ON a.id = t.article_id"
+        f" WHERE d.lang = ? AND t.obsolete = 0 AND {DONE_SQL} AND t.text IS NOT NULL",
+        [lang])
+
+
+def recorded(desk: Any, lang: str, selected: list[str] | None) -> Iterator[tuple]:
+    """(article, position, unit id, key, source, text, findings) of the live done
+    translations in `lang` with recorded findings, in article order."""
+    # SQLite: CROSS JOIN keeps this order, from the few findings to their rows.
+    join = "CROSS JOIN" if desk.engine == "sqlite" else "JOIN"
+    where, params = _article_filter("t.article_id", selected)
+    return stream(
+        desk,
+        "SELECT t.article_id, t.position, t.unit_id, u.key, u.source, t.text, f.findings"
+        f" FROM check_findings f {join} translations t ON t.unit_id = f.unit_id"
+        " AND t.lang = f.lang JOIN units u ON u.id = t.unit_id WHERE f.lang = ?"
+        f" AND t.obsolete = 0 AND {DONE_SQL}{where} ORDER BY t.article_id, t.position",
+        [lang, *params])
+
+
+def replace_all(desk: Any, version: str, rows: Iterable[tuple[int, str, str]],
+                dirty: list[tuple[int, str, int]]) -> None:
+    """A full check's record: every (unit id, lang, findings) with findings, the
+    version, and the dirty marks it saw cleared; one transaction, rows in batches."""
+    with desk.transaction():
+        desk.execute("DELETE FROM check_findings")
+        desk.execute("DELETE FROM check_cache_version")
+        desk.execute("INSERT INTO check_cache_version VALUES (?)", [version])
+        for batch in in_batches(rows):
+            desk.executemany("INSERT INTO check_findings VALUES (?, ?, ?)", batch)
+        _clear_dirty(desk, dirty)
+
+
+def replace_changed(desk: Any, rows: dict[tuple[int, str], str],
+                    dirty: list[tuple[int, str, int]]) -> None:
+    """The record of the changed translations (`dirty`): their findings now (`rows`,
+    those with any), and their marks cleared."""
+    changed = sorted({(unit_id, lang) for unit_id, lang, _marker in dirty})
+    with desk.transaction():
+        for batch in in_batches(changed):
+            desk.executemany(
+                "DELETE FROM check_findings WHERE unit_id = ? AND lang = ?", batch)
+        found = [(u, lang, rows[(u, lang)]) for u, lang in changed if (u, lang) in rows]
+        for batch in in_batches(found):
+            desk.executemany("INSERT INTO check_findings VALUES (?, ?, ?)", batch)
+        _clear_dirty(desk, dirty)
+
+
+def _clear_dirty(desk: Any, dirty: list[tuple[int, str, int]]) -> None:
+    for batch in in_batches(dirty):
+        desk.executemany(
+            "DELETE FROM check_dirty WHERE unit_id = ? AND lang = ? AND marker = ?", batch)
+
+
+# --- accepted exceptions ----------------------------------------------------------------
+
+
+def accepted_in(desk: Any, lang: str) -> dict[tuple[int, str], tuple[str, str | None]]:
+    """(unit id, check) -> (accepted text, note) in `lang`."""
+    return {
+        (unit_id, check): (text, note)
+        for unit_id, check, text, note in desk.execute(
+            "SELECT unit_id, check_name, text, note FROM check_exceptions WHERE lang = ?",
+            [lang])
+    }
+
+
+def accepted_current(desk: Any, article_id: str) -> Iterator[tuple[int, str, str]]:
+    """(unit id, lang, check) of the exceptions that still cover an article's text."""
+    return desk.execute(
+        "SELECT e.unit_id, e.lang, e.check_name FROM check_exceptions e"
+        " JOIN translations t ON t.unit_id = e.unit_id AND t.lang = e.lang"
+        f" WHERE t.article_id = ? AND e.text = t.text ORDER BY e.check_name{_c(desk)}",
+        [article_id])
+
+
+def unit_text(desk: Any, unit_id: int, lang: str) -> tuple[str, str | None, str]:
+    """(source, text, status) of a unit in `lang`."""
+    return desk.execute(
+        "SELECT u.source, t.text, t.status FROM units u JOIN translations t"
+        " ON t.unit_id = u.id AND t.lang = ? WHERE u.id = ?", [lang, unit_id]).fetchone()
+
+
+def put_exception(desk: Any, unit_id: int, lang: str, check: str, text: str,
+                  note: str | None, who: str, ts: str) -> None:
+    """Record (or replace) an accepted exception, inside the caller's transaction."""
+    desk.execute(
+        "INSERT INTO check_exceptions (unit_id, lang, check_name, text, note, accepted_by, at)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT (unit_id, lang, check_name) DO UPDATE SET"
+        " text = excluded.text, note = excluded.note, accepted_by = excluded.accepted_by,"
+        " at = excluded.at",
+        [unit_id, lang, check, text, note, who, ts])
+
+
+def exception_text(desk: Any, unit_id: int, lang: str, check: str) -> tuple | None:
+    """(current text, status) of the unit an exception is recorded on, or None."""
+    return desk.execute(
+        "SELECT t.text, t.status FROM check_exceptions e JOIN translations t"
+        " ON t.unit_id = e.unit_id AND t.lang = e.lang"
+        " WHERE e.unit_id = ? AND e.lang = ? AND e.check_name = ?",
+        [unit_id, lang, check]).fetchone()
+
+
+def drop_exception(desk: Any, unit_id: int, lang: str, check: str) -> None:
+    desk.execute(
+        "DELETE FROM check_exceptions WHERE unit_id = ? AND lang = ? AND check_name = ?",
+        [unit_id, lang, check])
+
+
+def exceptions(desk: Any, selected: list[str] | None) -> list[tuple]:
+    """(article, key, lang, check, note, accepted_by, at, current) in article order."""
+    sql = (
+        "SELECT u.article_id, u.key, e.lang, e.check_name, e.note, e.accepted_by, e.at,"
+        " CASE WHEN e.text = t.text THEN 1 ELSE 0 END FROM check_exceptions e"
+        " JOIN units u ON u.id = e.unit_id"
+        " LEFT JOIN translations t ON t.unit_id = e.unit_id AND t.lang = e.lang"
+    )
+    params: list[str] = []
+    if selected:
+        sql += f" WHERE u.article_id IN ({_marks(selected)})"
+        params = list(selected)
+    sql += f" ORDER BY u.article_id, u.position, e.lang, e.check_name{_c(desk)}"
+    return [tuple(row) for row in desk.execute(sql, params).fetchall()]
