@@ -5,7 +5,6 @@ overdue in red and the estimated finish, and `check --due`."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -365,10 +364,7 @@ def test_submit_records_claim_time_and_the_draft_it_replaced(desk):
                   " AND lang = 'en'")[0][0]
     assert claimed is not None
     assert desk("submit", "13", "--lang", "en", "--text", "Lviv opens a new bridge").exit_code == 0
-    conn = sqlite3.connect(desk.db_path)
-    row = conn.execute("SELECT claimed_at, old_origin, old_score, origin FROM history"
-                       " WHERE unit_id = 13 AND action = 'translate'").fetchone()
-    assert row == (claimed, "tm", 87.5, "human")
-    assert conn.execute("SELECT claimed_at FROM translations WHERE unit_id = 13 AND"
-                        " lang = 'en'").fetchone() == (None,)
-    conn.close()
+    assert sql(desk.db_path, "SELECT claimed_at, old_origin, old_score, origin FROM history"
+               " WHERE unit_id = 13 AND action = 'translate'") == [(claimed, "tm", 87.5, "human")]
+    assert sql(desk.db_path, "SELECT claimed_at FROM translations WHERE unit_id = 13 AND"
+               " lang = 'en'") == [(None,)]
