@@ -305,3 +305,21 @@ def test_a_long_history_is_sampled_for_medians_and_measured_in_parallel(desk, mo
         "by_origin"]}["tm fuzzy"]["chrf_quartiles"]  # one post-edit: read whole
     if interface_language() == "en":
         assert "medians and quartiles from one post-edit in 2" in desk("report").stdout
+
+
+def test_kept_drafts_and_repeated_pairs_give_what_sacrebleu_gives():
+    """What `measure` skips (a draft kept as it was, a pair met before) has the figures
+    sacrebleu and rapidfuzz would give it."""
+    from transdesk import postedit
+
+    pairs = [(1, "Monday, 17 February", "Monday, 17 February"),
+             (2, "Це тест.", "Це тест."),
+             (3, "It is 7% more.", "That is 7% more."),
+             (4, "It is 7% more.", "That is 7% more."),
+             (5, "  ", "  "),
+             (6, "Kyiv", "Kyiv, Ukraine")]
+    for (history_id, draft, final), got in zip(pairs, postedit.measure(pairs), strict=True):
+        chrf = CHRF().sentence_score(draft, [final]).score
+        ter = TER().sentence_score(draft, [final]).score
+        ratio = Levenshtein.normalized_distance(draft, final)
+        assert got == (history_id, round(chrf, 3), round(ter, 3), round(ratio, 5))

@@ -5,7 +5,6 @@ overdue in red and the estimated finish, and `check --due`."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -243,6 +242,7 @@ def test_review_follows_the_desk_order(desk):
     assert claim_ids(desk, 3, "en", "--review") == [13, 14, 1]
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_queue_walks_one_index_also_with_deadlines(desk):
     desk("plan", "ru-budget", "--priority", "urgent", "--due", "2020-01-01T00:00")
     db = open_db(desk.db_path)
@@ -364,10 +364,7 @@ def test_submit_records_claim_time_and_the_draft_it_replaced(desk):
                   " AND lang = 'en'")[0][0]
     assert claimed is not None
     assert desk("submit", "13", "--lang", "en", "--text", "Lviv opens a new bridge").exit_code == 0
-    conn = sqlite3.connect(desk.db_path)
-    row = conn.execute("SELECT claimed_at, old_origin, old_score, origin FROM history"
-                       " WHERE unit_id = 13 AND action = 'translate'").fetchone()
-    assert row == (claimed, "tm", 87.5, "human")
-    assert conn.execute("SELECT claimed_at FROM translations WHERE unit_id = 13 AND"
-                        " lang = 'en'").fetchone() == (None,)
-    conn.close()
+    assert sql(desk.db_path, "SELECT claimed_at, old_origin, old_score, origin FROM history"
+               " WHERE unit_id = 13 AND action = 'translate'") == [(claimed, "tm", 87.5, "human")]
+    assert sql(desk.db_path, "SELECT claimed_at FROM translations WHERE unit_id = 13 AND"
+               " lang = 'en'") == [(None,)]

@@ -10,7 +10,9 @@ from pathlib import Path
 import polib
 import pytest
 from helpers_check import translate, write_article
-from helpers_workflow import sql
+from helpers_desk import sql
+
+from transdesk import storage
 
 DATA = Path(__file__).parent / "data" / "terms"
 
@@ -23,7 +25,7 @@ def kyiv(run):
 
 
 @pytest.mark.english
-def test_add_list_remove_with_history(run, db_path):
+def test_add_list_remove_with_history(run):
     assert kyiv(run).stdout == ("added concept 1: ru Киев · uk Київ · en Kyiv (not: Kiev)"
                                 " — the capital\n")
     assert run("terms", "add", "--uk", "Верховна Рада", "--en", "Verkhovna Rada").exit_code == 0
@@ -35,18 +37,18 @@ def test_add_list_remove_with_history(run, db_path):
     removed = run("terms", "remove", "верховна рада")
     assert removed.exit_code == 0 and "removed concept 2" in removed.stdout
     assert [c["id"] for c in run.json("terms", "list")] == [1]
-    history = sql(db_path, "SELECT kind, ref, action, who FROM style_history ORDER BY id")
+    history = sql(run.db_path, "SELECT kind, ref, action, who FROM style_history ORDER BY id")
     assert history == [("term", "1", "add", "tester"), ("term", "2", "add", "tester"),
                        ("term", "2", "remove", "tester")]
 
 
 @pytest.mark.english
-def test_duplicate_add_is_refused(run, db_path):
+def test_duplicate_add_is_refused(run):
     kyiv(run)
     again = run("terms", "add", "--uk", "київ", "--en", "Kyiv city")
     assert again.exit_code == 1
     assert "already in the termbase as concept 1" in again.stderr
-    assert sql(db_path, "SELECT COUNT(*) FROM term_concepts") == [(1,)]
+    assert sql(run.db_path, "SELECT COUNT(*) FROM term_concepts") == [(1,)]
 
 
 @pytest.mark.english
@@ -56,15 +58,13 @@ def test_duplicate_add_is_refused(run, db_path):
     (["--forbid", "en:Kiev"], "needs a preferred term"),
     (["--en", "123"], "has no letters"),
 ])
-def test_bad_add_is_one_line_exit_2(run, db_path, args, words):
-    from transdesk.db import open_db
-
-    open_db(db_path).close()  # an empty desk
+def test_bad_add_is_one_line_exit_2(run, args, words):
+    storage.open(run.db_path).close()  # an empty desk
     assert run("terms", "list").exit_code == 0
     result = run("terms", "add", *args)
     assert result.exit_code == 2
     assert words in result.stderr and len(result.stderr.splitlines()) == 1
-    assert sql(db_path, "SELECT COUNT(*) FROM style_history") == [(0,)]
+    assert sql(run.db_path, "SELECT COUNT(*) FROM style_history") == [(0,)]
 
 
 @pytest.mark.english
@@ -111,19 +111,19 @@ def test_import_and_export_csv(run, tmp_path):
     ("bad.csv", 'Київ,"Kyiv\n', "malformed glossary 'bad.csv'"),
     ("glossary.xlsx", "x", "use a .tbx file"),
 ])
-def test_bad_import_changes_nothing(run, db_path, tmp_path, name, content, words):
+def test_bad_import_changes_nothing(run, tmp_path, name, content, words):
     kyiv(run)
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     result = run("terms", "import", str(path), "--langs", "uk,en")
     assert result.exit_code == 2
     assert words in result.stderr and len(result.stderr.splitlines()) == 1
-    assert sql(db_path, "SELECT COUNT(*) FROM term_concepts") == [(1,)]
-    assert sql(db_path, "SELECT COUNT(*) FROM style_history") == [(1,)]
+    assert sql(run.db_path, "SELECT COUNT(*) FROM term_concepts") == [(1,)]
+    assert sql(run.db_path, "SELECT COUNT(*) FROM style_history") == [(1,)]
 
 
 @pytest.mark.english
-def test_words_add_list_remove(run, db_path):
+def test_words_add_list_remove(run):
     assert run("words", "add", "Укренерго", "Нафтогаз", "--lang", "ua").exit_code == 0
     assert run("words", "add", "Укренерго", "--lang", "uk").stdout == "already listed: Укренерго [uk]\n"
     assert [w["word"] for w in run.json("words", "list", "--lang", "uk")] == ["Нафтогаз",
@@ -132,7 +132,7 @@ def test_words_add_list_remove(run, db_path):
     assert run("words", "remove", "Нафтогаз", "--lang", "uk").exit_code == 1
     assert run("words", "add", "Енергоатом", "два слова", "--lang", "uk").exit_code == 2
     assert [w["word"] for w in run.json("words", "list")] == ["Укренерго"]  # all or none
-    assert sql(db_path, "SELECT kind, ref, action FROM style_history ORDER BY id") == [
+    assert sql(run.db_path, "SELECT kind, ref, action FROM style_history ORDER BY id") == [
         ("word", "uk:Укренерго", "add"), ("word", "uk:Нафтогаз", "add"),
         ("word", "uk:Нафтогаз", "remove")]
 

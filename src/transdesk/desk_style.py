@@ -193,9 +193,10 @@ def use_termbase(load: Callable[[], list[Concept]], revision: str) -> DeskStyle:
 
 
 def _db_path(db: Database) -> str:
-    location = getattr(db, "location", None)  # a desk (PostgreSQL: no PRAGMA)
+    """Which desk: its location (a desk of either engine), or a SQLite file's path."""
+    location = getattr(db, "location", None)
     if location is not None:
-        return str(location)
+        return f"{getattr(db, 'engine', 'sqlite')}:{location}"
     return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"),
                 "")
 

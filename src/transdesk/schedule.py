@@ -72,11 +72,16 @@ def parse_stamp(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def show(value: str | None, tz: tzinfo | None = None) -> str:
-    """A stored timestamp in the desk's local time: `2026-11-26 18:30`."""
+_SYSTEM = object()  # `show` without a zone: the desk's (TRANSDESK_TZ, else the system's)
+
+
+def show(value: str | None, tz: tzinfo | object | None = _SYSTEM) -> str:
+    """A stored timestamp in the desk's local time: `2026-11-26 18:30`. `tz`: the zone
+    (`desk_tz()`, None for the system's), when the caller shows many."""
     if value is None or value == NO_DUE:
         return "-"
-    return to_local(parse_stamp(value), tz or desk_tz()).strftime("%Y-%m-%d %H:%M")
+    zone = desk_tz() if tz is _SYSTEM else tz
+    return to_local(parse_stamp(value), zone).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
 
 
 def utcnow() -> datetime:

@@ -85,22 +85,59 @@ def acting_name(desk: Any, translator: str) -> str:
     return translator
 
 
+_WORDS: dict[tuple[str, str | None], dict[Any, Any]] = {}
+
+
+def _deadline_words() -> dict[Any, Any]:
+    """The translated pieces of `deadline_text` and the desk's time zone, looked up once
+    per command (`status` of every article writes a line for each language)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        words: dict[Any, Any] = ctx.meta.setdefault("transdesk.deadline_words", {})
+    else:  # outside a command: per interface language and zone setting
+        import os
+
+        from transdesk.i18n import interface_language
+
+        words = _WORDS.setdefault((interface_language(), os.environ.get("TRANSDESK_TZ")), {})
+    if not words:
+        words.update(tz=_schedule().desk_tz(), due=_("due {time}"),
+                     overdue=_("OVERDUE {late}"), eta=_("eta {time}"),
+                     no_pace=_("eta ? (no recent pace)"))
+    return words
+
+
+def _local(words: dict[Any, Any], value: str) -> str:
+    """`schedule.show`, once per UTC minute (what it shows; zones are whole minutes)."""
+    key = ("at", value[:16])
+    shown = words.get(key)
+    if shown is None:
+        shown = words[key] = _schedule().show(value, words["tz"])
+    return shown
+
+
 def deadline_text(row: dict[str, Any], color: bool = True) -> str:
     """`· urgent · due 2026-11-26 18:30 · 3 left · eta 17:40`, OVERDUE in red."""
     schedule = _schedule()
+    words = _deadline_words()
     parts = []
     if row["priority"] != "normal":
-        parts.append(priority_label(row["priority"]))
+        parts.append(words.get(row["priority"]) or words.setdefault(
+            row["priority"], priority_label(row["priority"])))
     if row["due"] is not None:
-        parts.append(_("due {time}").format(time=schedule.show(row["due"])))
-    parts.append(ngettext("{n} left", "{n} left", row["left"]).format(n=row["left"]))
+        parts.append(words["due"].format(time=_local(words, row["due"])))
+    left = words.get(("left", row["left"]))
+    if left is None:
+        left = words[("left", row["left"])] = ngettext("{n} left", "{n} left",
+                                                         row["left"]).format(n=row["left"])
+    parts.append(left)
     if row["overdue"]:
-        late = _("OVERDUE {late}").format(late=schedule.lateness(row["due"]))
+        late = words["overdue"].format(late=schedule.lateness(row["due"]))
         parts.append(click.style(late, fg="red", bold=True) if color else late)
     if row["eta"] is not None:
-        parts.append(_("eta {time}").format(time=schedule.show(row["eta"])))
+        parts.append(words["eta"].format(time=_local(words, row["eta"])))
     elif row["left"]:
-        parts.append(_("eta ? (no recent pace)"))
+        parts.append(words["no_pace"])
     return " · ".join(parts)
 
 

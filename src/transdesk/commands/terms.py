@@ -6,11 +6,18 @@ from pathlib import Path
 
 import click
 
-from transdesk.commands.common import as_option, emit_json, get_db, json_option, lang_option
+from transdesk.commands.common import as_option, emit_json, get_desk, json_option, lang_option
 from transdesk.errors import BadInput
 from transdesk.i18n import _, ngettext
 
 EXCHANGE = (".tbx", ".csv", ".tsv", ".txt")
+
+
+def acting_name(desk: object, translator: str) -> str:
+    """Who a change is recorded for (the --as name; on PostgreSQL the login without one)."""
+    from transdesk.commands.reporting import acting_name as name
+
+    return name(desk, translator)
 
 
 @click.group("terms", help=_(
@@ -66,7 +73,8 @@ def terms_add(ru: str | None, uk: str | None, en: str | None, admit: tuple[str, 
         concept.add(*_split_form(value, "--admit"), "admitted")
     for value in forbid:
         concept.add(*_split_form(value, "--forbid"), "forbidden")
-    add_concept(get_db(create=True), concept, translator)
+    desk = get_desk(create=True)
+    add_concept(desk, concept, acting_name(desk, translator))
     if as_json:
         emit_json(concept.as_dict())
     else:
@@ -97,7 +105,7 @@ def describe(concept) -> str:
 def terms_list(as_json: bool) -> None:
     from transdesk.terms.store import load_concepts
 
-    concepts = load_concepts(get_db())
+    concepts = load_concepts(get_desk())
     if as_json:
         emit_json([c.as_dict() for c in concepts])
     elif not concepts:
@@ -114,7 +122,8 @@ def terms_list(as_json: bool) -> None:
 def terms_remove(concept: str, translator: str) -> None:
     from transdesk.terms.store import remove_concept
 
-    removed = remove_concept(get_db(), concept, translator)
+    desk = get_desk()
+    removed = remove_concept(desk, concept, acting_name(desk, translator))
     click.echo(_("removed concept {id}: {concept}").format(id=removed.id,
                                                            concept=describe(removed)))
 
@@ -163,7 +172,8 @@ def terms_import(file: str, langs: str | None, translator: str, as_json: bool) -
         concepts = tbx.read_tbx(data, Path(file).name)
     else:
         concepts = csvio.read_csv(data, Path(file).name, *_pair(langs, file))
-    result = import_concepts(get_db(create=True), concepts, translator, Path(file).name)
+    desk = get_desk(create=True)
+    result = import_concepts(desk, concepts, acting_name(desk, translator), Path(file).name)
     if as_json:
         emit_json(result.as_dict())
         return
@@ -189,7 +199,7 @@ def terms_export(file: str, langs: str | None) -> None:
     from transdesk.terms.store import load_concepts
 
     fmt = _format(file)
-    concepts = load_concepts(get_db())
+    concepts = load_concepts(get_desk())
     if fmt == "tbx":
         data = tbx.write_tbx(concepts)
     else:
@@ -223,7 +233,8 @@ def words_group() -> None:
 def words_add(words: tuple[str, ...], lang: str, translator: str) -> None:
     from transdesk.terms.store import add_words
 
-    for word, added in zip(words, add_words(get_db(create=True), list(words), lang, translator),
+    desk = get_desk(create=True)
+    for word, added in zip(words, add_words(desk, list(words), lang, acting_name(desk, translator)),
                            strict=True):
         click.echo((_("added: {word} [{lang}]") if added
                     else _("already listed: {word} [{lang}]")).format(word=word, lang=lang))
@@ -238,7 +249,8 @@ def words_add(words: tuple[str, ...], lang: str, translator: str) -> None:
 def words_remove(word: str, lang: str, translator: str) -> None:
     from transdesk.terms.store import remove_word
 
-    remove_word(get_db(), word, lang, translator)
+    desk = get_desk()
+    remove_word(desk, word, lang, acting_name(desk, translator))
     click.echo(_("removed: {word} [{lang}]").format(word=word, lang=lang))
 
 
@@ -250,7 +262,7 @@ def words_remove(word: str, lang: str, translator: str) -> None:
 def words_list(lang: str | None, as_json: bool) -> None:
     from transdesk.terms.store import list_words
 
-    rows = list_words(get_db(), lang)
+    rows = list_words(get_desk(), lang)
     if as_json:
         emit_json(rows)
     elif not rows:

@@ -38,8 +38,9 @@ def build(db: Any, since: str | None = None, lang: str | None = None) -> dict[st
     if data["empty"]:
         data["message"] = EMPTY_DESK
         return data
-    postedit.fill(db)
-    figures.fold_hours(db, schedule.stamp(now - timedelta(minutes=figures.SETTLED_MINUTES)))
+    settled = schedule.stamp(now - timedelta(minutes=figures.SETTLED_MINUTES))
+    postedit.fill(db, settled)
+    figures.fold_hours(db, settled)
     offset = local_now.utcoffset() or timedelta(0)
     hourly = figures.hourly(db, since, lang)
     data["progress"] = _progress(db, lang, hourly, int(offset.total_seconds() // 60))

@@ -9,6 +9,7 @@ the time arithmetic (julianday on SQLite, EXTRACT(EPOCH ...) on PostgreSQL).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 DONE = "('translated', 'approved')"
@@ -31,21 +32,30 @@ def seconds_between(db: Any, later: str, earlier: str) -> str:
     return f"(julianday({later}) - julianday({earlier})) * 86400.0"
 
 
-def last_measured(db: Any) -> int:
-    """The last history id kept in `postedits` (history ids only grow)."""
-    return int(db.execute("SELECT coalesce(MAX(history_id), 0) FROM postedits").fetchone()[0])
+def last_measured(db: Any, settled_stamp: str | None = None) -> int:
+    """The history id after which post-edits may be missing from `postedits`: the last
+    one kept (history ids only grow); on PostgreSQL the last one older than
+    `settled_stamp`, since ids there are handed out before commit (a lower id may
+    commit after a higher one)."""
+    if _engine(db) == "postgresql" and settled_stamp is not None:
+        row = db.execute("SELECT coalesce(MAX(history_id), 0) FROM postedits WHERE at < ?",
+                         [settled_stamp]).fetchone()
+    else:
+        row = db.execute("SELECT coalesce(MAX(history_id), 0) FROM postedits").fetchone()
+    return int(row[0])
 
 
 def pending(db: Any, after: int) -> list[tuple]:
-    """The post-edits recorded after history id `after`, in id order: (id, at, lang,
-    source lang, translator, draft origin, draft score, old status, draft, final,
-    seconds from claim to submit)."""
+    """The post-edits recorded after history id `after` and not kept yet, in id order:
+    (id, at, lang, source lang, translator, draft origin, draft score, old status,
+    draft, final, seconds from claim to submit)."""
     return [tuple(r) for r in db.execute(
         "SELECT h.id, h.at, h.lang, a.source_lang, h.translator, h.old_origin, h.old_score,"
         " h.old_status, h.old_text, h.new_text,"
         f" {seconds_between(db, 'h.at', 'h.claimed_at')}"
         " FROM history h JOIN units u ON u.id = h.unit_id JOIN articles a ON a.id = u.article_id"
-        f" WHERE h.id > ? AND (({POSTEDIT}) OR ({SCRATCH})) ORDER BY h.id",
+        f" WHERE h.id > ? AND (({POSTEDIT}) OR ({SCRATCH}))"
+        " AND NOT EXISTS (SELECT 1 FROM postedits p WHERE p.history_id = h.id) ORDER BY h.id",
         [after],
     )]
 
@@ -193,9 +203,11 @@ def hourly(db: Any, since: str | None, lang: str | None) -> list[tuple]:
         first_hour = since[:13]
         parts.append(("SELECT hour, lang, translator, done, undone, reviewed FROM report_hours"
                       " WHERE hour > ?" + lang_where, [first_hour, *lang_params]))
-        # the rest of the first hour (`:` < `;`: every time of that hour sorts before)
+        # the rest of the first hour: up to the next hour, in the stored format
+        next_hour = (datetime.strptime(first_hour, "%Y-%m-%dT%H") + timedelta(hours=1)
+                     ).strftime("%Y-%m-%dT%H:00:00.000000Z")
         parts.append((_PER_HOUR.format(where="at >= ? AND at < ? AND id <= ?" + lang_where),
-                      [since, first_hour + ";", last, *lang_params]))
+                      [since, next_hour, last, *lang_params]))
         parts.append((_PER_HOUR.format(where="id > ? AND at >= ?" + lang_where),
                       [last, since, *lang_params]))
     totals: dict[tuple[str, str, str], list[int]] = {}

@@ -1,39 +1,33 @@
-"""The termbase and the desk word list in the database (migration m050), each change
-in one transaction with a `style_history` row."""
+"""The termbase and the desk word list of a desk (either engine; the SQL is in
+`storage.terms`), each change in one transaction with a `style_history` row."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from transdesk.db import now, write_transaction
+from transdesk.db import now
 from transdesk.errors import BadInput, Refused
 from transdesk.i18n import _, ngettext
 from transdesk.languages import LANGUAGES, normalize_lang
+from transdesk.storage import terms as storage
+from transdesk.storage.terms import writing
 from transdesk.terms import morph
 from transdesk.terms.model import STATUSES, Concept
 
-if TYPE_CHECKING:
-    import sqlite3
-
-    from sqlite_utils import Database
+# `db` below: a desk (storage.open, either engine) or a sqlite-utils Database
 
 
-def revision(db: Database) -> int:
+def revision(db: Any) -> int:
     """Grows with every change to terms or words (versions the recorded findings)."""
-    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM style_history").fetchone()[0])
+    return storage.revision(db)
 
 
-def load_concepts(db: Database) -> list[Concept]:
+def load_concepts(db: Any) -> list[Concept]:
     concepts: dict[int, Concept] = {}
-    for cid, note, case, by, at in db.execute(
-            "SELECT id, note, case_sensitive, added_by, added_at FROM term_concepts"
-            " ORDER BY id"):
+    for cid, note, case, by, at in storage.concept_rows(db):
         concepts[cid] = Concept({}, note, bool(case), cid, by, at)
-    for cid, lang, text, status in db.execute(
-            "SELECT concept_id, lang, text, status FROM term_forms ORDER BY concept_id,"
-            " position"):
+    for cid, lang, text, status in storage.form_rows(db):
         concepts[cid].add(lang, text, status)
     return list(concepts.values())
 
@@ -63,32 +57,14 @@ def validate(concept: Concept) -> None:
         raise BadInput(_("a concept needs a preferred term in at least one language"))
 
 
-def _insert(conn: sqlite3.Connection, concept: Concept, who: str, ts: str,
-            action: str, note: str | None) -> int:
-    cur = conn.execute(
-        "INSERT INTO term_concepts (note, case_sensitive, added_by, added_at)"
-        " VALUES (?, ?, ?, ?)", [concept.note, int(concept.case_sensitive), who, ts])
-    cid = int(cur.lastrowid or 0)
+def _insert(conn: Any, concept: Concept, who: str, ts: str, action: str,
+            note: str | None) -> int:
+    forms = [(lang, text, status) for lang in concept.langs for status in STATUSES
+             for text in concept.of(lang, status)]
+    cid = storage.insert_concept(conn, concept.note, concept.case_sensitive, who, ts, forms)
     concept.id, concept.added_by, concept.added_at = cid, who, ts
-    rows = []
-    for lang in concept.langs:
-        for status in STATUSES:
-            rows += [(cid, lang, text, status) for text in concept.of(lang, status)]
-    conn.executemany(
-        "INSERT INTO term_forms (concept_id, lang, text, status, position)"
-        " VALUES (?, ?, ?, ?, ?)", [(*row, i) for i, row in enumerate(rows)])
-    _history(conn, "term", str(cid), ts, who, action, None, concept.as_dict(), note)
+    storage.record(conn, "term", str(cid), ts, who, action, None, concept.as_dict(), note)
     return cid
-
-
-def _history(conn: sqlite3.Connection, kind: str, ref: str, ts: str, who: str | None,
-             action: str, old: Any, new: Any, note: str | None = None) -> None:
-    conn.execute(
-        "INSERT INTO style_history (kind, ref, at, who, action, old, new, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [kind, ref, ts, who, action,
-         None if old is None else json.dumps(old, ensure_ascii=False),
-         None if new is None else json.dumps(new, ensure_ascii=False), note])
 
 
 def _duplicate_of(concept: Concept, existing: list[Concept]) -> Concept | None:
@@ -96,11 +72,11 @@ def _duplicate_of(concept: Concept, existing: list[Concept]) -> Concept | None:
     return next((other for other in existing if keys & _keys(other)), None)
 
 
-def add_concept(db: Database, concept: Concept, who: str) -> Concept:
+def add_concept(db: Any, concept: Concept, who: str) -> Concept:
     """Add one concept; Refused when a preferred form already names another concept."""
     validate(concept)
-    with write_transaction(db) as conn:
-        existing = load_concepts(db)
+    with writing(db) as conn:
+        existing = load_concepts(conn)
         other = _duplicate_of(concept, existing)
         if other is not None:
             raise Refused(_("already in the termbase as concept {id}: {concept}").format(
@@ -120,7 +96,7 @@ class ImportResult:
                                for new, old in self.duplicates]}
 
 
-def import_concepts(db: Database, concepts: list[Concept], who: str,
+def import_concepts(db: Any, concepts: list[Concept], who: str,
                     file: str | None = None) -> ImportResult:
     """Add the concepts not yet in the termbase, all in one transaction; a concept
     that shares a preferred form with one already there (or earlier in the file) is
@@ -129,8 +105,8 @@ def import_concepts(db: Database, concepts: list[Concept], who: str,
         validate(concept)
     result = ImportResult()
     ts = now()
-    with write_transaction(db) as conn:
-        existing = load_concepts(db)
+    with writing(db) as conn:
+        existing = load_concepts(conn)
         for concept in concepts:
             other = _duplicate_of(concept, existing)
             if other is not None:
@@ -142,7 +118,7 @@ def import_concepts(db: Database, concepts: list[Concept], who: str,
     return result
 
 
-def find_concept(db: Database, ref: str) -> Concept:
+def find_concept(db: Any, ref: str) -> Concept:
     """A concept by id or by one of its forms (any language, any case)."""
     concepts = load_concepts(db)
     if ref.strip().isdigit():
@@ -166,12 +142,13 @@ def find_concept(db: Database, ref: str) -> Concept:
     return found[0]
 
 
-def remove_concept(db: Database, ref: str, who: str) -> Concept:
+def remove_concept(db: Any, ref: str, who: str) -> Concept:
     concept = find_concept(db, ref)
-    with write_transaction(db) as conn:
-        conn.execute("DELETE FROM term_forms WHERE concept_id = ?", [concept.id])
-        conn.execute("DELETE FROM term_concepts WHERE id = ?", [concept.id])
-        _history(conn, "term", str(concept.id), now(), who, "remove", concept.as_dict(), None)
+    assert concept.id is not None
+    with writing(db) as conn:
+        storage.delete_concept(conn, concept.id)
+        storage.record(conn, "term", str(concept.id), now(), who, "remove", concept.as_dict(),
+                       None)
     return concept
 
 
@@ -185,58 +162,40 @@ def _clean_word(word: str) -> str:
     return cleaned
 
 
-def add_words(db: Database, words: list[str], lang: str, who: str) -> list[bool]:
+def add_words(db: Any, words: list[str], lang: str, who: str) -> list[bool]:
     """Add words to the desk list in one transaction; per word, False when it was
     there already. BadInput (nothing added) when one is not a word."""
     lang = normalize_lang(lang)
     cleaned = [_clean_word(word) for word in words]
     ts = now()
     added = []
-    with write_transaction(db) as conn:
+    with writing(db) as conn:
         for word in cleaned:
-            cur = conn.execute("INSERT OR IGNORE INTO desk_words VALUES (?, ?, ?, ?)",
-                               [lang, word, who, ts])
-            added.append(bool(cur.rowcount))
-            if cur.rowcount:
-                _history(conn, "word", f"{lang}:{word}", ts, who, "add", None, word)
+            added.append(storage.insert_word(conn, lang, word, who, ts))
+            if added[-1]:
+                storage.record(conn, "word", f"{lang}:{word}", ts, who, "add", None, word)
     return added
 
 
-def add_word(db: Database, word: str, lang: str, who: str) -> bool:
+def add_word(db: Any, word: str, lang: str, who: str) -> bool:
     """Add one word to the desk list; False when it was there already."""
     return add_words(db, [word], lang, who)[0]
 
 
-def remove_word(db: Database, word: str, lang: str, who: str) -> None:
+def remove_word(db: Any, word: str, lang: str, who: str) -> None:
     lang, word = normalize_lang(lang), word.strip()
-    with write_transaction(db) as conn:
-        cur = conn.execute("DELETE FROM desk_words WHERE lang = ? AND word = ?", [lang, word])
-        if not cur.rowcount:
+    with writing(db) as conn:
+        if not storage.delete_word(conn, lang, word):
             raise Refused(_("{word!r} is not in the {lang} word list").format(word=word, lang=lang))
-        _history(conn, "word", f"{lang}:{word}", now(), who, "remove", word, None)
+        storage.record(conn, "word", f"{lang}:{word}", now(), who, "remove", word, None)
 
 
-def list_words(db: Database, lang: str | None = None) -> list[dict[str, Any]]:
-    sql = "SELECT lang, word, added_by, added_at FROM desk_words"
-    params: list[str] = []
-    if lang:
-        sql += " WHERE lang = ?"
-        params.append(normalize_lang(lang))
+def list_words(db: Any, lang: str | None = None) -> list[dict[str, Any]]:
     keys = ("lang", "word", "added_by", "added_at")
     return [dict(zip(keys, row, strict=True))
-            for row in db.execute(sql + _WORD_ORDER[getattr(db, "engine", "sqlite")], params)]
+            for row in storage.word_rows(db, normalize_lang(lang) if lang else None)]
 
 
-# SQLite's NOCASE folds ASCII letters only; PostgreSQL has no such collation
-_WORD_ORDER = {
-    "sqlite": " ORDER BY lang, word COLLATE NOCASE",
-    "postgresql": " ORDER BY lang, translate(word, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
-                  " 'abcdefghijklmnopqrstuvwxyz') COLLATE \"C\"",
-}
-
-
-def history(db: Database, limit: int = 50) -> list[dict[str, Any]]:
+def history(db: Any, limit: int = 50) -> list[dict[str, Any]]:
     keys = ("id", "kind", "ref", "at", "who", "action", "old", "new", "note")
-    return [dict(zip(keys, row, strict=True)) for row in db.execute(
-        "SELECT id, kind, ref, at, who, action, old, new, note FROM style_history"
-        " ORDER BY id DESC LIMIT ?", [limit])]
+    return [dict(zip(keys, row, strict=True)) for row in storage.history_rows(db, limit)]
