@@ -450,6 +450,8 @@ def _candidate_breaks(paragraph: str, rules: Rules) -> tuple[list[tuple[int, int
     tails = rules.tails
     letters = rules.letters
     lowercase_continues = not rules.lowercase_starts
+    punct = _PUNCT_SET
+    window = _TOKEN_WINDOW
     breaks = []
     plain = True
     for match in _CANDIDATE.finditer(paragraph):
@@ -458,16 +460,15 @@ def _candidate_breaks(paragraph: str, rules: Rules) -> tuple[list[tuple[int, int
         last = paragraph[ws_start - 1]
         if c.isupper() or c.isdigit():
             if last == "." and ws_start > 1:
-                if paragraph[ws_start - 2] in _PUNCT_SET:
+                if paragraph[ws_start - 2] in punct:
                     breaks.append((ws_start, end))  # `.).`, `?.`: a terminal in the run
                     continue
                 # The token before the period, as `_breaks` reads it: after the last space
                 # (or from the paragraph's start), with no other whitespace nor opener.
-                space = paragraph.rfind(
-                    " ", ws_start - _TOKEN_WINDOW if ws_start > _TOKEN_WINDOW else 0, ws_start - 1
-                )
+                lo = ws_start - window if ws_start > window else 0
+                space = paragraph.rfind(" ", lo, ws_start - 1)
                 tok = paragraph[space + 1 : ws_start - 1]
-                if tok.isalpha() and tok not in tails and (space >= 0 or ws_start <= _TOKEN_WINDOW):
+                if tok.isalpha() and tok not in tails and (space >= 0 or ws_start <= window):
                     # Letters only: `_category` in short.
                     category = abbreviations.get(tok)
                     if category is None:
@@ -491,7 +492,7 @@ def _candidate_breaks(paragraph: str, rules: Rules) -> tuple[list[tuple[int, int
                         breaks.append((ws_start, end))
                     continue
                 if (
-                    (space >= 0 or ws_start <= _TOKEN_WINDOW)
+                    (space >= 0 or ws_start <= window)
                     and tok
                     and tok.isprintable()
                     and tok[0] not in _OPENERS
@@ -510,7 +511,7 @@ def _candidate_breaks(paragraph: str, rules: Rules) -> tuple[list[tuple[int, int
             lowercase_continues
             or (
                 last not in "?!"
-                and (last != "." or (ws_start > 1 and paragraph[ws_start - 2] in _PUNCT_SET))
+                and (last != "." or (ws_start > 1 and paragraph[ws_start - 2] in punct))
             )
         ):
             continue  # no lowercase start, or not after `?`, `!` or `.` after a word
