@@ -21,6 +21,14 @@ Conventions, applied to the gold before anyone is scored (counted in the `.stats
   whole, and no unit may be punctuation only.
 - A footnote marker after the end (`end.[3] Next`, `end.3 Next`) stays with the sentence
   it follows.
+- A quotation is one unit with what completes it (issue 13; newsroom units never hold
+  half a quotation): when a quotation opens in one gold sentence and closes in a later
+  one, they are joined if the sentence that closes it opens with a dash (quoted dialogue:
+  `“Можна долари купити? – запитує жінка.` + `– Я замовляла”.`) or, for a quotation of
+  two sentences, if its attribution follows the closing quote (a comma, a lowercase
+  word, or a dash and a lowercase word: `«…Донбасу.` + `Має бути…», - підкреслив
+  Президент.`). A quotation of three sentences or more stays split. `--raw-quotations`
+  leaves this out (the treebank's own split), to show the figures both ways.
 Test suites (pySBD, razdel, LanguageTool via choppa, tokenize-uk) are taken as their
 authors wrote them: each case is one paragraph.
 """
@@ -284,8 +292,61 @@ READERS = {
 
 # --- conventions --------------------------------------------------------------------
 
+_QUOTE_CLOSERS = {"«": "»", "“": "”", "„": "“”", '"': '"'}
+_DASH_START = re.compile(r"\s*[–—-]")
+_ATTRIBUTION = re.compile(r"\s*(?:,|[–—-]+\s*[a-zа-яёіїєґ]|[a-zа-яёіїєґ])")
 
-def normalise(paragraph: Paragraph, stats: Counter[str]) -> Iterator[Paragraph]:
+
+def _quotes_open(sentence: str, stack: list[str]) -> list[tuple[str, int]]:
+    """Follow the quotation marks of `sentence` on `stack` (openers); return the
+    (opener, position) of every quotation that closes in it."""
+    closed = []
+    for pos, ch in enumerate(sentence):
+        if stack and ch in _QUOTE_CLOSERS[stack[-1]]:
+            closed.append((stack.pop(), pos))
+        elif ch in _QUOTE_CLOSERS:
+            stack.append(ch)
+    return closed
+
+
+def join_quotations(paragraph: Paragraph, stats: Counter[str]) -> Paragraph:
+    """The quotation convention of the module docstring."""
+    out: Paragraph = []
+    i = 0
+    while i < len(paragraph):
+        stack: list[str] = []
+        _quotes_open(paragraph[i][0], stack)
+        k, close = i, -1
+        depth = len(stack)
+        if depth:
+            # the sentence where the outermost quotation left open in sentence i closes
+            for j in range(i + 1, min(len(paragraph), i + 6)):
+                closed = _quotes_open(paragraph[j][0], stack)
+                if len(stack) < depth:
+                    k, close = j, closed[-1][1] if closed else -1
+                    break
+        join = False
+        if k > i:
+            last = paragraph[k][0]
+            if _DASH_START.match(last):
+                join = True  # quoted dialogue
+            elif k == i + 1 and _ATTRIBUTION.match(last, close + 1):
+                join = True  # a quotation of two sentences, its attribution after it
+        if join:
+            text = "".join(s + sep for s, sep in paragraph[i:k]) + paragraph[k][0]
+            out.append((text, paragraph[k][1]))
+            stats["joined: quotation with what completes it"] += k - i
+            i = k + 1
+        else:
+            out.append(paragraph[i])
+            i += 1
+    return out
+
+
+
+def normalise(
+    paragraph: Paragraph, stats: Counter[str], quotations: bool = True
+) -> Iterator[Paragraph]:
     """Apply the conventions of the module docstring; yield one or more paragraphs."""
     merged: Paragraph = []
     carry = ""
@@ -305,6 +366,8 @@ def normalise(paragraph: Paragraph, stats: Counter[str]) -> Iterator[Paragraph]:
             merged[-1] = (last + sep + carry.rstrip(), "")
         else:
             merged.append((carry.rstrip(), ""))
+    if quotations:
+        merged = join_quotations(merged, stats)
     current: Paragraph = []
     for i, (sentence, sep) in enumerate(merged):
         current.append((sentence, sep))
@@ -316,7 +379,7 @@ def normalise(paragraph: Paragraph, stats: Counter[str]) -> Iterator[Paragraph]:
         yield current
 
 
-def prepare(git_root: pathlib.Path | None, out: pathlib.Path) -> None:
+def prepare(git_root: pathlib.Path | None, out: pathlib.Path, quotations: bool = True) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for source in SOURCES:
         text = read_source(source, git_root)
@@ -329,7 +392,7 @@ def prepare(git_root: pathlib.Path | None, out: pathlib.Path) -> None:
             else reader(text)
         )
         for raw in paragraphs:
-            pieces = normalise(raw, stats) if source.kind == "conllu" else [raw]
+            pieces = normalise(raw, stats, quotations) if source.kind == "conllu" else [raw]
             for paragraph in pieces:
                 paragraph[-1] = (paragraph[-1][0], "")
                 full = "".join(s + sep for s, sep in paragraph)
@@ -356,8 +419,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--git-root", type=pathlib.Path, help="local git directories of the repos")
     ap.add_argument("--out", type=pathlib.Path, default=OUT)
+    ap.add_argument("--raw-quotations", action="store_true",
+                    help="keep the treebanks' split of quotations (no quotation convention)")
     args = ap.parse_args()
-    prepare(args.git_root, args.out)
+    prepare(args.git_root, args.out, quotations=not args.raw_quotations)
 
 
 if __name__ == "__main__":

@@ -433,6 +433,9 @@ def test_long_runs_stay_fast() -> None:
         "." * 50_000 + "x",
         "!?" * 25_000 + " a",
         ".)" * 25_000 + " A",
+        # the same without ! ? … ) (the scan for periods only)
+        ".»" * 25_000 + "x",
+        "." + "”" * 50_000 + "x",
         "a" * 100_000 + ". B",
         # runs of signs after a break, each one a candidate of its own
         "a" + " ." * 3000 + " b",

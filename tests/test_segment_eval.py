@@ -117,3 +117,36 @@ def test_eval_script_without_gold_says_so(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert run.stderr.startswith("Error: no gold")
+
+
+def _join(*sentences: str) -> list[str]:
+    stats: Counter[str] = Counter()
+    paragraph = [(s, " ") for s in sentences]
+    joined = gold_public.join_quotations(paragraph, stats)
+    assert "".join(s + sep for s, sep in joined) == "".join(s + sep for s, sep in paragraph)
+    assert stats["joined: quotation with what completes it"] == len(sentences) - len(joined)
+    return [s for s, _ in joined]
+
+
+def test_quotation_convention_joins_a_quotation_with_its_attribution() -> None:
+    # two sentences in a quotation, the attribution after it (a dash, a comma)
+    assert _join("«Ми не відступимо!", "Світло буде», — заявив В. Зеленський.", "Далі.") == [
+        "«Ми не відступимо! Світло буде», — заявив В. Зеленський.",
+        "Далі.",
+    ]
+    assert _join('"Це справедливо.', 'Зараз працюємо", - сказав Гройсман.') == [
+        '"Це справедливо. Зараз працюємо", - сказав Гройсман.'
+    ]
+    # quoted dialogue: the sentence that closes the quotation opens with a dash
+    assert _join("“Можна долари купити? – запитує жінка.", "– Я замовляла”.") == [
+        "“Можна долари купити? – запитує жінка. – Я замовляла”."
+    ]
+
+
+def test_quotation_convention_leaves_other_quotations_split() -> None:
+    # three sentences in the quotation; a quotation without attribution; no quotation
+    three = ("«Перше.", "Друге.", "Третє», — сказав він.")
+    assert _join(*three) == list(three)
+    assert _join("«Перше.", "Друге.»", "Наступне речення.") == ["«Перше.", "Друге.»", "Наступне речення."]
+    assert _join("Перше.", "— Друге.") == ["Перше.", "— Друге."]
+    assert _join("«Ціла цитата.» Далі.", "Інше.") == ["«Ціла цитата.» Далі.", "Інше."]

@@ -26,6 +26,7 @@ The split is lossless: every sentence keeps the exact whitespace that follows it
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left, bisect_right
 from typing import Any
 
@@ -38,6 +39,11 @@ __all__ = ["load_rules", "split_sentences"]
 _PUNCT = ".!?…)]»”\"’'"
 _PUNCT_SET = frozenset(_PUNCT)
 _CANDIDATE = re.compile(rf"[{re.escape(_PUNCT)}](\s+)(?=\S)")  # not at the end
+# The same in a paragraph without `!`, `?`, `…` or `)`, where only a run with a period can
+# end a sentence (a run of closers without a terminal never does; a smiley needs `)`):
+# its last period, closers after it. The scan looks for one character, which the regex
+# engine does several times faster; no period is tried twice (linear on `.....`).
+_PERIOD_CANDIDATE = re.compile(r"\.[\]»”\"’']*+(\s+)(?=\S)")
 _TOKEN_WINDOW = 32  # longer than any abbreviation
 _TERMINALS = frozenset(".!?…")
 _OPENERS = "«“„\"‘'([‹"
@@ -88,6 +94,7 @@ class Rules:
         "dates",
         "initial",
         "latin_roman",
+        "letters",
         "lowercase_starts",
         "starters",
         "tails",
@@ -119,6 +126,12 @@ class Rules:
         )
         # An initial before a sentence starter ends the sentence where starters are known.
         self.initial = BEFORE_STARTER if starters else NO_BREAK
+        # The category of a single letter before a period (`_letter_run_category`), for
+        # the letters of the three alphabets; any other letter is looked up as it comes.
+        self.letters: dict[str, int | None] = {}
+        for letter in string.ascii_letters + "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя":
+            for variant in (letter, letter.upper()):
+                self.letters[variant] = _letter_run_category(variant, self)
 
 
 def _compact(entry: str) -> str:
@@ -347,9 +360,12 @@ def _outside_pairs(paragraph: str, breaks: list[tuple[int, int]]) -> list[tuple[
     stack: list[tuple[str, int]] = []
     n = len(paragraph)
     starts = [b[0] for b in breaks]
+    last_break = starts[-1]
     for match in _PAIRS.finditer(paragraph):
-        ch = match.group()
         pos = match.start()
+        if pos > last_break and not stack:
+            break  # no pair that opens from here on holds a break
+        ch = paragraph[pos]
         if stack and ch in _CLOSER_OF[stack[-1][0]]:
             opener, start = stack.pop()
             first = bisect_right(starts, start)
@@ -425,8 +441,9 @@ def _signs_after(paragraph: str, ws_start: int, end: int) -> tuple[int, int, boo
     return ws_start, end, not paragraph[end].islower()
 
 
-def _candidate_breaks(paragraph: str, rules: Rules) -> list[tuple[int, int]]:
-    """The candidate boundaries (whitespace spans) that `_breaks` keeps, in order.
+def _candidate_breaks(paragraph: str, rules: Rules) -> tuple[list[tuple[int, int]], bool]:
+    """The candidate boundaries (whitespace spans) that `_breaks` keeps, in order, and
+    whether a letter or a digit follows each of them.
 
     The common cases are decided here without `_breaks`' reading of the context, each
     exactly as `_breaks` would decide it: a capital or a digit after `!`, `?`, `…`, after
@@ -436,34 +453,55 @@ def _candidate_breaks(paragraph: str, rules: Rules) -> list[tuple[int, int]]:
     """
     abbreviations = rules.abbreviations
     tails = rules.tails
+    letters = rules.letters
     lowercase_continues = not rules.lowercase_starts
+    punct = _PUNCT_SET
+    window = _TOKEN_WINDOW
     breaks = []
-    for match in _CANDIDATE.finditer(paragraph):
+    plain = True
+    if "!" in paragraph or "?" in paragraph or "…" in paragraph or ")" in paragraph:
+        candidates = _CANDIDATE.finditer(paragraph)
+    else:
+        candidates = _PERIOD_CANDIDATE.finditer(paragraph)
+    for match in candidates:
         ws_start, end = match.span(1)
         c = paragraph[end]
         last = paragraph[ws_start - 1]
         if c.isupper() or c.isdigit():
             if last == "." and ws_start > 1:
-                if paragraph[ws_start - 2] in _PUNCT_SET:
+                if paragraph[ws_start - 2] in punct:
                     breaks.append((ws_start, end))  # `.).`, `?.`: a terminal in the run
                     continue
                 # The token before the period, as `_breaks` reads it: after the last space
                 # (or from the paragraph's start), with no other whitespace nor opener.
-                space = paragraph.rfind(
-                    " ", ws_start - _TOKEN_WINDOW if ws_start > _TOKEN_WINDOW else 0, ws_start - 1
-                )
+                lo = ws_start - window if ws_start > window else 0
+                space = paragraph.rfind(" ", lo, ws_start - 1)
                 tok = paragraph[space + 1 : ws_start - 1]
-                if (
-                    tok not in abbreviations
-                    and tok not in tails
-                    and space >= 0
-                    and len(tok) > 1
-                    and tok.isalpha()
-                ):
-                    breaks.append((ws_start, end))  # an ordinary word (`_category`: None)
+                if tok.isalpha() and tok not in tails and (space >= 0 or ws_start <= window):
+                    # Letters only: `_category` in short.
+                    category = abbreviations.get(tok)
+                    if category is None:
+                        if space < 0:
+                            if len(tok) == 1 or _ROMAN.fullmatch(tok):
+                                category = NO_BREAK  # `B. `, `IV. ` opening the paragraph
+                            else:
+                                breaks.append((ws_start, end))
+                                continue
+                        elif len(tok) == 1:
+                            category = (
+                                letters[tok] if tok in letters else _letter_run_category(tok, rules)
+                            )
+                        else:
+                            breaks.append((ws_start, end))  # an ordinary word
+                            continue
+                    if category is None or (
+                        category != NO_BREAK
+                        and _ends_after(paragraph, space + 1, tok, category, end, rules)
+                    ):
+                        breaks.append((ws_start, end))
                     continue
                 if (
-                    (space >= 0 or ws_start <= _TOKEN_WINDOW)
+                    (space >= 0 or ws_start <= window)
                     and tok
                     and tok.isprintable()
                     and tok[0] not in _OPENERS
@@ -482,13 +520,15 @@ def _candidate_breaks(paragraph: str, rules: Rules) -> list[tuple[int, int]]:
             lowercase_continues
             or (
                 last not in "?!"
-                and (last != "." or (ws_start > 1 and paragraph[ws_start - 2] in _PUNCT_SET))
+                and (last != "." or (ws_start > 1 and paragraph[ws_start - 2] in punct))
             )
         ):
             continue  # no lowercase start, or not after `?`, `!` or `.` after a word
         if _breaks(paragraph, ws_start, end, rules):
             breaks.append((ws_start, end))
-    return breaks
+            if not c.isalnum():
+                plain = False
+    return breaks, plain
 
 
 def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
@@ -509,7 +549,7 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         if paragraph.isspace():
             return []
         raise ValueError("paragraph starts with whitespace; strip it before segmenting")
-    breaks = _candidate_breaks(paragraph, rules)
+    breaks, plain = _candidate_breaks(paragraph, rules)
     if breaks and (
         "«" in paragraph
         or '"' in paragraph
@@ -521,8 +561,18 @@ def split_sentences(paragraph: str, lang: str) -> list[tuple[str, str]]:
         breaks = _outside_pairs(paragraph, breaks)
     if paragraph[:1] in "(1" and _LIST_START.match(paragraph):
         breaks = _before_list_numbers(paragraph, breaks)
+        plain = False  # a moved break may repeat the one before it
     result: list[tuple[str, str]] = []
     start = 0
+    if plain and paragraph[:1].isalnum():
+        # Every sentence opens with a letter or a digit: no signs to move, none skipped.
+        for ws_start, end in breaks:
+            result.append((paragraph[start:ws_start], paragraph[ws_start:end]))
+            start = end
+        tail = paragraph[start:]
+        sentence = tail.rstrip()
+        result.append((sentence, tail[len(sentence) :]))
+        return result
     taken = 0  # where the last break used or skipped ends
     signs = 0  # paragraph[start:signs] holds no letter or digit
     for ws_start, end in breaks:
