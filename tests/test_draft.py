@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers_desk import open_desk, query
 
 from transdesk.draft import draft

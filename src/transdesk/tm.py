@@ -58,6 +58,8 @@ BATCH_ENOUGH = 200
 #: A SentenceIndex is built only for a memory of at most this many texts in the source
 #: language (its size grows with the memory's; beyond, one query per text).
 INDEX_MAX = 300_000
+#: On PostgreSQL, one-by-one lookups also use a SentenceIndex up to this many texts.
+ONE_BY_ONE_INDEX_MAX = 100_000
 #: Word bitmaps a SentenceIndex keeps (bytes in all) before it forgets them.
 BITMAP_CACHE_BYTES = 64 << 20
 _WORD = re.compile(r"[^\W_]+")
@@ -98,6 +100,7 @@ class Memory:
         self._partial: set[str] = set()  # ranked from a SentenceIndex: the best only
         self._exact: dict[str, list[tuple[int, str]]] = {}
         self._index: SentenceIndex | None = None
+        self._index_wanted: bool | None = None
 
     def best(self, text: str, exclude_unit: int | None = None) -> Match | None:
         """The exact match, else the best fuzzy match at or above the threshold."""
@@ -199,8 +202,26 @@ class Memory:
         return out[:GROUPS_PER_SOURCE]
 
     def _rank(self, text: str) -> list[_Scored]:
+        index = self._small_index()
+        if index is not None:
+            return _ranked(text, index.candidates(text, self.threshold), index.groups,
+                           self.threshold)
         groups = self._candidates(text)
         return _ranked(text, list(groups), groups, self.threshold)
+
+    def _small_index(self) -> SentenceIndex | None:
+        """On PostgreSQL, the SentenceIndex of a memory of at most ONE_BY_ONE_INDEX_MAX
+        texts (built once): trigram candidates cost a similarity computation per row
+        sharing trigrams, and a newsroom's templated sentences share most of theirs, so
+        a small memory is read once instead. None on SQLite (FTS5 queries are cheap)."""
+        if self.desk.engine != "postgresql":
+            return None
+        if self._index is None and self._index_wanted is None:
+            self._index_wanted = storage.count_with_target(
+                self.desk, self.source) <= ONE_BY_ONE_INDEX_MAX
+            if self._index_wanted:
+                self._index = SentenceIndex(self.desk, self.source, self.target)
+        return self._index
 
     def _candidates(self, text: str) -> dict[str, list[int]]:
         """Remembered sentences (in the source language, inside the length window) that
@@ -210,18 +231,17 @@ class Memory:
         sentence's words may be held by thousands of others; the FTS5 queries
         (``_queries``) go from strict to loose, and the first that yields ENOUGH
         distinct sentences ends the search.  Each is streamed (rowid order, no ranking)
-        up to CANDIDATES rows.  PostgreSQL: the CANDIDATES texts of the window most
-        similar by trigrams (pg_trgm's GIN index).
+        up to CANDIDATES rows.  PostgreSQL: the CANDIDATES distinct texts of the window
+        most similar by trigrams (pg_trgm's GIN index).
         """
         low, high = length_window(len(text), self.threshold)
+        if self.desk.engine == "postgresql":
+            return dict(storage.trigram_candidates(self.desk, text, self.source, low, high,
+                                                   CANDIDATES))
         found: dict[str, list[int]] = {}
         seen: set[int] = set()
-        if self.desk.engine == "postgresql":
-            batches: Iterable[list[tuple[int, int, str]]] = [storage.trigram_candidates(
-                self.desk, text, self.source, low, high, CANDIDATES)]
-        else:
-            batches = (storage.fts_candidates(self.desk, query, self.source, low, high,
-                                              CANDIDATES) for query in self._queries(text))
+        batches = (storage.fts_candidates(self.desk, query, self.source, low, high, CANDIDATES)
+                   for query in self._queries(text))
         for rows in batches:
             for key, group, source in rows:
                 if key not in seen:
@@ -506,7 +526,9 @@ def import_tmx_files(db: Any, paths: Iterable[str | Path]) -> list[ImportReport]
     ts = now()
     with desk.transaction():
         storage.lock_imported(desk)
-        return [_add_units(desk, Path(path).name, tmx_units(path), ts) for path in paths]
+        reports = [_add_units(desk, Path(path).name, tmx_units(path), ts) for path in paths]
+    storage.refresh_statistics(desk)
+    return reports
 
 
 #: TMX units written to the database at a time by `tm import`.

@@ -126,17 +126,21 @@ def fts_candidates(desk: Any, query: str, source: str, low: float, high: float,
 
 
 def trigram_candidates(desk: Any, text: str, source: str, low: float, high: float,
-                       limit: int) -> list[tuple[int, int, str]]:
-    """``(key, group, text)`` of up to ``limit`` texts in ``source`` sharing trigrams
-    with ``text`` (pg_trgm similarity at least TRIGRAM_LIMIT, most similar first) whose
-    length lies in ``[low, high]`` (PostgreSQL only)."""
-    with desk.transaction():
-        desk.execute("SELECT set_config('pg_trgm.similarity_threshold', ?, true)",
+                       limit: int) -> list[tuple[str, list[int]]]:
+    """``(text, [group, ...])`` of up to ``limit`` distinct texts in ``source`` sharing
+    trigrams with ``text`` (pg_trgm similarity at least TRIGRAM_LIMIT, the most similar
+    first) whose length lies in ``[low, high]`` (PostgreSQL only)."""
+    if not getattr(desk, "_trigram_limit_set", False):
+        # the session's threshold for `%` (a setting of this connection only)
+        desk.execute("SELECT set_config('pg_trgm.similarity_threshold', ?, false)",
                      [str(TRIGRAM_LIMIT)])
-        return desk.execute(  # type: ignore[no-any-return]
-            "SELECT m.key, m.grp, m.text FROM tm_memory m WHERE m.text % ? AND m.lang = ?"
-            " AND length(m.text) BETWEEN ? AND ? ORDER BY similarity(m.text, ?) DESC, m.key"
-            " LIMIT ?", [text, source, low, high, text, limit]).fetchall()
+        desk._trigram_limit_set = True
+    rows = desk.execute(
+        "SELECT m.text, array_agg(m.grp) FROM tm_memory m WHERE m.text % ? AND m.lang = ?"
+        " AND length(m.text) BETWEEN ? AND ? GROUP BY m.text"
+        " ORDER BY similarity(m.text, ?) DESC, m.text LIMIT ?",
+        [text, source, low, high, text, limit]).fetchall()
+    return [(row[0], list(row[1])) for row in rows]
 
 
 def count_with_target(desk: Any, source: str) -> int:
@@ -242,3 +246,11 @@ def add_imported(desk: Any, units: Iterable[tuple[int, str, dict[str, str]]], na
         "INSERT INTO tm_memory (key, grp, lang, text) VALUES (?, ?, ?, ?)",
         [(memory_key(-tu_id, lang), -tu_id, lang, text) for tu_id, _digest, variants in units
          for lang, text in variants.items()])
+
+
+def refresh_statistics(desk: Any) -> None:
+    """After a bulk addition: PostgreSQL's planner statistics of the memory (so that
+    the trigram index is chosen); nothing on SQLite. Skipped with a notice by the
+    server when the login does not own the table."""
+    if desk.engine == "postgresql":
+        desk.execute("ANALYZE tm_memory")
