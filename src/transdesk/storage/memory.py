@@ -21,6 +21,8 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 LANG_INDEX = {"ru": 0, "uk": 1, "en": 2}
+#: Texts looked up per query.
+CHUNK = 500
 #: Rows fetched from the server at a time when a whole memory is read (flat memory).
 STREAM_ROWS = 5000
 #: pg_trgm similarity below which PostgreSQL offers no candidate. A rapidfuzz ratio of
@@ -87,6 +89,30 @@ def exact_matches(desk: Any, source: str, target: str, text: str,
                " ORDER BY m.key DESC LIMIT ?")
     rows = desk.execute(sql, [LANG_INDEX[target], source, text, text, limit]).fetchall()
     return [(row[0], row[1]) for row in rows]
+
+
+def exact_matches_many(desk: Any, source: str, target: str, texts: Sequence[str],
+                       limit: int = 2) -> dict[str, list[tuple[int, str]]]:
+    """``exact_matches`` of many texts in one query per CHUNK of them: text -> its
+    first ``limit`` ``(group, target text)``, newest first (texts without one left
+    out)."""
+    prefix = "left(m.text, 40)" if desk.engine == "postgresql" else "substr(m.text, 1, 40)"
+    plain = "m.text" if desk.engine == "postgresql" else "+m.text"
+    found: dict[str, list[tuple[int, str]]] = {}
+    for start in range(0, len(texts), CHUNK):
+        chunk = list(texts[start : start + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        prefixes = list(dict.fromkeys(text[:40] for text in chunk))
+        rows = desk.execute(
+            "SELECT text, grp, target FROM (SELECT m.text AS text, m.grp AS grp,"
+            " t.text AS target, row_number() OVER (PARTITION BY m.text ORDER BY m.key DESC)"
+            " AS n FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
+            f" WHERE m.lang = ? AND {prefix} IN ({','.join('?' * len(prefixes))})"
+            f" AND {plain} IN ({marks})) ranked WHERE n <= ? ORDER BY text, n",
+            [LANG_INDEX[target], source, *prefixes, *chunk, limit]).fetchall()
+        for text, group, translation in rows:
+            found.setdefault(text, []).append((group, translation))
+    return found
 
 
 def target_texts(desk: Any, groups: Sequence[int], target: str) -> dict[int, str]:

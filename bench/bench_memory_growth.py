@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Peak memory and time of `tm import` and `draft` as the archive grows.
+
+For each size (articles of a generated corpus, ru/uk/en mixed, with its aligned
+translations; built once and cached under bench/out): a desk holding the corpus with every
+translation done, its memory exported as TMX (`tm export`), then, measured (wall, CPU,
+peak RSS by GNU time):
+
+    tm import TMX          into a new database (the whole archive's memory)
+    draft --provider none  of the same sources imported again beside that memory
+                           (into en: every unit an exact match)
+
+and a line per command saying how time and memory grow from one size to the next.
+
+    python bench/bench_memory_growth.py [--sizes 1000,10000,30000] [--engine sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import sys
+from pathlib import Path
+
+from bench_check import fill_translations
+from common import OUT, Measured, make_corpus, measure, transdesk
+
+
+def memory_tmx(size: int) -> tuple[Path, list[str]]:
+    """The TMX of a complete desk of `size` articles (cached), and the source files."""
+    corpus = make_corpus(size, "--lang", "mix", "--translations",
+                         name=f"corpus-{size}-mix-translations")
+    files = sorted(str(p) for p in corpus.glob("*.txt"))
+    work = OUT / f"memory-growth-{size}"
+    tmx = work / "desk.tmx"
+    if not tmx.exists():
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        desk = work / "desk.db"
+        measure(transdesk("--db", str(desk), "import", "-q", *files))
+        fill_translations(desk, corpus)
+        measure(transdesk("--db", str(desk), "tm", "export", str(work / "building.tmx")))
+        (work / "building.tmx").rename(tmx)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{desk}{suffix}").unlink(missing_ok=True)
+    return tmx, files
+
+
+def fresh(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def run_size(size: int) -> dict[str, Measured]:
+    tmx, files = memory_tmx(size)
+    work = tmx.parent
+    memory, drafting = work / "memory.db", work / "drafting.db"
+    fresh(memory)
+    results = {"tm import": measure(transdesk("--db", str(memory), "tm", "import", str(tmx)))}
+    fresh(drafting)
+    shutil.copyfile(memory, drafting)
+    measure(transdesk("--db", str(drafting), "import", "-q", *files))
+    results["draft --provider none"] = measure(
+        transdesk("--db", str(drafting), "draft", "--lang", "en", "--provider", "none"),
+        ok=(0, 1))
+    for path in (memory, drafting):
+        fresh(path)
+    return results
+
+
+def growth(series: list[tuple[int, Measured]]) -> str:
+    parts = []
+    for (n1, m1), (n2, m2) in zip(series, series[1:], strict=False):
+        exponent = math.log(max(m2.wall, 1e-3) / max(m1.wall, 1e-3)) / math.log(n2 / n1)
+        shape = "linear" if exponent <= 1.15 else "FASTER than linear"
+        factor = m2.peak_mb / m1.peak_mb
+        kind = "flat" if factor < 1.25 else f"grows x{factor:.1f}"
+        parts.append(f"{n1}->{n2}: time ^{exponent:.2f} ({shape}), memory {kind}")
+    return "; ".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,30000")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
+    table: dict[str, list[tuple[int, Measured]]] = {}
+    for size in sizes:
+        for name, measured in run_size(size).items():
+            table.setdefault(name, []).append((size, measured))
+            print(f"{size:>7} articles  {name:<24} {measured.wall:8.2f} s wall"
+                  f" {measured.cpu:8.2f} s CPU {measured.peak_mb:7.1f} MB peak", flush=True)
+    for name, series in table.items():
+        print(f"{name}: {growth(series)}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
