@@ -18,13 +18,13 @@ and a line per command saying how time and memory grow from one size to the next
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 import sys
 from pathlib import Path
 
 from bench_check import fill_translations
 from common import OUT, Measured, make_corpus, measure, transdesk
+from run_all import growth
 
 
 def memory_tmx(size: int) -> tuple[Path, list[str]]:
@@ -67,17 +67,6 @@ def run_size(size: int) -> dict[str, Measured]:
     for path in (memory, drafting):
         fresh(path)
     return results
-
-
-def growth(series: list[tuple[int, Measured]]) -> str:
-    parts = []
-    for (n1, m1), (n2, m2) in zip(series, series[1:], strict=False):
-        exponent = math.log(max(m2.wall, 1e-3) / max(m1.wall, 1e-3)) / math.log(n2 / n1)
-        shape = "linear" if exponent <= 1.15 else "FASTER than linear"
-        factor = m2.peak_mb / m1.peak_mb
-        kind = "flat" if factor < 1.25 else f"grows x{factor:.1f}"
-        parts.append(f"{n1}->{n2}: time ^{exponent:.2f} ({shape}), memory {kind}")
-    return "; ".join(parts)
 
 
 def main() -> None:
