@@ -58,6 +58,8 @@ BATCH_ENOUGH = 200
 #: A SentenceIndex is built only for a memory of at most this many texts in the source
 #: language (its size grows with the memory's; beyond, one query per text).
 INDEX_MAX = 300_000
+#: ...and only when there are at least one text to rank per this many texts to read.
+ROWS_PER_TEXT = 100
 #: On PostgreSQL, one-by-one lookups also use a SentenceIndex up to this many texts.
 ONE_BY_ONE_INDEX_MAX = 100_000
 #: Word bitmaps a SentenceIndex keeps (bytes in all) before it forgets them.
@@ -177,7 +179,8 @@ class Memory:
 
         From ``index_from`` (default PREFETCH_MIN) texts on, the memory's sentences are
         read once into a SentenceIndex (kept for the Memory's lifetime, when the memory
-        holds at most INDEX_MAX texts: its size grows with the memory's), which selects
+        holds at most INDEX_MAX texts, its size growing with the memory's, and at most
+        ROWS_PER_TEXT per text to rank), which selects
         every text's candidates without a query; fewer texts are left to ``fuzzy``
         (FTS5 or trigram queries, one text at a time).
         """
@@ -187,8 +190,9 @@ class Memory:
         if self._index is None:
             if len(todo) < (PREFETCH_MIN if index_from is None else index_from):
                 return
-            if storage.count_with_target(self.desk, self.source) > INDEX_MAX:
-                return
+            rows = storage.count_with_target(self.desk, self.source)
+            if rows > INDEX_MAX or (index_from is None and len(todo) * ROWS_PER_TEXT < rows):
+                return  # too big to hold, or more to read than the texts are worth
             self._index = SentenceIndex(self.desk, self.source, self.target)
         wanted: list[int] = []
         for text in todo:
