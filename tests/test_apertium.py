@@ -272,21 +272,18 @@ def test_protect_apostrophes_only_inside_words() -> None:
 
 
 @installed
-def test_answers_cached_by_an_older_apertium_call_are_asked_again(run, samples, db_path):
+def test_answers_cached_by_an_older_apertium_call_are_asked_again(run, samples):
     """The cache of a fixed engine call is keyed by its version: an answer cached before
     the fix (here a lost final period) is not served again."""
-    import sqlite3
+    from helpers_desk import execute, query
 
     assert run("import", str(samples / "uk-bridge.txt")).exit_code == 0
-    conn = sqlite3.connect(db_path)
-    source = conn.execute("SELECT source FROM units WHERE kind = 'sentence' ORDER BY position"
-                          " LIMIT 1").fetchone()[0]
-    conn.execute("INSERT INTO mt_cache (provider, source_lang, target_lang, source, text,"
-                 " reason, created_at) VALUES ('apertium', 'uk', 'ru', ?, 'STALE', NULL,"
-                 " '2026-01-01T00:00:00Z')", [source])
-    conn.commit()
+    source = query(run.db_path, "SELECT source FROM units WHERE kind = 'sentence'"
+                   " ORDER BY position LIMIT 1")[0][0]
+    execute(run.db_path, "INSERT INTO mt_cache (provider, source_lang, target_lang, source,"
+            " text, reason, created_at) VALUES ('apertium', 'uk', 'ru', ?, 'STALE', NULL,"
+            " '2026-01-01T00:00:00Z')", [source])
     assert run("draft", "uk-bridge", "--lang", "ru", "--no-tm").exit_code == 0
-    draft = conn.execute("SELECT t.text FROM translations t JOIN units u ON u.id = t.unit_id"
-                         " WHERE u.source = ? AND t.lang = 'ru'", [source]).fetchone()[0]
-    conn.close()
+    draft = query(run.db_path, "SELECT t.text FROM translations t JOIN units u"
+                  " ON u.id = t.unit_id WHERE u.source = ? AND t.lang = 'ru'", [source])[0][0]
     assert draft and draft != "STALE"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers_desk import open_desk, query
 
-from transdesk.db import open_db, write_transaction
 from transdesk.draft import draft
 from transdesk.store import unit_id_for, write_translation
 
@@ -35,15 +35,16 @@ def test_date_line_through_cldr_in_all_six_directions(run, samples, article, lan
         "draft", "cldr")
 
 
-def test_translated_and_approved_text_is_never_touched(run, samples, db_path):
+def test_translated_and_approved_text_is_never_touched(run, samples):
     run("import", str(samples / "ru-budget.txt"))
-    db = open_db(db_path)
-    with write_transaction(db) as conn:
-        write_translation(conn, unit_id_for(db, "ru-budget", "date"), "uk", text="Мій переклад",
-                          status="translated", origin="human", translator="olha")
-        write_translation(conn, unit_id_for(db, "ru-budget", "title"), "uk", text="Схвалено",
+    desk = open_desk(run.db_path)
+    with desk.transaction():
+        write_translation(desk, unit_id_for(desk, "ru-budget", "date"), "uk",
+                          text="Мій переклад", status="translated", origin="human",
+                          translator="olha")
+        write_translation(desk, unit_id_for(desk, "ru-budget", "title"), "uk", text="Схвалено",
                           status="approved", origin="human", translator="ivan")
-    db.close()
+    desk.close()
 
     report = run.json("draft", "ru-budget", "--lang", "uk", "--provider", "none")
 
@@ -54,33 +55,35 @@ def test_translated_and_approved_text_is_never_touched(run, samples, db_path):
 
 
 @pytest.mark.english
-def test_a_unit_submitted_meanwhile_is_left_alone(samples, db_path, run):
+def test_a_unit_submitted_meanwhile_is_left_alone(samples, run):
     """The status is checked again inside the write transaction."""
     run("import", str(samples / "ru-budget.txt"))
-    db = open_db(db_path)
-    title = unit_id_for(db, "ru-budget", "title")
-    translator = open_db(db_path)  # another process's connection
+    desk = open_desk(run.db_path)
+    title = unit_id_for(desk, "ru-budget", "title")
+    translator = open_desk(run.db_path)  # another process's connection
 
     def submit_meanwhile(done: int, total: int) -> None:
         if done == 1:  # the date is written; the provider's units are still to come
-            with write_transaction(translator) as conn:
-                write_translation(conn, title, "uk", text="Людський переклад",
+            with translator.transaction():
+                write_translation(translator, title, "uk", text="Людський переклад",
                                   status="translated", origin="human", translator="olha")
 
-    report = draft(db, "uk", ["ru-budget"], provider="apertium", progress=submit_meanwhile)
+    report = draft(desk, "uk", ["ru-budget"], provider="apertium", progress=submit_meanwhile)
 
     assert report.skipped == 1
     assert report.summary().endswith("; 1 skipped (translated meanwhile)")
-    row = db.execute("SELECT text, status FROM translations WHERE unit_id = ? AND lang = 'uk'",
-                     [title]).fetchone()
-    assert row == ("Людський переклад", "translated")
+    row = desk.execute("SELECT text, status FROM translations WHERE unit_id = ? AND lang = 'uk'",
+                       [title]).fetchone()
+    assert tuple(row) == ("Людський переклад", "translated")
+    desk.close()
+    translator.close()
 
 
-def test_progress_callback_counts_every_unit(samples, db_path, run):
+def test_progress_callback_counts_every_unit(samples, run):
     run("import", str(samples / "uk-bridge.txt"))
     seen: list[tuple[int, int]] = []
 
-    report = draft(open_db(db_path), "en", None, provider="none",
+    report = draft(open_desk(run.db_path), "en", None, provider="none",
                    progress=lambda done, total: seen.append((done, total)))
 
     assert seen[-1] == (report.selected, report.selected)
@@ -123,14 +126,12 @@ def test_verbose_lists_units_without_a_draft(run, samples):
     )
 
 
-def test_history_records_the_draft(run, samples, db_path):
+def test_history_records_the_draft(run, samples):
     run("import", str(samples / "uk-bridge.txt"))
     run("draft", "uk-bridge", "--lang", "ru", "--provider", "none")
-    db = open_db(db_path)
-    row = db.execute(
-        "SELECT action, origin, old_status, new_status, new_text FROM history WHERE lang = 'ru'"
-    ).fetchone()
-    assert row == ("draft", "cldr", "untranslated", "draft", "Четверг, 3 апреля")
+    rows = query(run.db_path, "SELECT action, origin, old_status, new_status, new_text"
+                 " FROM history WHERE lang = 'ru'")
+    assert rows == [("draft", "cldr", "untranslated", "draft", "Четверг, 3 апреля")]
 
 
 @pytest.mark.english
@@ -148,15 +149,14 @@ def test_history_records_the_draft(run, samples, db_path):
          "Error: provider libre is not usable: set TRANSDESK_LIBRE_URL"),
     ],
 )
-def test_refusals_write_nothing(run, samples, db_path, args, code, message):
+def test_refusals_write_nothing(run, samples, args, code, message):
     run("import", str(samples / "ru-budget.txt"))
     result = run("draft", *args)
     assert result.exit_code == code
     assert result.stderr.startswith(message), result.stderr
     assert len(result.stderr.splitlines()) == 1
-    db = open_db(db_path)
-    assert db.execute("SELECT count(*) FROM translations WHERE status != 'untranslated'"
-                      ).fetchone()[0] == 0
+    assert query(run.db_path, "SELECT count(*) FROM translations"
+                 " WHERE status != 'untranslated'") == [(0,)]
 
 
 def test_draft_help_names_the_contract(run):

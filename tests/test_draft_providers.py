@@ -215,21 +215,20 @@ def test_resume_after_a_failure_never_resends_an_answered_sentence(
     assert len(set(answered) | set(again)) == len(units) - 1
 
 
-def drafted_count(db_path: Path) -> int:
-    db = open_db(db_path)
-    try:
-        return db.execute("SELECT count(*) FROM mt_cache WHERE text IS NOT NULL").fetchone()[0]
-    finally:
-        db.close()
+def drafted_count(location: Path | str) -> int:
+    from helpers_desk import query
+
+    return query(location, "SELECT count(*) FROM mt_cache WHERE text IS NOT NULL")[0][0]
 
 
-def test_resume_after_sigkill_mid_run(run, samples, libre, db_path, monkeypatch):
+def test_resume_after_sigkill_mid_run(run, samples, libre, monkeypatch):
     """Kill -9 while a request is in flight; the re-run asks only for what never came back."""
     monkeypatch.setenv("TRANSDESK_LIBRE_PARALLEL", "1")
     monkeypatch.setenv("TRANSDESK_LIBRE_TIMEOUT", "30")
     libre.faults.latency_ms = 40
     run("import", str(samples / "en-troops-withdrawal.txt"))
     run("import", str(samples / "en-fed-rates.txt"))
+    db_path = run.db_path
     proc = subprocess.Popen(
         [*transdesk_cmd(), "--db", str(db_path), "draft", "--lang", "uk", "--provider", "libre",
          "--no-tm", "--batch-size", "1"],

@@ -112,6 +112,7 @@ def test_ranking_many_sentences_at_once_is_the_same_on_both_engines(
         engine, desk_url, samples, tmp_path, monkeypatch):
     """The batch path (a SentenceIndex read from the desk) on either engine."""
     monkeypatch.setattr(tm, "PREFETCH_MIN", 1)
+    monkeypatch.setattr(tm, "ROWS_PER_TEXT", 0)
     lite = source_desk(samples, tmp_path)
     reference = tmp_path / "reference.db"
     shutil.copyfile(lite, reference)
@@ -200,5 +201,37 @@ def test_a_translator_may_not_draft_or_import_memory(pg_url, logins, samples, tm
     desk = storage.open(pg_url)
     try:
         assert desk.execute("SELECT count(*) FROM tm_imported").fetchone()[0] == units
+    finally:
+        desk.close()
+
+
+def test_the_whole_memory_is_read_only_when_enough_texts_are_ranked(
+        engine, desk_url, samples, tmp_path, monkeypatch):
+    """A SentenceIndex (the memory held in this process) is built for a batch of texts
+    only when the memory is at most ROWS_PER_TEXT rows per text to rank and at most
+    INDEX_MAX rows: a draft of a few units against a big memory stays small."""
+    monkeypatch.setattr(tm, "PREFETCH_MIN", 1)
+    target = copied(source_desk(samples, tmp_path), desk_url)
+    desk = storage.open(target)
+    try:
+        rows = desk.execute("SELECT count(*) FROM tm_memory WHERE lang = 'ru'").fetchone()[0]
+        texts = ["Эксперты настроены очень осторожно.", "Министр финансов представил отчёт."]
+        monkeypatch.setattr(tm, "ROWS_PER_TEXT", rows)  # 2 texts: worth reading 2 * rows
+        worth = tm.Memory(desk, "ru", "uk")
+        worth.prefetch(texts)
+        monkeypatch.setattr(tm, "ROWS_PER_TEXT", rows)
+        monkeypatch.setattr(tm, "INDEX_MAX", rows - 1)  # too big to hold
+        too_big = tm.Memory(desk, "ru", "uk")
+        too_big.prefetch(texts)
+        monkeypatch.setattr(tm, "INDEX_MAX", rows)
+        assert rows >= 3
+        monkeypatch.setattr(tm, "ROWS_PER_TEXT", (rows - 1) // 2)  # 2 texts: not worth it
+        not_worth = tm.Memory(desk, "ru", "uk")
+        not_worth.prefetch(texts)
+
+        assert worth._index is not None and too_big._index is None
+        assert not_worth._index is None
+        for memory in (worth, too_big, not_worth):
+            assert memory.fuzzy(texts[0])[0].text == "Експерти налаштовані обережно."
     finally:
         desk.close()

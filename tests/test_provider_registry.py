@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fake_provider import FakeProvider
-from helpers_check import query
+from helpers_desk import query
 
 from transdesk.providers import ENTRY_POINT_GROUP, PROVIDERS, get_provider
 from transdesk.registry import Registry
@@ -22,15 +22,14 @@ def fake() -> Iterator[type[FakeProvider]]:
     PROVIDERS.unregister("fake")
 
 
-def test_a_registered_provider_drafts_and_each_sentence_is_asked_once(run, samples, db_path,
-                                                                      fake):
+def test_a_registered_provider_drafts_and_each_sentence_is_asked_once(run, samples, fake):
     run("import", str(samples / "en-fed-rates.txt"), "--id", "one")
     run("import", str(samples / "en-fed-rates.txt"), "--id", "two")
     first = run.json("draft", "--lang", "ru", "--provider", "fake", "--no-tm")
     asked = [text for batch in fake.asked for text in batch]
     assert asked and len(asked) == len(set(asked)) == first["sent"]
     assert all(len(batch) <= FakeProvider.batch_size for batch in fake.asked)
-    drafts = query(db_path, "SELECT u.source, t.text, t.origin FROM translations t"
+    drafts = query(run.db_path, "SELECT u.source, t.text, t.origin FROM translations t"
                             " JOIN units u ON u.id = t.unit_id WHERE t.article_id = 'one'"
                             " AND t.lang = 'ru' AND t.origin LIKE '%fake%'")
     assert drafts and all(text == f"[ru] {source}" for source, text, _origin in drafts)

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers_desk import open_desk
+from helpers_desk import query as query_desk
 
-from transdesk import tm
-from transdesk.db import open_db, write_transaction
+from transdesk import storage, tm
 from transdesk.store import unit_id_for, write_translation
 
 BUDGET_UK = {
@@ -29,35 +30,31 @@ FOLLOW_UP = """\
 """
 
 
-def translate(db_path: Path, article: str, lang: str, texts: dict[str, str],
+def translate(location: Path | str, article: str, lang: str, texts: dict[str, str],
               status: str = "translated") -> None:
     """What a translator's submit does: the one writer, in one transaction."""
-    db = open_db(db_path)
-    with write_transaction(db) as conn:
+    desk = open_desk(location)
+    with desk.transaction():
         for key, text in texts.items():
-            write_translation(conn, unit_id_for(db, article, key), lang, text=text,
+            write_translation(desk, unit_id_for(desk, article, key), lang, text=text,
                               status=status, origin="human", translator="olha")
-    db.close()
+    desk.close()
 
 
 def units_by_key(run, article: str, lang: str) -> dict[str, dict]:
     return {u["key"]: u["translations"][lang] for u in run.json("units", article, "--lang", lang)}
 
 
-def history_notes(db_path: Path, article: str, lang: str) -> dict[str, str | None]:
-    db = open_db(db_path)
-    rows = db.execute(
-        "SELECT u.key, h.note FROM history h JOIN units u ON u.id = h.unit_id"
-        " WHERE u.article_id = ? AND h.lang = ? AND h.action = 'draft'", [article, lang]
-    ).fetchall()
-    db.close()
-    return dict(rows)
+def history_notes(location: Path | str, article: str, lang: str) -> dict[str, str | None]:
+    return dict(query_desk(
+        location, "SELECT u.key, h.note FROM history h JOIN units u ON u.id = h.unit_id"
+        " WHERE u.article_id = ? AND h.lang = ? AND h.action = 'draft'", [article, lang]))
 
 
 @pytest.mark.english
-def test_exact_and_fuzzy_memory_across_articles(run, samples, db_path, tmp_path):
+def test_exact_and_fuzzy_memory_across_articles(run, samples, tmp_path):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
-    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
     (tmp_path / "follow-up.txt").write_text(FOLLOW_UP, encoding="utf-8")
     assert run("import", str(tmp_path / "follow-up.txt"), "--lang", "ru").exit_code == 0
 
@@ -74,20 +71,20 @@ def test_exact_and_fuzzy_memory_across_articles(run, samples, db_path, tmp_path)
     assert units["p1.s1"]["text"] == BUDGET_UK["p1.s1"]  # the fuzzy one: 2026 for 2027
     assert units["date"]["text"] == "Вівторок, 18 лютого"
     assert units["category"]["status"] == "untranslated"
-    db = open_db(db_path)
+    db = open_desk(run.db_path)
     scores = dict(db.execute(
         "SELECT u.key, t.score FROM translations t JOIN units u ON u.id = t.unit_id"
         " WHERE t.article_id = 'follow-up' AND t.lang = 'uk' AND t.origin = 'tm'").fetchall())
     assert scores["title"] == 100.0
     assert 75 <= scores["p1.s1"] < 100
-    notes = history_notes(db_path, "follow-up", "uk")
+    notes = history_notes(run.db_path, "follow-up", "uk")
     assert notes["p1.s1"] == "tm-source: Кабинет министров утвердил проект бюджета на 2026 г."
     assert notes["date"] is None
 
 
-def test_threshold_and_no_tm(run, samples, db_path, tmp_path):
+def test_threshold_and_no_tm(run, samples, tmp_path):
     run("import", str(samples / "ru-budget.txt"))
-    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
     (tmp_path / "follow-up.txt").write_text(FOLLOW_UP, encoding="utf-8")
     run("import", str(tmp_path / "follow-up.txt"), "--lang", "ru")
 
@@ -101,11 +98,11 @@ def test_threshold_and_no_tm(run, samples, db_path, tmp_path):
     assert {m["reason"] for m in without["without_draft"]} == {"no provider (--provider none)"}
 
 
-def test_memory_in_every_direction(run, samples, db_path, tmp_path):
+def test_memory_in_every_direction(run, samples, tmp_path):
     """ru source translated into uk and en: memory for uk->ru, and uk<->en too."""
     run("import", str(samples / "ru-budget.txt"))
-    translate(db_path, "ru-budget", "uk", BUDGET_UK)
-    translate(db_path, "ru-budget", "en", BUDGET_EN, status="approved")
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(run.db_path, "ru-budget", "en", BUDGET_EN, status="approved")
     (tmp_path / "uk.txt").write_text(BUDGET_UK["title"] + "\n", encoding="utf-8")
     (tmp_path / "en.txt").write_text(BUDGET_EN["title"] + "\n", encoding="utf-8")
     run("import", str(tmp_path / "uk.txt"), "--lang", "uk", "--id", "uk-art")
@@ -121,10 +118,10 @@ def test_memory_in_every_direction(run, samples, db_path, tmp_path):
     assert units_by_key(run, "en-art", "uk")["title"]["text"] == BUDGET_UK["title"]
 
 
-def test_memory_never_matches_a_unit_against_itself(run, samples, db_path):
+def test_memory_never_matches_a_unit_against_itself(run, samples):
     run("import", str(samples / "ru-budget.txt"))
-    translate(db_path, "ru-budget", "uk", BUDGET_UK)
-    db = open_db(db_path)
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
+    db = open_desk(run.db_path)
     uid = unit_id_for(db, "ru-budget", "title")
     memory = tm.Memory(db, "ru", "uk")
     source = "Правительство одобрило проект бюджета на 2026 г."
@@ -133,21 +130,21 @@ def test_memory_never_matches_a_unit_against_itself(run, samples, db_path):
     assert memory.fuzzy(source + "!", exclude_unit=uid) == []
 
 
-def test_memory_forgets_a_translation_sent_back_to_draft(run, samples, db_path):
+def test_memory_forgets_a_translation_sent_back_to_draft(run, samples):
     run("import", str(samples / "ru-budget.txt"))
-    translate(db_path, "ru-budget", "uk", BUDGET_UK)
-    translate(db_path, "ru-budget", "uk", {"title": "Уряд схвалив"}, status="draft")
-    db = open_db(db_path)
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(run.db_path, "ru-budget", "uk", {"title": "Уряд схвалив"}, status="draft")
+    db = open_desk(run.db_path)
     memory = tm.Memory(db, "ru", "uk")
     assert memory.best("Правительство одобрило проект бюджета на 2026 г.") is None
     assert memory.best("Эксперты настроены осторожно.").text == BUDGET_UK["p3.s1"]
 
 
 @pytest.mark.english
-def test_tmx_round_trip_into_a_fresh_database(run, samples, db_path, tmp_path):
+def test_tmx_round_trip_into_a_fresh_database(run, samples, tmp_path):
     run("import", str(samples / "ru-budget.txt"))
-    translate(db_path, "ru-budget", "uk", BUDGET_UK)
-    translate(db_path, "ru-budget", "en", BUDGET_EN)
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(run.db_path, "ru-budget", "en", BUDGET_EN)
     out = tmp_path / "memory.tmx"
 
     result = run("tm", "export", str(out))
@@ -194,7 +191,7 @@ def test_tmx_from_another_tool(run, samples, tmp_path):
 
 
 @pytest.mark.english
-def test_malformed_tmx_exits_2_and_adds_nothing(run, db_path, tmp_path):
+def test_malformed_tmx_exits_2_and_adds_nothing(run, tmp_path):
     good = tmp_path / "good.tmx"
     good.write_text('<tmx version="1.4"><body><tu><tuv xml:lang="ru"><seg>Да</seg></tuv>'
                     '<tuv xml:lang="uk"><seg>Так</seg></tuv></tu></body></tmx>', encoding="utf-8")
@@ -206,26 +203,27 @@ def test_malformed_tmx_exits_2_and_adds_nothing(run, db_path, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {bad}: not a valid TMX file")
     assert run("tm", "import", str(tmp_path / "missing.tmx")).exit_code == 2
-    db = open_db(db_path)
+    db = open_desk(run.db_path)
     assert db.execute("SELECT count(*) FROM tm_memory").fetchone()[0] == 0
     db.close()
     assert run("tm", "import", str(good)).exit_code == 0
 
 
-def test_tm_export_to_stdout_and_unknown_article(run, samples, db_path):
+def test_tm_export_to_stdout_and_unknown_article(run, samples):
     run("import", str(samples / "ru-budget.txt"))
-    translate(db_path, "ru-budget", "uk", {"p3.s1": BUDGET_UK["p3.s1"]})
+    translate(run.db_path, "ru-budget", "uk", {"p3.s1": BUDGET_UK["p3.s1"]})
     result = run("tm", "export", "-")
     assert result.exit_code == 0
     assert "<seg>Експерти налаштовані обережно.</seg>" in result.stdout
     assert run("tm", "export", "-", "--article", "nope").exit_code == 2
 
 
-def test_fuzzy_lookup_uses_the_index_not_a_scan(run, samples, db_path):
+@pytest.mark.sqlite_only
+def test_fuzzy_lookup_uses_the_index_not_a_scan(run, samples):
     """Candidates come from FTS5 (rare words), ranked: check the query plan."""
     run("import", str(samples / "ru-budget.txt"))
-    translate(db_path, "ru-budget", "uk", BUDGET_UK)
-    db = open_db(db_path)
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
+    db = open_desk(run.db_path)
     plan = " ".join(row[3] for row in db.execute(
         "EXPLAIN QUERY PLAN SELECT m.grp FROM tm_memory m WHERE m.lang = 'ru'"
         " AND substr(m.text, 1, 40) = substr('x', 1, 40) AND +m.text = 'x'"))
@@ -289,7 +287,7 @@ def templated_tmx(path: Path, rng) -> list[str]:
     return remembered
 
 
-def test_fuzzy_finds_the_best_match_among_thousands_alike(db_path, tmp_path):
+def test_fuzzy_finds_the_best_match_among_thousands_alike(engine, desk_url, tmp_path):
     """Every query word is held by hundreds of remembered sentences, more rows than one
     candidate query reads: the best match is still found (checked by brute force)."""
     import random
@@ -298,7 +296,7 @@ def test_fuzzy_finds_the_best_match_among_thousands_alike(db_path, tmp_path):
 
     rng = random.Random(11)
     remembered = templated_tmx(tmp_path / "memory.tmx", rng)
-    db = open_db(db_path)
+    db = storage.open(desk_url)
     assert tm.import_tmx(db, tmp_path / "memory.tmx").imported > 2 * tm.CANDIDATES
     memory = tm.Memory(db, "ru", "uk")
     known = set(remembered)
@@ -314,7 +312,7 @@ def test_fuzzy_finds_the_best_match_among_thousands_alike(db_path, tmp_path):
     db.close()
 
 
-def test_fuzzy_skips_a_close_sentence_without_the_target_language(db_path, tmp_path):
+def test_fuzzy_skips_a_close_sentence_without_the_target_language(engine, desk_url, tmp_path):
     tmx = tmp_path / "memory.tmx"
     tmx.write_text(
         '<tmx version="1.4"><header/><body>'
@@ -323,7 +321,7 @@ def test_fuzzy_skips_a_close_sentence_without_the_target_language(db_path, tmp_p
         '<tu><tuv xml:lang="ru"><seg>Эксперты настроены довольно осторожно.</seg></tuv>'
         '<tuv xml:lang="uk"><seg>Експерти налаштовані досить обережно.</seg></tuv></tu>'
         "</body></tmx>", encoding="utf-8")
-    db = open_db(db_path)
+    db = storage.open(desk_url)
     tm.import_tmx(db, tmx)
     query = "Эксперты настроены очень осторожно!"
 
@@ -336,7 +334,7 @@ def test_fuzzy_skips_a_close_sentence_without_the_target_language(db_path, tmp_p
     db.close()
 
 
-def test_prefetch_ranks_many_sentences_at_once_and_finds_the_best(db_path, tmp_path):
+def test_prefetch_ranks_many_sentences_at_once_and_finds_the_best(engine, desk_url, tmp_path):
     """The batch path (a SentenceIndex) gives every query the brute-force best score, as
     the one-by-one FTS5 path does, and still skips the unit being drafted."""
     import random
@@ -345,7 +343,7 @@ def test_prefetch_ranks_many_sentences_at_once_and_finds_the_best(db_path, tmp_p
 
     rng = random.Random(12)
     remembered = templated_tmx(tmp_path / "memory.tmx", rng)
-    db = open_db(db_path)
+    db = storage.open(desk_url)
     tm.import_tmx(db, tmp_path / "memory.tmx")
     known = set(remembered)
     queries = list(dict.fromkeys(
@@ -368,16 +366,16 @@ def test_prefetch_ranks_many_sentences_at_once_and_finds_the_best(db_path, tmp_p
 
 
 def test_prefetch_skips_the_unit_itself_and_sentences_without_the_target(
-        run, samples, db_path, tmp_path):
+        run, samples, tmp_path):
     run("import", str(samples / "ru-budget.txt"))
-    translate(db_path, "ru-budget", "uk", BUDGET_UK)
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
     tmx = tmp_path / "memory.tmx"
     tmx.write_text(
         '<tmx version="1.4"><header/><body>'
         '<tu><tuv xml:lang="ru"><seg>Правительство одобрило проект бюджета на 2026 г.!</seg>'
         '</tuv><tuv xml:lang="en"><seg>The government approved it!</seg></tuv></tu>'
         "</body></tmx>", encoding="utf-8")
-    db = open_db(db_path)
+    db = open_desk(run.db_path)
     tm.import_tmx(db, tmx)
     uid = unit_id_for(db, "ru-budget", "title")
     source = "Правительство одобрило проект бюджета на 2026 г.?"
@@ -390,9 +388,9 @@ def test_prefetch_skips_the_unit_itself_and_sentences_without_the_target(
     db.close()
 
 
-def test_draft_of_many_sentences_ranks_them_at_once(run, db_path, tmp_path, monkeypatch):
+def test_draft_of_many_sentences_ranks_them_at_once(run, tmp_path, monkeypatch):
     """A draft run hands its sentences without an exact match to ``prefetch``; with the
-    batch path on (PREFETCH_MIN lowered), each unit gets the brute-force best match."""
+    batch path on (PREFETCH_MIN and ROWS_PER_TEXT lowered), each unit gets the brute-force best match."""
     import random
 
     from rapidfuzz import fuzz, process
@@ -401,9 +399,7 @@ def test_draft_of_many_sentences_ranks_them_at_once(run, db_path, tmp_path, monk
 
     rng = random.Random(13)
     remembered = templated_tmx(tmp_path / "memory.tmx", rng)
-    db = open_db(db_path)
-    tm.import_tmx(db, tmp_path / "memory.tmx")
-    db.close()
+    assert run("tm", "import", str(tmp_path / "memory.tmx")).exit_code == 0
     known = set(remembered)
     sentences = list(dict.fromkeys(
         t.format(f, la, d) for t in TEMPLATES for f in FIRST[:4] for la in LAST[:4]
@@ -412,7 +408,8 @@ def test_draft_of_many_sentences_ranks_them_at_once(run, db_path, tmp_path, monk
     article.write_text("Статья\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
     assert run("import", str(article), "--lang", "ru", "--targets", "uk").exit_code == 0
     monkeypatch.setattr(tm, "PREFETCH_MIN", 10)
-    db = open_db(db_path)
+    monkeypatch.setattr(tm, "ROWS_PER_TEXT", 0)
+    db = open_desk(run.db_path)
 
     report = draft(db, "uk", provider="none")
 
@@ -430,7 +427,7 @@ def test_draft_of_many_sentences_ranks_them_at_once(run, db_path, tmp_path, monk
     assert sum(s not in known for s in sentences) > 10
 
 
-def test_sentence_index_selects_the_sentences_sharing_the_most_words(db_path, tmp_path):
+def test_sentence_index_selects_the_sentences_sharing_the_most_words(engine, desk_url, tmp_path):
     """The bit-sliced word counts agree with counting in Python: the candidates are the
     sentences of the length window holding at least c of the text's words, c the highest
     count that selects BATCH_ENOUGH of them."""
@@ -439,9 +436,9 @@ def test_sentence_index_selects_the_sentences_sharing_the_most_words(db_path, tm
 
     rng = random.Random(14)
     remembered = set(templated_tmx(tmp_path / "memory.tmx", rng))
-    db = open_db(db_path)
+    db = storage.open(desk_url)
     tm.import_tmx(db, tmp_path / "memory.tmx")
-    index = tm.SentenceIndex(db.conn, "ru", "uk")
+    index = tm.SentenceIndex(db, "ru", "uk")
     db.close()
     assert set(index.texts) == remembered
 

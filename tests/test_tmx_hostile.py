@@ -4,13 +4,13 @@ ones); a big file is streamed (flat memory). bench/bench_tmx_memory.py measures 
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import transdesk_cmd
+from helpers_desk import query
 
 from transdesk import tm
 
@@ -23,17 +23,14 @@ def unit(ru: str, uk: str) -> str:
             f'<tuv xml:lang="uk"><seg>{uk}</seg></tuv></tu>\n')
 
 
-def memory_rows(db_path: Path) -> int:
-    if not db_path.exists():
+def memory_rows(location: Path | str) -> int:
+    if isinstance(location, Path) and not location.exists():
         return 0
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute("SELECT count(*) FROM tm_memory").fetchone()[0]
-    finally:
-        conn.close()
+    return query(location, "SELECT count(*) FROM tm_memory")[0][0]
 
 
-def refused(run, db_path: Path, *files: Path) -> str:
+def refused(run, *files: Path) -> str:
+    db_path = run.db_path
     before = memory_rows(db_path)
     result = run("tm", "import", *map(str, files))
     assert result.exit_code == 2, result.output
@@ -51,15 +48,15 @@ def good(tmp_path) -> Path:
 
 
 @pytest.mark.english  # compares a translated message
-def test_an_unknown_encoding_is_exit_2(run, db_path, tmp_path):
+def test_an_unknown_encoding_is_exit_2(run, tmp_path):
     bad = tmp_path / "klingon.tmx"
     bad.write_bytes(HEAD.replace("UTF-8", "x-klingon").encode() + unit("Да", "Так").encode()
                     + TAIL.encode())
-    message = refused(run, db_path, bad)
+    message = refused(run, bad)
     assert message == f"Error: {bad}: not a readable TMX file (unknown encoding: x-klingon)\n"
 
 
-def test_a_declared_legacy_encoding_is_read(run, db_path, tmp_path):
+def test_a_declared_legacy_encoding_is_read(run, tmp_path):
     path = tmp_path / "cp1251.tmx"
     path.write_bytes((HEAD.replace("UTF-8", "windows-1251") + unit("Да", "Так") + TAIL)
                      .encode("cp1251"))
@@ -69,14 +66,14 @@ def test_a_declared_legacy_encoding_is_read(run, db_path, tmp_path):
 
 
 @pytest.mark.english
-def test_absurdly_nested_elements_are_exit_2(run, db_path, tmp_path):
+def test_absurdly_nested_elements_are_exit_2(run, tmp_path):
     """No recursion anywhere: 1,000 nested `<g>` are read (test_isolated_items), and
     20,000 are refused as damage, one line, exit 2."""
     deep = tmp_path / "deep.tmx"
     deep.write_text(HEAD + '<tu><tuv xml:lang="ru"><seg>' + "<g>" * 20_000 + "Да"
                     + "</g>" * 20_000 + '</seg></tuv><tuv xml:lang="uk"><seg>Так</seg></tuv></tu>'
                     + TAIL, encoding="utf-8")
-    message = refused(run, db_path, deep)
+    message = refused(run, deep)
     assert "elements nested more than 10000 deep (line 3)" in message
     ok = tmp_path / "ok.tmx"
     ok.write_text(HEAD + '<tu><tuv xml:lang="ru"><seg>' + "<g>" * 1000 + "Да" + "</g>" * 1000
@@ -101,28 +98,28 @@ def test_inline_code_is_left_out_and_the_text_around_it_kept(tmp_path):
     '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>',
 ], ids=["xxe", "entity-expansion"])
-def test_entities_are_refused(run, db_path, tmp_path, doctype):
+def test_entities_are_refused(run, tmp_path, doctype):
     path = tmp_path / "entities.tmx"
     first_entity = "&xxe;" if "xxe" in doctype else "&c;"
     path.write_text('<?xml version="1.0"?>\n' + doctype + '\n<tmx version="1.4"><body>'
                     + unit(first_entity, "Так") + TAIL, encoding="utf-8")
-    message = refused(run, db_path, path)
+    message = refused(run, path)
     assert "the DTD declares an entity" in message
     assert "root:" not in message
 
 
 @pytest.mark.english  # compares translated messages
-def test_a_bad_file_among_good_ones_imports_nothing(run, db_path, tmp_path, good):
+def test_a_bad_file_among_good_ones_imports_nothing(run, tmp_path, good):
     bad = tmp_path / "bad.tmx"
     bad.write_text(HEAD + unit("Может", "Може") + "<tu><tuv>", encoding="utf-8")
-    message = refused(run, db_path, good, bad)
+    message = refused(run, good, bad)
     assert message.startswith(f"Error: {bad}: not a valid TMX file (")
-    assert memory_rows(db_path) == 0  # good.tmx was checked, never committed
+    assert memory_rows(run.db_path) == 0  # good.tmx was checked, never committed
     not_tmx = tmp_path / "x.tmx"
     not_tmx.write_text("<html><body/></html>", encoding="utf-8")
-    assert "not a TMX file (no <tmx><body>)" in refused(run, db_path, good, not_tmx)
-    assert "no such file" in refused(run, db_path, good, tmp_path / "missing.tmx")
-    assert "is a directory" in refused(run, db_path, good, tmp_path)
+    assert "not a TMX file (no <tmx><body>)" in refused(run, good, not_tmx)
+    assert "no such file" in refused(run, good, tmp_path / "missing.tmx")
+    assert "is a directory" in refused(run, good, tmp_path)
     result = run("tm", "import", str(good), str(good))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [

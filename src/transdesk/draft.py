@@ -306,11 +306,15 @@ def _draft_locally(
     if use_tm:
         # Exact matches first; then the sentences still without one are ranked at once.
         fuzzy_wanted: dict[str, list[str]] = {}
+        by_lang: dict[str, list[str]] = {}
         for unit in units:
-            memory = memories.get(unit.source_lang)
-            if memory is None:
-                memory = memories[unit.source_lang] = Memory(desk, unit.source_lang, lang,
-                                                             threshold)
+            by_lang.setdefault(unit.source_lang, []).append(unit.source)
+        for source_lang, texts in by_lang.items():
+            if source_lang not in memories:
+                memories[source_lang] = Memory(desk, source_lang, lang, threshold)
+            memories[source_lang].prefetch_exact(texts)
+        for unit in units:
+            memory = memories[unit.source_lang]
             match = memory.exact(unit.source, exclude_unit=unit.id)
             if match is not None:
                 exact[unit.id] = _Pending(unit, match.text, "tm", match.score,

@@ -58,6 +58,10 @@ BATCH_ENOUGH = 200
 #: A SentenceIndex is built only for a memory of at most this many texts in the source
 #: language (its size grows with the memory's; beyond, one query per text).
 INDEX_MAX = 300_000
+#: ...and only when there are at least one text to rank per this many texts to read.
+ROWS_PER_TEXT = 100
+#: On PostgreSQL, one-by-one lookups also use a SentenceIndex up to this many texts.
+ONE_BY_ONE_INDEX_MAX = 100_000
 #: Word bitmaps a SentenceIndex keeps (bytes in all) before it forgets them.
 BITMAP_CACHE_BYTES = 64 << 20
 _WORD = re.compile(r"[^\W_]+")
@@ -98,6 +102,8 @@ class Memory:
         self._partial: set[str] = set()  # ranked from a SentenceIndex: the best only
         self._exact: dict[str, list[tuple[int, str]]] = {}
         self._index: SentenceIndex | None = None
+        self._index_wanted: bool | None = None
+        self._target_texts: dict[int, str | None] = {}
 
     def best(self, text: str, exclude_unit: int | None = None) -> Match | None:
         """The exact match, else the best fuzzy match at or above the threshold."""
@@ -121,6 +127,18 @@ class Memory:
             if group != (exclude_unit or 0):
                 return Match(source=text, text=target, score=100.0, group=group)
         return None
+
+    def prefetch_exact(self, texts: Iterable[str]) -> None:
+        """Look up the exact matches of many texts at once (a query per few hundred
+        instead of one each: a round trip each on PostgreSQL), for ``exact``."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._exact][:RANKED_CACHE]
+        if not todo:
+            return
+        if len(self._exact) + len(todo) > RANKED_CACHE:
+            self._exact.clear()
+        found = storage.exact_matches_many(self.desk, self.source, self.target, todo)
+        for text in todo:
+            self._exact[text] = found.get(text, [])
 
     def fuzzy(self, text: str, exclude_unit: int | None = None, limit: int = 1) -> list[Match]:
         """Fuzzy matches (rapidfuzz ratio >= threshold), best first.
@@ -161,7 +179,8 @@ class Memory:
 
         From ``index_from`` (default PREFETCH_MIN) texts on, the memory's sentences are
         read once into a SentenceIndex (kept for the Memory's lifetime, when the memory
-        holds at most INDEX_MAX texts: its size grows with the memory's), which selects
+        holds at most INDEX_MAX texts, its size growing with the memory's, and at most
+        ROWS_PER_TEXT per text to rank), which selects
         every text's candidates without a query; fewer texts are left to ``fuzzy``
         (FTS5 or trigram queries, one text at a time).
         """
@@ -171,14 +190,18 @@ class Memory:
         if self._index is None:
             if len(todo) < (PREFETCH_MIN if index_from is None else index_from):
                 return
-            if storage.count_with_target(self.desk, self.source) > INDEX_MAX:
-                return
+            rows = storage.count_with_target(self.desk, self.source)
+            if rows > INDEX_MAX or (index_from is None and len(todo) * ROWS_PER_TEXT < rows):
+                return  # too big to hold, or more to read than the texts are worth
             self._index = SentenceIndex(self.desk, self.source, self.target)
+        wanted: list[int] = []
         for text in todo:
             ranked = self._index.ranked(text, self.threshold)
             self._remember(text, ranked)
             if ranked:  # (none: no sentence of the memory scores the threshold)
                 self._partial.add(text)
+                wanted += sorted(ranked[0].groups, key=_preference)[:GROUPS_PER_SOURCE + 1]
+        self._read_targets(wanted[:RANKED_CACHE])  # a query per 500, not one per text
 
     def _remember(self, text: str, ranked: list[_Scored]) -> None:
         if len(self._ranked) >= RANKED_CACHE:
@@ -190,17 +213,50 @@ class Memory:
         """``(group, target text)`` of up to GROUPS_PER_SOURCE of ``groups`` (preferred
         first) holding the target language."""
         out: list[tuple[int, str]] = []
+        known = self._target_texts
         for start in range(0, len(groups), 50):  # a sentence may be remembered 1000 times
             chunk = groups[start : start + 50]
-            texts = storage.target_texts(self.desk, chunk, self.target)
-            out.extend((g, texts[g]) for g in chunk if g in texts)
+            self._read_targets(chunk)
+            out.extend((g, text) for g in chunk if (text := known.get(g)) is not None)
             if len(out) >= GROUPS_PER_SOURCE:
                 break
         return out[:GROUPS_PER_SOURCE]
 
+    def _read_targets(self, groups: list[int]) -> None:
+        """Read (and keep) the target texts of those of ``groups`` not read yet."""
+        known = self._target_texts
+        unknown = [g for g in dict.fromkeys(groups) if g not in known]
+        if not unknown:
+            return
+        if len(known) + len(unknown) > RANKED_CACHE:
+            known.clear()
+        for start in range(0, len(unknown), 500):
+            chunk = unknown[start : start + 500]
+            texts = storage.target_texts(self.desk, chunk, self.target)
+            for group in chunk:
+                known[group] = texts.get(group)
+
     def _rank(self, text: str) -> list[_Scored]:
+        index = self._small_index()
+        if index is not None:
+            return _ranked(text, index.candidates(text, self.threshold), index.groups,
+                           self.threshold)
         groups = self._candidates(text)
         return _ranked(text, list(groups), groups, self.threshold)
+
+    def _small_index(self) -> SentenceIndex | None:
+        """On PostgreSQL, the SentenceIndex of a memory of at most ONE_BY_ONE_INDEX_MAX
+        texts (built once): trigram candidates cost a similarity computation per row
+        sharing trigrams, and a newsroom's templated sentences share most of theirs, so
+        a small memory is read once instead. None on SQLite (FTS5 queries are cheap)."""
+        if self.desk.engine != "postgresql":
+            return None
+        if self._index is None and self._index_wanted is None:
+            self._index_wanted = storage.count_with_target(
+                self.desk, self.source) <= ONE_BY_ONE_INDEX_MAX
+            if self._index_wanted:
+                self._index = SentenceIndex(self.desk, self.source, self.target)
+        return self._index
 
     def _candidates(self, text: str) -> dict[str, list[int]]:
         """Remembered sentences (in the source language, inside the length window) that
@@ -210,18 +266,17 @@ class Memory:
         sentence's words may be held by thousands of others; the FTS5 queries
         (``_queries``) go from strict to loose, and the first that yields ENOUGH
         distinct sentences ends the search.  Each is streamed (rowid order, no ranking)
-        up to CANDIDATES rows.  PostgreSQL: the CANDIDATES texts of the window most
-        similar by trigrams (pg_trgm's GIN index).
+        up to CANDIDATES rows.  PostgreSQL: the CANDIDATES distinct texts of the window
+        most similar by trigrams (pg_trgm's GIN index).
         """
         low, high = length_window(len(text), self.threshold)
+        if self.desk.engine == "postgresql":
+            return dict(storage.trigram_candidates(self.desk, text, self.source, low, high,
+                                                   CANDIDATES))
         found: dict[str, list[int]] = {}
         seen: set[int] = set()
-        if self.desk.engine == "postgresql":
-            batches: Iterable[list[tuple[int, int, str]]] = [storage.trigram_candidates(
-                self.desk, text, self.source, low, high, CANDIDATES)]
-        else:
-            batches = (storage.fts_candidates(self.desk, query, self.source, low, high,
-                                              CANDIDATES) for query in self._queries(text))
+        batches = (storage.fts_candidates(self.desk, query, self.source, low, high, CANDIDATES)
+                   for query in self._queries(text))
         for rows in batches:
             for key, group, source in rows:
                 if key not in seen:
@@ -506,7 +561,9 @@ def import_tmx_files(db: Any, paths: Iterable[str | Path]) -> list[ImportReport]
     ts = now()
     with desk.transaction():
         storage.lock_imported(desk)
-        return [_add_units(desk, Path(path).name, tmx_units(path), ts) for path in paths]
+        reports = [_add_units(desk, Path(path).name, tmx_units(path), ts) for path in paths]
+    storage.refresh_statistics(desk)
+    return reports
 
 
 #: TMX units written to the database at a time by `tm import`.

@@ -21,6 +21,8 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 LANG_INDEX = {"ru": 0, "uk": 1, "en": 2}
+#: Texts looked up per query.
+CHUNK = 500
 #: Rows fetched from the server at a time when a whole memory is read (flat memory).
 STREAM_ROWS = 5000
 #: pg_trgm similarity below which PostgreSQL offers no candidate. A rapidfuzz ratio of
@@ -89,6 +91,30 @@ def exact_matches(desk: Any, source: str, target: str, text: str,
     return [(row[0], row[1]) for row in rows]
 
 
+def exact_matches_many(desk: Any, source: str, target: str, texts: Sequence[str],
+                       limit: int = 2) -> dict[str, list[tuple[int, str]]]:
+    """``exact_matches`` of many texts in one query per CHUNK of them: text -> its
+    first ``limit`` ``(group, target text)``, newest first (texts without one left
+    out)."""
+    prefix = "left(m.text, 40)" if desk.engine == "postgresql" else "substr(m.text, 1, 40)"
+    plain = "m.text" if desk.engine == "postgresql" else "+m.text"
+    found: dict[str, list[tuple[int, str]]] = {}
+    for start in range(0, len(texts), CHUNK):
+        chunk = list(texts[start : start + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        prefixes = list(dict.fromkeys(text[:40] for text in chunk))
+        rows = desk.execute(
+            "SELECT text, grp, target FROM (SELECT m.text AS text, m.grp AS grp,"
+            " t.text AS target, row_number() OVER (PARTITION BY m.text ORDER BY m.key DESC)"
+            " AS n FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
+            f" WHERE m.lang = ? AND {prefix} IN ({','.join('?' * len(prefixes))})"
+            f" AND {plain} IN ({marks})) ranked WHERE n <= ? ORDER BY text, n",
+            [LANG_INDEX[target], source, *prefixes, *chunk, limit]).fetchall()
+        for text, group, translation in rows:
+            found.setdefault(text, []).append((group, translation))
+    return found
+
+
 def target_texts(desk: Any, groups: Sequence[int], target: str) -> dict[int, str]:
     """group -> its text in ``target``, for those of ``groups`` that have one."""
     if not groups:
@@ -126,17 +152,21 @@ def fts_candidates(desk: Any, query: str, source: str, low: float, high: float,
 
 
 def trigram_candidates(desk: Any, text: str, source: str, low: float, high: float,
-                       limit: int) -> list[tuple[int, int, str]]:
-    """``(key, group, text)`` of up to ``limit`` texts in ``source`` sharing trigrams
-    with ``text`` (pg_trgm similarity at least TRIGRAM_LIMIT, most similar first) whose
-    length lies in ``[low, high]`` (PostgreSQL only)."""
-    with desk.transaction():
-        desk.execute("SELECT set_config('pg_trgm.similarity_threshold', ?, true)",
+                       limit: int) -> list[tuple[str, list[int]]]:
+    """``(text, [group, ...])`` of up to ``limit`` distinct texts in ``source`` sharing
+    trigrams with ``text`` (pg_trgm similarity at least TRIGRAM_LIMIT, the most similar
+    first) whose length lies in ``[low, high]`` (PostgreSQL only)."""
+    if not getattr(desk, "_trigram_limit_set", False):
+        # the session's threshold for `%` (a setting of this connection only)
+        desk.execute("SELECT set_config('pg_trgm.similarity_threshold', ?, false)",
                      [str(TRIGRAM_LIMIT)])
-        return desk.execute(  # type: ignore[no-any-return]
-            "SELECT m.key, m.grp, m.text FROM tm_memory m WHERE m.text % ? AND m.lang = ?"
-            " AND length(m.text) BETWEEN ? AND ? ORDER BY similarity(m.text, ?) DESC, m.key"
-            " LIMIT ?", [text, source, low, high, text, limit]).fetchall()
+        desk._trigram_limit_set = True
+    rows = desk.execute(
+        "SELECT m.text, array_agg(m.grp) FROM tm_memory m WHERE m.text % ? AND m.lang = ?"
+        " AND length(m.text) BETWEEN ? AND ? GROUP BY m.text"
+        " ORDER BY similarity(m.text, ?) DESC, m.text LIMIT ?",
+        [text, source, low, high, text, limit]).fetchall()
+    return [(row[0], list(row[1])) for row in rows]
 
 
 def count_with_target(desk: Any, source: str) -> int:
@@ -242,3 +272,11 @@ def add_imported(desk: Any, units: Iterable[tuple[int, str, dict[str, str]]], na
         "INSERT INTO tm_memory (key, grp, lang, text) VALUES (?, ?, ?, ?)",
         [(memory_key(-tu_id, lang), -tu_id, lang, text) for tu_id, _digest, variants in units
          for lang, text in variants.items()])
+
+
+def refresh_statistics(desk: Any) -> None:
+    """After a bulk addition: PostgreSQL's planner statistics of the memory (so that
+    the trigram index is chosen); nothing on SQLite. Skipped with a notice by the
+    server when the login does not own the table."""
+    if desk.engine == "postgresql":
+        desk.execute("ANALYZE tm_memory")
