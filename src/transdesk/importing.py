@@ -481,21 +481,23 @@ def _insert_articles(
     ids = iter(stored.new_unit_ids(run, engine, sum(len(a[1].units) for a in articles)))
     article_rows = []
     unit_rows: list[tuple[Any, ...]] = []
-    translation_rows: list[tuple[Any, ...]] = []
+    spans: list[tuple[int, int, list[str]]] = []
     reports = []
     for article_id, article, source_lang, targets, sha, file_name in articles:
         article_rows.append((article_id, source_lang, ",".join(targets), article.title,
                              _layout(article), article.encoding, int(article.bom), sha, ts, ts,
                              file_name))
-        _unit_rows(article_id, enumerate(article.units), ids, targets, ts, unit_rows,
-                   translation_rows)
+        first = len(unit_rows)
+        _unit_rows(article_id, enumerate(article.units), ids, ts, unit_rows)
+        if len(unit_rows) > first:
+            spans.append((unit_rows[first][0], unit_rows[-1][0], targets))
         n = len(article.units)
         report = ImportReport(article_id, source_lang, created=True, units=n, new=n)
         report.looks_like = article.looks_like
         reports.append(report)
     stored.insert_articles(run, engine, article_rows)
     stored.insert_units(run, engine, unit_rows)
-    stored.insert_translations(run, engine, translation_rows)
+    stored.add_translation_rows(run, spans)
     return reports
 
 
@@ -503,18 +505,12 @@ def _unit_rows(
     article_id: str,
     positioned: Iterable[tuple[int, Unit]],
     ids: Iterator[int],
-    targets: list[str],
     ts: str,
     unit_rows: list[tuple[Any, ...]],
-    translation_rows: list[tuple[Any, ...]],
 ) -> None:
-    """Append the rows of new units (and a translation row per target) to the lists."""
-    for position, unit in positioned:
-        unit_id = next(ids)
-        unit_rows.append((unit_id, article_id, unit.key, unit.kind, unit.paragraph, position,
-                          unit.text, unit.words, ts, ts))
-        for lang in targets:
-            translation_rows.append((unit_id, lang, article_id, position, ts, ts))
+    """Append the rows of new units to `unit_rows`."""
+    unit_rows.extend((next(ids), article_id, unit.key, unit.kind, unit.paragraph, position,
+                      unit.text, unit.words, ts, ts) for position, unit in positioned)
 
 
 def _merge_article(
@@ -574,12 +570,10 @@ def _merge_article(
     new_units = [(i, u) for i, u in enumerate(article.units) if i not in pairs]
     if new_units:
         unit_rows: list[tuple[Any, ...]] = []
-        translation_rows: list[tuple[Any, ...]] = []
         _unit_rows(article_id, new_units,
-                   iter(stored.new_unit_ids(run, engine, len(new_units))), targets, ts,
-                   unit_rows, translation_rows)
+                   iter(stored.new_unit_ids(run, engine, len(new_units))), ts, unit_rows)
         stored.insert_units(run, engine, unit_rows)
-        stored.insert_translations(run, engine, translation_rows)
+        # (their translation rows: ensure_target_rows below)
         for _i, unit in new_units:
             report.changes.append(("new", unit.key, unit.text))
     report.new = len(new_units)

@@ -7,7 +7,9 @@ placeholders where the SQL is portable; what differs is chosen by `desk.engine`:
 
 - unit ids: SQLite takes `MAX(id) + 1` under its write lock; PostgreSQL takes them from
   the identity column's sequence;
-- bulk rows: `executemany` on SQLite, `COPY ... FROM STDIN` on PostgreSQL;
+- bulk rows: `executemany` on SQLite, `COPY ... FROM STDIN` on PostgreSQL; the empty
+  translation rows of new units are copied from the units by the database
+  (`INSERT ... SELECT`), on both;
 - the write lock: SQLite's `BEGIN IMMEDIATE` serialises importers; on PostgreSQL an
   advisory transaction lock does the same for importers (other writers, like `submit`,
   only wait for the rows they touch).
@@ -18,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 IMPORT_LOCK = 0x74646970  # pg_advisory_xact_lock key: one importing transaction at a time
@@ -38,17 +39,13 @@ def as_desk(db: Any) -> Any:
         return db
     from transdesk.storage.sqlite import SqliteDesk
 
-    desk = object.__new__(SqliteDesk)
-    desk.db = db
-    row = db.execute("PRAGMA database_list").fetchone()
-    desk.path = Path(row[2] if row else "")
-    return desk
+    return SqliteDesk.over(db)
 
 
 def runner(desk: Any) -> Any:
     """What runs `?` statements fastest: the sqlite3 connection itself on SQLite (no
     wrapper per statement), the desk on PostgreSQL (its server errors translated)."""
-    return desk.db.conn if desk.engine == "sqlite" else desk
+    return desk.conn if desk.engine == "sqlite" else desk
 
 
 @contextmanager
@@ -135,7 +132,7 @@ def read_stored(desk: Any, article_id: str, run: Any = None) -> Stored:
     if run is not None:
         return _stored_rows(run, article_id)
     if desk.engine == "sqlite":
-        conn = desk.db.conn
+        conn = desk.conn
         if conn.in_transaction:
             return _stored_rows(conn, article_id)
         conn.execute("BEGIN")
@@ -199,9 +196,23 @@ def insert_units(run: Any, engine: str, rows: list[tuple[Any, ...]]) -> None:
     _insert(run, engine, "units", UNIT_COLUMNS, rows)
 
 
-def insert_translations(run: Any, engine: str, rows: list[tuple[Any, ...]]) -> None:
-    """Empty translation rows (TRANSLATION_COLUMNS order)."""
-    _insert(run, engine, "translations", TRANSLATION_COLUMNS, rows)
+def add_translation_rows(run: Any, spans: list[tuple[int, int, list[str]]]) -> None:
+    """An empty translation row per target language for each unit just inserted, copied
+    from the units by the database itself: `spans` are (first unit id, last unit id,
+    target languages). Neighbouring spans with the same targets become one statement
+    per language (an archive's articles, sorted by name, mostly share theirs)."""
+    merged: list[list[Any]] = []
+    for first, last, targets in spans:
+        if merged and merged[-1][2] == targets and merged[-1][1] + 1 == first:
+            merged[-1][1] = last
+        else:
+            merged.append([first, last, targets])
+    for first, last, targets in merged:
+        for lang in targets:
+            run.execute(
+                f"INSERT INTO translations ({', '.join(TRANSLATION_COLUMNS)})"
+                " SELECT id, ?, article_id, position, created_at, updated_at FROM units"
+                " WHERE id BETWEEN ? AND ?", [lang, first, last])
 
 
 def obsolete_unit(run: Any, unit_id: int, ts: str) -> None:
