@@ -8,7 +8,7 @@ placeholders where the SQL is portable; what differs is chosen by `desk.engine`:
 - unit ids: SQLite takes `MAX(id) + 1` under its write lock; PostgreSQL takes them from
   the identity column's sequence;
 - bulk rows: `executemany` on SQLite, `COPY ... FROM STDIN` on PostgreSQL; the empty
-  translation rows of new units are copied from the units by the database
+  translation rows of new articles are copied from their units by the database
   (`INSERT ... SELECT`), on both;
 - the write lock: SQLite's `BEGIN IMMEDIATE` serialises importers; on PostgreSQL an
   advisory transaction lock does the same for importers (other writers, like `submit`,
@@ -17,7 +17,8 @@ placeholders where the SQL is portable; what differs is chosen by `desk.engine`:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,9 @@ TRANSLATION_COLUMNS = ("unit_id", "lang", "article_id", "position", "created_at"
 ARTICLE_COLUMNS = ("id", "source_lang", "targets", "title", "layout", "encoding", "bom",
                    "source_sha256", "created_at", "updated_at", "file")
 STORED_UNIT = ("id", "key", "kind", "paragraph", "position", "source")
+# a new article's unit as the parsing workers make it (id and times come at insert)
+NEW_UNIT = ("article_id", "key", "kind", "paragraph", "position", "source", "words")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 IN_CHUNK = 500  # ids per `IN (...)` list (SQLite allows 32,766 parameters)
 
 
@@ -196,23 +200,40 @@ def insert_units(run: Any, engine: str, rows: list[tuple[Any, ...]]) -> None:
     _insert(run, engine, "units", UNIT_COLUMNS, rows)
 
 
-def add_translation_rows(run: Any, spans: list[tuple[int, int, list[str]]]) -> None:
-    """An empty translation row per target language for each unit just inserted, copied
-    from the units by the database itself: `spans` are (first unit id, last unit id,
-    target languages). Neighbouring spans with the same targets become one statement
-    per language (an archive's articles, sorted by name, mostly share theirs)."""
-    merged: list[list[Any]] = []
-    for first, last, targets in spans:
-        if merged and merged[-1][2] == targets and merged[-1][1] + 1 == first:
-            merged[-1][1] = last
-        else:
-            merged.append([first, last, targets])
-    for first, last, targets in merged:
-        for lang in targets:
-            run.execute(
-                f"INSERT INTO translations ({', '.join(TRANSLATION_COLUMNS)})"
-                " SELECT id, ?, article_id, position, created_at, updated_at FROM units"
-                " WHERE id BETWEEN ? AND ?", [lang, first, last])
+def insert_new_units(run: Any, engine: str, rows: Iterable[tuple[Any, ...]], ts: str) -> None:
+    """Units of new articles (NEW_UNIT order), their ids given by the database in the
+    order of `rows` (SQLite: `MAX(id) + 1` on; PostgreSQL: the identity's sequence), all
+    created at `ts`."""
+    if engine == "postgresql":
+        from transdesk.storage.postgres import server_errors
+
+        with server_errors(run), run.conn.cursor() as cursor, cursor.copy(
+                f"COPY units ({', '.join(NEW_UNIT)}, created_at, updated_at)"
+                " FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, ts, ts))
+        return
+    if not _TIMESTAMP.fullmatch(ts):
+        raise ValueError(f"not a timestamp: {ts!r}")
+    # the time written into the statement: no two more values to bind on every row
+    run.executemany(
+        f"INSERT INTO units ({', '.join(NEW_UNIT)}, created_at, updated_at)"
+        f" VALUES ({','.join('?' * len(NEW_UNIT))}, '{ts}', '{ts}')", rows)
+
+
+def add_translation_rows(run: Any, by_targets: dict[tuple[str, ...], list[str]]) -> None:
+    """An empty translation row per target language for each unit of the articles just
+    inserted (`by_targets`: their ids by target languages), copied from the units by
+    the database itself."""
+    for targets, article_ids in by_targets.items():
+        for start in range(0, len(article_ids), IN_CHUNK):
+            chunk = article_ids[start:start + IN_CHUNK]
+            for lang in targets:
+                run.execute(
+                    f"INSERT INTO translations ({', '.join(TRANSLATION_COLUMNS)})"
+                    " SELECT id, ?, article_id, position, created_at, updated_at FROM units"
+                    f" WHERE article_id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                    [lang, *chunk])
 
 
 def obsolete_unit(run: Any, unit_id: int, ts: str) -> None:
