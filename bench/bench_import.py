@@ -51,12 +51,21 @@ def show(label: str, m: Measured, peer: Measured | None = None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10000)
-    parser.add_argument("--repeat", type=int, default=5, help="runs of each one-article import")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs of each one-article import (0: none)")
     parser.add_argument("--bulk-repeat", type=int, default=3,
                         help="runs of the archive import and of txt2po (median)")
     parser.add_argument("--db", metavar="URL",
                         help="a PostgreSQL server (superuser URL): import the archive there too")
     args = parser.parse_args()
+    # start-up as installed: bytecode written and read (some shells set this)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    import compileall
+    from importlib.util import find_spec
+
+    spec = find_spec("transdesk")
+    if spec and spec.origin:
+        compileall.compile_dir(Path(spec.origin).parent, quiet=1)
     corpus = make_corpus(args.articles, "--lang", "mix")
     files = sorted(str(p) for p in corpus.glob("*.txt"))
     size = sum(Path(f).stat().st_size for f in files)
@@ -76,13 +85,15 @@ def main() -> None:
 
     print(f"corpus: {len(files)} articles, {size / 1e6:.1f} MB ({corpus});"
           f" load average {os.getloadavg()[0]:.1f}")
-    show("transdesk --help", repeat(transdesk("--help"), args.repeat))
+    if args.repeat:
+        show("transdesk --help", repeat(transdesk("--help"), args.repeat))
     txt2po_one = repeat([tool("txt2po"), "--progress=none", "-i", str(one), "-o",
-                         str(po_dir / "one.po")], args.repeat, setup=no_po)
-    show("txt2po ONE article", txt2po_one)
-    show("import ONE article, new desk",
-         repeat(transdesk("--db", str(db), "import", str(one)), args.repeat, setup=fresh_db),
-         txt2po_one)
+                         str(po_dir / "one.po")], max(args.repeat, 1), setup=no_po)
+    if args.repeat:
+        show("txt2po ONE article", txt2po_one)
+        show("import ONE article, new desk",
+             repeat(transdesk("--db", str(db), "import", str(one)), args.repeat,
+                    setup=fresh_db), txt2po_one)
 
     txt2po = repeat([tool("txt2po"), "--progress=none", "-i", str(corpus), "-o", str(po_dir)],
                     args.bulk_repeat, setup=no_po)
@@ -101,9 +112,10 @@ def main() -> None:
         fresh_db(copy)
         shutil.copy(db, copy)
 
-    show(f"import ONE article into the desk of {len(files)}",
-         repeat(transdesk("--db", str(copy), "import", str(one)), args.repeat, setup=desk_copy),
-         txt2po_one)
+    if args.repeat:
+        show(f"import ONE article into the desk of {len(files)}",
+             repeat(transdesk("--db", str(copy), "import", str(one)), args.repeat,
+                    setup=desk_copy), txt2po_one)
     if args.db:
         pg = bench_postgres(args.db, files, args.bulk_repeat)
         show(f"import {len(files)} articles (PostgreSQL)", pg, bulk)
