@@ -251,8 +251,9 @@ def import_files(
     progress: Callable[[ImportReport], None] | None = None,
     update: bool = False,
     planned: Plan | None = None,
+    keep: bool = True,
 ) -> list[ImportReport]:
-    """Import files, each article in a transaction of its own.
+    """Import files, each article in a transaction of its own (new ones in batches).
 
     Two passes. The first reads, decodes, hashes and detects the language of every file
     and keeps only a small summary of each (a few files keep their text too), so bad
@@ -263,6 +264,8 @@ def import_files(
 
     An id derived from a file name that belongs to an article imported from another
     file name is refused (Refused, exit 1) unless `update` says it is the same article.
+    Each article's report goes to `progress` as it is written; without `keep` none is
+    kept (an archive's reports would grow with it) and the list returned is empty.
     """
     if article_id is not None and len(paths) != 1:
         raise BadInput(_("--id names one article: give exactly one file with it"))
@@ -329,7 +332,8 @@ def import_files(
         batch: list[tuple[str, NewArticle]] = []
 
         def done(report: ImportReport) -> None:
-            reports.append(report)
+            if keep:
+                reports.append(report)
             if progress:
                 progress(report)
 
