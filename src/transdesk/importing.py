@@ -315,6 +315,7 @@ def import_files(
             if len(pending) >= stored.IN_CHUNK:
                 settle()
         settle()
+        seen.clear()  # (only the first pass needs it: memory for the second)
         if conflicts:
             more = (" " + ngettext("(and {count} more)", "(and {count} more)",
                                    len(conflicts) - 1).format(count=len(conflicts) - 1)
