@@ -404,13 +404,8 @@ def test_next_json_prints_what_it_prints_on_sqlite(pg_url, samples, tmp_path, lo
     on_postgres = logins.server.admin(f"SELECT {columns} FROM history ORDER BY id",
                                       dbname=logins.desk)
     assert [tuple(row) for row in on_postgres] == on_sqlite
-<<<<<<< HEAD
     submitted = [row for row in on_sqlite if row[4] == "translate"]  # (not plan's rows)
     assert len(submitted) == 12 and all(row[-1] for row in submitted)  # the claim's start
-=======
-    # the claim's start is kept on both (plan's rows are no claim's)
-    assert all(row[-1] for row in on_sqlite if row[4] != "plan")
->>>>>>> time
 
 
 def test_queue_walks_use_the_partial_indexes_in_next_order(pg_url, samples, tmp_path):

@@ -119,7 +119,8 @@ def test_sqlite_desk_of_0_1_0_upgrades_in_place(tmp_path):
 
 @pytest.mark.english
 def test_commands_not_ported_say_so_on_postgres(pg_url):
-    result = Cli(pg_url)("articles")  # type: ignore[arg-type]
+    # (a command still on get_db: the lead moves this to another until none is left)
+    result = Cli(pg_url)("report")  # type: ignore[arg-type]
     assert result.exit_code == 2
     assert "does not work on a PostgreSQL desk yet" in result.output
 

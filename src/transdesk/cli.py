@@ -18,25 +18,51 @@ from transdesk.i18n import _, translate_click
 translate_click()  # before any command is defined: click translates some words then
 
 from transdesk import __version__  # noqa: E402
-from transdesk.commands import (  # noqa: E402
-    articles,
-    checking,
-    database,
-    drafting,
-    exporting,
-    reporting,
-    team,
-    terms,
-    workflow,
-)
 from transdesk.db import DEFAULT_DB, describe_sqlite_error  # noqa: E402
 from transdesk.errors import TransdeskError  # noqa: E402
 
 INTERNAL_ERROR = 3
+# the modules of transdesk.commands, in the order their COMMANDS are added
+COMMAND_MODULES = ("articles", "workflow", "drafting", "exporting", "checking", "terms",
+                   "reporting", "team", "database")
+# commands run often, and their module: only that one is imported to run them (the
+# others cost a short command a third of its time); any other name loads them all
+HOT_COMMANDS = {"import": "articles", "articles": "articles", "units": "articles",
+                "status": "articles", "next": "workflow", "submit": "workflow",
+                "log": "workflow"}
 
 
 class TransdeskGroup(click.Group):
-    """The root group; its `main` is the one place where failures become one line."""
+    """The root group; its `main` is the one place where failures become one line.
+    Its commands are imported when asked for (`commands` holds them all once read)."""
+
+    _loaded: set[str]
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        self._load(*COMMAND_MODULES)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def _load(self, *modules: str) -> None:
+        loaded = self.__dict__.setdefault("_loaded", set())
+        for module in modules:
+            if module not in loaded:
+                loaded.add(module)
+                # __import__, not importlib: `-X importtime` shows what it loads
+                found = __import__(f"transdesk.commands.{module}", fromlist=["COMMANDS"])
+                for command in found.COMMANDS:
+                    self._commands[command.name or ""] = command
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in HOT_COMMANDS:
+            self._load(HOT_COMMANDS[cmd_name])
+        if cmd_name not in self._commands:
+            self._load(*COMMAND_MODULES)
+        return self._commands.get(cmd_name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
              **extra):
@@ -115,12 +141,6 @@ def _error(message: str, code: int) -> None:
 def cli(ctx: click.Context, db_path: str) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
-
-
-for _module in (articles, workflow, drafting, exporting, checking, terms, reporting, team,
-                database):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -179,14 +179,30 @@ def open_db(
 ) -> Database:
     """Open the database at `path` (creating it only with `create`) and apply pending
     migrations."""
-    db = _sqlite_utils().Database(connect(path, create=create))
-    if migrate:
-        try:
-            apply_migrations(db)
-        except BaseException:
-            db.close()
-            raise
-    return db
+    return as_database(open_conn(path, migrate=migrate, create=create))
+
+
+def as_database(conn: sqlite3.Connection) -> Database:
+    """The sqlite-utils Database over a connection of `connect` (imports sqlite-utils:
+    a command that needs only SQL keeps the bare connection, see `open_conn`)."""
+    return _sqlite_utils().Database(conn)
+
+
+def open_conn(
+    path: str | os.PathLike[str], migrate: bool = True, create: bool = True
+) -> sqlite3.Connection:
+    """`open_db` without sqlite-utils: the connection, migrated. sqlite-utils is
+    imported only when a migration is pending (its import is a third of a short
+    command's time)."""
+    conn = connect(path, create=create)
+    try:
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database sets it
+        if migrate:
+            apply_migrations(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def migration_set():
@@ -197,28 +213,124 @@ def migration_set():
     return mset
 
 
-def apply_migrations(db: Database, stop_before: str | None = None) -> None:
+def migration_names() -> list[str]:
+    """The names of the migrations, in order (`migrations.register`), without sqlite-utils."""
+    from transdesk import migrations
+
+    names: list[str] = []
+
+    def collect(**_options: Any) -> Any:
+        def add(fn: Any) -> Any:
+            names.append(fn.__name__)
+            return fn
+
+        return add
+
+    migrations.register(collect)
+    return names
+
+
+def apply_migrations(db: Database | sqlite3.Connection, stop_before: str | None = None) -> None:
     """Apply pending migrations in one transaction under the write lock; `stop_before`
-    builds an older schema (for tests).
+    builds an older schema (for tests). `db`: a Database or a connection of `connect`.
 
     BadInput for a database written by a newer transdesk (a migration unknown here).
     """
-    mset = migration_set()
-    known = [m.name for m in mset._migrations]
-    applied = _applied(db.conn) or []
+    conn = db if isinstance(db, sqlite3.Connection) else db.conn
+    known = migration_names()
+    applied = _applied(conn) or []
     _check_not_newer(applied, known)
     if set(known) <= set(applied) or (stop_before is not None and stop_before not in known):
         return
-    with write_transaction(db):
-        applied = _applied(db.conn) or []  # another process may have migrated meanwhile
+    if not applied and stop_before is None and _create_schema(conn, known):
+        return
+    database = as_database(conn) if isinstance(db, sqlite3.Connection) else db
+    with write_transaction(database):
+        applied = _applied(conn) or []  # another process may have migrated meanwhile
         _check_not_newer(applied, known)
         if set(known) - set(applied):
-            mset.apply(db, stop_before=stop_before)
+            migration_set().apply(database, stop_before=stop_before)
 
 
-def check_not_newer(db: Database) -> None:
+class _Recorder:
+    """Stands in for the Database a migration function is given, keeping its SQL."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def executescript(self, script: str) -> None:
+        self.statements.extend(_split_script(script))
+
+    def execute(self, statement: str, params: Any = None) -> None:
+        if params:
+            raise TypeError("a migration with parameters takes the step-by-step path")
+        self.statements.append(statement)
+
+
+def _split_script(script: str) -> list[str]:
+    """The statements of an SQL script (a trigger's body stays whole)."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n\t;"):
+                statements.append(pending)
+            pending = ""
+    if pending.strip(" \n\t;"):
+        statements.append(pending)
+    return statements
+
+
+def _create_schema(conn: sqlite3.Connection, known: list[str]) -> bool:
+    """A new, empty database: the whole schema in one transaction, built from the SQL of
+    every migration and recorded in `_sqlite_migrations` exactly as sqlite-utils
+    records steps (same table, index and rows), without importing sqlite-utils. False
+    (nothing done) when the file is not empty once the write lock is held, or when a
+    migration needs more than SQL: the caller then applies the steps one by one."""
+    from transdesk import migrations
+
+    steps: list[tuple[str, list[str]]] = []
+
+    def collect(**_options: Any) -> Any:
+        def record(fn: Any) -> Any:
+            recorder = _Recorder()
+            fn(recorder)
+            steps.append((fn.__name__, recorder.statements))
+            return fn
+
+        return record
+
+    try:
+        migrations.register(collect)
+    except (TypeError, AttributeError):
+        return False
+    if [name for name, _sql in steps] != known:
+        return False
+    with write_transaction(_Conn(conn)):
+        if _tables(conn):  # another process built it meanwhile
+            return False
+        conn.execute(f'CREATE TABLE "{MIGRATIONS_TABLE}" (\n   "id" INTEGER PRIMARY KEY,\n'
+                     '   "migration_set" TEXT,\n   "name" TEXT,\n   "applied_at" TEXT\n)')
+        conn.execute(f'CREATE UNIQUE INDEX "idx_{MIGRATIONS_TABLE}_migration_set_name"\n'
+                     f'    ON "{MIGRATIONS_TABLE}" ("migration_set", "name")')
+        for name, statements in steps:
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"INSERT INTO {MIGRATIONS_TABLE} (migration_set, name, applied_at)"
+                         " VALUES (?, ?, ?)",
+                         [migrations.MIGRATION_SET, name, str(datetime.now(UTC))])
+    return True
+
+
+class _Conn:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+
+def check_not_newer(db: Database | sqlite3.Connection) -> None:
     """BadInput if the database records a migration this version does not know."""
-    _check_not_newer(_applied(db.conn) or [], [m.name for m in migration_set()._migrations])
+    conn = db if isinstance(db, sqlite3.Connection) else db.conn
+    _check_not_newer(_applied(conn) or [], migration_names())
 
 
 def _check_not_newer(applied: list[str], known: list[str]) -> None:
@@ -263,8 +375,8 @@ class write_transaction:
     """`BEGIN IMMEDIATE` ... `COMMIT`: takes the write lock up front, so two writers
     never deadlock upgrading a read lock; rolls back on any exception."""
 
-    def __init__(self, db: Database) -> None:
-        self.conn = db.conn
+    def __init__(self, db: Any) -> None:  # a Database, or anything with its `.conn`
+        self.conn: sqlite3.Connection = db.conn
 
     def __enter__(self) -> sqlite3.Connection:
         try:

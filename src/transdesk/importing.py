@@ -14,8 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from transdesk.article import Article, Decoded, Unit, decode, has_article_text, parse
 from transdesk.article_id import ARTICLE_ID, check_article_id, slugify
@@ -159,8 +158,8 @@ def store_article(
             matched = _plan_merge(found, article)
         if matched is None:
             targets = targets or [code for code in LANGUAGES if code != source_lang]
-            report = _insert_articles(run, desk.engine, [
-                (article_id, article, source_lang, targets, sha, file_name)])[0]
+            report = _insert_new(run, desk.engine, [
+                (_compact(article_id, article, source_lang, sha), targets, file_name)])[0]
         else:
             if found.source_lang != source_lang:
                 raise BadInput(
@@ -192,7 +191,7 @@ def _targets(targets: list[str] | None, source_lang: str) -> list[str]:
 
 def _insert_batch(
     desk: Any,
-    batch: list[tuple[str, tuple[str, Article, str, str]]],
+    batch: list[tuple[str, NewArticle]],
     targets: list[str] | None,
     translator: str | None,
     planned: Plan | None = None,
@@ -201,32 +200,26 @@ def _insert_batch(
     the same rows. One that another process created meanwhile is merged after it."""
     if not batch:
         return []
-    reports: list[ImportReport | None] = []
+    reports: list[ImportReport | None] = [None] * len(batch)
     late = []
     with stored.import_transaction(desk) as run:
-        present = stored.existing(run, [slug for _name, (slug, *_rest) in batch])
+        present = stored.existing(run, [new.slug for _name, new in batch])
         fresh = []
-        for name, (slug, article, source_lang, sha) in batch:
-            if slug in present:
-                late.append((len(reports), name, slug, article, source_lang, sha))
-                reports.append(None)
-                continue
-            languages = _targets(targets, source_lang)
-            fresh.append((slug, article, source_lang, languages, sha, name))
-            reports.append(None)
-        written = iter(_insert_articles(run, desk.engine, fresh))
-        if planned is not None:
-            from transdesk import schedule
+        for index, (name, new) in enumerate(batch):
+            if new.slug in present:
+                late.append((index, name, new))
+            else:
+                fresh.append((index, (new, _targets(targets, new.source_lang), name)))
+        written = _insert_new(run, desk.engine, [item for _index, item in fresh])
+        for (index, (new, languages, _name)), report in zip(fresh, written, strict=True):
+            reports[index] = report
+            if planned is not None:
+                from transdesk import schedule
 
-            for slug, _article, _lang, languages, _sha, _name in fresh:
-                schedule.after_import(run, slug, languages, planned)
-        late_at = {item[0] for item in late}
-        for index in range(len(reports)):
-            if index not in late_at:
-                reports[index] = next(written)
-    for index, name, slug, article, source_lang, sha in late:
-        reports[index] = store_article(desk, article, slug, source_lang, sha, targets,
-                                       translator, name, planned)
+                schedule.after_import(run, new.slug, languages, planned)
+    for index, name, new in late:
+        reports[index] = store_article(desk, _article_of(new), new.slug, new.source_lang,
+                                       new.sha, targets, translator, name, planned)
     return [report for report in reports if report is not None]
 
 
@@ -258,8 +251,9 @@ def import_files(
     progress: Callable[[ImportReport], None] | None = None,
     update: bool = False,
     planned: Plan | None = None,
+    keep: bool = True,
 ) -> list[ImportReport]:
-    """Import files, each article in a transaction of its own.
+    """Import files, each article in a transaction of its own (new ones in batches).
 
     Two passes. The first reads, decodes, hashes and detects the language of every file
     and keeps only a small summary of each (a few files keep their text too), so bad
@@ -270,6 +264,8 @@ def import_files(
 
     An id derived from a file name that belongs to an article imported from another
     file name is refused (Refused, exit 1) unless `update` says it is the same article.
+    Each article's report goes to `progress` as it is written; without `keep` none is
+    kept (an archive's reports would grow with it) and the list returned is empty.
     """
     if article_id is not None and len(paths) != 1:
         raise BadInput(_("--id names one article: give exactly one file with it"))
@@ -290,7 +286,7 @@ def import_files(
             olds = stored.stored_summaries(desk, [slug for _p, slug, *_rest in pending])
             for path, slug, sha, decoded, detected in pending:
                 old = olds.get(slug)
-                name = Path(path).name
+                name = os.path.basename(path)
                 if (old is not None and article_id is None and not update
                         and old[2] is not None and old[2] != name):
                     conflicts.append(_("{path!r} would update article {slug!r}, imported"
@@ -308,7 +304,8 @@ def import_files(
 
         for path, (sha, decoded, detected) in zip(paths, inspected, strict=True):
             slug = (check_article_id(article_id) if article_id
-                    else slugify(Path(path).stem, lang or detected))
+                    else slugify(os.path.splitext(os.path.basename(path))[0],
+                                 lang or detected))
             if slug in seen:
                 raise BadInput(_(
                         "{path!r} and {seen!r} would both be article {slug!r}"
@@ -318,6 +315,7 @@ def import_files(
             if len(pending) >= stored.IN_CHUNK:
                 settle()
         settle()
+        seen.clear()  # (only the first pass needs it: memory for the second)
         if conflicts:
             more = (" " + ngettext("(and {count} more)", "(and {count} more)",
                                    len(conflicts) - 1).format(count=len(conflicts) - 1)
@@ -327,13 +325,16 @@ def import_files(
                     "new version of it"
                 ).format(conflicts=conflicts[0], more=more))
         # 2. parse (in the workers, ahead of the writer) and write, article by article
-        jobs = ((p.path, p.slug, p.lang, p.sha, encoding, p.decoded, lang is not None)
+        # a new article comes back from the workers as plain rows (`NewArticle`)
+        jobs = ((p.path, p.slug, p.lang, p.sha, encoding, p.decoded, lang is not None,
+                 not p.stored_lang)
                 for p in plan if not p.unchanged)
         parsed = _imap(pool, _parse_job, jobs)
-        batch: list[tuple[str, tuple[str, Article, str, str]]] = []
+        batch: list[tuple[str, NewArticle]] = []
 
         def done(report: ImportReport) -> None:
-            reports.append(report)
+            if keep:
+                reports.append(report)
             if progress:
                 progress(report)
 
@@ -349,14 +350,14 @@ def import_files(
                 done(ImportReport(item.slug, item.stored_lang, created=False,
                                   units=units, unchanged=units))
             elif not item.stored_lang:  # a new article: written with others
-                batch.append((Path(item.path).name, next(parsed)))
+                batch.append((os.path.basename(item.path), next(parsed)))
                 if len(batch) >= BATCH:
                     flush()
             else:
                 flush()
                 slug, article, source_lang, sha = next(parsed)
                 done(store_article(desk, article, slug, source_lang, sha, targets, translator,
-                                   Path(item.path).name, planned))
+                                   os.path.basename(item.path), planned))
         flush()
     return reports
 
@@ -444,11 +445,12 @@ def _inspect(
 
 
 def _parse_job(
-    job: tuple[str, str, str | None, str, str | None, Decoded | None, bool],
-) -> tuple[str, Article, str, str]:
+    job: tuple[str, str, str | None, str, str | None, Decoded | None, bool, bool],
+) -> tuple[str, Article, str, str] | NewArticle:
     """Parse a file seen by `_inspect` (in a worker for an archive), reading it again
-    when its text was not kept; a file that changed since is refused."""
-    path, slug, lang, sha, encoding, decoded, declared = job
+    when its text was not kept; a file that changed since is refused. A new article
+    (`new`) comes back as a `NewArticle`, the rest as (slug, article, language, SHA)."""
+    path, slug, lang, sha, encoding, decoded, declared, new = job
     if decoded is None:
         data = read_article_file(path)
     try:
@@ -459,6 +461,8 @@ def _parse_job(
         article, source_lang = parse_decoded(decoded, lang, declared)
     except BadInput as exc:
         raise BadInput(_("{path}: {exc}").format(path=path, exc=exc)) from None
+    if new:
+        return _compact(slug, article, source_lang, sha)
     return slug, article, source_lang, sha
 
 
@@ -470,32 +474,57 @@ def _layout(article: Article) -> str:
     return json.dumps(article.layout, ensure_ascii=False, separators=(",", ":"))
 
 
-def _insert_articles(
-    run: Any,
-    engine: str,
-    articles: Sequence[tuple[str, Article, str, list[str], str, str | None]],
+class NewArticle(NamedTuple):
+    """A parsed article to insert, as plain values (a tuple crosses from the parsing
+    workers to the writer in a fraction of the time objects take)."""
+
+    slug: str
+    source_lang: str
+    sha: str
+    title: str
+    layout: str  # JSON
+    encoding: str
+    bom: int
+    looks_like: str | None
+    units: list[tuple[str, str, str, int | None, int, str, int]]  # storage NEW_UNIT
+
+
+def _compact(slug: str, article: Article, source_lang: str, sha: str) -> NewArticle:
+    return NewArticle(slug, source_lang, sha, article.title, _layout(article), article.encoding,
+                      int(article.bom), article.looks_like,
+                      [(slug, u.key, u.kind, u.paragraph, position, u.text, u.words)
+                       for position, u in enumerate(article.units)])
+
+
+def _article_of(new: NewArticle) -> Article:
+    """The Article again (a new article that turned out to be stored: merged instead)."""
+    return Article([Unit(key, kind, paragraph, text, words)
+                    for _slug, key, kind, paragraph, _position, text, words in new.units],
+                   json.loads(new.layout), new.encoding, bool(new.bom), new.title,
+                   new.looks_like)
+
+
+def _insert_new(
+    run: Any, engine: str, articles: Sequence[tuple[NewArticle, list[str], str | None]]
 ) -> list[ImportReport]:
-    """New articles (id, article, source language, targets, SHA, file name), with their
-    units and empty translation rows, in a few statements whatever their number."""
+    """New articles (with their targets and file name), their units and an empty
+    translation row per unit and target, in a few statements whatever their number."""
     ts = now()
-    ids = iter(stored.new_unit_ids(run, engine, sum(len(a[1].units) for a in articles)))
-    article_rows = []
-    unit_rows: list[tuple[Any, ...]] = []
-    translation_rows: list[tuple[Any, ...]] = []
+    stored.insert_articles(run, engine, [
+        (new.slug, new.source_lang, ",".join(targets), new.title, new.layout, new.encoding,
+         new.bom, new.sha, ts, ts, file_name) for new, targets, file_name in articles])
+    stored.insert_new_units(run, engine, (row for new, _t, _f in articles for row in new.units),
+                            ts)
+    by_targets: dict[tuple[str, ...], list[str]] = {}
+    for new, targets, _file_name in articles:
+        by_targets.setdefault(tuple(targets), []).append(new.slug)
+    stored.add_translation_rows(run, by_targets)
     reports = []
-    for article_id, article, source_lang, targets, sha, file_name in articles:
-        article_rows.append((article_id, source_lang, ",".join(targets), article.title,
-                             _layout(article), article.encoding, int(article.bom), sha, ts, ts,
-                             file_name))
-        _unit_rows(article_id, enumerate(article.units), ids, targets, ts, unit_rows,
-                   translation_rows)
-        n = len(article.units)
-        report = ImportReport(article_id, source_lang, created=True, units=n, new=n)
-        report.looks_like = article.looks_like
+    for new, _langs, _file_name in articles:
+        n = len(new.units)
+        report = ImportReport(new.slug, new.source_lang, created=True, units=n, new=n)
+        report.looks_like = new.looks_like
         reports.append(report)
-    stored.insert_articles(run, engine, article_rows)
-    stored.insert_units(run, engine, unit_rows)
-    stored.insert_translations(run, engine, translation_rows)
     return reports
 
 
@@ -503,18 +532,12 @@ def _unit_rows(
     article_id: str,
     positioned: Iterable[tuple[int, Unit]],
     ids: Iterator[int],
-    targets: list[str],
     ts: str,
     unit_rows: list[tuple[Any, ...]],
-    translation_rows: list[tuple[Any, ...]],
 ) -> None:
-    """Append the rows of new units (and a translation row per target) to the lists."""
-    for position, unit in positioned:
-        unit_id = next(ids)
-        unit_rows.append((unit_id, article_id, unit.key, unit.kind, unit.paragraph, position,
-                          unit.text, unit.words, ts, ts))
-        for lang in targets:
-            translation_rows.append((unit_id, lang, article_id, position, ts, ts))
+    """Append the rows of new units of a stored article to `unit_rows`."""
+    unit_rows.extend((next(ids), article_id, unit.key, unit.kind, unit.paragraph, position,
+                      unit.text, unit.words, ts, ts) for position, unit in positioned)
 
 
 def _merge_article(
@@ -574,12 +597,10 @@ def _merge_article(
     new_units = [(i, u) for i, u in enumerate(article.units) if i not in pairs]
     if new_units:
         unit_rows: list[tuple[Any, ...]] = []
-        translation_rows: list[tuple[Any, ...]] = []
         _unit_rows(article_id, new_units,
-                   iter(stored.new_unit_ids(run, engine, len(new_units))), targets, ts,
-                   unit_rows, translation_rows)
+                   iter(stored.new_unit_ids(run, engine, len(new_units))), ts, unit_rows)
         stored.insert_units(run, engine, unit_rows)
-        stored.insert_translations(run, engine, translation_rows)
+        # (their translation rows: ensure_target_rows below)
         for _i, unit in new_units:
             report.changes.append(("new", unit.key, unit.text))
     report.new = len(new_units)

@@ -12,8 +12,6 @@ forks die with it, however it dies.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -66,6 +64,9 @@ def die_with_parent(parent: int, kernel: bool = True) -> None:
 
 def _pdeathsig(sig: int) -> bool:
     """Ask the kernel to send `sig` to this process when its parent exits."""
+    import ctypes  # here: ctypes.util costs every command's start-up a tenth of a second
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0

@@ -74,29 +74,37 @@ def import_command(
     source_lang = normalize_lang(lang) if lang else None
     target_list = parse_lang_list(targets) if targets else None
     planned = make_plan(priority, due)
-    reports = importing.import_files(
-        get_desk(create=True), list(files), lang=source_lang, article_id=article_id,
-        targets=target_list, encoding=encoding, update=update, planned=planned,
-    )
-    for report in reports:
+    totals = {"articles": 0, "created": 0, "units": 0}
+    shown: list[dict] = []  # --json: every report; otherwise each is printed and let go
+
+    def report_one(report: ImportReport) -> None:
         if report.looks_like:
             click.echo(_("warning: {article} was imported as {language} ({lang}), but its"
                          " text looks {looks_like} ({looks_like_lang})").format(
                 article=report.article, language=_(LANGUAGE_NAMES[report.source_lang]),
                 lang=report.source_lang, looks_like=_(LANGUAGE_NAMES[report.looks_like]),
                 looks_like_lang=report.looks_like), err=True)
-    if as_json:
-        emit_json([r.as_dict() for r in reports])
-        return
-    if not quiet:
-        for report in reports:
+        totals["articles"] += 1
+        totals["created"] += report.created
+        totals["units"] += report.units
+        if as_json:
+            shown.append(report.as_dict())
+        elif not quiet:
             click.echo(describe_import(report))
-    if len(reports) > 1 or quiet:
-        units = sum(r.units for r in reports)
-        created = sum(r.created for r in reports)
+
+    importing.import_files(
+        get_desk(create=True), list(files), lang=source_lang, article_id=article_id,
+        targets=target_list, encoding=encoding, update=update, planned=planned,
+        progress=report_one, keep=False,
+    )
+    if as_json:
+        emit_json(shown)
+        return
+    if totals["articles"] > 1 or quiet:
         click.echo(_("{articles} ({created} new, {updated} updated), {units}").format(
-            articles=count_articles(len(reports)), created=created,
-            updated=len(reports) - created, units=count_units(units)))
+            articles=count_articles(totals["articles"]), created=totals["created"],
+            updated=totals["articles"] - totals["created"],
+            units=count_units(totals["units"])))
 
 
 def count_articles(count: int) -> str:

@@ -7,7 +7,9 @@ placeholders where the SQL is portable; what differs is chosen by `desk.engine`:
 
 - unit ids: SQLite takes `MAX(id) + 1` under its write lock; PostgreSQL takes them from
   the identity column's sequence;
-- bulk rows: `executemany` on SQLite, `COPY ... FROM STDIN` on PostgreSQL;
+- bulk rows: `executemany` on SQLite, `COPY ... FROM STDIN` on PostgreSQL; the empty
+  translation rows of new articles are copied from their units by the database
+  (`INSERT ... SELECT`), on both;
 - the write lock: SQLite's `BEGIN IMMEDIATE` serialises importers; on PostgreSQL an
   advisory transaction lock does the same for importers (other writers, like `submit`,
   only wait for the rows they touch).
@@ -15,10 +17,10 @@ placeholders where the SQL is portable; what differs is chosen by `desk.engine`:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 IMPORT_LOCK = 0x74646970  # pg_advisory_xact_lock key: one importing transaction at a time
@@ -28,6 +30,9 @@ TRANSLATION_COLUMNS = ("unit_id", "lang", "article_id", "position", "created_at"
 ARTICLE_COLUMNS = ("id", "source_lang", "targets", "title", "layout", "encoding", "bom",
                    "source_sha256", "created_at", "updated_at", "file")
 STORED_UNIT = ("id", "key", "kind", "paragraph", "position", "source")
+# a new article's unit as the parsing workers make it (id and times come at insert)
+NEW_UNIT = ("article_id", "key", "kind", "paragraph", "position", "source", "words")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 IN_CHUNK = 500  # ids per `IN (...)` list (SQLite allows 32,766 parameters)
 
 
@@ -38,17 +43,13 @@ def as_desk(db: Any) -> Any:
         return db
     from transdesk.storage.sqlite import SqliteDesk
 
-    desk = object.__new__(SqliteDesk)
-    desk.db = db
-    row = db.execute("PRAGMA database_list").fetchone()
-    desk.path = Path(row[2] if row else "")
-    return desk
+    return SqliteDesk.over(db)
 
 
 def runner(desk: Any) -> Any:
     """What runs `?` statements fastest: the sqlite3 connection itself on SQLite (no
     wrapper per statement), the desk on PostgreSQL (its server errors translated)."""
-    return desk.db.conn if desk.engine == "sqlite" else desk
+    return desk.conn if desk.engine == "sqlite" else desk
 
 
 @contextmanager
@@ -135,7 +136,7 @@ def read_stored(desk: Any, article_id: str, run: Any = None) -> Stored:
     if run is not None:
         return _stored_rows(run, article_id)
     if desk.engine == "sqlite":
-        conn = desk.db.conn
+        conn = desk.conn
         if conn.in_transaction:
             return _stored_rows(conn, article_id)
         conn.execute("BEGIN")
@@ -199,9 +200,40 @@ def insert_units(run: Any, engine: str, rows: list[tuple[Any, ...]]) -> None:
     _insert(run, engine, "units", UNIT_COLUMNS, rows)
 
 
-def insert_translations(run: Any, engine: str, rows: list[tuple[Any, ...]]) -> None:
-    """Empty translation rows (TRANSLATION_COLUMNS order)."""
-    _insert(run, engine, "translations", TRANSLATION_COLUMNS, rows)
+def insert_new_units(run: Any, engine: str, rows: Iterable[tuple[Any, ...]], ts: str) -> None:
+    """Units of new articles (NEW_UNIT order), their ids given by the database in the
+    order of `rows` (SQLite: `MAX(id) + 1` on; PostgreSQL: the identity's sequence), all
+    created at `ts`."""
+    if engine == "postgresql":
+        from transdesk.storage.postgres import server_errors
+
+        with server_errors(run), run.conn.cursor() as cursor, cursor.copy(
+                f"COPY units ({', '.join(NEW_UNIT)}, created_at, updated_at)"
+                " FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, ts, ts))
+        return
+    if not _TIMESTAMP.fullmatch(ts):
+        raise ValueError(f"not a timestamp: {ts!r}")
+    # the time written into the statement: no two more values to bind on every row
+    run.executemany(
+        f"INSERT INTO units ({', '.join(NEW_UNIT)}, created_at, updated_at)"
+        f" VALUES ({','.join('?' * len(NEW_UNIT))}, '{ts}', '{ts}')", rows)
+
+
+def add_translation_rows(run: Any, by_targets: dict[tuple[str, ...], list[str]]) -> None:
+    """An empty translation row per target language for each unit of the articles just
+    inserted (`by_targets`: their ids by target languages), copied from the units by
+    the database itself."""
+    for targets, article_ids in by_targets.items():
+        for start in range(0, len(article_ids), IN_CHUNK):
+            chunk = article_ids[start:start + IN_CHUNK]
+            for lang in targets:
+                run.execute(
+                    f"INSERT INTO translations ({', '.join(TRANSLATION_COLUMNS)})"
+                    " SELECT id, ?, article_id, position, created_at, updated_at FROM units"
+                    f" WHERE article_id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                    [lang, *chunk])
 
 
 def obsolete_unit(run: Any, unit_id: int, ts: str) -> None:

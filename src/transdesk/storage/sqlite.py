@@ -1,9 +1,11 @@
 """A desk in a SQLite file: the code of `transdesk.db` (sqlite-utils), unchanged.
 
-Opening goes through `db.open_db`: a missing file is created only with `create`, a
+Opening goes through `db.open_conn`: a missing file is created only with `create`, a
 file holding another program's tables is refused untouched, a database written by a
 newer transdesk is refused, and pending migrations are applied once under the write
-lock however many commands open a new database at the same time."""
+lock however many commands open a new database at the same time. The desk runs SQL on
+the bare connection (`.conn`); the sqlite-utils `Database` (`.db`) is made on first
+use, so a command that needs only SQL (`import`, `next`) never imports sqlite-utils."""
 
 from __future__ import annotations
 
@@ -12,11 +14,15 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transdesk import db as sqlite_db
+from transdesk.migrations import MIGRATION_SET
 from transdesk.storage import COUNTED_TABLES
 from transdesk.storage.migrations import SQLITE_VERSION_TABLE
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class SqliteDesk:
@@ -25,13 +31,30 @@ class SqliteDesk:
     def __init__(self, path: str | os.PathLike[str], migrate: bool = True,
                  create: bool = True) -> None:
         self.path = Path(path)
-        self.db = sqlite_db.open_db(self.path, migrate=migrate, create=create)
-        if not migrate:  # open_db checked the history only when migrating
+        self.conn = sqlite_db.open_conn(self.path, migrate=migrate, create=create)
+        self._db: Database | None = None
+        if not migrate:  # open_conn checked the history only when migrating
             try:
-                sqlite_db.check_not_newer(self.db)
+                sqlite_db.check_not_newer(self.conn)
             except BaseException:
-                self.db.close()
+                self.conn.close()
                 raise
+
+    @classmethod
+    def over(cls, db: Database) -> SqliteDesk:
+        """A desk over an open sqlite-utils Database (its connection, nothing reopened)."""
+        desk = cls.__new__(cls)
+        desk.conn, desk._db = db.conn, db
+        row = db.conn.execute("PRAGMA database_list").fetchone()
+        desk.path = Path(row[2] if row else "")
+        return desk
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils Database over the desk's connection (made on first use)."""
+        if self._db is None:
+            self._db = sqlite_db.as_database(self.conn)
+        return self._db
 
     @property
     def location(self) -> str:
@@ -39,9 +62,9 @@ class SqliteDesk:
 
     def applied_steps(self) -> list[str]:
         try:
-            rows = self.db.execute(
+            rows = self.conn.execute(
                 f"SELECT name FROM {SQLITE_VERSION_TABLE} WHERE migration_set = ?"
-                " ORDER BY rowid", [sqlite_db.migration_set().name],
+                " ORDER BY rowid", [MIGRATION_SET],
             ).fetchall()
         except sqlite3.OperationalError:  # no such table: a new, empty file
             return []
@@ -64,17 +87,17 @@ class SqliteDesk:
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Run one statement written with `?` placeholders."""
-        return self.db.execute(statement, list(params))
+        return self.conn.execute(statement, list(params))
 
     def executemany(self, statement: str, rows: Any) -> sqlite3.Cursor:
         """Run one statement (`?` placeholders) once per row of `rows`."""
-        return self.db.conn.executemany(statement, rows)
+        return self.conn.executemany(statement, rows)
 
     @contextmanager
     def transaction(self) -> Iterator[SqliteDesk]:
         """`BEGIN IMMEDIATE` ... `COMMIT` (`db.write_transaction`), rolled back on error."""
-        with sqlite_db.write_transaction(self.db):
+        with sqlite_db.write_transaction(self):
             yield self
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
