@@ -2,7 +2,9 @@
 
 A small generic engine over rule data (`data/segment_rules.toml`). One compiled regex
 finds candidate boundaries: terminal punctuation (`. ! ? …`, possibly with closing
-quotes and brackets, or a smiley) followed by whitespace. Each candidate is then kept or
+quotes and brackets, or a smiley) followed by whitespace (a paragraph without `! ? … )`
+is scanned for periods only, which is faster). The common candidates are decided in one
+loop (`_candidate_breaks`); the others go through `_breaks`. Each candidate is kept or
 dropped by looking at what comes after it (a lowercase word starts no sentence, also
 behind an opening quote or a dialogue dash, unless the language's data lets it after an
 ordinary word) and, after a plain period, at the word before it: an abbreviation from
