@@ -121,6 +121,20 @@ def test_draft_screen_shows_score_memory_diff_and_other_language(budget, desk):
         "The cabinet approved the draft budget for 2025.", "translated", "tm", 87.5)
 
 
+def test_a_plan_row_does_not_hide_the_remembered_source(budget, desk):
+    """`plan` writes its history row on the article's first unit: the memory line of that
+    unit's draft still comes from the draft's own row."""
+    for unit_id in range(2, 13):
+        put(desk, unit_id, "en", f"T{unit_id}", status="translated", origin="human",
+            translator="olena")
+    put(desk, 1, "en", "Monday, 17 February", origin="tm", score=90.0,
+        note="tm-source: Понедельник, 16 февраля")
+    assert budget("plan", "ru-budget", "--priority", "urgent").exit_code == 0
+    result = budget("next", "--lang", "en", input=":q\n")
+    assert result.exit_code == 0
+    assert "Понедельник, [-16-]{+17+} февраля" in result.stdout
+
+
 @pytest.mark.english
 def test_end_of_input_keeps_what_was_typed_and_releases_the_claim(budget, desk):
     result = budget("next", "--lang", "en", input="Monday\n")

@@ -284,8 +284,8 @@ def _neighbour(
 def tm_source(db: Database, unit_id: int, lang: str) -> str | None:
     """The remembered source of the current TM draft (history note `tm-source: ...`)."""
     row = db.execute(
-        "SELECT origin, note FROM history WHERE unit_id = ? AND lang = ? ORDER BY id DESC"
-        " LIMIT 1",
+        "SELECT origin, note FROM history WHERE unit_id = ? AND lang = ? AND action <> 'plan'"
+        " ORDER BY id DESC LIMIT 1",
         [unit_id, lang],
     ).fetchone()
     if row and row[0] == "tm" and row[1] and row[1].startswith(TM_SOURCE_PREFIX):

@@ -417,7 +417,7 @@ def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
             following = _neighbour(desk, article_id, unit["paragraph"], position, ">", "ASC")
         note = desk.execute(
             "SELECT origin, note FROM history WHERE unit_id = ? AND lang = ?"
-            " ORDER BY id DESC LIMIT 1", [unit_id, lang]).fetchone()
+            " AND action <> 'plan' ORDER BY id DESC LIMIT 1", [unit_id, lang]).fetchone()
     tm_source = None
     if note and note[0] == "tm" and note[1] and note[1].startswith(TM_SOURCE_PREFIX):
         tm_source = note[1][len(TM_SOURCE_PREFIX):]
