@@ -2,7 +2,9 @@
 # Install everything (system packages, Python packages) and run the whole test suite,
 # the linter, and transdesk's own check on the project's translated example catalogs.
 # The tests run against a throw-away PostgreSQL server started here (scripts/pg-test-server.sh)
-# as well as SQLite; set TRANSDESK_TEST_PG yourself to use a server of your own instead.
+# as well as SQLite: the whole suite on SQLite desks (tests taking `engine` on both engines),
+# then the CLI tests again on PostgreSQL desks (`--desk postgresql`), then in Ukrainian.
+# Set TRANSDESK_TEST_PG yourself to use a server of your own instead.
 #   bash scripts/test.sh [pytest args...]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,4 +24,5 @@ if [[ -z "${TRANSDESK_TEST_PG:-}" ]]; then
     eval "$(bash "$repo/scripts/pg-test-server.sh" start "$pg_dir")"
 fi
 python -m pytest "$@"
+python -m pytest --desk postgresql "$@"        # the CLI tests again, on PostgreSQL desks
 TRANSDESK_LANG=uk python -m pytest "$@"        # once more with the interface in Ukrainian
