@@ -67,7 +67,7 @@ def test_a_fifo_or_device_is_written_into_never_replaced(run, article, tmp_path)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     result = run("export", "ru-budget", "--lang", "uk", "-o", str(fifo))
     reader.join(timeout=30)

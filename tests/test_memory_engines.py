@@ -112,7 +112,7 @@ def test_ranking_many_sentences_at_once_is_the_same_on_both_engines(
         engine, desk_url, samples, tmp_path, monkeypatch):
     """The batch path (a SentenceIndex read from the desk) on either engine."""
     monkeypatch.setattr(tm, "PREFETCH_MIN", 1)
-    monkeypatch.setattr(tm, "ROWS_PER_TEXT", 0)
+    monkeypatch.setattr(tm, "ROWS_PER_TEXT", 10**9)
     lite = source_desk(samples, tmp_path)
     reference = tmp_path / "reference.db"
     shutil.copyfile(lite, reference)
@@ -233,5 +233,24 @@ def test_the_whole_memory_is_read_only_when_enough_texts_are_ranked(
         assert not_worth._index is None
         for memory in (worth, too_big, not_worth):
             assert memory.fuzzy(texts[0])[0].text == "Експерти налаштовані обережно."
+    finally:
+        desk.close()
+
+
+def test_the_indexes_of_one_draft_share_one_budget(tmp_path, samples, monkeypatch):
+    """The memories of one run (one per source language) hold at most INDEX_MAX rows in
+    all: the second language's index is not built when the first took the budget."""
+    monkeypatch.setattr(tm, "PREFETCH_MIN", 1)
+    monkeypatch.setattr(tm, "ROWS_PER_TEXT", 10**9)
+    desk = storage.open(source_desk(samples, tmp_path))
+    try:
+        rows = desk.execute("SELECT count(*) FROM tm_memory WHERE lang = 'ru'").fetchone()[0]
+        monkeypatch.setattr(tm, "INDEX_MAX", rows)
+        first = tm.Memory(desk, "ru", "uk")
+        second = tm.Memory(desk, "ru", "en", index_budget=first.index_budget)
+        first.prefetch(["Эксперты настроены очень осторожно."])
+        second.prefetch(["Эксперты настроены очень осторожно."])
+        assert first._index is not None and second._index is None
+        assert first.index_budget == [0]
     finally:
         desk.close()

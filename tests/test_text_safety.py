@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 from conftest import SAMPLES
+from helpers_desk import open_desk, query
 
 from transdesk.text_safety import describe, json_text, refusal, shown, shown_lines
 
@@ -27,18 +27,14 @@ def budget(run):
     return run
 
 
-def history_count(db_path) -> int:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
-    finally:
-        conn.close()
+def history_count(location) -> int:
+    return query(location, "SELECT COUNT(*) FROM history")[0][0]
 
 
-def store_raw(db_path, unit_id: int, text: str, translator: str = "mallory") -> None:
+def store_raw(location, unit_id: int, text: str, translator: str = "mallory") -> None:
     """What an older transdesk (or a hand-edited database) may hold."""
-    conn = sqlite3.connect(db_path)
-    with conn:
+    conn = open_desk(location)
+    with conn.transaction():
         conn.execute("UPDATE translations SET text = ?, status = 'translated', translator = ?,"
                      " origin = 'human' WHERE unit_id = ? AND lang = 'en'",
                      [text, translator, unit_id])
@@ -66,7 +62,8 @@ def test_describe_and_escape():
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_submit_refuses_control_characters(budget, db_path, name):
+def test_submit_refuses_control_characters(budget, name):
+    db_path = budget.db_path
     before = history_count(db_path)
     result = budget("submit", "4", "--lang", "en", "--text", HOSTILE[name])
     assert result.exit_code == 2, result.output
@@ -87,16 +84,15 @@ def test_submit_refuses_bytes_that_are_not_utf8(budget):
 
 
 @pytest.mark.english
-def test_next_refuses_control_characters_and_lets_the_translator_retype(budget, db_path):
+def test_next_refuses_control_characters_and_lets_the_translator_retype(budget):
+    db_path = budget.db_path
     result = budget("next", "--lang", "en",
                     input="Monday \x1b[2J, 17 February\nMonday, 17 February\n:q\n")
     assert result.exit_code == 0, result.output
     assert "not saved: control character U+001B (ESC) at character 8; type it again" in result.stdout
     assert "\x1b" not in result.stdout
     assert "1 saved" in result.stdout
-    conn = sqlite3.connect(db_path)
-    text = conn.execute("SELECT text FROM translations WHERE unit_id = 1 AND lang = 'en'").fetchone()[0]
-    conn.close()
+    text = query(db_path, "SELECT text FROM translations WHERE unit_id = 1 AND lang = 'en'")[0][0]
     assert text == "Monday, 17 February"
 
 
@@ -112,16 +108,15 @@ def test_next_says_when_typed_bytes_are_not_utf8(budget):
 
 @pytest.mark.english
 @pytest.mark.parametrize("char", ["\x1b", "\x07", "\x00", "\x85", "\u202e"])
-def test_an_article_file_with_a_control_character_is_refused(run, db_path, tmp_path, char):
+def test_an_article_file_with_a_control_character_is_refused(run, tmp_path, char):
+    db_path = run.db_path
     path = tmp_path / "hostile.txt"
     path.write_text(f"Title\n\nFirst sentence. Second{char} sentence here.\n", encoding="utf-8")
     result = run("import", str(path))
     assert result.exit_code == 2, result.output
     assert "hostile.txt: unit p1.s2, line 3, column 23: control character U+" in result.stderr
     assert char not in result.output
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
-    conn.close()
+    assert query(db_path, "SELECT COUNT(*) FROM articles")[0][0] == 0
 
 
 def test_an_article_with_tabs_and_crlf_is_fine(run, tmp_path):
@@ -131,16 +126,15 @@ def test_an_article_with_tabs_and_crlf_is_fine(run, tmp_path):
     assert run("export", "fine", "--lang", "en", "--allow-incomplete").exit_code == 0
 
 
-def test_several_files_one_with_a_control_character_change_nothing(run, db_path, tmp_path):
+def test_several_files_one_with_a_control_character_change_nothing(run, tmp_path):
+    db_path = run.db_path
     good = tmp_path / "good.txt"
     good.write_text("Title\n\nA sentence.\n", encoding="utf-8")
     bad = tmp_path / "bad.txt"
     bad.write_text("Title\n\nA \x1b sentence.\n", encoding="utf-8")
     result = run("import", str(good), str(bad))
     assert result.exit_code == 2 and "bad.txt" in result.stderr
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
-    conn.close()
+    assert query(db_path, "SELECT COUNT(*) FROM articles")[0][0] == 0
 
 
 @pytest.mark.parametrize("args", [["units", "ru-budget"], ["log"], ["articles"],
@@ -149,7 +143,8 @@ def test_several_files_one_with_a_control_character_change_nothing(run, db_path,
                                   ["check", "--lang", "en", "--format", "github"],
                                   ["check", "--lang", "en", "--json"]],
                          ids=lambda a: " ".join(a))
-def test_stored_control_characters_are_escaped_on_output(budget, db_path, args):
+def test_stored_control_characters_are_escaped_on_output(budget, args):
+    db_path = budget.db_path
     store_raw(db_path, 4, "The \x1b]0;owned\x07 budget \x9b31m\u202eevil\nfake line")
     result = budget(*args)
     assert not any(c in result.output for c in RAW), repr(result.output)
@@ -158,7 +153,8 @@ def test_stored_control_characters_are_escaped_on_output(budget, db_path, args):
 
 
 @pytest.mark.parametrize("fmt", ["text", "github"])
-def test_check_findings_quoting_stored_text_are_escaped(budget, db_path, fmt):
+def test_check_findings_quoting_stored_text_are_escaped(budget, fmt):
+    db_path = budget.db_path
     """A finding quotes part of the translation (here a URL): check/render escapes it."""
     store_raw(db_path, 4, "See https://evil.example/a\x9b31m\u202eb\x7fc now.")
     result = budget("check", "--lang", "en", "--min", "0", "--strict", "--format", fmt)
@@ -167,7 +163,8 @@ def test_check_findings_quoting_stored_text_are_escaped(budget, db_path, fmt):
     assert "URL not in the source: https://evil.example/a\\x9b31m\\u202eb\\x7fc" in result.stdout
 
 
-def test_stored_control_characters_are_escaped_on_the_next_screen(budget, db_path):
+def test_stored_control_characters_are_escaped_on_the_next_screen(budget):
+    db_path = budget.db_path
     store_raw(db_path, 5, "Other \x1b[2J text")  # the next unit's neighbour, in another language
     result = budget("next", "--lang", "en", "--review", "--as", "reviewer", input=":q\n")
     assert result.exit_code == 0
@@ -176,7 +173,8 @@ def test_stored_control_characters_are_escaped_on_the_next_screen(budget, db_pat
     assert "Other \\x1b[2J text" in result.stdout
 
 
-def test_json_output_escapes_what_json_leaves_raw(budget, db_path):
+def test_json_output_escapes_what_json_leaves_raw(budget):
+    db_path = budget.db_path
     store_raw(db_path, 4, "C1 \x85 and \x9b and \u202e")
     result = budget("units", "ru-budget", "--json")
     assert not any(c in result.stdout for c in ("\x85", "\x9b", "\u202e"))
@@ -196,7 +194,7 @@ def test_a_provider_answer_with_a_control_character_is_no_draft():
     ]
 
 
-def test_an_acceptance_note_with_a_control_character_is_refused(budget, db_path):
+def test_an_acceptance_note_with_a_control_character_is_refused(budget):
     assert budget("submit", "4", "--lang", "en", "--text", 'He said "hi').exit_code == 0
     result = budget("accept", "ru-budget", "p1.s1", "--lang", "en", "--check", "quotes",
                     "--note", "esc\x1b[2J")
@@ -205,7 +203,8 @@ def test_an_acceptance_note_with_a_control_character_is_refused(budget, db_path)
     assert budget.json("accepted") == []
 
 
-def test_a_po_file_with_a_control_character_changes_nothing(budget, db_path, tmp_path):
+def test_a_po_file_with_a_control_character_changes_nothing(budget, tmp_path):
+    db_path = budget.db_path
     locales = tmp_path / "locales"
     assert budget("po", "export", "ru-budget", "--lang", "en", "--dir", str(locales)).exit_code == 0
     po = locales / "en" / "LC_MESSAGES" / "ru-budget.po"

@@ -390,7 +390,8 @@ def test_prefetch_skips_the_unit_itself_and_sentences_without_the_target(
 
 def test_draft_of_many_sentences_ranks_them_at_once(run, tmp_path, monkeypatch):
     """A draft run hands its sentences without an exact match to ``prefetch``; with the
-    batch path on (PREFETCH_MIN and ROWS_PER_TEXT lowered), each unit gets the brute-force best match."""
+    batch path on (PREFETCH_MIN lowered, ROWS_PER_TEXT raised), each unit gets the
+    brute-force best match."""
     import random
 
     from rapidfuzz import fuzz, process
@@ -408,7 +409,7 @@ def test_draft_of_many_sentences_ranks_them_at_once(run, tmp_path, monkeypatch):
     article.write_text("Статья\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
     assert run("import", str(article), "--lang", "ru", "--targets", "uk").exit_code == 0
     monkeypatch.setattr(tm, "PREFETCH_MIN", 10)
-    monkeypatch.setattr(tm, "ROWS_PER_TEXT", 0)
+    monkeypatch.setattr(tm, "ROWS_PER_TEXT", 10**9)
     db = open_desk(run.db_path)
 
     report = draft(db, "uk", provider="none")

@@ -311,7 +311,8 @@ def _draft_locally(
             by_lang.setdefault(unit.source_lang, []).append(unit.source)
         for source_lang, texts in by_lang.items():
             if source_lang not in memories:
-                memories[source_lang] = Memory(desk, source_lang, lang, threshold)
+                shared = next(iter(memories.values())).index_budget if memories else None
+                memories[source_lang] = Memory(desk, source_lang, lang, threshold, shared)
             memories[source_lang].prefetch_exact(texts)
         for unit in units:
             memory = memories[unit.source_lang]

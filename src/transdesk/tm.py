@@ -56,7 +56,8 @@ PREFETCH_MIN = 500
 #: (with every other sentence sharing as many).
 BATCH_ENOUGH = 200
 #: A SentenceIndex is built only for a memory of at most this many texts in the source
-#: language (its size grows with the memory's; beyond, one query per text).
+#: language, all the indexes of a draft run together (their size grows with the
+#: memory's; beyond, one query per text).
 INDEX_MAX = 300_000
 #: ...and only when there are at least one text to rank per this many texts to read.
 ROWS_PER_TEXT = 100
@@ -93,8 +94,11 @@ class Memory:
     """Lookups for one language pair, with a per-instance cache of word frequencies."""
 
     def __init__(self, db: Any, source: str, target: str,
-                 threshold: float = DEFAULT_THRESHOLD) -> None:
+                 threshold: float = DEFAULT_THRESHOLD,
+                 index_budget: list[int] | None = None) -> None:
         self.desk = as_desk(db)
+        # rows the SentenceIndexes may still hold: shared by the Memories of one run
+        self.index_budget = index_budget if index_budget is not None else [INDEX_MAX]
         self.source, self.target = source, target
         self.threshold = threshold
         self._doc_freq: dict[str, int] = {}
@@ -191,8 +195,10 @@ class Memory:
             if len(todo) < (PREFETCH_MIN if index_from is None else index_from):
                 return
             rows = storage.count_with_target(self.desk, self.source)
-            if rows > INDEX_MAX or (index_from is None and len(todo) * ROWS_PER_TEXT < rows):
+            if rows > min(INDEX_MAX, self.index_budget[0]) or (
+                    index_from is None and len(todo) * ROWS_PER_TEXT < rows):
                 return  # too big to hold, or more to read than the texts are worth
+            self.index_budget[0] -= rows
             self._index = SentenceIndex(self.desk, self.source, self.target)
         wanted: list[int] = []
         for text in todo:
