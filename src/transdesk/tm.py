@@ -46,6 +46,8 @@ CANDIDATES = 1000
 ENOUGH = 30
 #: Groups kept per distinct remembered sentence (own memory first, newest first).
 GROUPS_PER_SOURCE = 3
+#: Exact lookups kept per Memory (a chunk of a draft run's texts fits: see draft.py).
+EXACT_CACHE = 20_000
 #: Fuzzy results kept per Memory (per distinct text looked up)...
 RANKED_CACHE = 50_000
 #: ...from a prefetch, each its best this many remembered sentences (a lookup wants one).
@@ -123,7 +125,7 @@ class Memory:
         them may be the unit being drafted)."""
         found = self._exact.get(text)
         if found is None:
-            if len(self._exact) >= RANKED_CACHE:
+            if len(self._exact) >= EXACT_CACHE:
                 self._exact.clear()
             found = self._exact[text] = storage.exact_matches(
                 self.desk, self.source, self.target, text, limit=2)
@@ -135,10 +137,10 @@ class Memory:
     def prefetch_exact(self, texts: Iterable[str]) -> None:
         """Look up the exact matches of many texts at once (a query per few hundred
         instead of one each: a round trip each on PostgreSQL), for ``exact``."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._exact][:RANKED_CACHE]
+        todo = [t for t in dict.fromkeys(texts) if t not in self._exact][:EXACT_CACHE]
         if not todo:
             return
-        if len(self._exact) + len(todo) > RANKED_CACHE:
+        if len(self._exact) + len(todo) > EXACT_CACHE:
             self._exact.clear()
         found = storage.exact_matches_many(self.desk, self.source, self.target, todo)
         for text in todo:
