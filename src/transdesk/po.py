@@ -208,8 +208,9 @@ def export_catalogs(
             # every article named read and checked first: bad input fails before
             # anything is written
             named = [storage.article(desk, article_id) for article_id in article_ids]
-            for article in named if lang is not None else ():
-                _check_targets(article, [lang])
+            if lang is not None:
+                for article in named:
+                    _check_targets(article, [lang])
             for article in named:
                 _export_article(desk, article, lang, root, mo, inputs, report, progress)
             return report
@@ -329,6 +330,7 @@ def import_catalogs(
     parsed = [_parse(desk, path, lang) for path in paths]
     reports = []
     with desk.transaction():
+        storage.editors_only(desk)
         for item in parsed:
             reports.append(_apply(desk, item, translator))
     return reports

@@ -177,7 +177,7 @@ def _head_dict(report: Report) -> dict[str, Any]:
 _COMPACT = json.JSONEncoder(ensure_ascii=False)
 
 
-def render_json(report: Report) -> str:
+def render_json(report: Report) -> Iterator[str]:
     """`{"ok", "exit_code", "source", "min", "strict", "ignored", "summary", "results"}`;
     one result per article and language with `missing` and `findings` lists.
 
@@ -273,7 +273,7 @@ def _gh_line(level: str, r: LangResult, line: int | None, title: str, message: s
     return f"::{level} {','.join(props)}::{_gh_data(message)}"
 
 
-def render_github(report: Report) -> str:
+def render_github(report: Report) -> Iterator[str]:
     """GitHub workflow commands: `::error` for each missing unit of a language below
     --min, `::warning` (or `::error` with --strict) for each finding, then the summary.
     From catalogs, `file=` is the PO file and `line=` its entry; from the database there
