@@ -69,13 +69,13 @@ def _marks(values: Sequence[Any]) -> str:
 
 def articles(desk: Any, selected: list[str] | None = None) -> Iterator[tuple[str, str, list[str]]]:
     """(id, source language, targets) of every article (or the `selected` ones), by id."""
-    sql = "SELECT id, source_lang, targets FROM articles"
-    params: list[str] = []
-    if selected is not None:
-        sql += f" WHERE id IN ({_marks(selected)})"
-        params = selected
-    for article_id, source_lang, targets in stream(desk, sql + " ORDER BY id", params):
-        yield article_id, source_lang, targets.split(",")
+    where, params = _article_filter("id", selected)
+    wanted = set(selected) if selected is not None and not where else None
+    for article_id, source_lang, targets in stream(
+            desk, f"SELECT id, source_lang, targets FROM articles WHERE 1 = 1{where}"
+            " ORDER BY id", params):
+        if wanted is None or article_id in wanted:
+            yield article_id, source_lang, targets.split(",")
 
 
 def unknown_articles(desk: Any, selected: list[str]) -> list[str]:
