@@ -21,7 +21,7 @@ from transdesk.languages import LANGUAGES, normalize_lang
 from transdesk.storage import findings as store
 
 _SLICE = 4096  # unit ids read at a time by a full check
-_CACHE_PAIRS = 30_000  # distinct sentence pairs whose findings are kept for reuse
+_CACHE_PAIRS = 10_000  # distinct sentence pairs whose findings are kept for reuse (~8 MB)
 # A translation with findings: article, position, unit id, key, source, text, findings.
 Found = tuple[str, int, int, str, str, str, Findings]
 
