@@ -161,10 +161,16 @@ def recorded_version(desk: Any) -> str | None:
     return row[0] if row else None
 
 
-def dirty_marks(desk: Any, lang: str) -> list[tuple[int, int]]:
-    """(unit id, marker) of the translations in `lang` changed since the last check."""
-    return [tuple(row) for row in desk.execute(  # type: ignore[misc]
-        "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang]).fetchall()]
+def dirty_marks(desk: Any, lang: str) -> Iterator[tuple[int, int]]:
+    """(unit id, marker) of the translations in `lang` changed since the last check,
+    as they are read (after a bulk change: every translation)."""
+    return stream(desk, "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang])
+
+
+def dirty_count(desk: Any, langs: list[str]) -> int:
+    return int(desk.execute(
+        f"SELECT COUNT(*) FROM check_dirty WHERE lang IN ({_marks(langs)})", langs
+    ).fetchone()[0])
 
 
 def dirty_done(desk: Any, lang: str) -> Iterator[tuple]:
@@ -195,7 +201,7 @@ def recorded(desk: Any, lang: str, selected: list[str] | None) -> Iterator[tuple
 
 
 def replace_all(desk: Any, version: str, rows: Iterable[tuple[int, str, str]],
-                dirty: list[tuple[int, str, int]]) -> None:
+                dirty: Iterable[tuple[int, str, int]]) -> None:
     """A full check's record: every (unit id, lang, findings) with findings, the
     version, and the dirty marks it saw cleared; one transaction, rows in batches."""
     with desk.transaction():
@@ -222,7 +228,7 @@ def replace_changed(desk: Any, rows: dict[tuple[int, str], str],
         _clear_dirty(desk, dirty)
 
 
-def _clear_dirty(desk: Any, dirty: list[tuple[int, str, int]]) -> None:
+def _clear_dirty(desk: Any, dirty: Iterable[tuple[int, str, int]]) -> None:
     for batch in in_batches(dirty):
         desk.executemany(
             "DELETE FROM check_dirty WHERE unit_id = ? AND lang = ? AND marker = ?", batch)
