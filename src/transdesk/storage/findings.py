@@ -30,6 +30,10 @@ def stream(desk: Any, statement: str, params: Sequence[Any] = ()) -> Iterator[tu
     from transdesk.storage.postgres import server_errors
 
     with server_errors(desk):
+        if not getattr(desk, "_streams_read_whole", False):
+            # plan for the whole result (read to the end), not for its first rows
+            desk.conn.execute("SET cursor_tuple_fraction = 1")
+            desk._streams_read_whole = True
         # WITH HOLD: outside a transaction the server keeps the result for us
         cursor = desk.conn.cursor(name=f"transdesk_stream_{next(_cursor_names)}",
                                   withhold=True)
