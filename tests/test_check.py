@@ -528,3 +528,21 @@ def test_a_full_check_in_two_processes_reports_and_records_the_same(mixed, sampl
     assert findings == [("ru-budget", "en", "p3.s1", "quotes"),
                         ("ru-budget", "en", "p4.s2", "end-punctuation")]
     assert len(recorded[0]) == 2
+
+
+def test_a_bulk_change_is_checked_in_full_and_recorded(budget, monkeypatch):
+    from transdesk.check import database
+
+    translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are «cautious»."})
+    assert report(budget)["summary"]["warnings"] == 2  # recorded
+    translate(budget.db_path, "ru-budget", "en", {"p4.s2": "The vote is in October."})
+    translate(budget.db_path, "ru-budget", "en", {"p3.s1": "Experts are cautious."})
+    assert query(budget.db_path, "SELECT COUNT(*) FROM check_dirty") == [(2,)]
+    expected = report(budget)
+    translate(budget.db_path, "ru-budget", "en", {"p4.s2": "The vote is in October!"})
+    translate(budget.db_path, "ru-budget", "en", {"p4.s2": "The vote is in October."})
+    monkeypatch.setattr(database, "_CHANGED_MAX", 0)  # as after a bulk change
+    assert report(budget) == expected
+    assert query(budget.db_path, "SELECT COUNT(*) FROM check_dirty") == [(0,)]
+    assert query(budget.db_path, "SELECT u.key FROM check_findings f"
+                                 " JOIN units u ON u.id = f.unit_id") == [("p4.s2",)]

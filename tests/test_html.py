@@ -19,9 +19,9 @@ EVIL = '<script>alert("x")</script> & <b>bold</b>'
 
 
 @pytest.fixture
-def page(run, samples, db_path, tmp_path) -> Path:
+def page(run, samples, tmp_path) -> Path:
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
-    translate(db_path, "ru-budget", "uk",
+    translate(run.db_path, "ru-budget", "uk",
               text=lambda key, src: None if key == "p4.s2" else (
                   EVIL if key == "p1.s1" else f"[uk] {src}"),
               status=lambda key: {"p2.s1": "draft", "title": "approved"}.get(key, "translated"))

@@ -66,6 +66,7 @@ def test_export_onto_the_database_by_another_name_is_refused(run, desk, db_path,
     assert link.is_symlink()
 
 
+@pytest.mark.sqlite_only  # moves the SQLite file
 def test_export_into_a_directory_never_writes_over_the_database(run, desk, tmp_path):
     # the database is named exactly as the export of ru-budget in uk would be
     db = tmp_path / "ru-budget.uk.txt"

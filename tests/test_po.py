@@ -4,13 +4,13 @@ a Poedit-style round trip, conflicts, outdated entries and malformed files."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
 from conftest import SAMPLE_NAMES
+from helpers_check import execute, query
 from helpers_export import translate
 
 from transdesk.po import plural_forms
@@ -18,33 +18,26 @@ from transdesk.po import plural_forms
 TINY = "Понедельник, 17 февраля\nэкономика\n\nБюджет принят.\n\nРасходы вырастут. Дефицит снизится.\n"
 
 
-def table_dump(db_path: Path) -> list:
-    conn = sqlite3.connect(db_path)
-    try:
-        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
-                for t in ("translations", "history")]
-    finally:
-        conn.close()
+def table_dump(db_path: Path | str) -> list:
+    return [query(db_path, f"SELECT * FROM {t} ORDER BY 1, 2")
+            for t in ("translations", "history")]
 
 
 @pytest.fixture
-def tiny(run, tmp_path, db_path):
+def tiny(run, tmp_path):
     """A four-unit article with fixed dates: date/category translated, title approved,
     p1.s1 draft, p1.s2 untranslated."""
     path = tmp_path / "tiny.txt"
     path.write_text(TINY, encoding="utf-8")
     assert run("import", str(path), "--targets", "uk").exit_code == 0
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE articles SET updated_at = '2026-03-01T09:30:00.000000Z'")
-    conn.commit()
-    conn.close()
+    execute(run.db_path, "UPDATE articles SET updated_at = '2026-03-01T09:30:00.000000Z'")
     texts = {"date": "Понеділок, 17 лютого", "category": "економіка",
              "title": "Бюджет ухвалено.", "p1.s1": "Витрати зростуть."}
     statuses = {"title": "approved", "p1.s1": "draft"}
-    translate(db_path, "tiny", "uk", text=lambda key, src: texts.get(key),
+    translate(run.db_path, "tiny", "uk", text=lambda key, src: texts.get(key),
               status=lambda key: statuses.get(key, "translated"),
               ts="2026-03-02T10:15:00.000000Z")
-    translate(db_path, "tiny", "uk", keys={"p1.s1"}, text=lambda k, s: "Витрати зростуть.",
+    translate(run.db_path, "tiny", "uk", keys={"p1.s1"}, text=lambda k, s: "Витрати зростуть.",
               status="draft", origin="mt:apertium", translator="",
               ts="2026-03-02T10:16:00.000000Z")
     return path
@@ -119,10 +112,10 @@ msgstr ""
     assert pot.count('msgstr ""') == 6 and "#, fuzzy" not in pot and "#." not in pot
 
 
-def test_catalogs_pass_msgfmt_and_mo_holds_the_finished_units(run, samples, db_path, tmp_path):
+def test_catalogs_pass_msgfmt_and_mo_holds_the_finished_units(run, samples, tmp_path):
     for name in SAMPLE_NAMES:
         assert run("import", str(samples / f"{name}.txt")).exit_code == 0
-    translate(db_path, "ru-budget", "uk", status=lambda k: "draft" if k == "p1.s1" else
+    translate(run.db_path, "ru-budget", "uk", status=lambda k: "draft" if k == "p1.s1" else
               "translated", keys={"date", "title", "p1.s1"})
     result = run("po", "export", "--mo", "--dir", "out")
     assert result.exit_code == 0, result.output
@@ -158,10 +151,10 @@ def test_catalogs_pass_msgfmt_and_mo_holds_the_finished_units(run, samples, db_p
     assert mo.metadata["Language"] == "uk"
 
 
-def test_reexport_is_byte_identical(run, samples, db_path, tmp_path):
+def test_reexport_is_byte_identical(run, samples, tmp_path):
     for name in SAMPLE_NAMES:
         assert run("import", str(samples / f"{name}.txt")).exit_code == 0
-    translate(db_path, "uk-bridge", "en")
+    translate(run.db_path, "uk-bridge", "en")
     assert run("po", "export", "--mo").exit_code == 0
     files = sorted(p for p in (tmp_path / "locales").rglob("*") if p.is_file())
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
@@ -220,16 +213,16 @@ def test_round_trip_through_a_translators_tool(run, tiny, tmp_path):
 
 
 @pytest.mark.english
-def test_conflicts_are_reported_and_left_alone(run, tiny, db_path, tmp_path):
+def test_conflicts_are_reported_and_left_alone(run, tiny, tmp_path):
     assert run("po", "export").exit_code == 0
     po_path = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
     poedit(po_path, {"category": "економіка (PO)", "date": "Понеділок, 17-го лютого",
                      "p1.s2": "Дефіцит зменшиться."})
     # meanwhile, in the database: category and p1.s1 change, date is approved
-    translate(db_path, "tiny", "uk", keys={"category"}, text=lambda k, s: "економіка (DB)",
+    translate(run.db_path, "tiny", "uk", keys={"category"}, text=lambda k, s: "економіка (DB)",
               translator="marta")
-    translate(db_path, "tiny", "uk", keys={"p1.s1"}, text=lambda k, s: "Витрати зростуть!")
-    translate(db_path, "tiny", "uk", keys={"date"}, text=lambda k, s: "Понеділок, 17 лютого",
+    translate(run.db_path, "tiny", "uk", keys={"p1.s1"}, text=lambda k, s: "Витрати зростуть!")
+    translate(run.db_path, "tiny", "uk", keys={"date"}, text=lambda k, s: "Понеділок, 17 лютого",
               status="approved")
     result = run.json("po", "import", str(po_path))
     report = result[0]
@@ -265,38 +258,38 @@ def test_outdated_and_unknown_entries(run, tiny, tmp_path):
 
 
 @pytest.mark.english
-def test_article_from_file_name_and_language_checks(run, tiny, db_path, tmp_path):
+def test_article_from_file_name_and_language_checks(run, tiny, tmp_path):
     assert run("po", "export").exit_code == 0
     po_path = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
     catalog = polib.pofile(str(po_path))
     del catalog.metadata["X-Transdesk-Article"]
     catalog.find("Дефицит снизится.", msgctxt="p1.s2").msgstr = "Дефіцит зменшиться."
     catalog.save()
-    before = table_dump(db_path)
+    before = table_dump(run.db_path)
     result = run("po", "import", str(po_path), "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {po_path}: the file is in uk (Language header),"
                              " not en\n")
-    assert table_dump(db_path) == before
+    assert table_dump(run.db_path) == before
     result = run("po", "import", str(po_path), "--lang", "ua")
     assert result.exit_code == 0, result.output
     assert units_by_key(run)["p1.s2"]["text"] == "Дефіцит зменшиться."
 
 
 @pytest.mark.english
-def test_malformed_po_changes_nothing(run, tiny, db_path, tmp_path):
+def test_malformed_po_changes_nothing(run, tiny, tmp_path):
     assert run("po", "export").exit_code == 0
     good = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "tiny.po"
     poedit(good, {"p1.s2": "Дефіцит зменшиться."})
     bad = tmp_path / "bad.po"
     bad.write_text(good.read_text(encoding="utf-8").replace('msgid "Бюджет', 'msgid Бюджет'),
                    encoding="utf-8")
-    before = table_dump(db_path)
+    before = table_dump(run.db_path)
     result = run("po", "import", str(good), str(bad))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {bad}: malformed PO file")
     assert result.stderr.count("\n") == 1
-    assert table_dump(db_path) == before
+    assert table_dump(run.db_path) == before
     for garbage in (b"\x00\xff\xfe binary", b'msgid "a"\nmsgstr "b\n'):
         bad.write_bytes(garbage)
         result = run("po", "import", str(bad))
@@ -304,7 +297,7 @@ def test_malformed_po_changes_nothing(run, tiny, db_path, tmp_path):
         assert "malformed PO file" in result.stderr
     missing = run("po", "import", str(tmp_path / "nope.po"))
     assert missing.exit_code == 2
-    assert table_dump(db_path) == before
+    assert table_dump(run.db_path) == before
 
 
 @pytest.mark.english
@@ -333,7 +326,7 @@ def test_po_export_language_selection(run, samples, tmp_path):
 
 
 @pytest.mark.english
-def test_po_import_names_what_is_wrong_with_the_input(run, tiny, db_path, tmp_path):
+def test_po_import_names_what_is_wrong_with_the_input(run, tiny, tmp_path):
     assert run("po", "export", "--mo").exit_code == 0
     folder = tmp_path / "locales" / "uk" / "LC_MESSAGES"
     renamed = tmp_path / "other.po"
@@ -342,7 +335,7 @@ def test_po_import_names_what_is_wrong_with_the_input(run, tiny, db_path, tmp_pa
     catalog.save(str(renamed))
     catalog.metadata["X-Transdesk-Article"] = "gone"
     catalog.save(str(tmp_path / "gone.po"))
-    before = table_dump(db_path)
+    before = table_dump(run.db_path)
     cases = [
         ([str(folder)], f"Error: '{folder}' is a directory: name the PO files in it"),
         ([str(folder / "tiny.mo"), "--lang", "uk"],
@@ -360,4 +353,4 @@ def test_po_import_names_what_is_wrong_with_the_input(run, tiny, db_path, tmp_pa
     for args, message in cases:
         result = run("po", "import", *args)
         assert (result.exit_code, result.stdout, result.stderr) == (2, "", message + "\n"), args
-    assert table_dump(db_path) == before
+    assert table_dump(run.db_path) == before

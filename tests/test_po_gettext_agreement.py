@@ -5,13 +5,13 @@ refuses what msgfmt refuses: duplicates, invalid escapes; plural entries are rep
 from __future__ import annotations
 
 import gettext
-import sqlite3
 import subprocess
 import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers_check import query
 from helpers_export import translate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -111,17 +111,17 @@ def test_an_unrepresentable_character_is_refused_by_the_writer():
 
 
 @pytest.fixture
-def exported(run, samples, db_path, tmp_path) -> Path:
+def exported(run, samples, tmp_path) -> Path:
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
     # (U+0085 and U+001C are refused as translations since item 8: the readers' tests
     # above cover them; here the line separators the desk may really type)
-    translate(db_path, "ru-budget", "uk", text=lambda key, src: f"[uk] {src}\u2028\u2029")
+    translate(run.db_path, "ru-budget", "uk", text=lambda key, src: f"[uk] {src}\u2028\u2029")
     assert run("po", "export", "--lang", "uk").exit_code == 0
     return tmp_path / "locales" / "uk" / "LC_MESSAGES" / "ru-budget.po"
 
 
 @pytest.mark.english  # compares the (translated) summary line
-def test_our_export_with_line_separators_imports_back(run, exported, db_path):
+def test_our_export_with_line_separators_imports_back(run, exported):
     result = run("po", "import", str(exported))
     assert result.exit_code == 0, result.output
     assert "0 applied, 12 unchanged" in result.stdout
@@ -133,9 +133,8 @@ def test_our_export_with_line_separators_imports_back(run, exported, db_path):
     result = run("po", "import", str(exported), "--as", "olena")
     assert result.exit_code == 0, result.output
     assert "12 applied, 0 unchanged" in result.stdout
-    conn = sqlite3.connect(db_path)
-    texts = [row[0] for row in conn.execute("SELECT text FROM translations WHERE lang = 'uk'")]
-    conn.close()
+    texts = [row[0] for row in query(run.db_path,
+                                     "SELECT text FROM translations WHERE lang = 'uk'")]
     assert len(texts) == 12
     assert all(text.startswith("[uk] ") and text.endswith("\u2028\u2029\u2028")
                for text in texts)
@@ -149,7 +148,7 @@ def msgfmt_refuses(path: Path) -> str:
 
 
 @pytest.mark.english  # "malformed PO file" is translated
-def test_a_duplicate_entry_is_exit_2_naming_the_line(run, exported, db_path):
+def test_a_duplicate_entry_is_exit_2_naming_the_line(run, exported):
     text = exported.read_text(encoding="utf-8")
     first = text.index('msgctxt "p2.s1"')
     block = text[first:text.index("\n\n", first) + 2]

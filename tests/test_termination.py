@@ -208,9 +208,9 @@ def test_sigterm_mid_write_removes_the_temporary_file(tmp_path):
 
 
 @pytest.fixture
-def article(run, samples, db_path):
+def article(run, samples):
     assert run("import", str(samples / "ru-budget.txt")).exit_code == 0
-    translate(db_path, "ru-budget", "uk")
+    translate(run.db_path, "ru-budget", "uk")
 
 
 def test_sigkill_leftovers_are_removed_by_the_next_write(run, article, tmp_path):

@@ -141,6 +141,9 @@ def _error(message: str, code: int) -> None:
 def cli(ctx: click.Context, db_path: str) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
+    files = sys.modules.get("transdesk.files")  # (not imported just for this)
+    if files is not None:
+        files.forget_listings()  # a command in-process after another lists folders anew
 
 
 def main(argv: list[str] | None = None) -> None:

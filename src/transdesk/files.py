@@ -242,17 +242,14 @@ def remove_stale_temporaries(path: Path, now: float | None = None) -> list[Path]
     pattern = _temporary_name(path.name)
     now = time.time() if now is None else now
     removed: list[Path] = []
-    try:
-        entries = list(os.scandir(path.parent))
-    except OSError:
-        return removed
-    for entry in entries:
+    candidates = _temporaries_in(path.parent)
+    for entry in [e for e in candidates if pattern.fullmatch(e.name)]:
         match = pattern.fullmatch(entry.name)
-        if match is None:
-            continue
+        assert match is not None
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError:
+            candidates.remove(entry)
             continue
         if not stat.S_ISREG(info.st_mode):
             continue
@@ -262,9 +259,33 @@ def remove_stale_temporaries(path: Path, now: float | None = None) -> list[Path]
         try:
             os.unlink(entry.path)
             removed.append(Path(entry.path))
+            candidates.remove(entry)
         except OSError:
             pass
     return removed
+
+
+# folder -> its hidden `.tmp` entries, listed once per process: a command writing
+# 30,000 files into one folder would otherwise list the folder 30,000 times (quadratic);
+# what a killed writer left is there before this process starts
+_TEMPORARIES: dict[str, list[os.DirEntry[str]]] = {}
+
+
+def forget_listings() -> None:
+    """Forget the folders listed so far (each command starts afresh)."""
+    _TEMPORARIES.clear()
+
+
+def _temporaries_in(folder: Path) -> list[os.DirEntry[str]]:
+    key = os.path.abspath(folder)
+    if key not in _TEMPORARIES:
+        try:
+            with os.scandir(folder) as entries:
+                _TEMPORARIES[key] = [e for e in entries
+                                     if e.name.startswith(".") and e.name.endswith(".tmp")]
+        except OSError:
+            return []
+    return _TEMPORARIES[key]
 
 
 def _alive(pid: int) -> bool:

@@ -330,6 +330,7 @@ def import_catalogs(
     parsed = [_parse(desk, path, lang) for path in paths]
     reports = []
     with desk.transaction():
+        storage.editors_only(desk)
         for item in parsed:
             reports.append(_apply(desk, item, translator))
     return reports

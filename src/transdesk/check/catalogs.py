@@ -23,11 +23,12 @@ from transdesk.i18n import _
 from transdesk.languages import detect_lang, normalize_lang
 from transdesk.pofile import read_po
 
-MEMO_PAIRS = 30_000  # distinct sentence pairs whose findings are kept for reuse
+MEMO_PAIRS = 10_000  # distinct sentence pairs whose findings are kept for reuse (~8 MB)
 
 
-def find_catalogs(directory: str | os.PathLike[str]) -> list[tuple[str, str, Path]]:
-    """(article, language directory, path) of every `DIR/<lang>/LC_MESSAGES/<article>.po`."""
+def find_catalogs(directory: str | os.PathLike[str]) -> list[str]:
+    """`<article>/<lang directory>` of every `DIR/<lang>/LC_MESSAGES/<article>.po`, in
+    that order (one short string each: an archive's list stays small; see `_path`)."""
     root = Path(directory)
     if not root.is_dir():
         raise BadInput(_(
@@ -42,9 +43,15 @@ def find_catalogs(directory: str | os.PathLike[str]) -> list[tuple[str, str, Pat
             with os.scandir(messages) as files:
                 for entry in files:
                     if entry.name.endswith(".po") and entry.is_file():
-                        found.append((entry.name[:-3], lang_dir.name, Path(entry.path)))
-    found.sort(key=lambda f: (f[0], f[1]))
+                        found.append(f"{entry.name[:-3]}/{lang_dir.name}")
+    found.sort(key=lambda f: f.rpartition("/")[::2])
     return found
+
+
+def _path(root: Path, found: str) -> tuple[str, str, Path]:
+    """(article, language directory, path) of a `find_catalogs` entry."""
+    article, _slash, lang_dir = found.rpartition("/")
+    return article, lang_dir, root / lang_dir / "LC_MESSAGES" / f"{article}.po"
 
 
 def check_catalogs(
@@ -74,7 +81,7 @@ def check_catalogs(
         raise BadInput(_(
                 "no catalogs in {directory!r}: expected <lang>/LC_MESSAGES/*.po"
             ).format(directory=str(directory)))
-    known = {article for article, _lang, _path in catalogs}
+    known = {found.rpartition("/")[0] for found in catalogs} if articles else set()
     for article in articles or ():
         if article not in known:
             raise BadInput(_(
@@ -84,11 +91,13 @@ def check_catalogs(
     wanted = set(articles) if articles else None
     checks = pair_checker(active_checks(ignored))
     if wanted is not None:
-        catalogs = [c for c in catalogs if c[0] in wanted]
+        catalogs = [c for c in catalogs if c.rpartition("/")[0] in wanted]
+    root = Path(directory)
 
     def work(start: int, stop: int) -> Iterator[LangResult]:
         memo: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
-        for article, dir_lang, path in catalogs[start:stop]:
+        for found in catalogs[start:stop]:
+            article, dir_lang, path = _path(root, found)
             catalog = read_po(path)
             lang = _catalog_lang(catalog, dir_lang)
             if wanted_langs is not None and lang not in wanted_langs:

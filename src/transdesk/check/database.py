@@ -21,7 +21,8 @@ from transdesk.languages import LANGUAGES, normalize_lang
 from transdesk.storage import findings as store
 
 _SLICE = 4096  # unit ids read at a time by a full check
-_CACHE_PAIRS = 30_000  # distinct sentence pairs whose findings are kept for reuse
+_CHANGED_MAX = 20_000  # changed translations re-checked alone; more: a full check
+_CACHE_PAIRS = 10_000  # distinct sentence pairs whose findings are kept for reuse (~8 MB)
 # A translation with findings: article, position, unit id, key, source, text, findings.
 Found = tuple[str, int, int, str, str, str, Findings]
 
@@ -62,9 +63,7 @@ def check_database(
     active = set(CHECK_NAMES).difference(ignored)
     everything = selected is None and set(langs) == set(LANGUAGES)
     memo = _Findings(desk, everything)
-    if memo.valid:
-        memo.recheck_changed(langs)
-    else:
+    if not (memo.valid and memo.recheck_changed(langs)):
         memo.check_all(langs, selected, workers)
     results = _results(desk, selected, langs, active, memo)
     return Report(results, min_percent, strict, ignored, "database")
@@ -83,18 +82,24 @@ class _Findings:
         self.extra: dict[str, list[Found]] = {}  # by language, what the record lacks
         self.stale: set[tuple[int, str]] = set()  # record rows not to be trusted
 
-    def _dirty(self, langs: list[str]) -> list[tuple[int, str, int]]:
-        return [(unit_id, lang, marker) for lang in langs
-                for unit_id, marker in store.dirty_marks(self.desk, lang)]
+    def _dirty(self, langs: list[str]) -> Iterator[tuple[int, str, int]]:
+        for lang in langs:
+            for unit_id, marker in store.dirty_marks(self.desk, lang):
+                yield unit_id, lang, marker
 
     def _keep(self, lang: str, row: Found) -> None:
         self.extra.setdefault(lang, []).append(row)
 
-    def recheck_changed(self, langs: list[str]) -> None:
-        """Check the translations changed since the last run, and record them."""
-        dirty = self._dirty(langs)  # before reading the text: a change meanwhile stays marked
+    def recheck_changed(self, langs: list[str]) -> bool:
+        """Check the translations changed since the last run, and record them; False
+        (nothing done) when so many changed (a bulk change) that a full check is the
+        way, with flat memory."""
+        if store.dirty_count(self.desk, langs) > _CHANGED_MAX:
+            return False
+        # before reading the text: a change made meanwhile stays marked
+        dirty = list(self._dirty(langs))
         if not dirty:
-            return
+            return True
         check = pair_checker(CHECK_NAMES)
         rows: dict[tuple[int, str], str] = {}
         found: list[tuple[str, Found]] = []
@@ -112,14 +117,18 @@ class _Findings:
                 self._keep(lang, row)
             for rows_of_lang in self.extra.values():
                 rows_of_lang.sort(key=lambda f: (f[0], f[1]))
+        return True
 
     def check_all(self, langs: list[str], selected: list[str] | None,
                   workers: int | None) -> None:
         """Every check on every done translation in `langs` (of the selected articles),
         recorded when that covers everything, else kept in memory (a partial check
         cannot vouch for the rest)."""
-        dirty = self._dirty(langs) if self.everything else []
-        with _Spool(_check_translations(self.desk, langs, selected, workers)) as found:
+        self.use_record = False  # until this check is recorded
+        # the marks seen before the text is read (a change made meanwhile stays marked),
+        # kept in a temporary file: after a bulk change every translation is marked
+        with _Spool(self._dirty(langs) if self.everything else ()) as dirty, \
+                _Spool(_check_translations(self.desk, langs, selected, workers)) as found:
             if self.everything:
                 rows = ((f[2], lang, _encode(f[6])) for lang, f in found)
                 if _saved(self.desk, store.replace_all, self.version, rows, dirty):

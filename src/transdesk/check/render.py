@@ -39,8 +39,18 @@ def chunks(report: Report, fmt: str = "text") -> Iterator[str]:
     version let in: escaped in the text and GitHub formats (a terminal, a CI log) and
     in JSON (see `text_safety`)."""
     escape = {"text": shown_lines, "github": shown_lines, "json": json_text}.get(fmt)
+    pending: list[str] = []
+    size = 0
     for chunk in RENDERERS.get(fmt)(report):
-        yield escape(chunk) if escape else chunk
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 16:  # a write per 64 KB, not per article
+            text = "".join(pending)
+            yield escape(text) if escape else text
+            pending, size = [], 0
+    text = "".join(pending)
+    if text:
+        yield escape(text) if escape else text
 
 
 def _spooled() -> Any:
@@ -102,6 +112,8 @@ def _where(article: str, key: str, lang: str) -> str:
 def render_text(report: Report) -> Iterator[str]:
     """Grouped by article, only what needs attention, then the summary line."""
     last_article = None
+    severity = _(SEVERITY_WORDS[report.severity])
+    counted: dict[int, str] = {}
     for r in report.each():
         lines: list[str] = []
         below = r.below(report.min_percent)
@@ -122,11 +134,13 @@ def render_text(report: Report) -> Iterator[str]:
                                       "{count} units missing (allowed by --min {min})", count)
                              .format(count=count, min=f"{report.min_percent:g}"))
         if r.open_findings:
-            state.append(_findings(len(r.open_findings), report.severity))
+            count = len(r.open_findings)
+            if count not in counted:  # once per count: a big report has few distinct ones
+                counted[count] = _findings(count, report.severity)
+            state.append(counted[count])
         lines.append(f"  {r.lang}  {r.percent:5.1f}%  " + ", ".join(state))
         if below:  # units missing within --min are counted, not listed
             lines += [f"    {_where(r.article, m.key, r.lang)} {m.status}" for m in r.missing]
-        severity = _(SEVERITY_WORDS[report.severity])
         for p in r.open_findings:
             lines.append(f"    {_where(r.article, p.key, r.lang)} {severity} {p.check}:"
                          f" {p.message}")

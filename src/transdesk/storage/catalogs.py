@@ -75,3 +75,11 @@ def editors_snapshot(desk: Any) -> Iterator[None]:
         desk.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         desk.execute("LOCK TABLE translations IN ROW SHARE MODE")
         yield
+
+
+def editors_only(desk: Any) -> None:
+    """Inside a transaction on PostgreSQL: the server's refusal (exit 1 naming the
+    editor role) unless the login may write translations, even when nothing would
+    change (`po import` of an unchanged file)."""
+    if desk.engine == "postgresql":
+        desk.execute("LOCK TABLE translations IN ROW EXCLUSIVE MODE")

@@ -30,6 +30,10 @@ def stream(desk: Any, statement: str, params: Sequence[Any] = ()) -> Iterator[tu
     from transdesk.storage.postgres import server_errors
 
     with server_errors(desk):
+        if not getattr(desk, "_streams_read_whole", False):
+            # plan for the whole result (read to the end), not for its first rows
+            desk.conn.execute("SET cursor_tuple_fraction = 1")
+            desk._streams_read_whole = True
         # WITH HOLD: outside a transaction the server keeps the result for us
         cursor = desk.conn.cursor(name=f"transdesk_stream_{next(_cursor_names)}",
                                   withhold=True)
@@ -69,13 +73,13 @@ def _marks(values: Sequence[Any]) -> str:
 
 def articles(desk: Any, selected: list[str] | None = None) -> Iterator[tuple[str, str, list[str]]]:
     """(id, source language, targets) of every article (or the `selected` ones), by id."""
-    sql = "SELECT id, source_lang, targets FROM articles"
-    params: list[str] = []
-    if selected is not None:
-        sql += f" WHERE id IN ({_marks(selected)})"
-        params = selected
-    for article_id, source_lang, targets in stream(desk, sql + " ORDER BY id", params):
-        yield article_id, source_lang, targets.split(",")
+    where, params = _article_filter("id", selected)
+    wanted = set(selected) if selected is not None and not where else None
+    for article_id, source_lang, targets in stream(
+            desk, f"SELECT id, source_lang, targets FROM articles WHERE 1 = 1{where}"
+            " ORDER BY id", params):
+        if wanted is None or article_id in wanted:
+            yield article_id, source_lang, targets.split(",")
 
 
 def unknown_articles(desk: Any, selected: list[str]) -> list[str]:
@@ -161,10 +165,16 @@ def recorded_version(desk: Any) -> str | None:
     return row[0] if row else None
 
 
-def dirty_marks(desk: Any, lang: str) -> list[tuple[int, int]]:
-    """(unit id, marker) of the translations in `lang` changed since the last check."""
-    return [tuple(row) for row in desk.execute(  # type: ignore[misc]
-        "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang]).fetchall()]
+def dirty_marks(desk: Any, lang: str) -> Iterator[tuple[int, int]]:
+    """(unit id, marker) of the translations in `lang` changed since the last check,
+    as they are read (after a bulk change: every translation)."""
+    return stream(desk, "SELECT unit_id, marker FROM check_dirty WHERE lang = ?", [lang])
+
+
+def dirty_count(desk: Any, langs: list[str]) -> int:
+    return int(desk.execute(
+        f"SELECT COUNT(*) FROM check_dirty WHERE lang IN ({_marks(langs)})", langs
+    ).fetchone()[0])
 
 
 def dirty_done(desk: Any, lang: str) -> Iterator[tuple]:
@@ -195,7 +205,7 @@ def recorded(desk: Any, lang: str, selected: list[str] | None) -> Iterator[tuple
 
 
 def replace_all(desk: Any, version: str, rows: Iterable[tuple[int, str, str]],
-                dirty: list[tuple[int, str, int]]) -> None:
+                dirty: Iterable[tuple[int, str, int]]) -> None:
     """A full check's record: every (unit id, lang, findings) with findings, the
     version, and the dirty marks it saw cleared; one transaction, rows in batches."""
     with desk.transaction():
@@ -222,7 +232,7 @@ def replace_changed(desk: Any, rows: dict[tuple[int, str], str],
         _clear_dirty(desk, dirty)
 
 
-def _clear_dirty(desk: Any, dirty: list[tuple[int, str, int]]) -> None:
+def _clear_dirty(desk: Any, dirty: Iterable[tuple[int, str, int]]) -> None:
     for batch in in_batches(dirty):
         desk.executemany(
             "DELETE FROM check_dirty WHERE unit_id = ? AND lang = ? AND marker = ?", batch)
