@@ -255,3 +255,28 @@ def test_po_export_removes_leftovers_even_when_nothing_changed(run, article, tmp
     result = run("po", "export", "--dir", "loc", "--json")
     assert result.exit_code == 0
     assert not leftover.exists()
+
+
+def test_writing_many_files_into_one_folder_lists_it_once(tmp_path, monkeypatch):
+    """Each write looks for a killed writer's leftovers beside its file: the folder is
+    listed once per command, not once per file (po export of 30,000 articles into one
+    folder was quadratic), and a leftover there before the command is still removed."""
+    from transdesk import files
+
+    stale = tmp_path / ".f7.txt.4194305.abcdefgh.tmp"
+    stale.write_bytes(b"half")
+    os.utime(stale, (time.time() - STALE_TMP_SECONDS - 5,) * 2)
+    listed: list[str] = []
+    real_scandir = os.scandir
+
+    def counting_scandir(path="."):
+        listed.append(os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counting_scandir)
+    files.forget_listings()
+    for n in range(200):
+        files.write_atomic(tmp_path / f"f{n}.txt", b"x")
+    assert listed.count(str(tmp_path)) == 1
+    assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"f{n}.txt" for n in range(200))
