@@ -118,13 +118,6 @@ def test_sqlite_desk_of_0_1_0_upgrades_in_place(tmp_path):
 
 
 @pytest.mark.english
-def test_commands_not_ported_say_so_on_postgres(pg_url):
-    # (a command still on get_db: the lead moves this to another until none is left)
-    result = Cli(pg_url)("report")  # type: ignore[arg-type]
-    assert result.exit_code == 2
-    assert "does not work on a PostgreSQL desk yet" in result.output
-
-
 def test_placeholders_become_pyformat_outside_quotes():
     from transdesk.storage.sql import to_pyformat
 

@@ -65,17 +65,12 @@ def get_postgres_desk(ctx: click.Context | None = None) -> Any:
 
 
 def get_db(ctx: click.Context | None = None, create: bool = False) -> Database:
-    """The SQLite database named by `--db` / TRANSDESK_DB, opened once per command.
-
-    `create` as for `get_desk`."""
-    from transdesk import storage
-
-    if storage.is_postgres(desk_location(ctx)):
-        name = click.get_current_context().command_path
-        raise BadInput(_("'{command}' does not work on a PostgreSQL desk yet (on PostgreSQL"
-                         " so far: next, submit, team, db info, db copy)").format(
-                             command=name))
-    return get_desk(ctx, create=create).db
+    """The sqlite-utils Database of a SQLite desk (the SQLite branch of `next` and
+    `submit`; every command takes either engine through `get_desk`)."""
+    desk = get_desk(ctx, create=create)
+    if desk.engine != "sqlite":  # our bug: the caller should have taken the desk
+        raise RuntimeError("get_db called for a PostgreSQL desk")
+    return desk.db  # type: ignore[no-any-return]
 
 
 def database_path(ctx: click.Context | None = None) -> str:
