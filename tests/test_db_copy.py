@@ -119,3 +119,29 @@ def test_copy_into_a_non_empty_sqlite_desk_is_refused(tmp_path, samples):
     assert table_dump(b, "units") == before
     assert Cli(a)("db", "copy", str(a), str(b), "--replace").exit_code == 0
     assert table_dump(b, "units") == table_dump(a, "units")
+
+
+def test_a_write_to_the_source_during_the_copy_changes_nothing(pg_url, samples, tmp_path,
+                                                               monkeypatch):
+    """The source is read in one snapshot: a command writing to it while the copy runs
+    (here after the rows went over, before the checksums) neither breaks the check
+    (it was exit 3) nor gets half into the copy."""
+    from transdesk.storage import copy as copying
+
+    lite = fill_from_samples(pg_url, samples, tmp_path)
+    before = Cli(lite).json("db", "info")["counts"]["mt_cache"]
+    real = copying._copy_into_postgres
+
+    def copy_then_someone_writes(source, target, plan):
+        real(source, target, plan)
+        other = sqlite3.connect(lite)
+        with other:
+            other.execute("INSERT INTO mt_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          ["p", "ru", "en", "written meanwhile", "x", None, "t"])
+        other.close()
+
+    monkeypatch.setattr(copying, "_copy_into_postgres", copy_then_someone_writes)
+    result = Cli(lite)("db", "copy", str(lite), pg_url, "--replace", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["tables"]["mt_cache"]["rows"] == before
+    assert Cli(lite).json("db", "info")["counts"]["mt_cache"] == before + 1

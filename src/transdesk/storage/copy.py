@@ -15,6 +15,8 @@ PostgreSQL: rows copied from SQLite have none (they predate the server's logins)
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,22 +160,51 @@ def copy_desk(source: AnyDesk, target: AnyDesk, replace: bool = False) -> CopyRe
     for table, _key in TABLES:
         shared = [c for c in columns(source, table) if c in set(columns(target, table))]
         plan.append((table, shared))
-    if isinstance(target, PostgresDesk):
-        with server_errors(target):
-            _copy_into_postgres(source, target, plan)
-    else:
-        _copy_into_sqlite(source, target, plan)
     report = CopyReport(source.location, target.location)
-    for table, shared in plan:
-        before = table_checksum(source, table, shared)
-        after = table_checksum(target, table, shared)
-        if before != after:
-            raise CopyMismatch(_("table {table} differs after the copy: {before} rows in"
-                                 " {source}, {after} in {target}").format(
-                                     table=table, before=before[0], source=source.location,
-                                     after=after[0], target=target.location))
-        report.tables.append(TableCopy(table, *after))
+    # the source read in one snapshot, copy and checksums alike: a command writing to
+    # it meanwhile (a check recording its findings) changes neither
+    with _snapshot(source):
+        if isinstance(target, PostgresDesk):
+            with server_errors(target):
+                _copy_into_postgres(source, target, plan)
+        else:
+            _copy_into_sqlite(source, target, plan)
+        for table, shared in plan:
+            before = table_checksum(source, table, shared)
+            after = table_checksum(target, table, shared)
+            if before != after:
+                raise CopyMismatch(_("table {table} differs after the copy: {before} rows in"
+                                     " {source}, {after} in {target}").format(
+                                         table=table, before=before[0], source=source.location,
+                                         after=after[0], target=target.location))
+            report.tables.append(TableCopy(table, *after))
     return report
+
+
+@contextmanager
+def _snapshot(desk: AnyDesk) -> Iterator[None]:
+    """One read snapshot of `desk` for the block: a REPEATABLE READ transaction on
+    PostgreSQL, a read transaction on SQLite (WAL keeps its snapshot from the first
+    read until COMMIT)."""
+    if isinstance(desk, PostgresDesk):
+        from psycopg import IsolationLevel
+
+        previous = desk.conn.isolation_level
+        desk.conn.isolation_level = IsolationLevel.REPEATABLE_READ
+        try:
+            with server_errors(desk), desk.conn.transaction():
+                yield
+        finally:
+            desk.conn.isolation_level = previous
+        return
+    conn = desk.db.conn
+    conn.execute("BEGIN")
+    try:
+        conn.execute("SELECT count(*) FROM articles").fetchone()  # the snapshot begins
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
 
 
 def _copy_into_postgres(source: AnyDesk, target: PostgresDesk, plan) -> None:
