@@ -284,6 +284,11 @@ def article_row(run: Any, article_id: str) -> dict[str, Any] | None:
     return dict(zip([column[0] for column in cursor.description], row, strict=True))
 
 
+def desk_empty(run: Any) -> bool:
+    """Whether the desk holds no article at all."""
+    return run.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
+
+
 def all_ids(run: Any) -> list[str]:
     return [row[0] for row in run.execute("SELECT id FROM articles ORDER BY id").fetchall()]
 
