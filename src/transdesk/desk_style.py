@@ -197,8 +197,9 @@ def _db_path(db: Database) -> str:
     location = getattr(db, "location", None)
     if location is not None:
         return f"{getattr(db, 'engine', 'sqlite')}:{location}"
-    return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"),
-                "")
+    from transdesk.storage.sqlite import attached_files
+
+    return next((filename for name, filename in attached_files(db) if name == "main"), "")
 
 
 def fingerprint(db: Database | None = None) -> str:
@@ -272,10 +273,13 @@ def with_term_hits(db: Database, unit: dict | None) -> dict | None:
     if unit is None:
         return None
     use(db)
-    row = db.execute("SELECT a.source_lang FROM articles a WHERE a.id = ?",
-                     [unit["article"]]).fetchone()
+    from transdesk.storage import articles
+
+    source_lang = articles.source_lang(db, unit["article"])
+    assert source_lang is not None  # the unit was just read from this article
     current = unit["translations"].get(unit["lang"], {})
-    unit["terms"] = term_hits_json(unit["source"], current.get("text"), row[0], unit["lang"])
+    unit["terms"] = term_hits_json(unit["source"], current.get("text"), source_lang,
+                                   unit["lang"])
     return unit
 
 

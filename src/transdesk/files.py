@@ -63,8 +63,10 @@ def read_input(path: str | os.PathLike[str], kind: str, limit: int = MAX_INPUT_B
 def database_files(conn: sqlite3.Connection) -> list[Path]:
     """The files of the open database `conn`: the main file and its `-wal`, `-shm` and
     `-journal` companions (whether they exist yet or not). Nothing for `:memory:`."""
+    from transdesk.storage.sqlite import attached_files
+
     found = []
-    for _seq, name, filename in conn.execute("PRAGMA database_list"):
+    for name, filename in attached_files(conn):
         if name == "main" and filename:
             found += [Path(filename + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
     return found

@@ -214,7 +214,7 @@ def export_catalogs(
             for article in named:
                 _export_article(desk, article, lang, root, mo, inputs, report, progress)
             return report
-        ids = findings.stream(desk, "SELECT id FROM articles ORDER BY id")
+        ids = storage.streamed_article_ids(desk)
         for (article_id,) in ids:
             article = storage.article(desk, article_id)
             if lang is None or lang in article["targets"]:

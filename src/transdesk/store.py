@@ -1,6 +1,8 @@
-"""Articles, units and translations in the database: the read queries (`read_units` is
+"""Articles, units and translations as the library sees them: the reads (`read_units` is
 the one reader of units with their translations) and the writer of translations
 (`write_translation`, with its history row). The import pipeline is importing.py.
+The SQL itself lives in `storage.articles` and `storage.translations`; this module
+keeps the rules (checks, BadInput messages, the history row) and the shapes.
 
 Writes to translations go through `write_translation`, which takes the caller's
 connection inside the caller's `write_transaction`, so a command's changes and their
@@ -19,6 +21,8 @@ from transdesk.db import now
 from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.languages import LANGUAGES
+from transdesk.storage import articles as storage_articles
+from transdesk.storage import translations
 from transdesk.text_safety import check_text
 
 if TYPE_CHECKING:
@@ -34,13 +38,11 @@ DONE = ("translated", "approved")
 
 def get_article(db: Database, article_id: str) -> dict[str, Any]:
     """The article's row as a dict, or BadInput naming the unknown id."""
-    cursor = db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
-    row = cursor.fetchone()
-    if row is None:
+    article = storage_articles.article_row(db, article_id)
+    if article is None:
         raise BadInput(_(
                 "unknown article {article_id!r} (see 'transdesk articles')"
             ).format(article_id=article_id))
-    article = dict(zip([column[0] for column in cursor.description], row, strict=True))
     article["targets"] = article["targets"].split(",")
     return article
 
@@ -57,7 +59,7 @@ def check_target(article: dict[str, Any], lang: str) -> str:
 
 
 def article_ids(db: Database) -> list[str]:
-    return [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+    return storage_articles.all_ids(db)
 
 
 def status_counts(
@@ -69,38 +71,12 @@ def status_counts(
     total less the other statuses: the totals come from `units`, and only rows that
     have work in them are read from `translations` (through its queue index).
     """
-    article_filter, params = "", []
     for article_id in articles or ():
         get_article(db, article_id)  # BadInput for an unknown id
-    if articles:
-        article_filter = f" AND article_id IN ({','.join('?' * len(articles))})"
-        params = list(articles)
-    targets = {
-        article_id: wanted.split(",")
-        for article_id, wanted in db.execute(
-            "SELECT id, targets FROM articles WHERE TRUE"
-            + article_filter.replace("article_id", "id"),
-            params,
-        )
-    }
-    totals = {
-        article_id: (units, words or 0)
-        for article_id, units, words in db.execute(
-            "SELECT article_id, COUNT(*), SUM(words) FROM units WHERE obsolete = 0"
-            + article_filter + " GROUP BY article_id",
-            params,
-        )
-    }
     langs = [lang] if lang else list(LANGUAGES)
-    worked = db.execute(
-        "SELECT t.article_id, t.lang, t.status, COUNT(*), SUM(u.words) FROM translations t"
-        " JOIN units u ON u.id = t.unit_id"
-        f" WHERE t.lang IN ({','.join('?' * len(langs))})"
-        " AND t.status IN ('draft', 'translated', 'approved') AND t.obsolete = 0"
-        + article_filter.replace("article_id", "t.article_id")
-        + " GROUP BY t.article_id, t.lang, t.status",
-        [*langs, *params],
-    )
+    target_rows, total_rows, worked = storage_articles.status_rows(db, articles, langs)
+    targets = {article_id: wanted.split(",") for article_id, wanted in target_rows}
+    totals = {article_id: (units, words or 0) for article_id, units, words in total_rows}
     table: dict[tuple[str, str], dict[str, Any]] = {}
     for article_id, wanted in targets.items():
         for target in wanted:
@@ -146,9 +122,7 @@ def list_articles(
             "title": title,
             "targets": {lang: percents[article_id].get(lang, 0.0) for lang in targets.split(",")},
         }
-        for article_id, source_lang, title, targets in db.execute(
-            "SELECT id, source_lang, title, targets FROM articles ORDER BY id"
-        )
+        for article_id, source_lang, title, targets in storage_articles.listing(db)
     ]
 
 
@@ -210,19 +184,12 @@ def read_units(
         where += " AND obsolete = 0"
     units = {
         row[0]: UnitRow(row[0], row[1], row[2], row[3], row[4], row[5], {})
-        for row in db.execute(
-            f"SELECT id, key, kind, paragraph, source, article_id FROM units WHERE {where}"
-            " ORDER BY obsolete, position", params)
+        for row in translations.unit_rows(db, where, params)
     }
     if not langs or not units:
         return list(units.values())
-    marks = ",".join("?" * len(langs))
-    t_where = "unit_id = ?" if unit_id is not None else "article_id = ?"
     found: dict[int, dict[str, Translation]] = {}
-    for row in db.execute(
-        "SELECT unit_id, lang, text, status, origin, translator, updated_at FROM translations"
-        f" WHERE {t_where} AND lang IN ({marks})", [*params[:1], *langs]
-    ):
+    for row in translations.translation_rows(db, unit_id is not None, params[0], langs):
         found.setdefault(row[0], {})[row[1]] = Translation(*row[2:])
     for uid, unit in units.items():
         have = found.get(uid, {})
@@ -277,10 +244,7 @@ def write_translation(
         raise BadInput(_("unknown status {status!r}").format(status=status))
     if text is not None:  # whoever writes (po import too): no control character stored
         check_text(text, f"unit {unit_id} ({lang})")
-    row = conn.execute(
-        "SELECT text, status, origin, score FROM translations WHERE unit_id = ? AND lang = ?",
-        [unit_id, lang],
-    ).fetchone()
+    row = translations.current(conn, unit_id, lang)
     if row is None:
         raise BadInput(_(
                 "unit {unit_id} has no {lang} translation (not a target language)"
@@ -289,11 +253,7 @@ def write_translation(
     if (old_text, old_status, old_origin, old_score) == (text, status, origin, score):
         return False
     ts = ts or now()
-    conn.execute(
-        "UPDATE translations SET text = ?, status = ?, origin = ?, score = ?, translator = ?,"
-        " updated_at = ? WHERE unit_id = ? AND lang = ?",
-        [text, status, origin, score, translator, ts, unit_id, lang],
-    )
+    translations.update(conn, unit_id, lang, text, status, origin, score, translator, ts)
     record_history(conn, unit_id, lang, action, translator, ts, origin=origin,
                    old_text=old_text, new_text=text, old_status=old_status, new_status=status,
                    note=note, score=score, old_origin=old_origin, old_score=old_score,
@@ -333,11 +293,9 @@ def record_history(
 
 def unit_id_for(db: Database, article_id: str, key: str) -> int:
     """The id of an article's live unit with this key, or BadInput."""
-    row = db.execute(
-        "SELECT id FROM units WHERE article_id = ? AND key = ? AND obsolete = 0", [article_id, key]
-    ).fetchone()
-    if row is None:
+    found = translations.live_unit_id(db, article_id, key)
+    if found is None:
         raise BadInput(_(
                 "article {article_id!r} has no unit {key!r}"
             ).format(article_id=article_id, key=key))
-    return row[0]
+    return found

@@ -5,7 +5,8 @@ holds the translator's rights) and `<database>_editor` (which holds the reviewer
 a person is a login that is a member of one of them. The database's owner is an editor
 without being a member. Adding, changing and removing go through the desk's
 `transdesk_team_set` function, which only an editor may call and which the server runs
-with the owner's right to create roles (see `storage.postgres_logins`).
+with the owner's right to create roles (see `storage.postgres_logins`). The statements
+are in `storage.roles`.
 
 Passwords: a new login's first password is turned into a SCRAM verifier here, by libpq
 (`PQencryptPasswordConn`), and only the verifier goes to the server; the person changes
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from transdesk.errors import BadInput
 from transdesk.i18n import _
+from transdesk.storage import roles
 from transdesk.storage.postgres import ROLES, PostgresDesk, server_errors
 
 
@@ -44,8 +46,7 @@ def check_role(role: str) -> str:
 
 def login_exists(desk: PostgresDesk, name: str) -> bool:
     with server_errors(desk):
-        row = desk.conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone()
-    return row is not None
+        return roles.login_exists(desk, name)
 
 
 def password_verifier(desk: PostgresDesk, name: str, password: str) -> str:
@@ -80,29 +81,21 @@ def remove(desk: PostgresDesk, name: str) -> None:
 def _team_set(desk: PostgresDesk, name: str, role: str | None, create: bool,
               verifier: str | None = None) -> bool:
     with server_errors(desk):
-        row = desk.conn.execute("SELECT transdesk_team_set(%s, %s, %s, %s)",
-                                [name, role, create, verifier]).fetchone()
-    return bool(row and row[0])
+        return roles.team_set(desk, name, role, create, verifier)
 
 
 def members(desk: PostgresDesk) -> list[Member]:
     """The desk's owner and every login holding one of its roles (the highest one)."""
     with server_errors(desk):
-        owner = desk.conn.execute(
-            "SELECT pg_get_userbyid(datdba) FROM pg_database"
-            " WHERE datname = current_database()").fetchone()
+        owner = roles.database_owner(desk)
         found: dict[str, Member] = {}
         if owner:
-            found[owner[0]] = Member(owner[0], "editor", True, owner=True)
+            found[owner] = Member(owner, "editor", True, owner=True)
         if desk.role_prefix() is None:
             return list(found.values())
         groups = {desk.role_name(role) for role in ROLES}
         for role in ROLES:  # lowest first: a higher role overwrites
-            rows = desk.conn.execute(
-                "SELECT r.rolname, r.rolcanlogin FROM pg_auth_members m"
-                " JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member"
-                " WHERE g.rolname = %s", [desk.role_name(role)]).fetchall()
-            for name, can_login in rows:
+            for name, can_login in roles.group_members(desk, desk.role_name(role)):
                 if name in groups or (name in found and found[name].owner):
                     continue
                 found[name] = Member(name, role, bool(can_login))

@@ -1,10 +1,11 @@
 """The translator's workflow on a SQLite desk: claim the next unit, submit, review,
 what the screen shows, and the history.
 
-The claim's statements (for both engines) live in `storage.claims`; this module checks
-the arguments (claim length, names) and applies the rules of a submission. Finding and
-claiming the next unit happen in one `BEGIN IMMEDIATE` transaction, so translators
-asking at the same moment never get the same unit. Every change of text or status goes
+The statements (the claim's for both engines, the rows a submit and the screen read)
+live in `storage.claims`; this module checks the arguments (claim length, names) and
+applies the rules of a submission. Finding and claiming the next unit happen in one
+`BEGIN IMMEDIATE` transaction, so translators asking at the same moment never get the
+same unit. Every change of text or status goes
 through `store.write_translation`, which keeps the history. On PostgreSQL the same rules
 are the server's (`storage.claims`, `storage.postgres_schema` step m090).
 """
@@ -159,18 +160,10 @@ def submit(
 
 
 def _translation_row(conn: sqlite3.Connection, unit_id: int, lang: str) -> sqlite3.Row:
-    cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    row = cursor.execute(
-        "SELECT * FROM translations WHERE unit_id = ? AND lang = ?", [unit_id, lang]
-    ).fetchone()
+    row = claims.sqlite_translation_row(conn, unit_id, lang)
     if row is not None:
         return row
-    unit = cursor.execute(
-        "SELECT u.article_id, a.targets FROM units u JOIN articles a ON a.id = u.article_id"
-        " WHERE u.id = ?",
-        [unit_id],
-    ).fetchone()
+    unit = claims.sqlite_unit_targets(conn, unit_id)
     if unit is None:
         raise BadInput(_(
                 "unknown unit {unit_id} (see 'transdesk units ARTICLE')"
@@ -193,9 +186,7 @@ def _translation_row(conn: sqlite3.Connection, unit_id: int, lang: str) -> sqlit
 
 def unit_json(db: Database, unit_id: int, lang: str, claim_expires: str | None) -> dict[str, Any]:
     """One unit in the `units` JSON shape, plus `article`, `lang` and `claim_expires`."""
-    (targets,) = db.execute(
-        "SELECT a.targets FROM units u JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
-        [unit_id]).fetchone()
+    targets = claims.article_targets(db, unit_id)
     (unit,) = store.read_units(db, None, targets.split(","), include_obsolete=True,
                                unit_id=unit_id)
     return {**unit.as_dict(), "article": unit.article_id, "lang": lang,
@@ -247,21 +238,13 @@ class UnitView:
 def unit_view(db: Database, unit: dict[str, Any]) -> UnitView:
     """Context for a unit returned by `next_unit`: title, progress, neighbours, TM source."""
     unit_id, lang, article_id = unit["id"], unit["lang"], unit["article"]
-    title, source_lang, position, score = db.execute(
-        "SELECT a.title, a.source_lang, u.position, t.score FROM units u"
-        " JOIN articles a ON a.id = u.article_id"
-        " JOIN translations t ON t.unit_id = u.id AND t.lang = ? WHERE u.id = ?",
-        [lang, unit_id],
-    ).fetchone()
-    number, count = db.execute(
-        "SELECT SUM(position <= ?), COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
-        [position, article_id],
-    ).fetchone()
+    title, source_lang, position, score = claims.screen_row(db, unit_id, lang)
+    number, count = claims.place_in_article(db, article_id, position)
     counts = store.status_counts(db, [article_id], lang)
     previous = following = None
     if unit["paragraph"] is not None:
-        previous = _neighbour(db, article_id, unit["paragraph"], position, "<", "DESC")
-        following = _neighbour(db, article_id, unit["paragraph"], position, ">", "ASC")
+        previous = claims.neighbour(db, article_id, unit["paragraph"], position, "<", "DESC")
+        following = claims.neighbour(db, article_id, unit["paragraph"], position, ">", "ASC")
     return UnitView(
         unit=unit, lang=lang, source_lang=source_lang, title=title, number=int(number or 0),
         count=count, percent=counts[0]["percent"] if counts else 0.0, previous=previous,
@@ -270,24 +253,9 @@ def unit_view(db: Database, unit: dict[str, Any]) -> UnitView:
     )
 
 
-def _neighbour(
-    db: Database, article_id: str, paragraph: int, position: int, op: str, order: str
-) -> str | None:
-    row = db.execute(
-        f"SELECT source FROM units WHERE article_id = ? AND paragraph = ? AND position {op} ?"
-        f" AND obsolete = 0 ORDER BY position {order} LIMIT 1",
-        [article_id, paragraph, position],
-    ).fetchone()
-    return row[0] if row else None
-
-
 def tm_source(db: Database, unit_id: int, lang: str) -> str | None:
     """The remembered source of the current TM draft (history note `tm-source: ...`)."""
-    row = db.execute(
-        "SELECT origin, note FROM history WHERE unit_id = ? AND lang = ? AND action <> 'plan'"
-        " ORDER BY id DESC LIMIT 1",
-        [unit_id, lang],
-    ).fetchone()
+    row = claims.last_change_note(db, unit_id, lang)
     if row and row[0] == "tm" and row[1] and row[1].startswith(TM_SOURCE_PREFIX):
         return row[1][len(TM_SOURCE_PREFIX):]
     return None

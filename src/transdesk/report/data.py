@@ -11,6 +11,7 @@ from typing import Any
 
 from transdesk import postedit, schedule
 from transdesk.i18n import N_
+from transdesk.storage import articles
 from transdesk.storage import postedits as figures
 
 DONE = "('translated', 'approved')"
@@ -33,7 +34,7 @@ def build(db: Any, since: str | None = None, lang: str | None = None) -> dict[st
         "since": since,
         "since_local": schedule.show(since, tz) if since else None,
         "lang": lang,
-        "empty": db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None,
+        "empty": articles.desk_empty(db),
     }
     if data["empty"]:
         data["message"] = EMPTY_DESK

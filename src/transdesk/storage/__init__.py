@@ -8,10 +8,30 @@ text with `?` placeholders for both engines, see `storage.sql`), `transaction()`
 `applied_steps()`, `info()` and `close()`; the SQLite desk holds the sqlite-utils
 `Database` in `.db`, the PostgreSQL desk a psycopg connection in `.conn`.
 
-Routing the remaining queries (store, workflow, gate, po, export, tm, draft) through
-here: give each concern a module of its own in this package taking a desk, write its
-statements once where the SQL is portable (`desk.execute`), and per engine where it is
-not (`desk.engine`); writes go through `with desk.transaction():`.
+All of transdesk's SQL lives in this package, a module per thing stored; the library
+modules above (store, workflow, importing, draft, tm, po, export, team, report) keep
+the rules and call these. Statements are written once where the SQL is portable
+(`?` placeholders, `desk.execute`) and per engine where not (`desk.engine`); writes go
+through `with desk.transaction():` (or the caller's transaction).
+
+- `articles`: articles, units and translation rows as the import writes them; the
+  article reads of `articles`/`status` (row, ids, listing, status counts, empty desk)
+- `translations`: units with their translations (`store.read_units`), the update of
+  one translation row (`store.write_translation`), a live unit's id by key
+- `history`: the history rows and `log`; `claims`: next / submit / release on both
+  engines and the rows the submit and the interactive screen read; `schedule`:
+  priorities and deadlines
+- `drafts`, `memory`, `mt_cache`: what `draft` and `tm` read and write; `postedits`:
+  the post-edit analysis and the report's figures
+- `catalogs`: `export`, `po export`/`po import`; `findings`: `check` and its cache;
+  `terms`: the termbase and word list
+- `roles` (the team's logins and role groups) and `postgres_logins` (their schema step),
+  `postgres_schema`, `migrations`: the schema; `copy`: a whole desk between engines
+- `sqlite`, `postgres`, `sql`: the two engines and the one placeholder style.
+
+Outside this package only `transdesk.db` and `transdesk.migrations` (the SQLite
+engine's own connection, locking and schema) run statements, and `transdesk.check`
+until its statements have moved to `findings`.
 """
 
 from __future__ import annotations

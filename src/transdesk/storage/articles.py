@@ -270,3 +270,63 @@ def update_article(run: Any, article_id: str, targets: str, title: str, layout: 
         " source_sha256 = ?, updated_at = ?, file = COALESCE(file, ?) WHERE id = ?",
         [targets, title, layout, encoding, bom, sha, ts, file_name, article_id])
 
+
+
+# --- the reads of `store` (articles, status) ------------------------------------------
+
+
+def article_row(run: Any, article_id: str) -> dict[str, Any] | None:
+    """The article's row as a dict (every column), None when there is none."""
+    cursor = run.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([column[0] for column in cursor.description], row, strict=True))
+
+
+def desk_empty(run: Any) -> bool:
+    """Whether the desk holds no article at all."""
+    return run.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
+
+
+def all_ids(run: Any) -> list[str]:
+    return [row[0] for row in run.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+
+
+def listing(run: Any) -> Any:
+    """(id, source_lang, title, targets) of every article, by id."""
+    return run.execute("SELECT id, source_lang, title, targets FROM articles ORDER BY id")
+
+
+def status_rows(
+    run: Any, articles: Sequence[str] | None, langs: Sequence[str]
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """What `status` counts, for the articles given (all when None or empty):
+    (id, targets) of the articles; (article_id, live units, their words) per article;
+    (article_id, lang, status, units, words) of the rows in `langs` with work in them
+    (read through the queue index)."""
+    article_filter: str = ""
+    params: list[Any] = []
+    if articles:
+        article_filter = f" AND article_id IN ({','.join('?' * len(articles))})"
+        params = list(articles)
+    targets = list(run.execute(
+        "SELECT id, targets FROM articles WHERE TRUE"
+        + article_filter.replace("article_id", "id"),
+        params,
+    ))
+    totals = list(run.execute(
+        "SELECT article_id, COUNT(*), SUM(words) FROM units WHERE obsolete = 0"
+        + article_filter + " GROUP BY article_id",
+        params,
+    ))
+    worked = list(run.execute(
+        "SELECT t.article_id, t.lang, t.status, COUNT(*), SUM(u.words) FROM translations t"
+        " JOIN units u ON u.id = t.unit_id"
+        f" WHERE t.lang IN ({','.join('?' * len(langs))})"
+        " AND t.status IN ('draft', 'translated', 'approved') AND t.obsolete = 0"
+        + article_filter.replace("article_id", "t.article_id")
+        + " GROUP BY t.article_id, t.lang, t.status",
+        [*langs, *params],
+    ))
+    return targets, totals, worked

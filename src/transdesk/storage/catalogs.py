@@ -33,6 +33,13 @@ def article_ids(desk: Any) -> list[str]:
     return [row[0] for row in desk.execute("SELECT id FROM articles ORDER BY id").fetchall()]
 
 
+def streamed_article_ids(desk: Any) -> Iterator[tuple]:
+    """(id,) of every article, by id, read a batch at a time."""
+    from transdesk.storage.findings import stream
+
+    return stream(desk, "SELECT id FROM articles ORDER BY id")
+
+
 def finished_articles(desk: Any, lang: str) -> Iterator[str]:
     """Articles that have `lang` as a target and every live unit translated or approved,
     by id, as they are read."""

@@ -247,6 +247,75 @@ def sqlite_next_unit_plan(
     return plans
 
 
+def sqlite_translation_row(conn: sqlite3.Connection, unit_id: int, lang: str
+                           ) -> sqlite3.Row | None:
+    """The whole translation row a submit reads first (columns by name), None when the
+    unit has no row in `lang`."""
+    import sqlite3
+
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    row: sqlite3.Row | None = cursor.execute(
+        "SELECT * FROM translations WHERE unit_id = ? AND lang = ?", [unit_id, lang]
+    ).fetchone()
+    return row
+
+
+def sqlite_unit_targets(conn: sqlite3.Connection, unit_id: int) -> sqlite3.Row | None:
+    """(article_id, targets) of a unit, by name; None for an unknown unit."""
+    import sqlite3
+
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    row: sqlite3.Row | None = cursor.execute(
+        "SELECT u.article_id, a.targets FROM units u JOIN articles a ON a.id = u.article_id"
+        " WHERE u.id = ?",
+        [unit_id],
+    ).fetchone()
+    return row
+
+
+# --- the SQLite screen's reads (`workflow.unit_json`, `workflow.unit_view`) ------------
+
+
+def article_targets(db: Any, unit_id: int) -> str:
+    """The target languages (comma-separated) of the unit's article."""
+    (targets,) = db.execute(
+        "SELECT a.targets FROM units u JOIN articles a ON a.id = u.article_id WHERE u.id = ?",
+        [unit_id]).fetchone()
+    return str(targets)
+
+
+def screen_row(db: Any, unit_id: int, lang: str) -> tuple[Any, Any, Any, Any]:
+    """(title, source_lang, position, score) of a claimed unit in `lang`."""
+    title, source_lang, position, score = db.execute(
+        "SELECT a.title, a.source_lang, u.position, t.score FROM units u"
+        " JOIN articles a ON a.id = u.article_id"
+        " JOIN translations t ON t.unit_id = u.id AND t.lang = ? WHERE u.id = ?",
+        [lang, unit_id],
+    ).fetchone()
+    return title, source_lang, position, score
+
+
+def place_in_article(db: Any, article_id: str, position: int) -> tuple[Any, Any]:
+    """(number, count): live units of the article up to `position`, and all of them."""
+    number, count = db.execute(
+        "SELECT SUM(position <= ?), COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
+        [position, article_id],
+    ).fetchone()
+    return number, count
+
+
+def last_change_note(db: Any, unit_id: int, lang: str) -> tuple[Any, Any] | None:
+    """(origin, note) of the unit's latest history row in `lang` (plans left out)."""
+    row = db.execute(
+        "SELECT origin, note FROM history WHERE unit_id = ? AND lang = ? AND action <> 'plan'"
+        " ORDER BY id DESC LIMIT 1",
+        [unit_id, lang],
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 # --- PostgreSQL ------------------------------------------------------------------------
 
 
@@ -413,8 +482,8 @@ def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
         done = units.get("translated", 0) + units.get("approved", 0)
         previous = following = None
         if unit["paragraph"] is not None:
-            previous = _neighbour(desk, article_id, unit["paragraph"], position, "<", "DESC")
-            following = _neighbour(desk, article_id, unit["paragraph"], position, ">", "ASC")
+            previous = neighbour(desk, article_id, unit["paragraph"], position, "<", "DESC")
+            following = neighbour(desk, article_id, unit["paragraph"], position, ">", "ASC")
         note = desk.execute(
             "SELECT origin, note FROM history WHERE unit_id = ? AND lang = ?"
             " AND action <> 'plan' ORDER BY id DESC LIMIT 1", [unit_id, lang]).fetchone()
@@ -430,9 +499,11 @@ def unit_view(desk: PostgresDesk, unit: dict[str, Any]) -> UnitView:
     )
 
 
-def _neighbour(desk: PostgresDesk, article_id: str, paragraph: int, position: int, op: str,
-               order: str) -> str | None:
-    row = desk.execute(
+def neighbour(run: Any, article_id: str, paragraph: int, position: int, op: str,
+              order: str) -> str | None:
+    """The source of the live unit before (`op` "<", `order` "DESC") or after (">",
+    "ASC") `position` in the same paragraph (both engines)."""
+    row = run.execute(
         f"SELECT source FROM units WHERE article_id = ? AND paragraph = ? AND position {op} ?"
         f" AND obsolete = 0 ORDER BY position {order} LIMIT 1",
         [article_id, paragraph, position]).fetchone()

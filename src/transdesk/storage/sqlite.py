@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
+def attached_files(run: Any) -> list[tuple[str, str]]:
+    """(name, file) of each database the connection has open (`PRAGMA database_list`):
+    `main` first, its file "" for an in-memory database. `run`: a sqlite3 connection, a
+    sqlite-utils Database or a SQLite desk."""
+    return [(name, filename) for _seq, name, filename in run.execute("PRAGMA database_list")]
+
+
 class SqliteDesk:
     engine = "sqlite"
 
