@@ -243,8 +243,8 @@ def _check_translations(
         check = pair_checker(CHECK_NAMES)
         cache: dict[Pair, Findings] = {}
         for first in range(start, stop, _SLICE):
-            bounds = [lo + first, lo + min(first + _SLICE, stop)]
-            rows = reader.execute(sql, [*bounds, *params]).fetchall()
+            rows = store.done_translations_in(reader, (sql, params), lo + first,
+                                              lo + min(first + _SLICE, stop))
             for lang, article_id, unit_id, position, text, key, source, source_lang in rows:
                 if wanted is not None and article_id not in wanted:
                     continue
@@ -263,8 +263,9 @@ def _check_translations(
 def _sqlite_path(desk: Any) -> str:
     if desk.engine != "sqlite":
         return ""
-    return next((row[2] for row in desk.execute("PRAGMA database_list") if row[1] == "main"),
-                "")
+    from transdesk.storage.sqlite import attached_files
+
+    return next((path for name, path in attached_files(desk) if name == "main"), "")
 
 
 class _Ahead:

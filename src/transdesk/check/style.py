@@ -23,7 +23,9 @@ def use_desk_style(desk: Any) -> desk_style.DeskStyle:
     if current and current[0].revision == revision:
         return current[0]
     words: dict[str, list[str]] = {}
-    for lang, word in desk.execute("SELECT lang, word FROM desk_words ORDER BY lang, word"):
+    from transdesk.storage.terms import desk_word_pairs
+
+    for lang, word in desk_word_pairs(desk):
         words.setdefault(lang, []).append(word)
     style = desk_style.DeskStyle(store.load_concepts(desk), words, revision)
     desk_style.activate(style)

@@ -143,6 +143,13 @@ def done_translations_sql(desk: Any, langs: list[str],
     return sql + where, [*langs, *params]
 
 
+def done_translations_in(reader: Any, query: tuple[str, list[Any]], start: int,
+                         stop: int) -> list[tuple]:
+    """The rows of `done_translations_sql`'s query for unit ids in [start, stop)."""
+    sql, params = query
+    return reader.execute(sql, [start, stop, *params]).fetchall()
+
+
 def reopen(desk: Any, location: str) -> Any:
     """A reader of the same desk on a connection of its own (in a forked child: a
     connection must not cross a fork)."""
