@@ -17,21 +17,12 @@ def open_desk(location: str | Path) -> Any:
 
 def query(location: str | Path, statement: str, params: list | tuple = ()) -> list[tuple]:
     """The rows of one statement (`?` placeholders), as tuples."""
-    desk = open_desk(location)
-    try:
-        return [tuple(row) for row in desk.execute(statement, list(params)).fetchall()]
-    finally:
-        desk.close()
+    return sql(location, statement, tuple(params))
 
 
 def execute(location: str | Path, statement: str, params: list | tuple = ()) -> None:
     """Run one writing statement in a transaction of its own."""
-    desk = open_desk(location)
-    try:
-        with desk.transaction():
-            desk.execute(statement, list(params))
-    finally:
-        desk.close()
+    sql(location, statement, tuple(params))
 
 
 def table_dump(location: str | Path) -> list:
