@@ -12,24 +12,9 @@ _FINGERPRINT: list[str] = []
 
 
 def use_desk_style(desk: Any) -> desk_style.DeskStyle:
-    """Make the desk's termbase and word list the active style (as `desk_style.use`
-    does for a SQLite database; read with portable SQL on PostgreSQL)."""
-    if desk.engine == "sqlite":
-        return desk_style.use(desk.db)
-    from transdesk.terms import store
-
-    revision = f"{desk.location}#{store.revision(desk)}#{desk_style._english()}"
-    current = desk_style._ACTIVE
-    if current and current[0].revision == revision:
-        return current[0]
-    words: dict[str, list[str]] = {}
-    from transdesk.storage.terms import desk_word_pairs
-
-    for lang, word in desk_word_pairs(desk):
-        words.setdefault(lang, []).append(word)
-    style = desk_style.DeskStyle(store.load_concepts(desk), words, revision)
-    desk_style.activate(style)
-    return style
+    """Make the desk's termbase and word list the active style (`desk_style.use`, whose
+    queries run on either engine)."""
+    return desk_style.use(desk.db if desk.engine == "sqlite" else desk)
 
 
 def checks_fingerprint() -> str:

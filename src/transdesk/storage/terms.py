@@ -112,11 +112,6 @@ def word_rows(db: Any, lang: str | None = None) -> list[tuple[str, str, str | No
     return sorted(rows, key=lambda r: (r[0], _ascii_lower(r[1]), r[1]))
 
 
-def desk_word_pairs(db: Any) -> list[tuple[str, str]]:
-    """(lang, word) of the desk's word list, by language and word (byte order)."""
-    return db.execute("SELECT lang, word FROM desk_words ORDER BY lang, word").fetchall()
-
-
 def history_rows(db: Any, limit: int) -> list[tuple]:
     return [tuple(r) for r in db.execute(
         "SELECT id, kind, ref, at, who, action, old, new, note FROM style_history"
