@@ -633,24 +633,33 @@ def memory_units(
     return list(iter_memory_units(db, articles))
 
 
-def export_tmx(
-    db: Any, articles: Iterable[str] | None = None, include_imported: bool = False
-) -> tuple[bytes, int]:
-    """TMX 1.4 of every translated/approved pair (and imported memory if asked):
-    ``(bytes, number of translation units)``."""
-    from transdesk.tmx import TranslationUnit, write_tmx
+class MemoryTmx:
+    """The TMX 1.4 of every translated/approved pair (and imported memory if asked),
+    written a translation unit at a time: iterate for its bytes (flat memory whatever
+    the desk's size); `units` counts the translation units written so far."""
 
-    desk = as_desk(db)
+    def __init__(self, db: Any, articles: Iterable[str] | None = None,
+                 include_imported: bool = False) -> None:
+        self.desk = as_desk(db)
+        self.articles = list(articles) if articles is not None else None
+        self.include_imported = include_imported
+        self.units = 0
 
-    def unit(tuid: str | None, srclang: str | None, variants: dict[str, str]) -> TranslationUnit:
-        ordered = sorted(variants.items(), key=lambda item: (item[0] != srclang, item[0]))
-        return TranslationUnit(dict(ordered), tuid=tuid, srclang=srclang)
+    def __iter__(self) -> Iterator[bytes]:
+        from transdesk.tmx import tmx_chunks
 
-    units = [unit(f"{article}:{key}", source_lang, variants)
-             for article, key, source_lang, variants in iter_memory_units(desk, articles)]
-    if include_imported:
-        imported: dict[int, dict[str, str]] = {}
-        for tu_id, lang, text in storage.iter_imported(desk):
-            imported.setdefault(tu_id, {})[lang] = text
-        units += [unit(None, None, variants) for variants in imported.values()]
-    return write_tmx(units, "*all*"), len(units)
+        return tmx_chunks(self._units(), "*all*")
+
+    def _units(self) -> Iterator[Any]:
+        from transdesk.tmx import TranslationUnit
+
+        for article, key, source_lang, variants in iter_memory_units(self.desk, self.articles):
+            ordered = sorted(variants.items(), key=lambda item: (item[0] != source_lang, item[0]))
+            self.units += 1
+            yield TranslationUnit(dict(ordered), tuid=f"{article}:{key}", srclang=source_lang)
+        if self.include_imported:
+            rows = storage.iter_imported(self.desk)
+            for _tu_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+                self.units += 1
+                variants = {lang: text for _id, lang, text in group}
+                yield TranslationUnit(dict(sorted(variants.items())))
