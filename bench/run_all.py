@@ -107,7 +107,9 @@ def run_size(size: int, repeat: int, rows: Rows, peers: bool = True) -> Rows:
     100k take longer than all of ours). The work the later rows need (the archive's
     import, po export, tm export and import) runs even when its row is not wanted."""
     corpus, sources, work = desk(size)
-    files = sorted(str(p) for p in sources.glob("*.txt"))
+    # names relative to the sources' folder, as a shell's `import *.txt` there: Linux
+    # takes at most 6 MB of arguments, and 100,000 absolute paths are more
+    files = sorted(p.name for p in sources.glob("*.txt"))
     db = work / "desk.db"
 
     def peer(name: str, run: Callable[[], Measured]) -> Measured | None:
@@ -121,10 +123,10 @@ def run_size(size: int, repeat: int, rows: Rows, peers: bool = True) -> Rows:
     # import: an archive, then one article, into a new database and into the desk
     name = "import ARCHIVE"
     rows[name] = (best(transdesk("--db", str(db), "import", "-q", *files), repeat,
-                       setup=lambda: fresh(db)),
+                       setup=lambda: fresh(db), cwd=sources),
                   peer(name, lambda: txt2po(str(sources))))
     one = work / "one-more-article.txt"
-    shutil.copyfile(files[0], one)
+    shutil.copyfile(sources / files[0], one)
     fresh_db = work / "new.db"
     name = "import ONE, new database"
     if rows.wanted(name):
@@ -176,7 +178,7 @@ def run_size(size: int, repeat: int, rows: Rows, peers: bool = True) -> Rows:
     if rows.wanted(name):
         rows[name] = (best(transdesk("check", "--po", str(locales), "--format", "json"),
                            repeat, ok=(0, 1)), peer(name, pocount))
-    memory_work(db, files, locales, work, repeat, rows, peer)
+    memory_work(db, files, sources, locales, work, repeat, rows, peer)
     shutil.rmtree(work / "txt2po", ignore_errors=True)
     return rows
 
@@ -187,7 +189,8 @@ def fresh(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def memory_work(db: Path, files: list[str], locales: Path, work: Path, repeat: int,
+def memory_work(db: Path, files: list[str], sources: Path, locales: Path, work: Path,
+                repeat: int,
                 rows: Rows, peer: Callable[[str, Callable[[], Measured]], Measured | None],
                 ) -> None:
     """export --finished, tm export / import and a draft from that memory."""
@@ -218,7 +221,7 @@ def memory_work(db: Path, files: list[str], locales: Path, work: Path, repeat: i
     def new_desk() -> None:
         fresh(drafting)
         shutil.copyfile(memory, drafting)
-        measure(transdesk("--db", str(drafting), "import", "-q", *files))
+        measure(transdesk("--db", str(drafting), "import", "-q", *files), cwd=sources)
 
     name = "draft --provider none"
     if rows.wanted(name):
