@@ -1,13 +1,13 @@
 """Machine drafts for untranslated units: memory first, then the CLDR date line, then a
 provider.
 
-Only ``untranslated`` units are drafted, and each write re-checks the status inside
-its transaction (a translator may have submitted meanwhile): ``translated`` and
-``approved`` text is never touched.  Work is committed as it goes (memory drafts in
-chunks, provider answers per batch) and every provider answer is kept in ``mt_cache``
-keyed by (provider, pair, sentence) in the same transaction, so a run that fails or is
-killed resumes where it stopped and never asks for a sentence twice; identical
-sentences within a run are asked once.
+Only ``untranslated`` units are drafted, and each batch of drafts re-checks the status
+inside its transaction (``store.write_drafts``: a translator may have submitted
+meanwhile): ``translated`` and ``approved`` text is never touched.  Work is committed
+as it goes (memory drafts in chunks, provider answers per batch) and every provider
+answer is kept in ``mt_cache`` keyed by (provider, pair, sentence) in the same
+transaction, so a run that fails or is killed resumes where it stopped and never asks
+for a sentence twice; identical sentences within a run are asked once.
 """
 
 from __future__ import annotations
@@ -142,9 +142,10 @@ class _Writer:
         if drafts or cache_rows:
             with self.desk.transaction():
                 mt_cache.remember(self.desk, cache_rows, ts)
-                still = drafts_storage.untranslated_among(
-                    self.desk, self.lang, [d.unit.id for d in drafts])
-                written = [d for d in drafts if d.unit.id in still and self._write(d, ts)]
+                done = store.write_drafts(self.desk, self.lang, [
+                    store.Draft(d.unit.id, d.text, d.origin, d.score, d.note)
+                    for d in drafts], ts)
+                written = [d for d in drafts if d.unit.id in done]
         for item in written:
             self.report.by_origin[item.origin] += 1
         self.report.skipped += len(drafts) - len(written)
@@ -159,15 +160,6 @@ class _Writer:
         self.settled += len(misses)
         if self.progress is not None and misses:
             self.progress(self.settled, self.report.selected)
-
-    def _write(self, item: _Pending, ts: str) -> bool:
-        # store.write_translation runs its statements through `conn.execute(sql, [..])`
-        # with `?` placeholders: a desk answers that on both engines.
-        return store.write_translation(
-            self.desk, item.unit.id, self.lang, text=item.text, status="draft",
-            origin=item.origin, translator=None, score=item.score, action="draft",
-            note=item.note, ts=ts,
-        )
 
 
 def _article_ids(desk: Any, lang: str, articles: list[str] | None) -> list[str]:

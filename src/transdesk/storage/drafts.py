@@ -1,6 +1,6 @@
-"""What `draft` reads: the articles translated into a language, their untranslated
-units, and the status of units about to be drafted. (Drafts are written through
-`store.write_translation`, the one writer of translations.)"""
+"""What `draft` reads and writes: the articles translated into a language, their
+untranslated units, and the drafts themselves, a batch at a time (the rules — the
+guard, the history rows — are `store.write_drafts`'s)."""
 
 from __future__ import annotations
 
@@ -73,16 +73,36 @@ def iter_untranslated(desk: Any, lang: str, articles: Sequence[str], limit: int 
             yield rows  # type: ignore[misc]
 
 
-def untranslated_among(desk: Any, lang: str, unit_ids: Sequence[int]) -> set[int]:
-    """Those of ``unit_ids`` still untranslated in ``lang`` (inside the caller's write
-    transaction: a translator may have submitted meanwhile)."""
-    found: set[int] = set()
+def lock_untranslated(desk: Any, lang: str, unit_ids: Sequence[int]
+                      ) -> dict[int, tuple[Any, ...]]:
+    """unit id -> ``(text, status, origin, score)`` of those of ``unit_ids`` still
+    untranslated in ``lang``, inside the caller's write transaction (a translator may
+    have submitted meanwhile).  PostgreSQL locks those rows until the transaction ends
+    (``FOR UPDATE``: a translator's submit waits, then finds the draft); SQLite's write
+    transaction already holds the whole database."""
+    lock = " FOR UPDATE" if desk.engine == "postgresql" else ""
+    found: dict[int, tuple[Any, ...]] = {}
     for start in range(0, len(unit_ids), CHUNK):
         chunk = list(unit_ids[start : start + CHUNK])
-        found.update(row[0] for row in desk.execute(
-            "SELECT unit_id FROM translations WHERE lang = ? AND status = 'untranslated'"
-            f" AND unit_id IN ({','.join('?' * len(chunk))})", [lang, *chunk]).fetchall())
+        for row in desk.execute(
+                "SELECT unit_id, text, status, origin, score FROM translations"
+                " WHERE lang = ? AND status = 'untranslated'"
+                f" AND unit_id IN ({','.join('?' * len(chunk))}){lock}",
+                [lang, *chunk]).fetchall():
+            found[row[0]] = tuple(row[1:])
     return found
+
+
+def write_drafts(desk: Any,
+                 rows: Sequence[tuple[str, str | None, float | None, str, int, str]]) -> None:
+    """Set drafts ``(text, origin, score, updated_at, unit_id, lang)``, one statement
+    batch for all (pipelined by psycopg on PostgreSQL: one round trip), each only where
+    its row is still untranslated."""
+    if rows:
+        desk.executemany(
+            "UPDATE translations SET text = ?, status = 'draft', origin = ?, score = ?,"
+            " translator = NULL, updated_at = ?"
+            " WHERE unit_id = ? AND lang = ? AND status = 'untranslated'", rows)
 
 
 def source_langs(desk: Any, lang: str, articles: Sequence[str]) -> set[str]:
