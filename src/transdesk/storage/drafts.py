@@ -4,7 +4,7 @@ guard, the history rows — are `store.write_drafts`'s)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from transdesk.errors import BadInput
@@ -34,28 +34,43 @@ def article_targets(desk: Any, articles: Sequence[str] | None) -> dict[str, list
     return {article_id: found[article_id] for article_id in wanted}
 
 
-def count_untranslated(desk: Any, lang: str, articles: Sequence[str]) -> int:
-    total = 0
-    for start in range(0, len(articles), CHUNK):
-        chunk = list(articles[start : start + CHUNK])
-        row = desk.execute(
-            "SELECT count(*) FROM translations WHERE lang = ? AND status = 'untranslated'"
-            f" AND obsolete = 0 AND article_id IN ({','.join('?' * len(chunk))})",
-            [lang, *chunk]).fetchone()
-        total += int(row[0])
-    return total
+def iter_article_chunks(desk: Any, lang: str, chunk: int = CHUNK) -> Iterator[list[str]]:
+    """The ids of every article translated into ``lang``, in id order, ``chunk``
+    articles at a time (keyset pages of ``articles``: the whole list is never held)."""
+    last: str | None = None
+    while True:
+        after, params = ("", [chunk]) if last is None else (" WHERE id > ?", [last, chunk])
+        rows = desk.execute(f"SELECT id, targets FROM articles{after} ORDER BY id LIMIT ?",
+                            params).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        ids = [row[0] for row in rows if lang in row[1].split(",")]
+        if ids:
+            yield ids
 
 
-def iter_untranslated(desk: Any, lang: str, articles: Sequence[str], limit: int | None = None,
-                      chunk: int = CHUNK) -> Iterator[list[tuple[int, str, str, str, str, str]]]:
-    """The live untranslated units in ``lang`` of ``articles`` (in this order; give
-    them sorted), ``(id, article, key, kind, source, source_lang)`` in article and
-    position order, a list per ``chunk`` articles; at most ``limit`` units in all."""
+def untranslated_by_source(desk: Any, lang: str, articles: Sequence[str]) -> dict[str, int]:
+    """source language -> how many live untranslated units in ``lang`` ``articles``
+    (at most CHUNK of them) hold."""
+    rows = desk.execute(
+        "SELECT a.source_lang, count(*) FROM translations t JOIN articles a"
+        " ON a.id = t.article_id WHERE t.lang = ? AND t.status = 'untranslated'"
+        f" AND t.obsolete = 0 AND t.article_id IN ({','.join('?' * len(articles))})"
+        " GROUP BY a.source_lang", [lang, *articles]).fetchall()
+    return {row[0]: int(row[1]) for row in rows}
+
+
+def iter_untranslated(desk: Any, lang: str, chunks: Iterable[Sequence[str]],
+                      limit: int | None = None
+                      ) -> Iterator[list[tuple[int, str, str, str, str, str]]]:
+    """The live untranslated units in ``lang`` of the articles of ``chunks`` (lists of
+    at most CHUNK ids, each sorted), ``(id, article, key, kind, source, source_lang)``
+    in article and position order, a list per chunk; at most ``limit`` units in all."""
     left = limit
-    for start in range(0, len(articles), chunk):
+    for ids in chunks:
         if left is not None and left <= 0:
             return
-        ids = list(articles[start : start + chunk])
         sql = ("SELECT u.id, u.article_id, u.key, u.kind, u.source, a.source_lang"
                " FROM translations t JOIN units u ON u.id = t.unit_id"
                " JOIN articles a ON a.id = t.article_id"
@@ -103,16 +118,3 @@ def write_drafts(desk: Any,
             "UPDATE translations SET text = ?, status = 'draft', origin = ?, score = ?,"
             " translator = NULL, updated_at = ?"
             " WHERE unit_id = ? AND lang = ? AND status = 'untranslated'", rows)
-
-
-def source_langs(desk: Any, lang: str, articles: Sequence[str]) -> set[str]:
-    """The source languages of those of ``articles`` with untranslated units in ``lang``."""
-    found: set[str] = set()
-    for start in range(0, len(articles), CHUNK):
-        chunk = list(articles[start : start + CHUNK])
-        found.update(row[0] for row in desk.execute(
-            "SELECT DISTINCT a.source_lang FROM articles a WHERE a.id IN"
-            f" ({','.join('?' * len(chunk))}) AND EXISTS (SELECT 1 FROM translations t"
-            " WHERE t.article_id = a.id AND t.lang = ? AND t.status = 'untranslated'"
-            " AND t.obsolete = 0)", [*chunk, lang]).fetchall())
-    return found
