@@ -12,7 +12,7 @@ and a line saying how time and memory grow from one size to the next.  With
 ``--digest`` the drafts written are summed (sha256 of every draft row and history row,
 in unit order): the same digest before and after a change means the same drafts.
 
-    python bench/bench_draft_growth.py [--sizes 1000,10000,30000] [--digest]
+    python bench/bench_draft_growth.py [--sizes 1000,10000,30000] [--digest] [--src DIR]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import resource
 import shutil
 import sys
 from pathlib import Path
@@ -68,13 +69,14 @@ def drafts_digest(path: Path) -> tuple[int, str]:
     return count, digest.hexdigest()
 
 
-def run_size(size: int, digest: bool) -> Measured:
+def run_size(size: int, digest: bool, src: Path | None = None) -> Measured:
     ready = ready_desk(size)
     run = ready.parent / "run.db"
     fresh(run)
     shutil.copyfile(ready, run)
+    env = dict(os.environ, PYTHONPATH=str(src.resolve())) if src else None
     measured = measure(transdesk("--db", str(run), "draft", "--lang", "en", "--provider",
-                                 "none"), ok=(0, 1))
+                                 "none"), ok=(0, 1), env=env)
     line = (f"{size:>7} articles  draft --provider none {measured.wall:8.2f} s wall"
             f" {measured.cpu:8.2f} s CPU {measured.peak_mb:7.1f} MB peak"
             f" (load {os.getloadavg()[0]:.1f})")
@@ -92,14 +94,22 @@ def main() -> None:
     parser.add_argument("--digest", action="store_true",
                         help="print a digest of the drafts written (compare before/after)")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--src", type=Path,
+                        help="draft with another checkout's sources (a before/after)")
     args = parser.parse_args()
+    # 100,000 file names as arguments need more than the default 2 MB of argv (a quarter
+    # of the stack limit), as in run_all.py
+    stack = 512 * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    if hard == resource.RLIM_INFINITY or hard >= stack:
+        resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
     sizes = [int(n) for n in args.sizes.split(",")]
     series = []
     for size in sizes:
         if args.build_only:
             print(ready_desk(size), flush=True)
             continue
-        series.append((size, run_size(size, args.digest)))
+        series.append((size, run_size(size, args.digest, args.src)))
     if len(series) > 1:
         print(f"draft --provider none: {growth(series)}")
     sys.stdout.flush()

@@ -282,21 +282,15 @@ def write_drafts(desk: Database, lang: str, drafts: Sequence[Draft],
     commits): a text a translator submitted meanwhile is never overwritten.  Returns
     the ids of the units written."""
     from transdesk.storage import drafts as storage_drafts
-    from transdesk.storage import history
 
     for item in drafts:
         check_text(item.text, f"unit {item.unit_id} ({lang})")
     current = storage_drafts.lock_untranslated(desk, lang, [d.unit_id for d in drafts])
-    ts = ts or now()
     written = [d for d in drafts if d.unit_id in current
                and current[d.unit_id] != (d.text, "draft", d.origin, d.score)]
-    storage_drafts.write_drafts(desk, [(d.text, d.origin, d.score, ts, d.unit_id, lang)
-                                       for d in written])
-    history.insert_many(desk, [
-        (d.unit_id, lang, ts, None, d.origin, "draft", old_text, d.text, old_status, "draft",
-         d.note, d.score, old_origin, old_score, None)
-        for d in written
-        for old_text, old_status, old_origin, old_score in [current[d.unit_id]]])
+    storage_drafts.write_drafts(desk, lang, ts or now(), [
+        ((d.unit_id, d.text, d.origin, d.score, d.note), current[d.unit_id])
+        for d in written])
     return {d.unit_id for d in written}
 
 

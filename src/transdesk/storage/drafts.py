@@ -95,26 +95,74 @@ def lock_untranslated(desk: Any, lang: str, unit_ids: Sequence[int]
     have submitted meanwhile).  PostgreSQL locks those rows until the transaction ends
     (``FOR UPDATE``: a translator's submit waits, then finds the draft); SQLite's write
     transaction already holds the whole database."""
-    lock = " FOR UPDATE" if desk.engine == "postgresql" else ""
     found: dict[int, tuple[Any, ...]] = {}
     for start in range(0, len(unit_ids), CHUNK):
         chunk = list(unit_ids[start : start + CHUNK])
-        for row in desk.execute(
+        if desk.engine == "postgresql":
+            rows = desk.execute(
+                "SELECT unit_id, text, status, origin, score FROM translations"
+                " WHERE lang = ? AND status = 'untranslated' AND unit_id = ANY(?::bigint[])"
+                " FOR UPDATE", [lang, chunk]).fetchall()
+        else:
+            rows = desk.execute(
                 "SELECT unit_id, text, status, origin, score FROM translations"
                 " WHERE lang = ? AND status = 'untranslated'"
-                f" AND unit_id IN ({','.join('?' * len(chunk))}){lock}",
-                [lang, *chunk]).fetchall():
+                f" AND unit_id IN ({','.join('?' * len(chunk))})", [lang, *chunk]).fetchall()
+        for row in rows:
             found[row[0]] = tuple(row[1:])
     return found
 
 
-def write_drafts(desk: Any,
-                 rows: Sequence[tuple[str, str | None, float | None, str, int, str]]) -> None:
-    """Set drafts ``(text, origin, score, updated_at, unit_id, lang)``, one statement
-    batch for all (pipelined by psycopg on PostgreSQL: one round trip), each only where
-    its row is still untranslated."""
-    if rows:
-        desk.executemany(
-            "UPDATE translations SET text = ?, status = 'draft', origin = ?, score = ?,"
-            " translator = NULL, updated_at = ?"
-            " WHERE unit_id = ? AND lang = ? AND status = 'untranslated'", rows)
+#: A draft to write: ``(unit_id, text, origin, score, note)``, and the row it replaces:
+#: ``(text, status, origin, score)``.
+DraftRow = tuple[int, str, "str | None", "float | None", "str | None"]
+
+
+def write_drafts(desk: Any, lang: str, ts: str,
+                 drafts: Sequence[tuple[DraftRow, tuple[Any, ...]]]) -> None:
+    """Set the drafts (each only where its row is still untranslated) and add their
+    history rows (``action`` draft, no translator, in ``drafts`` order), in the
+    caller's transaction.  PostgreSQL: one set-based UPDATE and one INSERT from arrays
+    (two round trips, one plan each); SQLite: a statement batch each."""
+    if not drafts:
+        return
+    if desk.engine == "postgresql":
+        _write_drafts_postgres(desk, lang, ts, drafts)
+        return
+    from transdesk.storage import history
+
+    desk.executemany(
+        "UPDATE translations SET text = ?, status = 'draft', origin = ?, score = ?,"
+        " translator = NULL, updated_at = ?"
+        " WHERE unit_id = ? AND lang = ? AND status = 'untranslated'",
+        [(text, origin, score, ts, unit_id, lang)
+         for (unit_id, text, origin, score, _note), _old in drafts])
+    history.insert_many(desk, [
+        (unit_id, lang, ts, None, origin, "draft", old[0], text, old[1], "draft", note, score,
+         old[2], old[3], None)
+        for (unit_id, text, origin, score, note), old in drafts])
+
+
+def _write_drafts_postgres(desk: Any, lang: str, ts: str,
+                           drafts: Sequence[tuple[DraftRow, tuple[Any, ...]]]) -> None:
+    columns = list(zip(*(new for new, _old in drafts), strict=True))
+    old = list(zip(*(old for _new, old in drafts), strict=True))
+    ids, texts, origins, scores, notes = (list(c) for c in columns)
+    desk.execute(
+        "UPDATE translations t SET text = d.text, status = 'draft', origin = d.origin,"
+        " score = d.score, translator = NULL, updated_at = ?"
+        " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::float8[])"
+        " AS d(unit_id, text, origin, score)"
+        " WHERE t.unit_id = d.unit_id AND t.lang = ? AND t.status = 'untranslated'",
+        [ts, ids, texts, origins, scores, lang])
+    desk.execute(
+        "INSERT INTO history (unit_id, lang, at, translator, origin, action, old_text,"
+        " new_text, old_status, new_status, note, score, old_origin, old_score, claimed_at)"
+        " SELECT d.unit_id, ?, ?, NULL, d.origin, 'draft', d.old_text, d.text, d.old_status,"
+        " 'draft', d.note, d.score, d.old_origin, d.old_score, NULL"
+        " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[],"
+        " ?::text[], ?::text[], ?::float8[]) WITH ORDINALITY"
+        " AS d(unit_id, text, origin, score, note, old_text, old_status, old_origin, old_score,"
+        " n) ORDER BY d.n",
+        [lang, ts, ids, texts, origins, scores, notes, list(old[0]), list(old[1]),
+         list(old[2]), list(old[3])])
