@@ -5,10 +5,11 @@ written in batches, not three round trips each).
 The desk is bench_draft_growth's (a new desk of SIZE generated articles beside the
 memory of its complete twin: nearly every unit an exact memory match), copied with
 `db copy` to a database of the test server; each run drafts a fresh copy (a file copy
-on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL).  Reported per engine: wall,
-client CPU (GNU time), the server's CPU (PostgreSQL: the backends' CPU as the
-postmaster reaps them), peak RSS, the load average; and whether both engines wrote the
-same drafts (text, status, origin, score, history note of every unit).
+on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL) in a child process making the
+CLI's library call.  Reported per engine: wall, client CPU and peak RSS (GNU time),
+the server's CPU (PostgreSQL: the draft's backend, read from /proc: the server must run
+on this machine), the load average; and whether both engines wrote the same drafts
+(text, status, origin, score and history row of every draft).
 
     source /tmp/pg-NAME.env     # scripts/pg-test-server.sh start /tmp/pg-NAME
     PGPASSFILE=$TRANSDESK_TEST_PGPASSFILE python bench/bench_draft_engines.py \
@@ -33,17 +34,31 @@ from bench_memory_growth import fresh
 from common import Measured, measure, transdesk
 
 
-def server_cpu(data_dir: Path | None) -> float:
-    """CPU seconds of the postmaster's reaped children (the backends that ended)."""
-    if data_dir is None:
-        return 0.0
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process of this machine (0 when unreadable)."""
     try:
-        pid = (data_dir / "postmaster.pid").read_text().split()[0]
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[13]) + int(fields[14])) / ticks  # cutime, cstime
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def child(location: str) -> None:
+    """The draft as the CLI runs it (`draft --lang en --provider none`), then the CPU
+    its server backend used (the server runs on this machine)."""
+    from transdesk import storage
+    from transdesk.draft import draft
+
+    desk = storage.open(location)
+    backend = (desk.execute("SELECT pg_backend_pid()").fetchone()[0]
+               if desk.engine == "postgresql" else None)
+    import inspect
+
+    plain = ({"keep_misses": False} if "keep_misses" in inspect.signature(draft).parameters
+             else {})  # (older sources, --src, have no such option)
+    print(draft(desk, "en", provider="none", **plain).summary())
+    print(f"server-cpu {process_cpu(backend) if backend else 0.0:.3f}")
+    desk.close()
 
 
 def digest(location: str) -> tuple[int, str]:
@@ -69,12 +84,14 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--src", type=Path, help="run the drafts with these sources")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
     server = os.environ.get("TRANSDESK_TEST_PG")
     if not server:
         sys.exit("set TRANSDESK_TEST_PG and PGPASSFILE: see the docstring")
-    data = Path(os.environ["TRANSDESK_TEST_PG_DIR"]) / "data" if os.environ.get(
-        "TRANSDESK_TEST_PG_DIR") else None
     env = dict(os.environ)
     if args.src:
         env["PYTHONPATH"] = str(args.src.resolve())
@@ -87,6 +104,10 @@ def main() -> None:
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{template}"')
     measure(transdesk("db", "copy", str(ready), f"{base}/{template}"))
+    with psycopg.connect(f"{base}/{template}", autocommit=True) as conn:
+        # a desk in service: hint bits set, visibility map and statistics current (a
+        # fresh copy's first readers would pay for those, at random, in the runs)
+        conn.execute("VACUUM (FREEZE, ANALYZE)")
     lite = ready.parent / "engines.db"
     results: dict[str, list[tuple[Measured, float]]] = {"sqlite": [], "postgresql": []}
     digests: dict[str, tuple[int, str]] = {}
@@ -94,17 +115,14 @@ def main() -> None:
         for _ in range(args.repeat):
             fresh(lite)
             shutil.copyfile(ready, lite)
-            m = measure(transdesk("--db", str(lite), "draft", "--lang", "en", "--provider",
-                                  "none"), ok=(0, 1), env=env)
+            m = measure([sys.executable, __file__, "--child", str(lite)], env=env)
             results["sqlite"].append((m, 0.0))
             digests["sqlite"] = digest(str(lite))
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{run_db}" WITH (FORCE)')
                 conn.execute(f'CREATE DATABASE "{run_db}" TEMPLATE "{template}"')
-            before = server_cpu(data)
-            m = measure(transdesk("--db", f"{base}/{run_db}", "draft", "--lang", "en",
-                                  "--provider", "none"), ok=(0, 1), env=env)
-            results["postgresql"].append((m, server_cpu(data) - before))
+            m = measure([sys.executable, __file__, "--child", f"{base}/{run_db}"], env=env)
+            results["postgresql"].append((m, float(m.stdout.split("server-cpu ")[1])))
             digests["postgresql"] = digest(f"{base}/{run_db}")
             print(f"  sqlite {results['sqlite'][-1][0].wall:.2f} s, postgresql"
                   f" {m.wall:.2f} s (load {os.getloadavg()[0]:.1f})", flush=True)
