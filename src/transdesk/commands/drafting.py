@@ -77,7 +77,8 @@ def draft_command(
     desk = get_desk()
     run = functools.partial(draft, desk, lang, list(articles) or None, provider=provider,
                             use_tm=not no_tm, limit=limit, threshold=threshold,
-                            batch_size=batch_size, retry_failed=retry_failed)
+                            batch_size=batch_size, retry_failed=retry_failed,
+                            keep_misses=as_json or verbose)
     report = run() if as_json or not sys.stdout.isatty() else _with_progress_bar(run, lang)
     if as_json:
         emit_json(report.as_dict())
