@@ -129,10 +129,10 @@ def test_a_submit_during_the_batch_waits_for_it_and_is_kept(engine, desk_url, sa
     assert submitted == [True]
     row, history = _rows(desk_url, ids["title"])
     assert row[:3] == ("Людський переклад", "translated", "human")
-    # (the edit's old_text/old_status are write_translation's own read, made before it
-    # waited on PostgreSQL: not asserted here)
-    assert [(h[0], h[4], h[6]) for h in history] == [
-        ("draft", "Чернетка", "draft"), ("edit", "Людський переклад", "translated")]
+    # the edit's history holds the draft it replaced (read after the batch committed)
+    assert [(h[0], h[3], h[4], h[5], h[6]) for h in history] == [
+        ("draft", None, "Чернетка", "untranslated", "draft"),
+        ("edit", "Чернетка", "Людський переклад", "draft", "translated")]
 
 
 def _wait_until_blocked(engine: str, desk, thread: threading.Thread) -> None:
