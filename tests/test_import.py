@@ -5,10 +5,21 @@ from __future__ import annotations
 import codecs
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_NAMES, SAMPLES, gold
 from helpers_desk import query, submit_direct, table_dump
+
+from transdesk.storage import is_postgres
+
+
+def stored_ids(run) -> list[str] | None:
+    """The desk's article ids; None when the import left no SQLite file at all (a new
+    desk is built beside its name and appears only complete)."""
+    if not is_postgres(run.db_path) and not Path(run.db_path).exists():
+        return None
+    return [a["id"] for a in run.json("articles")]
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
@@ -148,7 +159,16 @@ def test_bad_file_among_many_imports_nothing(run, tmp_path, samples):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = run("import", str(samples / "ru-budget.txt"), str(tmp_path / "empty.txt"))
     assert result.exit_code == 2
-    assert run.json("articles") == []
+    if is_postgres(run.db_path):
+        assert run.json("articles") == []
+    else:  # a new SQLite desk is built beside its name: nothing at all is left
+        assert sorted(p.name for p in Path(run.db_path).parent.iterdir()) == [
+            "empty.txt", "samples"]
+    # into an existing desk, nothing either
+    assert run("import", str(samples / "en-fed-rates.txt")).exit_code == 0
+    result = run("import", str(samples / "ru-budget.txt"), str(tmp_path / "empty.txt"))
+    assert result.exit_code == 2
+    assert [a["id"] for a in run.json("articles")] == ["en-fed-rates"]
 
 
 # --- re-import -----------------------------------------------------------------------

@@ -214,6 +214,21 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
+def new_temporary(path: Path) -> Path:
+    """A new empty file beside `path` under one of our temporary names
+    (`.NAME.PID.xxxxxxxx.tmp`, which `remove_stale_temporaries` recognises once its
+    writer is dead), made with the mode a new file gets (0666 less the umask).
+    OSError when the folder cannot take it."""
+    for _attempt in range(100):
+        tmp = path.parent / f".{path.name}.{os.getpid()}.{_token()}.tmp"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(str(path))
+
+
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
