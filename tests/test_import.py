@@ -430,3 +430,26 @@ def test_each_file_is_read_decoded_and_detected_once(samples, db_path, monkeypat
     assert len(reports) == len(files) > 1
     assert all(r.created and r.units > 0 for r in reports)
     assert len(calls["read"]) == len(calls["decode"]) == len(calls["detect"]) == len(files)
+
+
+def test_a_folder_imports_its_txt_files_in_name_order(run, tmp_path, samples):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name in ("uk-bridge", "en-fed-rates", "ru-budget"):
+        (folder / f"{name}.txt").write_bytes((samples / f"{name}.txt").read_bytes())
+    (folder / "notes.md").write_text("not an article", encoding="utf-8")
+    (folder / ".hidden.txt").write_text("not an article either", encoding="utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deeper.txt").write_bytes((samples / "ru-budget.txt").read_bytes())
+    result = run("import", "--json", str(folder))
+    assert result.exit_code == 0, result.output
+    assert [r["article"] for r in json.loads(result.stdout)] == [
+        "en-fed-rates", "ru-budget", "uk-bridge"]
+
+
+def test_a_folder_without_articles_is_bad_input(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("import", str(tmp_path / "empty"))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert "empty" in result.stderr

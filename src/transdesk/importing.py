@@ -421,53 +421,63 @@ def import_new_file(
     except OSError:  # no such folder, not writable...: the usual path says why
         return usual()
     try:
-        if len(paths) >= PARALLEL_MIN_FILES:  # a few files: the default page size
-            stored.lay_out(building)
-        desk = storage.open(building, create=True)
+        conn = stored.new_unjournaled(
+            building, stored.NEW_DESK_PAGE_SIZE if len(paths) >= PARALLEL_MIN_FILES else None)
         try:
-            written, looks = _build_new(desk, paths, lang, article_id, targets, encoding,
-                                        planned)
-            stored.journaled(desk.conn)
+            written, reports = _build_new(conn, paths, lang, article_id, targets, encoding,
+                                          planned, keep_all=keep or progress is not None)
+            stored.journaled(conn)
         finally:
-            desk.close()
+            conn.close()
         _sync(building)
         if not _link_new(building, final):
             return usual()
     finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{building}{suffix}").unlink(missing_ok=True)
-    reports = []
-    if progress is not None or keep:
-        from transdesk.db import connect
+    if isinstance(reports, dict):  # an archive's: read back, not kept in memory
+        looks, reports = reports, []
+        if progress is not None or keep:
+            from transdesk.db import connect
 
-        conn = connect(final)
-        try:
-            for slug, source_lang, units in islice(stored.created_summaries(conn), written):
-                report = ImportReport(slug, source_lang, created=True, units=units, new=units)
-                report.looks_like = looks.get(slug)
-                if keep:
+            conn = connect(final)
+            try:
+                for slug, source_lang, units in islice(stored.created_summaries(conn),
+                                                       written):
+                    report = ImportReport(slug, source_lang, created=True, units=units,
+                                          new=units)
+                    report.looks_like = looks.get(slug)
                     reports.append(report)
-                if progress:
-                    progress(report)
-        finally:
-            conn.close()
-    return reports
+                    if progress:
+                        progress(report)
+            finally:
+                conn.close()
+            if not keep:
+                reports.clear()
+        return reports
+    for report in reports:
+        if progress:
+            progress(report)
+    return reports if keep else []
 
 
 def _build_new(
-    desk: Any,
+    conn: Any,
     paths: list[str],
     lang: str | None,
     article_id: str | None,
     targets: list[str] | None,
     encoding: str | None,
     planned: Plan | None,
-) -> tuple[int, dict[str, str]]:
-    """Parse (in the workers for an archive) and write every file into the new desk
-    `desk`, in one transaction; returns the number of articles and the languages the
-    texts look like where that is not their declared language."""
-    conn = desk.conn
-    stored.unjournaled(conn)
+    keep_all: bool,
+) -> tuple[int, list[ImportReport] | dict[str, str]]:
+    """Parse (in the workers for an archive) and write every file into the new desk of
+    `conn` (`storage.articles.new_unjournaled`) in one transaction. Returns the number
+    of articles, and for a few files (or none wanted: `keep_all` False) their reports;
+    for an archive only {id: language the text looks like} where that is not the
+    declared one (the rest is read back from the desk: memory stays flat)."""
+    few = len(paths) < PARALLEL_MIN_FILES or not keep_all
+    reports: list[ImportReport] = []
     looks: dict[str, str] = {}
     batch: list[tuple[str, NewArticle]] = []
     written = 0
@@ -483,7 +493,7 @@ def _build_new(
             raise _same_article(in_batch[slug], _earlier_file(conn, paths, slug), slug)
         chosen = [(new, _targets(targets, new.source_lang), os.path.basename(path))
                   for path, new in batch]
-        _insert_new(conn, "sqlite", chosen)
+        done = _insert_new(conn, "sqlite", chosen)
         for new, languages, _name in chosen:
             if planned is not None:
                 from transdesk import schedule
@@ -491,6 +501,8 @@ def _build_new(
                 schedule.after_import(conn, new.slug, languages, planned)
             if new.looks_like:
                 looks[new.slug] = new.looks_like
+        if few and keep_all:
+            reports.extend(done)
         written += len(batch)
         batch.clear()
 
@@ -504,7 +516,7 @@ def _build_new(
                 flush()
         flush()
         conn.execute("COMMIT")
-    return written, looks
+    return written, (reports if few else looks)
 
 
 def _same_article(path: str, seen: str, slug: str) -> BadInput:

@@ -96,11 +96,14 @@ def import_command(
     options: dict[str, Any] = dict(
         lang=source_lang, article_id=article_id, targets=target_list, encoding=encoding,
         update=update, planned=planned, progress=report_one, keep=False)
+    from transdesk.files import expand_folders
+
+    paths = expand_folders(files)  # a folder: its .txt files, in name order
     location = desk_location()
     if importing.builds_new_file(location):  # built beside, put in place when complete
-        importing.import_new_file(location, list(files), **options)
+        importing.import_new_file(location, paths, **options)
     else:
-        importing.import_files(get_desk(create=True), list(files), **options)
+        importing.import_files(get_desk(create=True), paths, **options)
     if as_json:
         emit_json(shown)
         return

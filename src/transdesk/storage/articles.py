@@ -280,33 +280,35 @@ def update_article(run: Any, article_id: str, targets: str, title: str, layout: 
 NEW_DESK_PAGE_SIZE = 8192
 
 
-def lay_out(path: Any, page_size: int = NEW_DESK_PAGE_SIZE) -> None:
-    """Give an empty SQLite file its page size (the first write fixes it for good):
-    larger pages hold an import's rows and index entries in fewer pages to split."""
+def new_unjournaled(path: Any, page_size: int | None = None) -> Any:
+    """A sqlite3 connection to a new, empty SQLite file that nobody else sees yet, with
+    the desk's schema, writing without a journal or syncs and without foreign-key
+    look-ups (the import makes every reference itself): a failure throws the whole
+    file away, so neither rollback nor crash safety is needed until it is complete.
+    `page_size`: larger pages hold an archive's rows and index entries in fewer pages
+    to split (the first write fixes the size for good)."""
     import sqlite3
 
-    conn = sqlite3.connect(path)
+    from transdesk.db import apply_migrations
+
+    conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute(f"PRAGMA page_size = {int(page_size)}")
-        conn.execute("PRAGMA journal_mode = WAL")  # writes the header: the size is set
-    finally:
+        if page_size:
+            conn.execute(f"PRAGMA page_size = {int(page_size)}")
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA recursive_triggers = ON")  # as every desk connection
+        apply_migrations(conn)
+    except BaseException:
         conn.close()
-
-
-def unjournaled(conn: Any) -> None:
-    """Write a new SQLite database file that nobody else sees yet without a journal or
-    syncs, and without foreign-key look-ups (the import makes every reference itself):
-    a failure throws the whole file away, so neither rollback nor crash safety is
-    needed until it is complete."""
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA foreign_keys = OFF")
+        raise
+    return conn
 
 
 def journaled(conn: Any) -> None:
-    """Back to a desk's settings (write-ahead log) before the file is put in place."""
+    """A desk's journal (write-ahead log) in the file's header, before it is put in
+    place (the file's own bytes are synced by the caller)."""
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA foreign_keys = ON")
 
 
 def created_summaries(run: Any) -> Iterator[tuple[str, str, int]]:
