@@ -122,7 +122,7 @@ def test_lang_option_accepts_ua_alias(run, samples):
     ("setup", "args", "message"),
     [
         (None, ["import", "missing.txt"], "no such file"),
-        ("dir", ["import", "adir"], "is a directory"),
+        ("dir", ["import", "adir"], "no .txt file in the folder"),  # an empty one
         ("empty", ["import", "empty.txt"], "empty"),
         ("blank", ["import", "blank.txt"], "empty"),
         ("binary", ["import", "binary.bin"], "binary"),
