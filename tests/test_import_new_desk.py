@@ -65,10 +65,12 @@ def test_a_new_desk_holds_the_rows_an_existing_desk_gets(tmp_path, archive):
 def test_one_article_into_a_new_desk_is_the_same_too(tmp_path, archive):
     new, existing = tmp_path / "new.db", tmp_path / "existing.db"
     storage.open(existing, create=True).close()
+    warnings = []
     for db in (new, existing):
         result = cli(db, "import", "--lang", "ru", "--id", "one", "--targets", "en", archive[0])
         assert result.returncode == 0, result.stderr
-        assert "warning:" in result.stderr  # the text looks English: said on both
+        warnings.append(result.stderr)
+    assert warnings[0] == warnings[1] != ""  # the text looks English: said on both
     assert without_times(table_dump(new)) == without_times(table_dump(existing))
 
 
@@ -80,7 +82,7 @@ def test_two_files_that_would_be_one_article_leave_no_desk(tmp_path, archive):
     db = tmp_path / "desk.db"
     result = cli(db, "import", "-q", *archive, str(copy))
     assert result.returncode == 2
-    assert f"{str(copy)!r} and {archive[-1]!r} would both be article" in result.stderr
+    assert f"{str(copy)!r}" in result.stderr and f"{archive[-1]!r}" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["twin"]
 
 
