@@ -5,10 +5,21 @@ from __future__ import annotations
 import codecs
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_NAMES, SAMPLES, gold
 from helpers_desk import query, submit_direct, table_dump
+
+from transdesk.storage import is_postgres
+
+
+def stored_ids(run) -> list[str] | None:
+    """The desk's article ids; None when the import left no SQLite file at all (a new
+    desk is built beside its name and appears only complete)."""
+    if not is_postgres(run.db_path) and not Path(run.db_path).exists():
+        return None
+    return [a["id"] for a in run.json("articles")]
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
@@ -111,7 +122,7 @@ def test_lang_option_accepts_ua_alias(run, samples):
     ("setup", "args", "message"),
     [
         (None, ["import", "missing.txt"], "no such file"),
-        ("dir", ["import", "adir"], "is a directory"),
+        ("dir", ["import", "adir"], "no .txt file in the folder"),  # an empty one
         ("empty", ["import", "empty.txt"], "empty"),
         ("blank", ["import", "blank.txt"], "empty"),
         ("binary", ["import", "binary.bin"], "binary"),
@@ -148,7 +159,16 @@ def test_bad_file_among_many_imports_nothing(run, tmp_path, samples):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = run("import", str(samples / "ru-budget.txt"), str(tmp_path / "empty.txt"))
     assert result.exit_code == 2
-    assert run.json("articles") == []
+    if is_postgres(run.db_path):
+        assert run.json("articles") == []
+    else:  # a new SQLite desk is built beside its name: nothing at all is left
+        assert sorted(p.name for p in Path(run.db_path).parent.iterdir()) == [
+            "empty.txt", "samples"]
+    # into an existing desk, nothing either
+    assert run("import", str(samples / "en-fed-rates.txt")).exit_code == 0
+    result = run("import", str(samples / "ru-budget.txt"), str(tmp_path / "empty.txt"))
+    assert result.exit_code == 2
+    assert [a["id"] for a in run.json("articles")] == ["en-fed-rates"]
 
 
 # --- re-import -----------------------------------------------------------------------
@@ -410,3 +430,26 @@ def test_each_file_is_read_decoded_and_detected_once(samples, db_path, monkeypat
     assert len(reports) == len(files) > 1
     assert all(r.created and r.units > 0 for r in reports)
     assert len(calls["read"]) == len(calls["decode"]) == len(calls["detect"]) == len(files)
+
+
+def test_a_folder_imports_its_txt_files_in_name_order(run, tmp_path, samples):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name in ("uk-bridge", "en-fed-rates", "ru-budget"):
+        (folder / f"{name}.txt").write_bytes((samples / f"{name}.txt").read_bytes())
+    (folder / "notes.md").write_text("not an article", encoding="utf-8")
+    (folder / ".hidden.txt").write_text("not an article either", encoding="utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deeper.txt").write_bytes((samples / "ru-budget.txt").read_bytes())
+    result = run("import", "--json", str(folder))
+    assert result.exit_code == 0, result.output
+    assert [r["article"] for r in json.loads(result.stdout)] == [
+        "en-fed-rates", "ru-budget", "uk-bridge"]
+
+
+def test_a_folder_without_articles_is_bad_input(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("import", str(tmp_path / "empty"))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert "empty" in result.stderr

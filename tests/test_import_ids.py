@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers_desk import execute, query, table_dump
-from test_import import ORIGINAL, UPDATED
+from test_import import ORIGINAL, UPDATED, stored_ids
 
 from transdesk.article_id import MAX_LENGTH, slugify
 
@@ -51,7 +51,7 @@ def test_a_given_id_longer_than_100_is_bad_input(run, tmp_path):
     result = run("import", str(path), "--id", "a" * (MAX_LENGTH + 1))
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: article id too long")
-    assert run.json("articles") == []
+    assert not stored_ids(run)
 
 
 def test_cyrillic_file_names_become_separate_articles(run, tmp_path):
@@ -172,8 +172,15 @@ def test_a_bad_file_at_the_end_of_an_archive_writes_nothing(run, tmp_path):
     result = run("import", "-q", *sorted(str(p) for p in folder.iterdir()))
     assert result.exit_code == 2, result.output
     assert "z-last.txt" in result.stderr and "binary" in result.stderr
-    assert run.json("articles") == []
+    assert not stored_ids(run)
+    # the same into a desk that exists (two passes: nothing written before all are read)
+    one = tmp_path / "one.txt"
+    one.write_text(UPDATED, encoding="utf-8")
+    assert run("import", str(one)).exit_code == 0
+    result = run("import", "-q", *sorted(str(p) for p in folder.iterdir()))
+    assert result.exit_code == 2, result.output
+    assert stored_ids(run) == ["one"]
     (folder / "z-last.txt").unlink()
     result = run("import", "-q", *sorted(str(p) for p in folder.iterdir()))
     assert result.exit_code == 0, result.output
-    assert len(run.json("articles")) == 80
+    assert len(run.json("articles")) == 81

@@ -13,7 +13,7 @@ import secrets
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from transdesk.errors import BadInput
@@ -28,6 +28,31 @@ STALE_TMP_SECONDS = 600.0
 # like /dev/zero, or a pipe that never ends, must not exhaust the memory
 MAX_INPUT_BYTES = 1 << 30
 MAX_ARTICLE_BYTES = 32 << 20  # a news article is a few kilobytes
+
+
+def expand_folders(paths: Sequence[str], suffix: str = ".txt") -> list[str]:
+    """`paths`, each folder among them replaced by its `suffix` files in name order
+    (not hidden ones, not those of its subfolders): an archive given by its folder. A
+    command line of 100,000 file names is more than the system passes (ARG_MAX), and
+    the interpreter's start-up copies of so many arguments outweigh the import itself."""
+    found: list[str] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            found.append(path)
+            continue
+        try:
+            with os.scandir(path) as entries:
+                names = sorted(entry.name for entry in entries
+                               if entry.name.endswith(suffix) and not entry.name.startswith(".")
+                               and entry.is_file())
+        except OSError as exc:
+            raise BadInput(_("cannot read the folder {path!r}: {reason}").format(
+                path=str(path), reason=exc.strerror or exc)) from None
+        if not names:
+            raise BadInput(_("no {suffix} file in the folder {path!r}").format(
+                suffix=suffix, path=str(path)))
+        found.extend(os.path.join(path, name) for name in names)
+    return found
 
 
 def read_input(path: str | os.PathLike[str], kind: str, limit: int = MAX_INPUT_BYTES) -> bytes:
@@ -234,6 +259,19 @@ def _same_bytes(written: Path, existing: Path) -> bool:
         return existing.is_file() and filecmp.cmp(written, existing, shallow=False)
     except OSError:
         return False
+def new_temporary(path: Path) -> Path:
+    """A new empty file beside `path` under one of our temporary names
+    (`.NAME.PID.xxxxxxxx.tmp`, which `remove_stale_temporaries` recognises once its
+    writer is dead), made with the mode a new file gets (0666 less the umask).
+    OSError when the folder cannot take it."""
+    for _attempt in range(100):
+        tmp = path.parent / f".{path.name}.{os.getpid()}.{_token()}.tmp"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(str(path))
 
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)

@@ -6,6 +6,7 @@ changed, new, obsolete), each article in one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -14,6 +15,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from transdesk.article import Article, Decoded, Unit, decode, has_article_text, parse
@@ -30,8 +33,8 @@ from transdesk.store import record_history, write_translation
 if TYPE_CHECKING:
     from transdesk.schedule import Plan
 
-__all__ = ["ARTICLE_ID", "ImportReport", "check_article_id", "import_article", "import_files",
-           "slugify", "store_article"]
+__all__ = ["ARTICLE_ID", "ImportReport", "builds_new_file", "check_article_id",
+           "import_article", "import_files", "import_new_file", "slugify", "store_article"]
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 NO_ARTICLE_TEXT = "no article text found (expected a title and paragraphs)"
 
@@ -362,6 +365,218 @@ def import_files(
     return reports
 
 
+def builds_new_file(location: str | os.PathLike[str]) -> bool:
+    """Whether an import into `location` makes a new SQLite file (nothing is there yet):
+    `import_new_file` then builds it whole beside its name."""
+    from transdesk import storage
+
+    return not storage.is_postgres(location) and not os.path.lexists(location)
+
+
+def import_new_file(
+    location: str | os.PathLike[str],
+    paths: list[str],
+    lang: str | None = None,
+    article_id: str | None = None,
+    targets: list[str] | None = None,
+    encoding: str | None = None,
+    translator: str | None = None,
+    progress: Callable[[ImportReport], None] | None = None,
+    update: bool = False,
+    planned: Plan | None = None,
+    keep: bool = True,
+) -> list[ImportReport]:
+    """Import files into a SQLite desk that does not exist yet, all or nothing.
+
+    The desk is built under a temporary name beside `location` in one pass (each file
+    read, decoded, parsed and written as it comes, in one transaction, with no journal:
+    nobody can see the file) and linked into place only once complete and synced to
+    disk. Bad input anywhere, an interruption or any error removes the temporary file:
+    no desk appears, as when the usual import stops before writing. The reports go to
+    `progress` once the desk is in place. Should another process have made a desk at
+    `location` meanwhile, the files are imported into it the usual way (`import_files`).
+    """
+    from transdesk import storage
+    from transdesk.files import new_temporary, remove_stale_temporaries
+
+    def usual() -> list[ImportReport]:
+        desk = storage.open(location, create=True)
+        try:
+            return import_files(desk, paths, lang, article_id, targets, encoding, translator,
+                                progress, update, planned, keep)
+        finally:
+            desk.close()
+
+    if article_id is not None:
+        if len(paths) != 1:
+            raise BadInput(_("--id names one article: give exactly one file with it"))
+        check_article_id(article_id)
+    final = Path(location)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)  # as a new desk's folder is made
+        for stale in remove_stale_temporaries(final):  # what a killed import left
+            for suffix in ("-journal", "-wal", "-shm"):
+                Path(f"{stale}{suffix}").unlink(missing_ok=True)
+        building = new_temporary(final)
+    except OSError:  # no such folder, not writable...: the usual path says why
+        return usual()
+    try:
+        conn = stored.new_unjournaled(
+            building, stored.NEW_DESK_PAGE_SIZE if len(paths) >= PARALLEL_MIN_FILES else None)
+        try:
+            written, reports = _build_new(conn, paths, lang, article_id, targets, encoding,
+                                          planned, keep_all=keep or progress is not None)
+            stored.journaled(conn)
+        finally:
+            conn.close()
+        _sync(building)
+        if not _link_new(building, final):
+            return usual()
+    finally:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+    if isinstance(reports, dict):  # an archive's: read back, not kept in memory
+        looks, reports = reports, []
+        if progress is not None or keep:
+            from transdesk.db import connect
+
+            conn = connect(final)
+            try:
+                for slug, source_lang, units in islice(stored.created_summaries(conn),
+                                                       written):
+                    report = ImportReport(slug, source_lang, created=True, units=units,
+                                          new=units)
+                    report.looks_like = looks.get(slug)
+                    reports.append(report)
+                    if progress:
+                        progress(report)
+            finally:
+                conn.close()
+            if not keep:
+                reports.clear()
+        return reports
+    for report in reports:
+        if progress:
+            progress(report)
+    return reports if keep else []
+
+
+def _build_new(
+    conn: Any,
+    paths: list[str],
+    lang: str | None,
+    article_id: str | None,
+    targets: list[str] | None,
+    encoding: str | None,
+    planned: Plan | None,
+    keep_all: bool,
+) -> tuple[int, list[ImportReport] | dict[str, str]]:
+    """Parse (in the workers for an archive) and write every file into the new desk of
+    `conn` (`storage.articles.new_unjournaled`) in one transaction. Returns the number
+    of articles, and for a few files (or none wanted: `keep_all` False) their reports;
+    for an archive only {id: language the text looks like} where that is not the
+    declared one (the rest is read back from the desk: memory stays flat)."""
+    few = len(paths) < PARALLEL_MIN_FILES or not keep_all
+    reports: list[ImportReport] = []
+    looks: dict[str, str] = {}
+    batch: list[tuple[str, NewArticle]] = []
+    written = 0
+
+    def flush() -> None:
+        nonlocal written
+        in_batch: dict[str, str] = {}
+        for path, new in batch:
+            if new.slug in in_batch:
+                raise _same_article(path, in_batch[new.slug], new.slug)
+            in_batch[new.slug] = path
+        for slug in stored.existing(conn, list(in_batch)):
+            raise _same_article(in_batch[slug], _earlier_file(conn, paths, slug), slug)
+        chosen = [(new, _targets(targets, new.source_lang), os.path.basename(path))
+                  for path, new in batch]
+        done = _insert_new(conn, "sqlite", chosen)
+        for new, languages, _name in chosen:
+            if planned is not None:
+                from transdesk import schedule
+
+                schedule.after_import(conn, new.slug, languages, planned)
+            if new.looks_like:
+                looks[new.slug] = new.looks_like
+        if few and keep_all:
+            reports.extend(done)
+        written += len(batch)
+        batch.clear()
+
+    with _workers(len(paths)) as pool:
+        parsed = _imap(pool, _fresh_job,
+                       ((path, lang, encoding, article_id) for path in paths))
+        conn.execute("BEGIN IMMEDIATE")
+        for path, new in zip(paths, parsed, strict=True):
+            batch.append((path, new))
+            if len(batch) >= BATCH:
+                flush()
+        flush()
+        conn.execute("COMMIT")
+    return written, (reports if few else looks)
+
+
+def _same_article(path: str, seen: str, slug: str) -> BadInput:
+    return BadInput(_("{path!r} and {seen!r} would both be article {slug!r}").format(
+        path=path, seen=seen, slug=slug))
+
+
+def _earlier_file(conn: Any, paths: list[str], slug: str) -> str:
+    """The path of the file already written as article `slug` (only for the error)."""
+    row = conn.execute("SELECT source_lang, file FROM articles WHERE id = ?",
+                       [slug]).fetchone()
+    for path in paths:
+        name = os.path.basename(path)
+        if name == row[1] and slugify(os.path.splitext(name)[0], row[0]) == slug:
+            return path
+    return str(row[1])
+
+
+def _sync(path: Path) -> None:
+    """The file's bytes on disk before its name is published."""
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _link_new(building: Path, final: Path) -> bool:
+    """Give the built file its final name unless something took that name meanwhile
+    (False); the folder's entry is synced too."""
+    try:
+        os.link(building, final)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: replace, if still free
+        if os.path.lexists(final):
+            return False
+        os.replace(building, final)
+    with contextlib.suppress(OSError):
+        folder = os.open(final.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    return True
+
+
+def _fresh_job(job: tuple[str, str | None, str | None, str | None]) -> NewArticle:
+    """Read, decode, parse and hash a file for a new desk in one go (in a worker for
+    an archive): its article as a `NewArticle`, its id given or from its file name."""
+    path, lang, encoding, article_id = job
+    data = read_article_file(path)
+    try:
+        decoded = decode(data, encoding)
+        if not has_article_text(decoded.text):
+            raise BadInput(NO_ARTICLE_TEXT)
+        article, source_lang = parse_decoded(decoded, lang)
+    except BadInput as exc:
+        raise BadInput(_("{path}: {exc}").format(path=path, exc=exc)) from None
+    slug = article_id or slugify(os.path.splitext(os.path.basename(path))[0], source_lang)
+    return _compact(slug, article, source_lang, _sha256(data))
+
+
 @dataclass(slots=True)
 class _Planned:
     """What the first pass keeps of a file (its text only for a small import)."""
@@ -405,8 +620,6 @@ def _imap(pool: Any, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator
     if pool is None:
         yield from map(fn, items)
         return
-    from itertools import islice
-
     source = iter(items)
     in_flight: deque[Any] = deque()
 

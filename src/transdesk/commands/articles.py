@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from transdesk.commands.common import (
+    desk_location,
     emit_json,
     emit_rows,
     get_desk,
@@ -92,11 +93,17 @@ def import_command(
         elif not quiet:
             click.echo(describe_import(report))
 
-    importing.import_files(
-        get_desk(create=True), list(files), lang=source_lang, article_id=article_id,
-        targets=target_list, encoding=encoding, update=update, planned=planned,
-        progress=report_one, keep=False,
-    )
+    options: dict[str, Any] = dict(
+        lang=source_lang, article_id=article_id, targets=target_list, encoding=encoding,
+        update=update, planned=planned, progress=report_one, keep=False)
+    from transdesk.files import expand_folders
+
+    paths = expand_folders(files)  # a folder: its .txt files, in name order
+    location = desk_location()
+    if importing.builds_new_file(location):  # built beside, put in place when complete
+        importing.import_new_file(location, paths, **options)
+    else:
+        importing.import_files(get_desk(create=True), paths, **options)
     if as_json:
         emit_json(shown)
         return

@@ -272,6 +272,53 @@ def update_article(run: Any, article_id: str, targets: str, title: str, layout: 
 
 
 
+# --- a new SQLite desk built beside its final name (`importing.import_new_file`) ---------
+
+
+# bytes a page of a desk made by an archive import; SQLite's default 4096 costs ~30%
+# more CPU to fill with an archive (more pages to split), 16384 no less than this
+NEW_DESK_PAGE_SIZE = 8192
+
+
+def new_unjournaled(path: Any, page_size: int | None = None) -> Any:
+    """A sqlite3 connection to a new, empty SQLite file that nobody else sees yet, with
+    the desk's schema, writing without a journal or syncs and without foreign-key
+    look-ups (the import makes every reference itself): a failure throws the whole
+    file away, so neither rollback nor crash safety is needed until it is complete.
+    `page_size`: larger pages hold an archive's rows and index entries in fewer pages
+    to split (the first write fixes the size for good)."""
+    import sqlite3
+
+    from transdesk.db import apply_migrations
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        if page_size:
+            conn.execute(f"PRAGMA page_size = {int(page_size)}")
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA recursive_triggers = ON")  # as every desk connection
+        apply_migrations(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def journaled(conn: Any) -> None:
+    """A desk's journal (write-ahead log) in the file's header, before it is put in
+    place (the file's own bytes are synced by the caller)."""
+    conn.execute("PRAGMA journal_mode = WAL")
+
+
+def created_summaries(run: Any) -> Iterator[tuple[str, str, int]]:
+    """(id, source_lang, live units) of every article, in the order they were inserted
+    (a new desk's import reports, read back instead of kept in memory)."""
+    return iter(run.execute(
+        "SELECT a.id, a.source_lang, (SELECT COUNT(*) FROM units u"
+        " WHERE u.article_id = a.id AND u.obsolete = 0) FROM articles a ORDER BY a.rowid"))
+
+
 # --- the reads of `store` (articles, status) ------------------------------------------
 
 

@@ -1,0 +1,102 @@
+"""Importing into a new SQLite desk: built beside its name in one pass and put in place
+whole, with the same rows as an import into an existing desk."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MAKE_CORPUS
+from helpers_desk import table_dump
+
+from transdesk import storage
+from transdesk.importing import import_new_file
+from transdesk.storage.articles import NEW_DESK_PAGE_SIZE
+
+pytestmark = pytest.mark.sqlite_only  # about the SQLite file itself
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """100 generated articles in the three languages (enough for the worker pool)."""
+    corpus = tmp_path_factory.mktemp("archive") / "corpus"
+    subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--articles", "100",
+                    "--lang", "mix"], check=True, capture_output=True)
+    return sorted(map(str, corpus.glob("*.txt")))
+
+
+def without_times(dump: list) -> list:
+    return [[tuple(TIMESTAMP.sub("T", v) if isinstance(v, str) else v for v in row)
+             for row in rows] for rows in dump]
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "transdesk", "--db", str(db), *args],
+                          capture_output=True, text=True)
+
+
+def test_a_new_desk_holds_the_rows_an_existing_desk_gets(tmp_path, archive):
+    new, existing = tmp_path / "new" / "desk.db", tmp_path / "existing" / "desk.db"
+    storage.open(existing, create=True).close()  # an empty desk: the usual two passes
+    for db in (new, existing):
+        result = cli(db, "import", "--priority", "high", *archive)
+        assert result.returncode == 0, result.stderr
+        # every article reported, in the order of the files, once the desk is in place
+        lines = result.stdout.splitlines()
+        assert [line.split()[1] for line in lines[:-1]] == [Path(p).stem for p in archive]
+    assert without_times(table_dump(new)) == without_times(table_dump(existing))
+    # a desk like any other: write-ahead log, nothing left beside it
+    assert sorted(p.name for p in new.parent.iterdir()) == ["desk.db"]
+    conn = sqlite3.connect(new)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == NEW_DESK_PAGE_SIZE
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+
+
+def test_one_article_into_a_new_desk_is_the_same_too(tmp_path, archive):
+    new, existing = tmp_path / "new.db", tmp_path / "existing.db"
+    storage.open(existing, create=True).close()
+    warnings = []
+    for db in (new, existing):
+        result = cli(db, "import", "--lang", "ru", "--id", "one", "--targets", "en", archive[0])
+        assert result.returncode == 0, result.stderr
+        warnings.append(result.stderr)
+    assert warnings[0] == warnings[1] != ""  # the text looks English: said on both
+    assert without_times(table_dump(new)) == without_times(table_dump(existing))
+
+
+def test_two_files_that_would_be_one_article_leave_no_desk(tmp_path, archive):
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    copy = twin / Path(archive[-1]).name
+    copy.write_bytes(Path(archive[-1]).read_bytes())
+    db = tmp_path / "desk.db"
+    result = cli(db, "import", "-q", *archive, str(copy))
+    assert result.returncode == 2
+    assert f"{str(copy)!r}" in result.stderr and f"{archive[-1]!r}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["twin"]
+
+
+def test_a_desk_made_meanwhile_takes_the_files_the_usual_way(tmp_path, archive):
+    """Another process made the desk while this import built its own: the built file
+    is dropped and the files go into that desk as into any existing one."""
+    db = tmp_path / "desk.db"
+    assert cli(db, "import", "--id", "earlier", archive[0]).returncode == 0
+    seen: list[str] = []
+    reports = import_new_file(db, archive[:70], progress=lambda r: seen.append(r.article))
+    assert [r.article for r in reports] == seen == [Path(p).stem for p in archive[:70]]
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 71
+    finally:
+        conn.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["desk.db"]
