@@ -36,7 +36,6 @@ import itertools
 import json
 import math
 import os
-import resource
 import shutil
 import sys
 from collections.abc import Callable
@@ -107,9 +106,8 @@ def run_size(size: int, repeat: int, rows: Rows, peers: bool = True) -> Rows:
     100k take longer than all of ours). The work the later rows need (the archive's
     import, po export, tm export and import) runs even when its row is not wanted."""
     corpus, sources, work = desk(size)
-    # names relative to the sources' folder, as a shell's `import *.txt` there: Linux
-    # takes at most 6 MB of arguments, and 100,000 absolute paths are more
-    files = sorted(p.name for p in sources.glob("*.txt"))
+    # the archive is given as its folder, as to txt2po (100,000 file names exceed what
+    # Linux passes to a program); the draft's desk imports the same folder
     db = work / "desk.db"
 
     def peer(name: str, run: Callable[[], Measured]) -> Measured | None:
@@ -122,11 +120,11 @@ def run_size(size: int, repeat: int, rows: Rows, peers: bool = True) -> Rows:
 
     # import: an archive, then one article, into a new database and into the desk
     name = "import ARCHIVE"
-    rows[name] = (best(transdesk("--db", str(db), "import", "-q", *files), repeat,
-                       setup=lambda: fresh(db), cwd=sources),
+    rows[name] = (best(transdesk("--db", str(db), "import", "-q", str(sources)), repeat,
+                       setup=lambda: fresh(db)),
                   peer(name, lambda: txt2po(str(sources))))
     one = work / "one-more-article.txt"
-    shutil.copyfile(sources / files[0], one)
+    shutil.copyfile(min(sources.glob("*.txt")), one)
     fresh_db = work / "new.db"
     name = "import ONE, new database"
     if rows.wanted(name):
@@ -178,7 +176,7 @@ def run_size(size: int, repeat: int, rows: Rows, peers: bool = True) -> Rows:
     if rows.wanted(name):
         rows[name] = (best(transdesk("check", "--po", str(locales), "--format", "json"),
                            repeat, ok=(0, 1)), peer(name, pocount))
-    memory_work(db, files, sources, locales, work, repeat, rows, peer)
+    memory_work(db, sources, locales, work, repeat, rows, peer)
     shutil.rmtree(work / "txt2po", ignore_errors=True)
     return rows
 
@@ -189,8 +187,7 @@ def fresh(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def memory_work(db: Path, files: list[str], sources: Path, locales: Path, work: Path,
-                repeat: int,
+def memory_work(db: Path, sources: Path, locales: Path, work: Path, repeat: int,
                 rows: Rows, peer: Callable[[str, Callable[[], Measured]], Measured | None],
                 ) -> None:
     """export --finished, tm export / import and a draft from that memory."""
@@ -221,7 +218,7 @@ def memory_work(db: Path, files: list[str], sources: Path, locales: Path, work: 
     def new_desk() -> None:
         fresh(drafting)
         shutil.copyfile(memory, drafting)
-        measure(transdesk("--db", str(drafting), "import", "-q", *files), cwd=sources)
+        measure(transdesk("--db", str(drafting), "import", "-q", str(sources)))
 
     name = "draft --provider none"
     if rows.wanted(name):
@@ -258,12 +255,6 @@ def main() -> None:
                         help="append each row to FILE as a JSON line as it is measured")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
-    # an archive of 30,000+ files passed as arguments needs more than the default
-    # 2 MB of argv (a quarter of the stack limit), as when a shell runs `import *.txt`
-    stack = 512 * 1024 * 1024
-    _, hard = resource.getrlimit(resource.RLIMIT_STACK)
-    if hard == resource.RLIM_INFINITY or hard >= stack:
-        resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
     table: dict[str, list[tuple[int, Measured, Measured | None]]] = {}
     for size in sizes:
