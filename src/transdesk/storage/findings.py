@@ -21,7 +21,6 @@ from transdesk.storage.sql import to_pyformat
 
 DONE_SQL = "t.status IN ('translated', 'approved')"
 BATCH = 2000  # rows fetched or written at a time
-READ_BATCH = 5000  # rows fetched at a time inside `reading` (a round trip each)
 # the report's planner settings on PostgreSQL, for the transaction of `reading`: the sort
 # of the recorded findings in memory (~25 MB at 60,000 findings), not in files; and
 # index lookups from the few findings to their rows rather than hashing whole tables
@@ -90,9 +89,8 @@ def batches(desk: Any, statement: str, params: Sequence[Any] = (),
             cursor.execute(to_pyformat(statement).encode(), list(params))
             if reading and settings:  # planned: the other reads as before
                 desk.conn.execute("; ".join(f"RESET {name}" for name, _value in settings))
-            size = READ_BATCH if reading else BATCH
-            while True:
-                rows = cursor.fetchmany(size)
+            while True:  # (5000 rows a batch: 10 MB more, no quicker)
+                rows = cursor.fetchmany(BATCH)
                 if not rows:
                     break
                 yield rows
