@@ -55,6 +55,11 @@ def desk(run, samples: Path):
     result = run("accept", "ru-budget", "title", "--lang", "en", "--check", "untranslated",
                  "--note", "a name")
     assert result.exit_code == 0, result.output
+    # an exception gone stale: the text changed since, the finding speaks again
+    first = keys(run, "ru-budget")[0]
+    assert run("accept", "ru-budget", first, "--lang", "en", "--check", "quotes").exit_code == 0
+    translate(run.db_path, "ru-budget", "en", {first: "«" + sources(run, "ru-budget")[first]
+                                               + "."})
     return run
 
 
@@ -82,6 +87,7 @@ def test_the_report_read_from_the_record_is_the_report_computed(desk, monkeypatc
     for article, lang in (("en-fed-rates", "uk"), ("ru-budget", "en"), ("uk-bridge", "ru")):
         assert f"    {article}:" in text and f"[{lang}] warning untranslated" in text
     assert "draft" in computed[("json", ())][1] and '"accepted"' in computed[("json", ())][1]
+    assert f"ru-budget:{keys(desk, 'ru-budget')[0]} [en] warning quotes" in text  # stale
     # and the whole desk warm, in the languages' order, is the selection's report
     assert reports(desk, ()) == recorded
 

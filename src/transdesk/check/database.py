@@ -45,10 +45,13 @@ def check_database(
     strict: bool = False,
     ignore: Iterable[str] = (),
     workers: int | None = None,
+    texts: bool = True,
 ) -> Report:
     """Check the selected articles (default: all) in the selected languages (default:
     each article's targets). `workers` (1 or 2; default: by size) is how many
-    processes share a full check.
+    processes share a full check. `texts=False`: the findings read from the record
+    may come without their source and translation (empty), for a report that prints
+    neither (text, JUnit, GitHub).
 
     Findings are recorded in the database (`check_findings`), and triggers mark a
     translation whose text or source changes (`check_dirty`), so a run checks only what
@@ -76,7 +79,7 @@ def check_database(
     memo = _Findings(desk, everything)
     if not (memo.valid and memo.recheck_changed(langs)):
         memo.check_all(langs, selected, workers)
-    results = _results(desk, selected, langs, active, memo)
+    results = _results(desk, selected, langs, active, memo, texts)
     return Report(results, min_percent, strict, ignored, "database")
 
 
@@ -153,11 +156,14 @@ class _Findings:
                 self._keep(lang, row)
         self.extra.sort(key=_article_position)
 
-    def stream(self, langs: list[str], selected: list[str] | None) -> Iterator[FoundIn]:
-        """The translations in `langs` with findings, in article order."""
+    def stream(self, langs: list[str], selected: list[str] | None, texts: bool = True,
+               excepted: bool = False) -> Iterator[FoundIn]:
+        """The translations in `langs` with findings, in article order (`texts=False`:
+        those read from the record may come without source and text, but with the text
+        of those with an accepted exception when `excepted`)."""
         if not self.use_record:
             return iter(self.extra)
-        recorded = _decoded(store.recorded(self.desk, langs, selected))
+        recorded = _decoded(store.recorded(self.desk, langs, selected, texts, excepted))
         if self.stale:
             stale = self.stale
             recorded = (f for f in recorded if (f[3], f[2]) not in stale)
@@ -312,20 +318,21 @@ class _Ahead:
 
 
 def _results(desk: Any, selected: list[str] | None, langs: list[str], active: set[str],
-             memo: _Findings) -> Iterator[LangResult]:
+             memo: _Findings, texts: bool = True) -> Iterator[LangResult]:
     """Each article's results in the asked languages, in article order, built from a few
     streams read side by side (the articles; their units; in every asked language the
     units not done and the findings)."""
     with store.reading(desk):
-        yield from _read_results(desk, selected, langs, active, memo)
+        yield from _read_results(desk, selected, langs, active, memo, texts)
 
 
 def _read_results(desk: Any, selected: list[str] | None, langs: list[str],
-                  active: set[str], memo: _Findings) -> Iterator[LangResult]:
+                  active: set[str], memo: _Findings, texts: bool) -> Iterator[LangResult]:
+    accepted = store.accepted_in(desk, langs)
     units = _Ahead(store.live_units(desk, selected))
     missing = _Ahead(store.not_done(desk, langs, selected))
-    found = _Ahead(memo.stream(langs, selected))
-    accepted = store.accepted_in(desk, langs)
+    # an accepted exception holds while the text is the one accepted: that text is read
+    found = _Ahead(memo.stream(langs, selected, texts, bool(accepted)))
     every_check = active.issuperset(CHECK_NAMES)
     for article_id, _source_lang, targets in store.articles(desk, selected):
         counted = units.take(article_id)

@@ -246,19 +246,25 @@ def dirty_done(desk: Any, lang: str) -> Iterator[tuple]:
         [lang])
 
 
-def recorded(desk: Any, langs: list[str], selected: list[str] | None
-             ) -> Iterator[list[tuple]]:
+def recorded(desk: Any, langs: list[str], selected: list[str] | None,
+             texts: bool = True, excepted: bool = False) -> Iterator[list[tuple]]:
     """(article, position, lang, unit id, key, source, text, findings) of the live done
     translations in `langs` with recorded findings, in article order, a batch at a
-    time (the findings as recorded: JSON text)."""
+    time (the findings as recorded: JSON text). `texts=False`: source and text empty
+    (a fifth of the reading, for reports that print neither), but the text of a
+    translation with an accepted exception when `excepted` (some exist)."""
     # SQLite: CROSS JOIN keeps this order, from the few findings to their rows; on
     # PostgreSQL the same plan through the lookup settings.
     join = "CROSS JOIN" if desk.engine == "sqlite" else "JOIN"
     where, params = _article_filter("t.article_id", selected)
+    columns = "u.source, t.text" if texts else "'', ''" if not excepted else (
+        "'', CASE WHEN EXISTS (SELECT 1 FROM check_exceptions e WHERE e.unit_id = t.unit_id"
+        " AND e.lang = t.lang) THEN t.text ELSE '' END")
     every = set(langs) >= set(LANGUAGES)
     which = "" if every else f" AND f.lang IN ({_marks(langs)})"
     statement = (
-        "SELECT t.article_id, t.position, t.lang, t.unit_id, u.key, u.source, t.text,"
+        "SELECT t.article_id, t.position, t.lang, t.unit_id, u.key,"
+        f" {columns},"
         f" f.findings FROM check_findings f {join} translations t ON t.unit_id = f.unit_id"
         f" AND t.lang = f.lang {join} units u ON u.id = t.unit_id WHERE t.obsolete = 0"
         f" AND {DONE_SQL}{which}{where} ORDER BY t.article_id, t.position")
