@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import math
 import os
 import resource
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bench_check import fill_translations
@@ -64,6 +66,33 @@ def desk(size: int) -> tuple[Path, Path, Path]:
     return corpus, sources, work
 
 
+class Rows(dict):
+    """The rows of one size: each printed (and appended to `record` as a JSON line) as
+    soon as it is measured, so a long run's figures survive it being stopped; `only`
+    (name prefixes) skips the others."""
+
+    def __init__(self, size: int, record: Path | None, only: list[str] | None) -> None:
+        super().__init__()
+        self.size, self.record, self.only = size, record, only
+
+    def wanted(self, name: str) -> bool:
+        return self.only is None or any(name.startswith(prefix) for prefix in self.only)
+
+    def __setitem__(self, name: str, pair: tuple[Measured, Measured | None]) -> None:
+        super().__setitem__(name, pair)
+        ours, peer = pair
+        print(f"  {self.size} {name}: {ours.wall:.2f} s wall, {ours.cpu:.2f} s CPU,"
+              f" {ours.peak_mb:.0f} MB" + (f"; peer {peer.wall:.2f} s, {peer.cpu:.2f} s CPU,"
+                                           f" {peer.peak_mb:.0f} MB" if peer else "")
+              + f" (load {os.getloadavg()[0]:.1f})", flush=True)
+        if self.record is not None:
+            with self.record.open("a") as out:
+                out.write(json.dumps({
+                    "size": self.size, "work": name, "load": os.getloadavg()[0],
+                    "ours": [ours.wall, ours.cpu, ours.peak_mb],
+                    "peer": [peer.wall, peer.cpu, peer.peak_mb] if peer else None}) + "\n")
+
+
 def best(cmd: list[str] | str, repeat: int, setup=None, **kwargs) -> Measured:
     runs = []
     for _ in range(repeat):
@@ -73,15 +102,18 @@ def best(cmd: list[str] | str, repeat: int, setup=None, **kwargs) -> Measured:
     return min(runs, key=lambda m: m.wall)
 
 
-def run_size(size: int, repeat: int) -> dict[str, tuple[Measured, Measured | None]]:
+def run_size(size: int, repeat: int, rows: Rows, peers: bool = True) -> Rows:
+    """Every row at one size into `rows`; without `peers` only ours (the peers' runs at
+    100k take longer than all of ours). The work the later rows need (the archive's
+    import, po export, tm export and import) runs even when its row is not wanted."""
     corpus, sources, work = desk(size)
-    files = sorted(str(p) for p in sources.glob("*.txt"))
+    # names relative to the sources' folder, as a shell's `import *.txt` there: Linux
+    # takes at most 6 MB of arguments, and 100,000 absolute paths are more
+    files = sorted(p.name for p in sources.glob("*.txt"))
     db = work / "desk.db"
-    results: dict[str, tuple[Measured, Measured | None]] = {}
 
-    def fresh(path: Path) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    def peer(name: str, run: Callable[[], Measured]) -> Measured | None:
+        return run() if peers and rows.wanted(name) else None
 
     def txt2po(source: str) -> Measured:
         out = work / "txt2po"
@@ -89,17 +121,18 @@ def run_size(size: int, repeat: int) -> dict[str, tuple[Measured, Measured | Non
                     setup=lambda: shutil.rmtree(out, ignore_errors=True))
 
     # import: an archive, then one article, into a new database and into the desk
-    results["import ARCHIVE"] = (
-        best(transdesk("--db", str(db), "import", "-q", *files), repeat,
-             setup=lambda: fresh(db)),
-        txt2po(str(sources)))
+    name = "import ARCHIVE"
+    rows[name] = (best(transdesk("--db", str(db), "import", "-q", *files), repeat,
+                       setup=lambda: fresh(db), cwd=sources),
+                  peer(name, lambda: txt2po(str(sources))))
     one = work / "one-more-article.txt"
-    shutil.copyfile(files[0], one)
+    shutil.copyfile(sources / files[0], one)
     fresh_db = work / "new.db"
-    results["import ONE, new database"] = (
-        best(transdesk("--db", str(fresh_db), "import", "-q", str(one)), repeat,
-             setup=lambda: fresh(fresh_db)),
-        txt2po(str(one)))
+    name = "import ONE, new database"
+    if rows.wanted(name):
+        rows[name] = (best(transdesk("--db", str(fresh_db), "import", "-q", str(one)), repeat,
+                           setup=lambda: fresh(fresh_db)),
+                      peer(name, lambda: txt2po(str(one))))
 
     def forget_one() -> None:
         handle = open_db(db)
@@ -109,11 +142,12 @@ def run_size(size: int, repeat: int) -> dict[str, tuple[Measured, Measured | Non
             conn.execute("DELETE FROM articles WHERE id = 'one-more-article'")
         handle.close()
 
-    results["import ONE into the desk"] = (
-        best(transdesk("--db", str(db), "import", "-q", str(one)), repeat,
-             setup=forget_one),
-        txt2po(str(one)))
-    forget_one()
+    name = "import ONE into the desk"
+    if rows.wanted(name):
+        rows[name] = (best(transdesk("--db", str(db), "import", "-q", str(one)), repeat,
+                           setup=forget_one),
+                      peer(name, lambda: txt2po(str(one))))
+        forget_one()
 
     # check and po export on a complete desk
     fill_translations(db, corpus)
@@ -123,62 +157,81 @@ def run_size(size: int, repeat: int) -> dict[str, tuple[Measured, Measured | Non
     po_files = sorted(str(p) for p in locales.glob("*/LC_MESSAGES/*.po"))
     listing = work / "po-files.txt"
     listing.write_text("\n".join(po_files) + "\n")
-    msgfmt = measure(f"xargs -a {listing} -n1 -P1 msgfmt -o /dev/null")
-    results["po export --mo"] = (export, msgfmt)
+    name = "po export --mo"
+    rows[name] = (export, peer(name, lambda: measure(
+        f"xargs -a {listing} -n1 -P1 msgfmt -o /dev/null")))
     lang_dirs = sorted(str(p) for p in locales.iterdir() if p.is_dir())
-    pocount = best([tool("pocount"), *lang_dirs], repeat)
+    pocounted: list[Measured] = []
+
+    def pocount() -> Measured:
+        if not pocounted:
+            pocounted.append(best([tool("pocount"), *lang_dirs], repeat))
+        return pocounted[0]
+
     check = transdesk("--db", str(db), "check", "--format", "json")
-    results["check, first run"] = (measure(check, ok=(0, 1)), pocount)
-    results["check, warm"] = (best(check, repeat, ok=(0, 1)), pocount)
-    results["check --po"] = (
-        best(transdesk("check", "--po", str(locales), "--format", "json"), repeat,
-             ok=(0, 1)), pocount)
-    results.update(memory_work(db, files, locales, work, repeat))
+    name = "check, first run"
+    if rows.wanted("check"):
+        rows[name] = (measure(check, ok=(0, 1)), peer(name, pocount))
+        name = "check, warm"
+        rows[name] = (best(check, repeat, ok=(0, 1)), peer(name, pocount))
+    name = "check --po"
+    if rows.wanted(name):
+        rows[name] = (best(transdesk("check", "--po", str(locales), "--format", "json"),
+                           repeat, ok=(0, 1)), peer(name, pocount))
+    memory_work(db, files, sources, locales, work, repeat, rows, peer)
     shutil.rmtree(work / "txt2po", ignore_errors=True)
-    return results
+    return rows
 
 
-def memory_work(db: Path, files: list[str], locales: Path, work: Path,
-                repeat: int) -> dict[str, tuple[Measured, Measured | None]]:
+def fresh(path: Path) -> None:
+    """Remove a SQLite database file with its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def memory_work(db: Path, files: list[str], sources: Path, locales: Path, work: Path,
+                repeat: int,
+                rows: Rows, peer: Callable[[str, Callable[[], Measured]], Measured | None],
+                ) -> None:
     """export --finished, tm export / import and a draft from that memory."""
-    results: dict[str, tuple[Measured, Measured | None]] = {}
     finished = work / "finished"
-    results["export --finished"] = (best(
-        transdesk("--db", str(db), "export", "--finished", "--lang", "en", "-o", str(finished)),
-        repeat, setup=lambda: shutil.rmtree(finished, ignore_errors=True)), None)
+    name = "export --finished"
+    if rows.wanted(name):
+        rows[name] = (best(
+            transdesk("--db", str(db), "export", "--finished", "--lang", "en", "-o",
+                      str(finished)),
+            repeat, setup=lambda: shutil.rmtree(finished, ignore_errors=True)), None)
     tmx = work / "desk.tmx"
     po2tmx_out = work / "po2tmx"
     en = locales / "en"
-    results["tm export"] = (
+    name = "tm export"
+    rows[name] = (
         best(transdesk("--db", str(db), "tm", "export", str(tmx)), repeat,
              setup=lambda: tmx.unlink(missing_ok=True)),
-        best([tool("po2tmx"), "--progress=none", "-l", "en", "-i", str(en), "-o",
-              str(po2tmx_out)], repeat,
-             setup=lambda: shutil.rmtree(po2tmx_out, ignore_errors=True))
+        peer(name, lambda: best(
+            [tool("po2tmx"), "--progress=none", "-l", "en", "-i", str(en), "-o",
+             str(po2tmx_out)], repeat,
+            setup=lambda: shutil.rmtree(po2tmx_out, ignore_errors=True)))
         if en.is_dir() else None)
     memory = work / "memory.db"
-
-    def fresh(path: Path) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-    results["tm import"] = (best(transdesk("--db", str(memory), "tm", "import", str(tmx)),
-                                 repeat, setup=lambda: fresh(memory)), None)
+    rows["tm import"] = (best(transdesk("--db", str(memory), "tm", "import", str(tmx)),
+                              repeat, setup=lambda: fresh(memory)), None)
     drafting = work / "drafting.db"
 
     def new_desk() -> None:
         fresh(drafting)
         shutil.copyfile(memory, drafting)
-        measure(transdesk("--db", str(drafting), "import", "-q", *files))
+        measure(transdesk("--db", str(drafting), "import", "-q", *files), cwd=sources)
 
-    results["draft --provider none"] = (best(
-        transdesk("--db", str(drafting), "draft", "--lang", "en", "--provider", "none"),
-        repeat, setup=new_desk, ok=(0, 1)), None)
+    name = "draft --provider none"
+    if rows.wanted(name):
+        rows[name] = (best(
+            transdesk("--db", str(drafting), "draft", "--lang", "en", "--provider", "none"),
+            repeat, setup=new_desk, ok=(0, 1)), None)
     for path in (memory, drafting):
         fresh(path)
     shutil.rmtree(po2tmx_out, ignore_errors=True)
     shutil.rmtree(finished, ignore_errors=True)
-    return results
 
 
 def growth(series: list[tuple[int, Measured]]) -> str:
@@ -197,6 +250,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each (best kept)")
+    parser.add_argument("--peers-up-to", type=int, default=None, metavar="N",
+                        help="run the peers only at sizes up to N (ours at every size)")
+    parser.add_argument("--only", default=None, metavar="NAMES",
+                        help="rows whose names start with these (comma-separated)")
+    parser.add_argument("--record", type=Path, default=None, metavar="FILE",
+                        help="append each row to FILE as a JSON line as it is measured")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     # an archive of 30,000+ files passed as arguments needs more than the default
@@ -208,7 +267,9 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
     table: dict[str, list[tuple[int, Measured, Measured | None]]] = {}
     for size in sizes:
-        for name, (ours, peer) in run_size(size, args.repeat).items():
+        peers = args.peers_up_to is None or size <= args.peers_up_to
+        rows = Rows(size, args.record, args.only.split(",") if args.only else None)
+        for name, (ours, peer) in run_size(size, args.repeat, rows, peers).items():
             table.setdefault(name, []).append((size, ours, peer))
         print(f"  {size} articles done (load average {os.getloadavg()[0]:.1f})", flush=True)
     print()

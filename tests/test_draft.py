@@ -164,3 +164,48 @@ def test_draft_help_names_the_contract(run):
     assert result.exit_code == 0
     for option in ("--lang", "--provider", "--no-tm", "--limit", "--threshold", "--json"):
         assert option in result.stdout
+
+
+@pytest.mark.english
+def test_without_json_or_verbose_misses_are_counted_not_kept(run, samples):
+    """A plain run's memory does not grow with its misses: it counts them by reason."""
+    run("import", str(samples / "ru-budget.txt"))
+
+    report = draft(open_desk(run.db_path), "en", None, provider="none", keep_misses=False)
+
+    assert report.without_draft == []
+    assert report.missed == {"no memory match": report.selected - 1}
+    assert report.summary() == (f"drafted 1 unit: cldr 1; {report.selected - 1} without a"
+                                " draft (no memory match)")
+
+
+def test_a_memory_keeps_only_the_best_fuzzy_candidates_and_answers_alike(run, samples,
+                                                                        monkeypatch, tmp_path):
+    """Each text's ranked candidates are kept RANKED_KEPT deep (flat memory): asking
+    for more than kept ranks the text again, so every answer is the full ranking's."""
+    from transdesk import tm
+
+    base = "Министр финансов представил отчёт о бюджете во вторник"
+    remembered = [(f"{base} {word}.", f"Міністр фінансів представив звіт {n}.")
+                  for n, word in enumerate(("утром", "вечером", "днём", "ночью", "снова",
+                                            "опять"))]
+    units = "".join(f'<tu><tuv xml:lang="ru"><seg>{ru}</seg></tuv>'
+                    f'<tuv xml:lang="uk"><seg>{uk}</seg></tuv></tu>' for ru, uk in remembered)
+    memory = tmp_path / "memory.tmx"
+    memory.write_text('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4">'
+                      f'<header srclang="ru"/><body>{units}</body></tmx>', encoding="utf-8")
+    assert run("tm", "import", str(memory)).exit_code == 0
+    desk = open_desk(run.db_path)
+    variants = [f"{base} {word}!" for word in ("утром", "рано", "поздно")]
+    full = tm.Memory(desk, "ru", "uk")
+    expected = {text: full.fuzzy(text, limit=10) for text in variants}
+    assert all(len(found) == len(remembered) for found in expected.values())
+    monkeypatch.setattr(tm, "RANKED_KEPT", 2)
+    kept = tm.Memory(desk, "ru", "uk")
+
+    for text in variants:
+        assert kept.fuzzy(text, limit=1) == expected[text][:1]
+        assert kept.fuzzy(text, limit=2) == expected[text][:2]  # from what was kept
+        assert len(kept._ranked[text]) == 2
+        assert kept.fuzzy(text, limit=10) == expected[text]  # ranked again in full
+    desk.close()

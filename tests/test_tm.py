@@ -218,6 +218,41 @@ def test_tm_export_to_stdout_and_unknown_article(run, samples):
     assert run("tm", "export", "-", "--article", "nope").exit_code == 2
 
 
+def test_tm_export_is_written_a_unit_at_a_time_with_the_same_bytes(run, samples, tmp_path):
+    """The memory's TMX is streamed (flat memory at any size): one chunk per translation
+    unit, the same document as the whole-document writer, and an unchanged re-export
+    leaves the file as it was (no mtime churn)."""
+    from transdesk.tmx import TranslationUnit, write_tmx
+
+    run("import", str(samples / "ru-budget.txt"))
+    translate(run.db_path, "ru-budget", "uk", BUDGET_UK)
+    desk = open_desk(run.db_path)
+    streamed = tm.MemoryTmx(desk)
+    chunks = list(streamed)
+    whole = write_tmx([TranslationUnit(
+        dict(sorted(variants.items(), key=lambda item: (item[0] != lang, item[0]))),
+        tuid=f"{article}:{key}", srclang=lang)
+        for article, key, lang, variants in tm.iter_memory_units(desk)], "*all*")
+    desk.close()
+    assert streamed.units == len(BUDGET_UK) == 3
+    assert len(chunks) == 3 + streamed.units  # head, <body>, one per unit, tail
+    assert b"".join(chunks) == whole
+    out = tmp_path / "memory.tmx"
+    assert run("tm", "export", str(out)).exit_code == 0
+    assert out.read_bytes() == whole
+    before = out.stat().st_mtime_ns
+    import time
+
+    time.sleep(0.01)
+    assert run("tm", "export", str(out)).exit_code == 0
+    assert out.stat().st_mtime_ns == before
+    translate(run.db_path, "ru-budget", "en", BUDGET_EN)
+    assert run("tm", "export", str(out)).exit_code == 0
+    assert out.stat().st_mtime_ns != before
+    assert b"<seg>The government approved the draft budget for 2026</seg>" in out.read_bytes()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
 @pytest.mark.sqlite_only
 def test_fuzzy_lookup_uses_the_index_not_a_scan(run, samples):
     """Candidates come from FTS5 (rare words), ranked: check the query plan."""

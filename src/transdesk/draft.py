@@ -1,13 +1,13 @@
 """Machine drafts for untranslated units: memory first, then the CLDR date line, then a
 provider.
 
-Only ``untranslated`` units are drafted, and each write re-checks the status inside
-its transaction (a translator may have submitted meanwhile): ``translated`` and
-``approved`` text is never touched.  Work is committed as it goes (memory drafts in
-chunks, provider answers per batch) and every provider answer is kept in ``mt_cache``
-keyed by (provider, pair, sentence) in the same transaction, so a run that fails or is
-killed resumes where it stopped and never asks for a sentence twice; identical
-sentences within a run are asked once.
+Only ``untranslated`` units are drafted, and each batch of drafts re-checks the status
+inside its transaction (``store.write_drafts``: a translator may have submitted
+meanwhile): ``translated`` and ``approved`` text is never touched.  Work is committed
+as it goes (memory drafts in chunks, provider answers per batch) and every provider
+answer is kept in ``mt_cache`` keyed by (provider, pair, sentence) in the same
+transaction, so a run that fails or is killed resumes where it stopped and never asks
+for a sentence twice; identical sentences within a run are asked once.
 """
 
 from __future__ import annotations
@@ -66,10 +66,16 @@ class Miss:
 
 @dataclass
 class DraftReport:
+    """What a run did.  ``without_draft`` lists the units left without a draft only
+    when ``keep_misses`` (the CLI asks for it with --json or --verbose: the list grows
+    with the archive); ``missed`` counts them by reason either way."""
+
     lang: str
     selected: int = 0
     by_origin: Counter[str] = field(default_factory=Counter)
     without_draft: list[Miss] = field(default_factory=list)
+    missed: Counter[str] = field(default_factory=Counter)
+    keep_misses: bool = True
     skipped: int = 0  # no longer untranslated when its draft was written
     cached: int = 0  # sentences answered from mt_cache
     sent: int = 0  # distinct sentences sent to a provider
@@ -77,6 +83,12 @@ class DraftReport:
     @property
     def drafted(self) -> int:
         return sum(self.by_origin.values())
+
+    def add_misses(self, misses: Iterable[Miss]) -> None:
+        for miss in misses:
+            self.missed[miss.reason] += 1
+            if self.keep_misses:
+                self.without_draft.append(miss)
 
     def summary(self) -> str:
         """``drafted 42 units: tm 10, cldr 1, mt:apertium 31; 2 without a draft (...)``."""
@@ -86,14 +98,14 @@ class DraftReport:
             count=self.drafted)
         if self.by_origin:
             line += ": " + ", ".join(f"{o} {n}" for o, n in self._origins())
-        if self.without_draft:
-            reasons = Counter(m.reason for m in self.without_draft)
+        if self.missed:
+            reasons = self.missed
             why = "; ".join(f"{r}: {n}" if len(reasons) > 1 else r for r, n in
                             reasons.most_common())
+            missed = reasons.total()
             line += "; " + ngettext("{count} without a draft ({why})",
                                     "{count} without a draft ({why})",
-                                    len(self.without_draft)).format(
-                count=len(self.without_draft), why=why)
+                                    missed).format(count=missed, why=why)
         if self.skipped:
             line += "; " + ngettext("{count} skipped (translated meanwhile)",
                                     "{count} skipped (translated meanwhile)",
@@ -142,54 +154,49 @@ class _Writer:
         if drafts or cache_rows:
             with self.desk.transaction():
                 mt_cache.remember(self.desk, cache_rows, ts)
-                still = drafts_storage.untranslated_among(
-                    self.desk, self.lang, [d.unit.id for d in drafts])
-                written = [d for d in drafts if d.unit.id in still and self._write(d, ts)]
+                done = store.write_drafts(self.desk, self.lang, [
+                    store.Draft(d.unit.id, d.text, d.origin, d.score, d.note)
+                    for d in drafts], ts)
+                written = [d for d in drafts if d.unit.id in done]
         for item in written:
             self.report.by_origin[item.origin] += 1
         self.report.skipped += len(drafts) - len(written)
-        self.report.without_draft.extend(misses)
+        self.report.add_misses(misses)
         self.settled += len(drafts) + len(misses)
         if self.progress is not None and (drafts or misses):
             self.progress(self.settled, self.report.selected)
 
     def settle(self, misses: list[Miss]) -> None:
         """Units given up on without writing anything."""
-        self.report.without_draft.extend(misses)
+        self.report.add_misses(misses)
         self.settled += len(misses)
         if self.progress is not None and misses:
             self.progress(self.settled, self.report.selected)
 
-    def _write(self, item: _Pending, ts: str) -> bool:
-        # store.write_translation runs its statements through `conn.execute(sql, [..])`
-        # with `?` placeholders: a desk answers that on both engines.
-        return store.write_translation(
-            self.desk, item.unit.id, self.lang, text=item.text, status="draft",
-            origin=item.origin, translator=None, score=item.score, action="draft",
-            note=item.note, ts=ts,
-        )
 
-
-def _article_ids(desk: Any, lang: str, articles: list[str] | None) -> list[str]:
-    """The articles to draft, sorted: those named (each must have ``lang`` as a target),
-    or every article translated into ``lang``."""
-    targets = drafts_storage.article_targets(desk, articles)
+def _article_chunks(desk: Any, lang: str, articles: list[str] | None
+                    ) -> Callable[[], Iterator[list[str]]]:
+    """The articles to draft, sorted, ARTICLES_PER_CHUNK at a time (a new iterator per
+    call): those named (each must have ``lang`` as a target: BadInput here, before
+    anything is written), or every article translated into ``lang``, paged from the
+    database (never all their ids at once)."""
     if articles is None:
-        return [a for a, langs in targets.items() if lang in langs]
+        return lambda: drafts_storage.iter_article_chunks(desk, lang, ARTICLES_PER_CHUNK)
+    targets = drafts_storage.article_targets(desk, articles)
     for article_id, langs in targets.items():
         store.check_target({"id": article_id, "targets": langs}, lang)  # or BadInput
-    return sorted(targets)
+    ids = sorted(targets)
+    return lambda: (ids[start : start + ARTICLES_PER_CHUNK]
+                    for start in range(0, len(ids), ARTICLES_PER_CHUNK))
 
 
-def iter_unit_chunks(desk: Any, lang: str, article_ids: list[str],
+def iter_unit_chunks(desk: Any, lang: str, chunks: Iterable[list[str]],
                      limit: int | None = None) -> Iterator[list[Unit]]:
     """The live ``untranslated`` units in ``lang``, in article and position order, a
-    list per ARTICLES_PER_CHUNK articles (so a run's memory does not grow with the
-    archive)."""
+    list per chunk of articles (so a run's memory does not grow with the archive)."""
     if limit == 0:
         return
-    for rows in drafts_storage.iter_untranslated(desk, lang, article_ids, limit,
-                                                 ARTICLES_PER_CHUNK):
+    for rows in drafts_storage.iter_untranslated(desk, lang, chunks, limit):
         yield [Unit(*row) for row in rows]
 
 
@@ -198,8 +205,8 @@ def select_units(
 ) -> list[Unit]:
     """The live ``untranslated`` units in ``lang``, in article and position order."""
     desk = as_desk(db)
-    ids = _article_ids(desk, lang, articles)
-    return [unit for chunk in iter_unit_chunks(desk, lang, ids, limit) for unit in chunk]
+    chunks = _article_chunks(desk, lang, articles)
+    return [unit for chunk in iter_unit_chunks(desk, lang, chunks(), limit) for unit in chunk]
 
 
 def resolve_providers(
@@ -246,6 +253,7 @@ def draft(
     batch_size: int | None = None,
     retry_failed: bool = False,
     progress: ProgressCallback | None = None,
+    keep_misses: bool = True,
 ) -> DraftReport:
     """Draft the untranslated units of ``articles`` (default: all) in ``lang``.
 
@@ -260,19 +268,21 @@ def draft(
     if batch_size is not None and batch_size < 1:
         raise BadInput(_("--batch-size must be at least 1"))
     desk = as_desk(db)
-    ids = _article_ids(desk, lang, articles)
-    selected = drafts_storage.count_untranslated(desk, lang, ids) if limit != 0 else 0
+    chunks = _article_chunks(desk, lang, articles)
+    by_source: Counter[str] = Counter()
+    for ids in chunks() if limit != 0 else ():
+        by_source.update(drafts_storage.untranslated_by_source(desk, lang, ids))
+    selected = by_source.total()
     report = DraftReport(lang=lang, selected=min(selected, limit)
-                         if limit is not None else selected)
+                         if limit is not None else selected, keep_misses=keep_misses)
     if not report.selected:
         return report
-    providers = resolve_providers(drafts_storage.source_langs(desk, lang, ids), lang,
-                                  provider)
+    providers = resolve_providers(by_source, lang, provider)
     writer = _Writer(desk, lang, report, progress)
     memories: dict[str, Memory] = {}
     by_provider: dict[tuple[str, str], list[Unit]] = {}
     why = "no memory match" if use_tm else "no provider (--provider none)"
-    for units in iter_unit_chunks(desk, lang, ids, limit):
+    for units in iter_unit_chunks(desk, lang, chunks(), limit):
         rest = _draft_locally(desk, units, lang, use_tm, threshold, writer, memories)
         misses: list[Miss] = []
         for unit in rest:

@@ -171,13 +171,15 @@ def rendering(
             yield exc
 
 
-def write_output(output: str, data: bytes, inputs: Iterable[Path] = ()) -> None:
+def write_output(output: str, data: bytes | Iterable[bytes],
+                 inputs: Iterable[Path] = ()) -> None:
     """Write to stdout (`-`) or atomically to a file (temporary name, then rename);
-    BadInput, before writing, when the output is one of the command's `inputs` (the
-    database files: `files.database_files`)."""
+    `data` bytes or chunks of them. BadInput, before writing, when the output is one of
+    the command's `inputs` (the database files: `files.database_files`)."""
     if output == "-":
         refuse_stdout_onto(inputs)
-        sys.stdout.buffer.write(data)
+        for chunk in [data] if isinstance(data, bytes) else data:
+            sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
         return
     refuse_overwrite([Path(output)], inputs)

@@ -151,10 +151,11 @@ def _is_sqlite(path: Path) -> bool:
 # --- writing ---------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` through a temporary file in the same directory and
-    `os.replace`. A file that already holds exactly these bytes is left untouched
-    (no mtime churn); returns whether the file was written. Missing parent directories
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> bool:
+    """Write `data` (bytes, or chunks of them written as they come) to `path` through a
+    temporary file in the same directory and `os.replace`. A file that already holds
+    exactly these bytes is left untouched (no mtime churn); returns whether the file
+    was written. Missing parent directories
     are created; a path that cannot be written is bad input, named in the error.
 
     A new file gets the mode the umask gives (as `open` would: 0666 & ~umask); a
@@ -168,7 +169,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
         # replace it (as root, a rename would put a file where the device was)
         try:
             with open(path, "wb") as handle:
-                handle.write(data)
+                for chunk in _chunks(data):
+                    handle.write(chunk)
         except OSError as exc:
             raise _cannot_write(path, exc) from None
         return True
@@ -176,7 +178,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
         path = path.resolve()
     remove_stale_temporaries(path)
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        if (isinstance(data, bytes) and path.stat().st_size == len(data)
+                and path.read_bytes() == data):
             return False
     except OSError:
         pass
@@ -204,7 +207,11 @@ def write_atomic(path: Path, data: bytes) -> bool:
         with os.fdopen(fd, "wb") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            handle.write(data)
+            for chunk in _chunks(data):
+                handle.write(chunk)
+        if not isinstance(data, bytes) and _same_bytes(tmp, path):
+            tmp.unlink()
+            return False
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
@@ -212,6 +219,21 @@ def write_atomic(path: Path, data: bytes) -> bool:
             raise _cannot_write(path, exc) from None
         raise
     return True
+
+
+def _chunks(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
+    return [data] if isinstance(data, bytes) else data
+
+
+def _same_bytes(written: Path, existing: Path) -> bool:
+    """Whether an existing regular file holds the bytes just written (compared a block
+    at a time)."""
+    import filecmp
+
+    try:
+        return existing.is_file() and filecmp.cmp(written, existing, shallow=False)
+    except OSError:
+        return False
 
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)

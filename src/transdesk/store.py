@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -259,6 +260,38 @@ def write_translation(
                    note=note, score=score, old_origin=old_origin, old_score=old_score,
                    claimed_at=claimed_at)
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A machine draft of one unit (`write_drafts`)."""
+
+    unit_id: int
+    text: str
+    origin: str
+    score: float | None = None
+    note: str | None = None
+
+
+def write_drafts(desk: Database, lang: str, drafts: Sequence[Draft],
+                 ts: str | None = None) -> set[int]:
+    """`write_translation` of many drafts at once, inside the caller's transaction: the
+    same translation rows and the same history rows (one per draft, in order), in a
+    few statement batches instead of three round trips a draft.  Only units still
+    ``untranslated`` are written (their rows locked on PostgreSQL until the caller
+    commits): a text a translator submitted meanwhile is never overwritten.  Returns
+    the ids of the units written."""
+    from transdesk.storage import drafts as storage_drafts
+
+    for item in drafts:
+        check_text(item.text, f"unit {item.unit_id} ({lang})")
+    current = storage_drafts.lock_untranslated(desk, lang, [d.unit_id for d in drafts])
+    written = [d for d in drafts if d.unit_id in current
+               and current[d.unit_id] != (d.text, "draft", d.origin, d.score)]
+    storage_drafts.write_drafts(desk, lang, ts or now(), [
+        ((d.unit_id, d.text, d.origin, d.score, d.note), current[d.unit_id])
+        for d in written])
+    return {d.unit_id for d in written}
 
 
 def record_history(

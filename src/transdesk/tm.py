@@ -49,9 +49,11 @@ GROUPS_PER_SOURCE = 3
 #: Exact lookups kept per Memory (a chunk of a draft run's texts fits: see draft.py).
 EXACT_CACHE = 20_000
 #: Fuzzy results kept per Memory (per distinct text looked up)...
-RANKED_CACHE = 50_000
-#: ...from a prefetch, each its best this many remembered sentences (a lookup wants one).
-RANKED_KEPT = 20
+RANKED_CACHE = 20_000
+#: ...each its best this many remembered sentences (a draft wants one; a lookup wanting
+#: more than those give ranks the text again): a run's memory stays flat however many
+#: candidates its sentences have.
+RANKED_KEPT = 4
 #: ``Memory.prefetch`` of at least this many texts ranks them from a SentenceIndex...
 PREFETCH_MIN = 500
 #: ...scoring the sentences that share the most words with a text: at least this many
@@ -105,7 +107,7 @@ class Memory:
         self.threshold = threshold
         self._doc_freq: dict[str, int] = {}
         self._ranked: dict[str, list[_Scored]] = {}
-        self._partial: set[str] = set()  # ranked from a SentenceIndex: the best only
+        self._partial: set[str] = set()  # the best only kept (RANKED_KEPT, or a prefetch)
         self._exact: dict[str, list[tuple[int, str]]] = {}
         self._index: SentenceIndex | None = None
         self._index_wanted: bool | None = None
@@ -155,13 +157,13 @@ class Memory:
         matches returned.
         """
         ranked = self._ranked.get(text)
+        whole = ranked is None
         if ranked is None:
             ranked = self._rank(text)
             self._remember(text, ranked)
         found = self._matches(ranked, exclude_unit, limit)
-        if len(found) < limit and text in self._partial:
-            # a prefetch kept only the best sentences: rank this text in full
-            self._partial.discard(text)
+        if len(found) < limit and not whole and text in self._partial:
+            # only the best sentences were kept: rank this text in full
             ranked = self._rank(text)
             self._remember(text, ranked)
             found = self._matches(ranked, exclude_unit, limit)
@@ -215,6 +217,9 @@ class Memory:
         if len(self._ranked) >= RANKED_CACHE:
             self._ranked.clear()
             self._partial.clear()
+        if len(ranked) > RANKED_KEPT:
+            ranked = ranked[:RANKED_KEPT]
+            self._partial.add(text)
         self._ranked[text] = ranked
 
     def _targets(self, groups: list[int]) -> list[tuple[int, str]]:
@@ -633,24 +638,33 @@ def memory_units(
     return list(iter_memory_units(db, articles))
 
 
-def export_tmx(
-    db: Any, articles: Iterable[str] | None = None, include_imported: bool = False
-) -> tuple[bytes, int]:
-    """TMX 1.4 of every translated/approved pair (and imported memory if asked):
-    ``(bytes, number of translation units)``."""
-    from transdesk.tmx import TranslationUnit, write_tmx
+class MemoryTmx:
+    """The TMX 1.4 of every translated/approved pair (and imported memory if asked),
+    written a translation unit at a time: iterate for its bytes (flat memory whatever
+    the desk's size); `units` counts the translation units written so far."""
 
-    desk = as_desk(db)
+    def __init__(self, db: Any, articles: Iterable[str] | None = None,
+                 include_imported: bool = False) -> None:
+        self.desk = as_desk(db)
+        self.articles = list(articles) if articles is not None else None
+        self.include_imported = include_imported
+        self.units = 0
 
-    def unit(tuid: str | None, srclang: str | None, variants: dict[str, str]) -> TranslationUnit:
-        ordered = sorted(variants.items(), key=lambda item: (item[0] != srclang, item[0]))
-        return TranslationUnit(dict(ordered), tuid=tuid, srclang=srclang)
+    def __iter__(self) -> Iterator[bytes]:
+        from transdesk.tmx import tmx_chunks
 
-    units = [unit(f"{article}:{key}", source_lang, variants)
-             for article, key, source_lang, variants in iter_memory_units(desk, articles)]
-    if include_imported:
-        imported: dict[int, dict[str, str]] = {}
-        for tu_id, lang, text in storage.iter_imported(desk):
-            imported.setdefault(tu_id, {})[lang] = text
-        units += [unit(None, None, variants) for variants in imported.values()]
-    return write_tmx(units, "*all*"), len(units)
+        return tmx_chunks(self._units(), "*all*")
+
+    def _units(self) -> Iterator[Any]:
+        from transdesk.tmx import TranslationUnit
+
+        for article, key, source_lang, variants in iter_memory_units(self.desk, self.articles):
+            ordered = sorted(variants.items(), key=lambda item: (item[0] != source_lang, item[0]))
+            self.units += 1
+            yield TranslationUnit(dict(ordered), tuid=f"{article}:{key}", srclang=source_lang)
+        if self.include_imported:
+            rows = storage.iter_imported(self.desk)
+            for _tu_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+                self.units += 1
+                variants = {lang: text for _id, lang, text in group}
+                yield TranslationUnit(dict(sorted(variants.items())))

@@ -46,41 +46,52 @@ def tmx_date(iso: str | None) -> str | None:
 def write_tmx(units: Iterable[TranslationUnit], srclang: str) -> bytes:
     """A TMX 1.4 document; header attributes as the spec requires (`srclang` may be
     `*all*` for memory whose units have different source languages)."""
-    root = ET.Element("tmx", version="1.4")
-    ET.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "transdesk",
-            "creationtoolversion": __version__,
-            "datatype": "plaintext",
-            "segtype": "sentence",
-            "adminlang": "en",
-            "srclang": srclang,
-            "o-tmf": "transdesk",
-        },
-    )
-    body = ET.SubElement(root, "body")
+    return b"".join(tmx_chunks(units, srclang))
+
+
+def tmx_chunks(units: Iterable[TranslationUnit], srclang: str) -> Iterator[bytes]:
+    """`write_tmx`'s document a translation unit at a time (the same bytes), so a
+    memory of any size is written in flat memory."""
+    header = ET.Element("header", {
+        "creationtool": "transdesk",
+        "creationtoolversion": __version__,
+        "datatype": "plaintext",
+        "segtype": "sentence",
+        "adminlang": "en",
+        "srclang": srclang,
+        "o-tmf": "transdesk",
+    })
+    yield ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n  '
+           + ET.tostring(header, encoding="unicode") + "\n").encode("utf-8")
+    opened = False
     for unit in units:
-        attrs = {}
-        if unit.tuid:
-            attrs["tuid"] = unit.tuid
-        if unit.srclang:
-            attrs["srclang"] = unit.srclang
-        if unit.changedate:
-            attrs["changedate"] = unit.changedate
-        if unit.changeid:
-            attrs["changeid"] = unit.changeid
-        tu = ET.SubElement(body, "tu", attrs)
-        for name, value in unit.props:
-            prop = ET.SubElement(tu, "prop", type=name)
-            prop.text = value
-        for lang, text in unit.variants.items():
-            tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = text
-    ET.indent(root, space="  ")
-    body_text = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body_text + "\n").encode("utf-8")
+        if not opened:
+            yield b"  <body>\n"
+            opened = True
+        yield ("    " + _tu_text(unit) + "\n").encode("utf-8")
+    yield b"  </body>\n</tmx>\n" if opened else b"  <body />\n</tmx>\n"
+
+
+def _tu_text(unit: TranslationUnit) -> str:
+    """One `<tu>`, indented as at its depth in the document."""
+    attrs = {}
+    if unit.tuid:
+        attrs["tuid"] = unit.tuid
+    if unit.srclang:
+        attrs["srclang"] = unit.srclang
+    if unit.changedate:
+        attrs["changedate"] = unit.changedate
+    if unit.changeid:
+        attrs["changeid"] = unit.changeid
+    tu = ET.Element("tu", attrs)
+    for name, value in unit.props:
+        prop = ET.SubElement(tu, "prop", type=name)
+        prop.text = value
+    for lang, text in unit.variants.items():
+        tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
+        ET.SubElement(tuv, "seg").text = text
+    ET.indent(tu, space="  ", level=2)
+    return ET.tostring(tu, encoding="unicode")
 
 
 # --- reading ---------------------------------------------------------------------------

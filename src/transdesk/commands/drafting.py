@@ -77,7 +77,8 @@ def draft_command(
     desk = get_desk()
     run = functools.partial(draft, desk, lang, list(articles) or None, provider=provider,
                             use_tm=not no_tm, limit=limit, threshold=threshold,
-                            batch_size=batch_size, retry_failed=retry_failed)
+                            batch_size=batch_size, retry_failed=retry_failed,
+                            keep_misses=as_json or verbose)
     report = run() if as_json or not sys.stdout.isatty() else _with_progress_bar(run, lang)
     if as_json:
         emit_json(report.as_dict())
@@ -188,17 +189,17 @@ def tm_export_command(output: str, articles: tuple[str, ...], include_imported: 
     from transdesk.export import write_output
     from transdesk.files import database_files
     from transdesk.storage.drafts import article_targets
-    from transdesk.tm import export_tmx
+    from transdesk.tm import MemoryTmx
 
     refuse_database_as_output(output)
     desk = get_desk()
     if articles:
         article_targets(desk, articles)  # unknown article: exit 2
-    data, count = export_tmx(desk, list(articles) or None, include_imported)
-    write_output(output, data, database_files(desk.db.conn) if desk.engine == "sqlite" else [])
+    tmx = MemoryTmx(desk, list(articles) or None, include_imported)
+    write_output(output, tmx, database_files(desk.db.conn) if desk.engine == "sqlite" else [])
     if output != "-":
         click.echo(_("wrote {units} to {output}").format(
-            units=count_translation_units(count), output=output))
+            units=count_translation_units(tmx.units), output=output))
 
 
 COMMANDS: list[click.Command] = [draft_command, providers_command, tm_group]

@@ -96,9 +96,23 @@ def exact_matches_many(desk: Any, source: str, target: str, texts: Sequence[str]
     """``exact_matches`` of many texts in one query per CHUNK of them: text -> its
     first ``limit`` ``(group, target text)``, newest first (texts without one left
     out)."""
-    prefix = "left(m.text, 40)" if desk.engine == "postgresql" else "substr(m.text, 1, 40)"
-    plain = "m.text" if desk.engine == "postgresql" else "+m.text"
     found: dict[str, list[tuple[int, str]]] = {}
+    if desk.engine == "postgresql":
+        # the texts as one array parameter: one short statement to parse and plan
+        for start in range(0, len(texts), CHUNK):
+            rows = desk.execute(
+                "SELECT text, grp, target FROM (SELECT m.text AS text, m.grp AS grp,"
+                " t.text AS target, row_number() OVER (PARTITION BY m.text ORDER BY m.key"
+                " DESC) AS n FROM (SELECT DISTINCT q AS text FROM unnest(?::text[]) AS q) q"
+                " JOIN tm_memory m ON m.lang = ? AND left(m.text, 40) = left(q.text, 40)"
+                " AND m.text = q.text JOIN tm_memory t ON t.key = m.grp * 4 + ?) ranked"
+                " WHERE n <= ? ORDER BY text, n",
+                [list(texts[start : start + CHUNK]), source, LANG_INDEX[target], limit]
+            ).fetchall()
+            for text, group, translation in rows:
+                found.setdefault(text, []).append((group, translation))
+        return found
+    prefix, plain = "substr(m.text, 1, 40)", "+m.text"
     for start in range(0, len(texts), CHUNK):
         chunk = list(texts[start : start + CHUNK])
         marks = ",".join("?" * len(chunk))

@@ -33,10 +33,13 @@ def translation_rows(run: Any, by_unit: bool, key: Any, langs: Sequence[str]) ->
 
 
 def current(run: Any, unit_id: int, lang: str) -> tuple[Any, ...] | None:
-    """(text, status, origin, score) of a translation row, None when there is none."""
+    """(text, status, origin, score) of a translation row, None when there is none. On
+    PostgreSQL the row is locked until the caller's transaction ends, so what it read is
+    still what it replaces (a draft batch writing it meanwhile is waited for and seen)."""
+    lock = " FOR UPDATE" if getattr(run, "engine", None) == "postgresql" else ""
     row = run.execute(
-        "SELECT text, status, origin, score FROM translations WHERE unit_id = ? AND lang = ?",
-        [unit_id, lang],
+        "SELECT text, status, origin, score FROM translations WHERE unit_id = ? AND lang = ?"
+        + lock, [unit_id, lang],
     ).fetchone()
     return tuple(row) if row is not None else None
 
