@@ -29,7 +29,7 @@ COMMAND_MODULES = ("articles", "workflow", "drafting", "exporting", "checking", 
 # others cost a short command a third of its time); any other name loads them all
 HOT_COMMANDS = {"import": "articles", "articles": "articles", "units": "articles",
                 "status": "articles", "next": "workflow", "submit": "workflow",
-                "log": "workflow"}
+                "log": "workflow", "check": "checking"}
 
 
 class TransdeskGroup(click.Group):

@@ -5,26 +5,36 @@ big the archive: see `check_database`)."""
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from transdesk.check.options import parse_ignore
-from transdesk.check.parallel import Findings, Pair, in_two_processes_streamed, worker_count
 from transdesk.check.report import LANG_ORDER, LangResult, Missing, Problem, Report
 from transdesk.check.style import desk_fingerprint, use_desk_style
-from transdesk.checks import CHECK_NAMES, pair_checker
 from transdesk.errors import BadInput, Refused
 from transdesk.i18n import _
 from transdesk.languages import LANGUAGES, normalize_lang
+from transdesk.registry import CHECKS
 from transdesk.storage import findings as store
+
+# (the checks themselves, transdesk.checks, load only when something is to be checked:
+# a warm run, with nothing changed, reads what is recorded)
+CHECK_NAMES = CHECKS.names()
+Pair = tuple[str, str, str, str]  # source, translation, source language, target language
+Findings = list[tuple[str, str]]  # (check, message)
 
 _SLICE = 4096  # unit ids read at a time by a full check
 _CHANGED_MAX = 20_000  # changed translations re-checked alone; more: a full check
 _CACHE_PAIRS = 10_000  # distinct sentence pairs whose findings are kept for reuse (~8 MB)
 # A translation with findings: article, position, unit id, key, source, text, findings.
 Found = tuple[str, int, int, str, str, str, Findings]
+# The same with its language, as the report reads it: article, position, lang, unit id,
+# key, source, text, findings.
+FoundIn = tuple[str, int, str, int, str, str, str, Findings]
 
 
 def check_database(
@@ -35,22 +45,26 @@ def check_database(
     strict: bool = False,
     ignore: Iterable[str] = (),
     workers: int | None = None,
+    texts: bool = True,
 ) -> Report:
     """Check the selected articles (default: all) in the selected languages (default:
     each article's targets). `workers` (1 or 2; default: by size) is how many
-    processes share a full check.
+    processes share a full check. `texts=False`: the findings read from the record
+    may come without their source and translation (empty), for a report that prints
+    neither (text, JUnit, GitHub).
 
     Findings are recorded in the database (`check_findings`), and triggers mark a
     translation whose text or source changes (`check_dirty`), so a run checks only what
     changed since the last one; the first run (or a changed checks.py, termbase or word
     list) checks every done translation, a slice of unit ids at a time, and records the
-    findings in batches. The report then reads per language a few streams in article
-    order (the units missing, the recorded findings) and yields each article's results
-    as they are rendered. A desk that cannot be written (read-only, locked, a login
-    without the editor role) only costs speed: the findings are then kept in memory.
+    findings in batches. The report then reads a few streams side by side in article
+    order (the articles, their units, the units missing and the recorded findings in
+    every language asked) and yields each article's results as they are rendered. A
+    desk that cannot be written (read-only, locked, a login without the editor role)
+    only costs speed: the findings are then kept in memory. The desk's style (termbase,
+    word list) and the checks load only when something is to be checked.
     """
     ignored = parse_ignore(ignore)
-    use_desk_style(desk)  # the termbase and word list of this desk
     selected = list(dict.fromkeys(articles)) if articles else None
     if selected:
         unknown = store.unknown_articles(desk, selected)
@@ -65,7 +79,7 @@ def check_database(
     memo = _Findings(desk, everything)
     if not (memo.valid and memo.recheck_changed(langs)):
         memo.check_all(langs, selected, workers)
-    results = _results(desk, selected, langs, active, memo)
+    results = _results(desk, selected, langs, active, memo, texts)
     return Report(results, min_percent, strict, ignored, "database")
 
 
@@ -79,7 +93,7 @@ class _Findings:
         self.version = desk_fingerprint(desk)
         self.valid = store.recorded_version(desk) == self.version
         self.use_record = self.valid
-        self.extra: dict[str, list[Found]] = {}  # by language, what the record lacks
+        self.extra: list[FoundIn] = []  # what the record lacks, in article order
         self.stale: set[tuple[int, str]] = set()  # record rows not to be trusted
 
     def _dirty(self, langs: list[str]) -> Iterator[tuple[int, str, int]]:
@@ -88,7 +102,8 @@ class _Findings:
                 yield unit_id, lang, marker
 
     def _keep(self, lang: str, row: Found) -> None:
-        self.extra.setdefault(lang, []).append(row)
+        article_id, position, unit_id, key, source, text, findings = row
+        self.extra.append((article_id, position, lang, unit_id, key, source, text, findings))
 
     def recheck_changed(self, langs: list[str]) -> bool:
         """Check the translations changed since the last run, and record them; False
@@ -100,6 +115,9 @@ class _Findings:
         dirty = list(self._dirty(langs))
         if not dirty:
             return True
+        from transdesk.checks import pair_checker
+
+        use_desk_style(self.desk)  # the termbase and word list of this desk
         check = pair_checker(CHECK_NAMES)
         rows: dict[tuple[int, str], str] = {}
         found: list[tuple[str, Found]] = []
@@ -115,8 +133,7 @@ class _Findings:
             self.stale = {(unit_id, lang) for unit_id, lang, _marker in dirty}
             for lang, row in found:
                 self._keep(lang, row)
-            for rows_of_lang in self.extra.values():
-                rows_of_lang.sort(key=lambda f: (f[0], f[1]))
+            self.extra.sort(key=_article_position)
         return True
 
     def check_all(self, langs: list[str], selected: list[str] | None,
@@ -125,6 +142,7 @@ class _Findings:
         recorded when that covers everything, else kept in memory (a partial check
         cannot vouch for the rest)."""
         self.use_record = False  # until this check is recorded
+        use_desk_style(self.desk)  # the termbase and word list of this desk
         # the marks seen before the text is read (a change made meanwhile stays marked),
         # kept in a temporary file: after a bulk change every translation is marked
         with _Spool(self._dirty(langs) if self.everything else ()) as dirty, \
@@ -136,22 +154,35 @@ class _Findings:
                     return
             for lang, row in found:  # not recorded: kept in memory
                 self._keep(lang, row)
-        for rows_of_lang in self.extra.values():
-            rows_of_lang.sort(key=lambda f: (f[0], f[1]))
+        self.extra.sort(key=_article_position)
 
-    def stream(self, lang: str, selected: list[str] | None) -> Iterator[Found]:
-        """The translations in `lang` with findings, in article order."""
-        extra = self.extra.get(lang, [])
+    def stream(self, langs: list[str], selected: list[str] | None, texts: bool = True,
+               excepted: bool = False) -> Iterator[FoundIn]:
+        """The translations in `langs` with findings, in article order (`texts=False`:
+        those read from the record may come without source and text, but with the text
+        of those with an accepted exception when `excepted`)."""
         if not self.use_record:
-            return iter(extra)
-        recorded = (
-            (article_id, position, unit_id, key, source, text, _decode(encoded))
-            for article_id, position, unit_id, key, source, text, encoded
-            in store.recorded(self.desk, lang, selected)
-            if (unit_id, lang) not in self.stale)
-        if not extra:
+            return iter(self.extra)
+        recorded = _decoded(store.recorded(self.desk, langs, selected, texts, excepted))
+        if self.stale:
+            stale = self.stale
+            recorded = (f for f in recorded if (f[3], f[2]) not in stale)
+        if not self.extra:
             return recorded
-        return heapq.merge(recorded, extra, key=lambda f: (f[0], f[1]))
+        return heapq.merge(recorded, self.extra, key=_article_position)
+
+
+def _article_position(found: FoundIn) -> tuple[str, int]:
+    return found[0], found[1]
+
+
+def _decoded(batches: Iterable[list[tuple]]) -> Iterator[FoundIn]:
+    """The recorded rows with their findings decoded: a batch's findings in one
+    `json.loads` (one call per row costs more than the parsing)."""
+    for rows in batches:
+        decoded = json.loads("[" + ",".join([row[7] for row in rows]) + "]")
+        for row, findings in zip(rows, decoded, strict=True):
+            yield (row[0], row[1], row[2], row[3], row[4], row[5], row[6], findings)
 
 
 class _Spool:
@@ -210,10 +241,6 @@ def _encode(findings: Findings) -> str:
     return json.dumps(findings, ensure_ascii=False)
 
 
-def _decode(encoded: str) -> Findings:
-    return [(name, message) for name, message in json.loads(encoded)]
-
-
 def _check_translations(
     desk: Any, langs: list[str], selected: list[str] | None, workers: int | None = None
 ) -> Iterator[tuple[str, Found]]:
@@ -226,6 +253,9 @@ def _check_translations(
         return iter(())
     sql, params = store.done_translations_sql(desk, langs, selected)
     wanted = set(selected) if selected is not None and len(selected) > 500 else None
+    from transdesk.check.parallel import in_two_processes_streamed, worker_count
+    from transdesk.checks import pair_checker
+
     span = hi - lo + 1
     location = getattr(desk, "conninfo", None) or _sqlite_path(desk)
     if not location:
@@ -269,47 +299,63 @@ def _sqlite_path(desk: Any) -> str:
 
 
 class _Ahead:
-    """A stream of rows in article order, taken an article at a time."""
+    """A stream of rows in article order (the article id first), taken an article at a
+    time."""
 
     def __init__(self, rows: Iterable[tuple]) -> None:
-        self.rows = iter(rows)
-        self.next: tuple | None = next(self.rows, None)
+        self.groups = itertools.groupby(rows, key=itemgetter(0))
+        self.next: tuple[str, Iterator[tuple]] | None = next(self.groups, None)
 
     def take(self, article_id: str) -> list[tuple]:
-        taken = []
-        while self.next is not None and self.next[0] <= article_id:
-            if self.next[0] == article_id:
-                taken.append(self.next)
-            self.next = next(self.rows, None)
-        return taken
+        """The rows of `article_id` (those of articles before it are passed over)."""
+        while self.next is not None and self.next[0] < article_id:
+            self.next = next(self.groups, None)
+        if self.next is None or self.next[0] != article_id:
+            return []
+        rows = list(self.next[1])  # before the next group: groupby shares one iterator
+        self.next = next(self.groups, None)
+        return rows
 
 
 def _results(desk: Any, selected: list[str] | None, langs: list[str], active: set[str],
-             memo: _Findings) -> Iterator[LangResult]:
+             memo: _Findings, texts: bool = True) -> Iterator[LangResult]:
     """Each article's results in the asked languages, in article order, built from a few
-    streams (units per article; per language the units not done and the findings)."""
+    streams read side by side (the articles; their units; in every asked language the
+    units not done and the findings)."""
+    with store.reading(desk):
+        yield from _read_results(desk, selected, langs, active, memo, texts)
+
+
+def _read_results(desk: Any, selected: list[str] | None, langs: list[str],
+                  active: set[str], memo: _Findings, texts: bool) -> Iterator[LangResult]:
+    accepted = store.accepted_in(desk, langs)
     units = _Ahead(store.live_units(desk, selected))
-    missing = {lang: _Ahead(store.not_done(desk, lang, selected)) for lang in langs}
-    found = {lang: _Ahead(memo.stream(lang, selected)) for lang in langs}
-    accepted = {lang: store.accepted_in(desk, lang) for lang in langs}
+    missing = _Ahead(store.not_done(desk, langs, selected))
+    # an accepted exception holds while the text is the one accepted: that text is read
+    found = _Ahead(memo.stream(langs, selected, texts, bool(accepted)))
+    every_check = active.issuperset(CHECK_NAMES)
     for article_id, _source_lang, targets in store.articles(desk, selected):
         counted = units.take(article_id)
         count = counted[0][1] if counted else 0
-        for lang in langs:
-            if lang not in targets:
-                continue
-            result = LangResult(article_id, lang, count, count)
-            for _a, key, source, status in missing[lang].take(article_id):
+        results = {lang: LangResult(article_id, lang, count, count)
+                   for lang in langs if lang in targets}
+        for _a, lang, key, source, status in missing.take(article_id):
+            result = results.get(lang)
+            if result is not None:
                 result.missing.append(Missing(key, status, source))
                 result.done -= 1
-            for _a, _position, unit_id, key, source, text, findings in \
-                    found[lang].take(article_id):
-                for name, message in findings:
-                    if name not in active:
-                        continue
-                    problem = Problem(key, name, message, source, text)
-                    exception = accepted[lang].get((unit_id, name))
+        for _a, _position, lang, unit_id, key, source, text, findings in \
+                found.take(article_id):
+            result = results.get(lang)
+            if result is None:
+                continue
+            for name, message in findings:
+                if not every_check and name not in active:
+                    continue
+                problem = Problem(key, name, message, source, text)
+                if accepted:
+                    exception = accepted.get((unit_id, lang, name))
                     if exception is not None and exception[0] == text:
                         problem.accepted, problem.note = True, exception[1]
-                    result.findings.append(problem)
-            yield result
+                result.findings.append(problem)
+        yield from results.values()  # (in `langs` order: LANG_ORDER)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from transdesk.checks import CHECK_NAMES, CHECKS
 from transdesk.errors import BadInput
 from transdesk.i18n import _
+from transdesk.registry import CHECKS  # the names, without loading the checks
+
+CHECK_NAMES = CHECKS.names()
 
 
 def parse_ignore(values: Iterable[str]) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ DONE = ("translated", "approved")
 LANG_ORDER = {lang: i for i, lang in enumerate(LANGUAGES)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Missing:
     """A unit that is not done: `untranslated` or `draft` (empty or fuzzy in PO)."""
 
@@ -23,7 +23,7 @@ class Missing:
     line: int | None = None  # of the PO entry
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     """One quality-check finding on a done unit."""
 
@@ -78,16 +78,18 @@ class Tally:
             self.articles += 1
             self._last_article = r.article
         self.langs.add(r.lang)
-        if r.below(report.min_percent):
+        below = r.below(report.min_percent)
+        if below:
             self.incomplete += 1
             self.missing += len(r.missing)
             if r.article != self._last_incomplete:
                 self.incomplete_articles += 1
                 self._last_incomplete = r.article
-        open_findings = len(r.open_findings)
+        open_findings = len(r.open_findings) if r.findings else 0
         self.open_findings += open_findings
         self.accepted += len(r.findings) - open_findings
-        self.failed = self.failed or report.failed(r)
+        # report.failed(r), with what is known here
+        self.failed = self.failed or below or bool(report.strict and open_findings)
 
 
 @dataclass

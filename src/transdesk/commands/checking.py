@@ -109,7 +109,9 @@ def check_command(
     else:
         from transdesk.check.database import check_database
 
-        check = functools.partial(check_database, get_desk())
+        # only the JSON report prints each finding's source and translation
+        check = functools.partial(check_database, get_desk(),
+                                  texts=as_json or fmt == "json")
     report = check(list(articles) or None, lang or None, min_percent=minimum,
                    strict=strict, ignore=ignored)
     if report.empty and not allow_empty:

@@ -3,47 +3,97 @@ findings recorded between runs (`check_findings`, versioned by `check_cache_vers
 the translations changed since (`check_dirty`, filled by triggers), and the accepted
 exceptions (`check_exceptions`).
 
-Big reads are streamed (`stream`): SQLite cursors step through the rows; on PostgreSQL
-a server-side cursor hands them over in batches, so no reader holds a whole archive.
+Big reads are streamed (`stream`, `batches`): SQLite cursors step through the rows; on
+PostgreSQL a server-side cursor hands them over in batches, so no reader holds a whole
+archive. The report reads its few streams side by side inside `reading` (on PostgreSQL
+one read-only transaction: one snapshot, and cursors the server need not keep past it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import count, islice
 from typing import Any
 
+from transdesk.languages import LANGUAGES
 from transdesk.storage.sql import to_pyformat
 
 DONE_SQL = "t.status IN ('translated', 'approved')"
 BATCH = 2000  # rows fetched or written at a time
+# the report's planner settings on PostgreSQL, for the transaction of `reading`: the sort
+# of the recorded findings in memory (~25 MB at 60,000 findings), not in files; and
+# index lookups from the few findings to their rows rather than hashing whole tables
+# (a third of the server's time: the planner, told the whole result is read, hashes)
+_READ_SETTINGS = (("work_mem", "64MB"),)
+_LOOKUP_SETTINGS = (("enable_hashjoin", "off"), ("enable_mergejoin", "off"))
 _cursor_names = count(1)
+
+
+@contextmanager
+def reading(desk: Any) -> Iterator[None]:
+    """The report's reads (`stream`s read side by side). On PostgreSQL: one read-only
+    transaction (repeatable read: every stream sees the same desk), whose cursors the
+    server drops at its end instead of keeping each whole result for us (WITH HOLD).
+    SQLite reads each stream from its own statement, as without it."""
+    if desk.engine != "postgresql" or getattr(desk, "_reading", False):
+        yield
+        return
+    from transdesk.storage.postgres import server_errors
+
+    with server_errors(desk), desk.conn.transaction():
+        desk.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        _set_local(desk, _READ_SETTINGS)
+        desk._reading = True
+        try:
+            yield
+        finally:
+            desk._reading = False
+
+
+def _set_local(desk: Any, settings: Sequence[tuple[str, str]]) -> None:
+    """SET LOCAL each (name, value): until the end of the transaction."""
+    desk.conn.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
+                      [part for setting in settings for part in setting])
 
 
 def stream(desk: Any, statement: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
     """The rows of one query, read a batch at a time (never all at once)."""
+    for rows in batches(desk, statement, params):
+        yield from rows
+
+
+def batches(desk: Any, statement: str, params: Sequence[Any] = (),
+            settings: Sequence[tuple[str, str]] = ()) -> Iterator[list[tuple]]:
+    """The rows of one query, a list (a batch fetched at once) at a time. `settings`:
+    the PostgreSQL planner settings it is planned with, inside `reading`."""
     if desk.engine != "postgresql":
         cursor = desk.execute(statement, params)
         while rows := cursor.fetchmany(BATCH):
-            yield from rows
+            yield rows
         return
     from transdesk.storage.postgres import server_errors
 
+    reading = getattr(desk, "_reading", False)
     with server_errors(desk):
         if not getattr(desk, "_streams_read_whole", False):
             # plan for the whole result (read to the end), not for its first rows
             desk.conn.execute("SET cursor_tuple_fraction = 1")
             desk._streams_read_whole = True
-        # WITH HOLD: outside a transaction the server keeps the result for us
+        # WITH HOLD outside `reading`: outside a transaction the server keeps the result
         cursor = desk.conn.cursor(name=f"transdesk_stream_{next(_cursor_names)}",
-                                  withhold=True)
+                                  withhold=not reading)
         try:
+            if reading and settings:
+                _set_local(desk, settings)
             cursor.execute(to_pyformat(statement).encode(), list(params))
-            while True:
+            if reading and settings:  # planned: the other reads as before
+                desk.conn.execute("; ".join(f"RESET {name}" for name, _value in settings))
+            while True:  # (5000 rows a batch: 10 MB more, no quicker)
                 rows = cursor.fetchmany(BATCH)
                 if not rows:
                     break
-                yield from rows
+                yield rows
         finally:
             cursor.close()
 
@@ -107,16 +157,16 @@ def live_units(desk: Any, selected: list[str] | None) -> Iterator[tuple[str, int
                   f"{where} GROUP BY article_id ORDER BY article_id", params)
 
 
-def not_done(desk: Any, lang: str, selected: list[str] | None) -> Iterator[tuple]:
-    """(article, key, source, status) of the untranslated and draft units in `lang`, in
-    article order."""
+def not_done(desk: Any, langs: list[str], selected: list[str] | None) -> Iterator[tuple]:
+    """(article, lang, key, source, status) of the untranslated and draft units in
+    `langs`, in article order (each language's in unit order)."""
     where, params = _article_filter("t.article_id", selected)
     return stream(
         desk,
-        "SELECT t.article_id, u.key, u.source, t.status FROM translations t"
-        " JOIN units u ON u.id = t.unit_id WHERE t.lang = ? AND t.obsolete = 0"
-        f" AND t.status IN ('untranslated', 'draft'){where}"
-        " ORDER BY t.article_id, t.position", [lang, *params])
+        "SELECT t.article_id, t.lang, u.key, u.source, t.status FROM translations t"
+        f" JOIN units u ON u.id = t.unit_id WHERE t.lang IN ({_marks(langs)})"
+        f" AND t.obsolete = 0 AND t.status IN ('untranslated', 'draft'){where}"
+        " ORDER BY t.article_id, t.position", [*langs, *params])
 
 
 def unit_id_span(desk: Any) -> tuple[int | None, int | None]:
@@ -196,19 +246,30 @@ def dirty_done(desk: Any, lang: str) -> Iterator[tuple]:
         [lang])
 
 
-def recorded(desk: Any, lang: str, selected: list[str] | None) -> Iterator[tuple]:
-    """(article, position, unit id, key, source, text, findings) of the live done
-    translations in `lang` with recorded findings, in article order."""
-    # SQLite: CROSS JOIN keeps this order, from the few findings to their rows.
+def recorded(desk: Any, langs: list[str], selected: list[str] | None,
+             texts: bool = True, excepted: bool = False) -> Iterator[list[tuple]]:
+    """(article, position, lang, unit id, key, source, text, findings) of the live done
+    translations in `langs` with recorded findings, in article order, a batch at a
+    time (the findings as recorded: JSON text). `texts=False`: source and text empty
+    (a fifth of the reading, for reports that print neither), but the text of a
+    translation with an accepted exception when `excepted` (some exist)."""
+    # SQLite: CROSS JOIN keeps this order, from the few findings to their rows; on
+    # PostgreSQL the same plan through the lookup settings.
     join = "CROSS JOIN" if desk.engine == "sqlite" else "JOIN"
     where, params = _article_filter("t.article_id", selected)
-    return stream(
-        desk,
-        "SELECT t.article_id, t.position, t.unit_id, u.key, u.source, t.text, f.findings"
-        f" FROM check_findings f {join} translations t ON t.unit_id = f.unit_id"
-        " AND t.lang = f.lang JOIN units u ON u.id = t.unit_id WHERE f.lang = ?"
-        f" AND t.obsolete = 0 AND {DONE_SQL}{where} ORDER BY t.article_id, t.position",
-        [lang, *params])
+    columns = "u.source, t.text" if texts else "'', ''" if not excepted else (
+        "'', CASE WHEN EXISTS (SELECT 1 FROM check_exceptions e WHERE e.unit_id = t.unit_id"
+        " AND e.lang = t.lang) THEN t.text ELSE '' END")
+    every = set(langs) >= set(LANGUAGES)
+    which = "" if every else f" AND f.lang IN ({_marks(langs)})"
+    statement = (
+        "SELECT t.article_id, t.position, t.lang, t.unit_id, u.key,"
+        f" {columns},"
+        f" f.findings FROM check_findings f {join} translations t ON t.unit_id = f.unit_id"
+        f" AND t.lang = f.lang {join} units u ON u.id = t.unit_id WHERE t.obsolete = 0"
+        f" AND {DONE_SQL}{which}{where} ORDER BY t.article_id, t.position")
+    return batches(desk, statement, [*([] if every else langs), *params],
+                   settings=_LOOKUP_SETTINGS)
 
 
 def replace_all(desk: Any, version: str, rows: Iterable[tuple[int, str, str]],
@@ -248,13 +309,14 @@ def _clear_dirty(desk: Any, dirty: Iterable[tuple[int, str, int]]) -> None:
 # --- accepted exceptions ----------------------------------------------------------------
 
 
-def accepted_in(desk: Any, lang: str) -> dict[tuple[int, str], tuple[str, str | None]]:
-    """(unit id, check) -> (accepted text, note) in `lang`."""
+def accepted_in(desk: Any, langs: list[str]
+                ) -> dict[tuple[int, str, str], tuple[str, str | None]]:
+    """(unit id, lang, check) -> (accepted text, note) in `langs`."""
     return {
-        (unit_id, check): (text, note)
-        for unit_id, check, text, note in desk.execute(
-            "SELECT unit_id, check_name, text, note FROM check_exceptions WHERE lang = ?",
-            [lang])
+        (unit_id, lang, check): (text, note)
+        for unit_id, lang, check, text, note in desk.execute(
+            "SELECT unit_id, lang, check_name, text, note FROM check_exceptions"
+            f" WHERE lang IN ({_marks(langs)})", langs)
     }
 
 
