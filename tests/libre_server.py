@@ -103,11 +103,19 @@ class _Handler(BaseHTTPRequestHandler):
             count = state.translate_count
             state.in_flight += 1
             state.most_in_flight = max(state.most_in_flight, state.in_flight)
+        self._held = True
         try:
             self._answer(entry, count)
         finally:
-            with state.lock:
-                state.in_flight -= 1
+            self._release()
+
+    def _release(self) -> None:
+        """The request no longer held: before its answer is written (a client that
+        reads the answer and sends the next request must not find this one counted)."""
+        if getattr(self, "_held", False):
+            self._held = False
+            with self.state.lock:
+                self.state.in_flight -= 1
 
     def _answer(self, entry: LoggedRequest, count: int) -> None:
         state = self.state
@@ -173,6 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_raw(self, entry: LoggedRequest, status: int, raw: bytes, ctype: str) -> None:
         entry.status = status
+        self._release()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(raw)))
