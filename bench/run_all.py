@@ -1,7 +1,8 @@
 """One table for the README: every command beside its peer, at several archive sizes,
 with wall-time ratios, CPU time, peak memory, and how each grows.
 
-    python bench/run_all.py [--sizes 1000,10000,30000] [--repeat 1]
+    python bench/run_all.py [--sizes 1000,10000,30000] [--repeat 1] [--record FILE]
+                            [--only NAMES] [--peers-up-to N]
 
 For each size it builds (once, cached under bench/out) the generated corpus with its
 aligned translations (bench/make_corpus.py, deterministic), then runs each pair as child
@@ -9,7 +10,7 @@ processes, measured alone (wall time, user+system CPU, and peak RSS of the large
 process, by GNU time; a machine shared with other work inflates wall times, so the
 CPU ratio is printed too):
 
-    import ARCHIVE (new database)          txt2po on the same source files
+    import ARCHIVE (its folder, new desk)  txt2po on the same source folder
     import ONE article (new database)      txt2po on that file
     import ONE article into the desk       txt2po on that file
     check (database), first run            pocount on the PO files
