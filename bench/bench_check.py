@@ -41,7 +41,17 @@ import sys
 import time
 from pathlib import Path
 
-from common import OUT, ROOT, Measured, make_corpus, measure, stopwatch, tool, transdesk
+from common import (
+    OUT,
+    ROOT,
+    Measured,
+    compile_sources,
+    make_corpus,
+    measure,
+    stopwatch,
+    tool,
+    transdesk,
+)
 
 from transdesk.checks import CHECK_NAMES
 from transdesk.db import open_db, write_transaction
@@ -207,6 +217,7 @@ def reference_python(ref: str, work: Path) -> list[str]:
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(mo, target)
+    compile_sources(tree / "src")
     print(f"reference: {ref} = {commit[:12]} ({tree})")
     return ["env", f"PYTHONPATH={tree / 'src'}", sys.executable, "-m", "transdesk"]
 
