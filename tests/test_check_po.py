@@ -295,3 +295,28 @@ def test_catalogs_in_two_processes_give_the_same_report(tmp_path, locales):
             for r in one["results"]] == [("uk-bridge", 0, []), ("uk-bridge-2", 0, ["numbers"]),
                                          ("uk-bridge-3", 1, [])]
     no_database(tmp_path)
+
+
+def test_catalog_names_are_kept_packed_in_order(tmp_path):
+    """An archive's catalog names are held as one text and offsets (memory that does not
+    grow by a str object per catalog), read back in (article, language) order."""
+    import sys
+
+    from transdesk.check.catalogs import Names, find_catalogs
+
+    for lang in ("uk", "en"):
+        folder = tmp_path / lang / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        for n in (3, 1, 2):
+            (folder / f"article-{n}.po").write_text("", encoding="utf-8")
+    (tmp_path / "en" / "LC_MESSAGES" / "notes.txt").write_text("", encoding="utf-8")
+    found = find_catalogs(tmp_path)
+    assert isinstance(found, Names)
+    assert list(found) == [f"article-{n}/{lang}" for n in (1, 2, 3) for lang in ("en", "uk")]
+    assert found[3] == "article-2/uk" and list(found.between(4, 99)) == ["article-3/en",
+                                                                          "article-3/uk"]
+    names = [f"article-{n:06d}/uk" for n in range(20_000)]
+    packed = Names(names)
+    assert list(packed) == names
+    as_list = sys.getsizeof(names) + sum(sys.getsizeof(name) for name in names)
+    assert sys.getsizeof(packed.text) + sys.getsizeof(packed.starts) < as_list / 2

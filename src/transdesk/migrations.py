@@ -440,6 +440,50 @@ def m081_report_hours(db: Database) -> None:
     )
 
 
+def m095_check_findings_in_order(db: Database) -> None:
+    """The record of findings keeps each row's article, position and key, in article
+    order, and a translation is marked changed when its status, liveness or place
+    changes too (not only its text): a `check` with nothing changed then reads the
+    record alone, in order, instead of joining it to every unit and translation.
+    The record is emptied (the next `check` checks everything once). `check_counts`
+    keeps each article's count of live units for the version of the article it was
+    counted at (its SHA and update time, which every write of its units changes)."""
+    db.executescript(
+        """
+        DROP TABLE check_findings;
+        DELETE FROM check_cache_version;
+        CREATE TABLE check_findings (
+            unit_id INTEGER NOT NULL,
+            lang TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            findings TEXT NOT NULL,         -- JSON [[check, message], ...]
+            PRIMARY KEY (article_id, position, lang, unit_id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX check_findings_unit ON check_findings(unit_id, lang);
+        CREATE TABLE check_counts (
+            article_id TEXT PRIMARY KEY,
+            version TEXT NOT NULL,          -- the article's source_sha256 '|' updated_at
+            units INTEGER NOT NULL          -- its live units
+        ) WITHOUT ROWID;
+        CREATE TRIGGER check_dirty_state
+        AFTER UPDATE OF status, obsolete, position ON translations
+        WHEN NEW.status IS NOT OLD.status OR NEW.obsolete IS NOT OLD.obsolete
+            OR NEW.position IS NOT OLD.position
+        BEGIN
+            INSERT OR REPLACE INTO check_dirty VALUES (NEW.unit_id, NEW.lang, random());
+        END;
+        CREATE TRIGGER check_dirty_key AFTER UPDATE OF key ON units
+        WHEN NEW.key IS NOT OLD.key
+        BEGIN
+            INSERT OR REPLACE INTO check_dirty SELECT unit_id, lang, random()
+            FROM translations WHERE unit_id = NEW.id;
+        END;
+        """
+    )
+
+
 def register(migrations) -> None:
     """Register every migration, in order."""
     for fn in (
@@ -455,5 +499,6 @@ def register(migrations) -> None:
         m060_schedule,
         m080_article_file,
         m081_report_hours,
+        m095_check_findings_in_order,
     ):
         migrations()(fn)

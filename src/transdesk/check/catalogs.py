@@ -26,9 +26,42 @@ from transdesk.pofile import read_po
 MEMO_PAIRS = 10_000  # distinct sentence pairs whose findings are kept for reuse (~8 MB)
 
 
-def find_catalogs(directory: str | os.PathLike[str]) -> list[str]:
+class Names:
+    """Strings kept packed: one text and the offsets where each starts (about a byte
+    per character and 8 per name, where a list of str costs ~60 more per name: the
+    catalog names of a 100,000-article archive in 5 MB instead of 15)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        from array import array
+
+        self.starts = array("L", [0])
+        parts: list[str] = []
+        end = 0
+        for name in names:
+            parts.append(name)
+            end += len(name)
+            self.starts.append(end)
+        self.text = "".join(parts)
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.text[self.starts[i]:self.starts[i + 1]]
+
+    def __iter__(self) -> Iterator[str]:
+        return self.between(0, len(self))
+
+    def between(self, start: int, stop: int) -> Iterator[str]:
+        """The names from index `start` up to `stop`."""
+        text, starts = self.text, self.starts
+        for i in range(start, min(stop, len(self))):
+            yield text[starts[i]:starts[i + 1]]
+
+
+def find_catalogs(directory: str | os.PathLike[str]) -> Names:
     """`<article>/<lang directory>` of every `DIR/<lang>/LC_MESSAGES/<article>.po`, in
-    that order (one short string each: an archive's list stays small; see `_path`)."""
+    that order (packed: an archive's list stays small; see `_path`)."""
     root = Path(directory)
     if not root.is_dir():
         raise BadInput(_(
@@ -45,7 +78,7 @@ def find_catalogs(directory: str | os.PathLike[str]) -> list[str]:
                     if entry.name.endswith(".po") and entry.is_file():
                         found.append(f"{entry.name[:-3]}/{lang_dir.name}")
     found.sort(key=lambda f: f.rpartition("/")[::2])
-    return found
+    return Names(found)
 
 
 def _path(root: Path, found: str) -> tuple[str, str, Path]:
@@ -91,12 +124,12 @@ def check_catalogs(
     wanted = set(articles) if articles else None
     checks = pair_checker(active_checks(ignored))
     if wanted is not None:
-        catalogs = [c for c in catalogs if c.rpartition("/")[0] in wanted]
+        catalogs = Names(c for c in catalogs if c.rpartition("/")[0] in wanted)
     root = Path(directory)
 
     def work(start: int, stop: int) -> Iterator[LangResult]:
         memo: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
-        for found in catalogs[start:stop]:
+        for found in catalogs.between(start, stop):
             article, dir_lang, path = _path(root, found)
             catalog = read_po(path)
             lang = _catalog_lang(catalog, dir_lang)

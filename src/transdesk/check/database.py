@@ -119,14 +119,14 @@ class _Findings:
 
         use_desk_style(self.desk)  # the termbase and word list of this desk
         check = pair_checker(CHECK_NAMES)
-        rows: dict[tuple[int, str], str] = {}
+        rows: dict[tuple[int, str], tuple[str, int, str, str]] = {}
         found: list[tuple[str, Found]] = []
         for lang in langs:
             for article_id, position, unit_id, key, source, text, source_lang in \
                     store.dirty_done(self.desk, lang):
                 findings = check(source, text, source_lang, lang)
                 if findings:
-                    rows[(unit_id, lang)] = _encode(findings)
+                    rows[(unit_id, lang)] = (article_id, position, key, _encode(findings))
                     found.append((lang, (article_id, position, unit_id, key, source, text,
                                          findings)))
         if not _saved(self.desk, store.replace_changed, rows, dirty):
@@ -148,7 +148,7 @@ class _Findings:
         with _Spool(self._dirty(langs) if self.everything else ()) as dirty, \
                 _Spool(_check_translations(self.desk, langs, selected, workers)) as found:
             if self.everything:
-                rows = ((f[2], lang, _encode(f[6])) for lang, f in found)
+                rows = ((f[2], lang, f[0], f[1], f[3], _encode(f[6])) for lang, f in found)
                 if _saved(self.desk, store.replace_all, self.version, rows, dirty):
                     self.use_record = True
                     return
@@ -156,14 +156,16 @@ class _Findings:
                 self._keep(lang, row)
         self.extra.sort(key=_article_position)
 
-    def stream(self, langs: list[str], selected: list[str] | None, texts: bool = True,
-               excepted: bool = False) -> Iterator[FoundIn]:
+    def stream(self, langs: list[str], selected: list[str] | None,
+               texts: bool = True) -> Iterator[FoundIn]:
         """The translations in `langs` with findings, in article order (`texts=False`:
-        those read from the record may come without source and text, but with the text
-        of those with an accepted exception when `excepted`)."""
+        those read from the record may come without source and text)."""
         if not self.use_record:
             return iter(self.extra)
-        recorded = _decoded(store.recorded(self.desk, langs, selected, texts, excepted))
+        # nothing marked changed since it was recorded (in this snapshot): the record
+        # alone is the truth, read in its own order
+        exact = not self.stale and store.dirty_count(self.desk, langs) == 0
+        recorded = _decoded(store.recorded(self.desk, langs, selected, texts, exact))
         if self.stale:
             stale = self.stale
             recorded = (f for f in recorded if (f[3], f[2]) not in stale)
@@ -320,23 +322,40 @@ class _Ahead:
 def _results(desk: Any, selected: list[str] | None, langs: list[str], active: set[str],
              memo: _Findings, texts: bool = True) -> Iterator[LangResult]:
     """Each article's results in the asked languages, in article order, built from a few
-    streams read side by side (the articles; their units; in every asked language the
-    units not done and the findings)."""
+    streams read side by side (the articles with their counts of live units; in every
+    asked language the units not done and the findings)."""
+    counted = _counts_ready(desk)
     with store.reading(desk):
-        yield from _read_results(desk, selected, langs, active, memo, texts)
+        yield from _read_results(desk, selected, langs, active, memo, texts, counted)
+
+
+_UNCOUNTED_MAX = 500  # articles counted one by one at most; more: every article's units
+
+
+def _counts_ready(desk: Any) -> bool:
+    """Whether the articles' counts of live units are (nearly all) recorded at their
+    versions: those missing (imported since) are counted and recorded first, unless the
+    desk cannot be written; then True if few are missing (counted one by one)."""
+    missing = store.uncounted(desk)
+    return not missing or _saved(desk, store.count_units) or missing <= _UNCOUNTED_MAX
 
 
 def _read_results(desk: Any, selected: list[str] | None, langs: list[str],
-                  active: set[str], memo: _Findings, texts: bool) -> Iterator[LangResult]:
+                  active: set[str], memo: _Findings, texts: bool,
+                  counted: bool = True) -> Iterator[LangResult]:
     accepted = store.accepted_in(desk, langs)
-    units = _Ahead(store.live_units(desk, selected))
+    if counted:
+        articles: Iterable[tuple[str, str, list[str], int | None]] = \
+            store.articles_counted(desk, selected)
+    else:
+        articles = _with_counts(store.articles(desk, selected),
+                                _Ahead(store.live_units(desk, selected)))
     missing = _Ahead(store.not_done(desk, langs, selected))
-    # an accepted exception holds while the text is the one accepted: that text is read
-    found = _Ahead(memo.stream(langs, selected, texts, bool(accepted)))
+    found = _Ahead(memo.stream(langs, selected, texts))
     every_check = active.issuperset(CHECK_NAMES)
-    for article_id, _source_lang, targets in store.articles(desk, selected):
-        counted = units.take(article_id)
-        count = counted[0][1] if counted else 0
+    for article_id, _source_lang, targets, count in articles:
+        if count is None:  # imported since the counts were recorded
+            count = store.live_count(desk, article_id)
         results = {lang: LangResult(article_id, lang, count, count)
                    for lang in langs if lang in targets}
         for _a, lang, key, source, status in missing.take(article_id):
@@ -355,7 +374,16 @@ def _read_results(desk: Any, selected: list[str] | None, langs: list[str],
                 problem = Problem(key, name, message, source, text)
                 if accepted:
                     exception = accepted.get((unit_id, lang, name))
-                    if exception is not None and exception[0] == text:
+                    # it holds while the text is the one accepted
+                    if exception is not None and exception[0] == exception[2]:
                         problem.accepted, problem.note = True, exception[1]
                 result.findings.append(problem)
         yield from results.values()  # (in `langs` order: LANG_ORDER)
+
+
+def _with_counts(articles: Iterable[tuple[str, str, list[str]]], units: _Ahead
+                 ) -> Iterator[tuple[str, str, list[str], int | None]]:
+    """The articles with their live units counted from `units` (article, count)."""
+    for article_id, source_lang, targets in articles:
+        counted = units.take(article_id)
+        yield article_id, source_lang, targets, counted[0][1] if counted else 0

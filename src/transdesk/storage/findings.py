@@ -25,19 +25,35 @@ BATCH = 2000  # rows fetched or written at a time
 # of the recorded findings in memory (~25 MB at 60,000 findings), not in files; and
 # index lookups from the few findings to their rows rather than hashing whole tables
 # (a third of the server's time: the planner, told the whole result is read, hashes)
-_READ_SETTINGS = (("work_mem", "64MB"),)
+# and no JIT compilation: the report's queries are planned as costly (a lookup per
+# finding) but run in tens of milliseconds, which compiling them would take 0.3 s to save
+_READ_SETTINGS = (("work_mem", "64MB"), ("jit", "off"))
 _LOOKUP_SETTINGS = (("enable_hashjoin", "off"), ("enable_mergejoin", "off"))
 _cursor_names = count(1)
 
 
 @contextmanager
 def reading(desk: Any) -> Iterator[None]:
-    """The report's reads (`stream`s read side by side). On PostgreSQL: one read-only
-    transaction (repeatable read: every stream sees the same desk), whose cursors the
-    server drops at its end instead of keeping each whole result for us (WITH HOLD).
-    SQLite reads each stream from its own statement, as without it."""
-    if desk.engine != "postgresql" or getattr(desk, "_reading", False):
+    """The report's reads (`stream`s read side by side), all from one snapshot of the
+    desk. On PostgreSQL: one read-only transaction (repeatable read), whose cursors the
+    server drops at its end instead of keeping each whole result for us (WITH HOLD). On
+    SQLite: one read transaction (a deferred BEGIN: no lock is taken from writers)."""
+    if getattr(desk, "_reading", False):
         yield
+        return
+    if desk.engine != "postgresql":
+        conn = desk.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        desk._reading = True
+        try:
+            yield
+        finally:
+            desk._reading = False
+            if conn.in_transaction:
+                conn.execute("COMMIT")
         return
     from transdesk.storage.postgres import server_errors
 
@@ -130,6 +146,49 @@ def articles(desk: Any, selected: list[str] | None = None) -> Iterator[tuple[str
             " ORDER BY id", params):
         if wanted is None or article_id in wanted:
             yield article_id, source_lang, targets.split(",")
+
+
+# an article's version: every write of its units changes its SHA or update time
+_VERSION = "a.source_sha256 || '|' || a.updated_at"
+_COUNTED = (f" LEFT JOIN check_counts c ON c.article_id = a.id AND c.version = {_VERSION}")
+
+
+def articles_counted(desk: Any, selected: list[str] | None = None
+                     ) -> Iterator[tuple[str, str, list[str], int | None]]:
+    """(id, source language, targets, live units) of every article (or the `selected`
+    ones), by id; the live units as `check_counts` holds them for the article's version
+    (None: not counted at this version)."""
+    where, params = _article_filter("a.id", selected)
+    wanted = set(selected) if selected is not None and not where else None
+    for article_id, source_lang, targets, units in stream(
+            desk, f"SELECT a.id, a.source_lang, a.targets, c.units FROM articles a{_COUNTED}"
+            f" WHERE 1 = 1{where} ORDER BY a.id", params):
+        if wanted is None or article_id in wanted:
+            yield article_id, source_lang, targets.split(","), units
+
+
+def uncounted(desk: Any) -> int:
+    """How many articles `check_counts` holds no count of at their version."""
+    return int(desk.execute(
+        f"SELECT COUNT(*) FROM articles a{_COUNTED} WHERE c.units IS NULL").fetchone()[0])
+
+
+def count_units(desk: Any) -> None:
+    """Count the live units of the articles `check_counts` has no count of (at their
+    version), in one transaction."""
+    with desk.transaction():
+        desk.execute(
+            "INSERT INTO check_counts (article_id, version, units)"
+            f" SELECT a.id, {_VERSION}, (SELECT COUNT(*) FROM units u"
+            " WHERE u.article_id = a.id AND u.obsolete = 0)"
+            f" FROM articles a{_COUNTED} WHERE c.units IS NULL"
+            " ON CONFLICT (article_id) DO UPDATE SET version = excluded.version,"
+            " units = excluded.units")
+
+
+def live_count(desk: Any, article_id: str) -> int:
+    return int(desk.execute("SELECT COUNT(*) FROM units WHERE article_id = ? AND obsolete = 0",
+                            [article_id]).fetchone()[0])
 
 
 def unknown_articles(desk: Any, selected: list[str]) -> list[str]:
@@ -247,19 +306,24 @@ def dirty_done(desk: Any, lang: str) -> Iterator[tuple]:
 
 
 def recorded(desk: Any, langs: list[str], selected: list[str] | None,
-             texts: bool = True, excepted: bool = False) -> Iterator[list[tuple]]:
+             texts: bool = True, exact: bool = False) -> Iterator[list[tuple]]:
     """(article, position, lang, unit id, key, source, text, findings) of the live done
     translations in `langs` with recorded findings, in article order, a batch at a
     time (the findings as recorded: JSON text). `texts=False`: source and text empty
-    (a fifth of the reading, for reports that print neither), but the text of a
-    translation with an accepted exception when `excepted` (some exist)."""
+    (a fifth of the reading, for reports that print neither; an accepted exception is
+    compared with the current text `accepted_in` reads).
+
+    `exact`: no translation in `langs` is marked changed since it was recorded (read in
+    the same snapshot, inside `reading`), so every recorded row is a live done
+    translation at the article, position and key it holds: the record is read alone,
+    in its own order (the units and translations only for texts asked)."""
+    if exact:
+        return _recorded_alone(desk, langs, selected, texts)
     # SQLite: CROSS JOIN keeps this order, from the few findings to their rows; on
     # PostgreSQL the same plan through the lookup settings.
     join = "CROSS JOIN" if desk.engine == "sqlite" else "JOIN"
     where, params = _article_filter("t.article_id", selected)
-    columns = "u.source, t.text" if texts else "'', ''" if not excepted else (
-        "'', CASE WHEN EXISTS (SELECT 1 FROM check_exceptions e WHERE e.unit_id = t.unit_id"
-        " AND e.lang = t.lang) THEN t.text ELSE '' END")
+    columns = "u.source, t.text" if texts else "'', ''"
     every = set(langs) >= set(LANGUAGES)
     which = "" if every else f" AND f.lang IN ({_marks(langs)})"
     statement = (
@@ -272,31 +336,56 @@ def recorded(desk: Any, langs: list[str], selected: list[str] | None,
                    settings=_LOOKUP_SETTINGS)
 
 
-def replace_all(desk: Any, version: str, rows: Iterable[tuple[int, str, str]],
+def _recorded_alone(desk: Any, langs: list[str], selected: list[str] | None,
+                    texts: bool) -> Iterator[list[tuple]]:
+    where, params = _article_filter("f.article_id", selected)
+    columns, joins = "'', ''", ""
+    if texts:
+        columns = "u.source, t.text"
+        joins = (" JOIN translations t ON t.unit_id = f.unit_id AND t.lang = f.lang"
+                 " JOIN units u ON u.id = f.unit_id")
+    every = set(langs) >= set(LANGUAGES)
+    which = "" if every else f" AND f.lang IN ({_marks(langs)})"
+    statement = (
+        f"SELECT f.article_id, f.position, f.lang, f.unit_id, f.key, {columns}, f.findings"
+        f" FROM check_findings f{joins} WHERE 1 = 1{which}{where}"
+        " ORDER BY f.article_id, f.position")
+    return batches(desk, statement, [*([] if every else langs), *params],
+                   settings=_LOOKUP_SETTINGS)
+
+
+_RECORD = ("INSERT INTO check_findings (unit_id, lang, article_id, position, key, findings)"
+           " VALUES (?, ?, ?, ?, ?, ?)")
+Recorded = tuple[int, str, str, int, str, str]  # unit id, lang, article, position, key, findings
+
+
+def replace_all(desk: Any, version: str, rows: Iterable[Recorded],
                 dirty: Iterable[tuple[int, str, int]]) -> None:
-    """A full check's record: every (unit id, lang, findings) with findings, the
-    version, and the dirty marks it saw cleared; one transaction, rows in batches."""
+    """A full check's record: every (unit id, lang, article, position, key, findings)
+    with findings, the version, and the dirty marks it saw cleared; one transaction,
+    rows in batches."""
     with desk.transaction():
         desk.execute("DELETE FROM check_findings")
         desk.execute("DELETE FROM check_cache_version")
         desk.execute("INSERT INTO check_cache_version VALUES (?)", [version])
         for batch in in_batches(rows):
-            desk.executemany("INSERT INTO check_findings VALUES (?, ?, ?)", batch)
+            desk.executemany(_RECORD, batch)
         _clear_dirty(desk, dirty)
 
 
-def replace_changed(desk: Any, rows: dict[tuple[int, str], str],
+def replace_changed(desk: Any, rows: dict[tuple[int, str], tuple[str, int, str, str]],
                     dirty: list[tuple[int, str, int]]) -> None:
     """The record of the changed translations (`dirty`): their findings now (`rows`,
-    those with any), and their marks cleared."""
+    those with any: (unit id, lang) -> (article, position, key, findings)), and their
+    marks cleared."""
     changed = sorted({(unit_id, lang) for unit_id, lang, _marker in dirty})
     with desk.transaction():
         for batch in in_batches(changed):
             desk.executemany(
                 "DELETE FROM check_findings WHERE unit_id = ? AND lang = ?", batch)
-        found = [(u, lang, rows[(u, lang)]) for u, lang in changed if (u, lang) in rows]
+        found = [(u, lang, *rows[(u, lang)]) for u, lang in changed if (u, lang) in rows]
         for batch in in_batches(found):
-            desk.executemany("INSERT INTO check_findings VALUES (?, ?, ?)", batch)
+            desk.executemany(_RECORD, batch)
         _clear_dirty(desk, dirty)
 
 
@@ -310,13 +399,15 @@ def _clear_dirty(desk: Any, dirty: Iterable[tuple[int, str, int]]) -> None:
 
 
 def accepted_in(desk: Any, langs: list[str]
-                ) -> dict[tuple[int, str, str], tuple[str, str | None]]:
-    """(unit id, lang, check) -> (accepted text, note) in `langs`."""
+                ) -> dict[tuple[int, str, str], tuple[str, str | None, str | None]]:
+    """(unit id, lang, check) -> (accepted text, note, the translation's text now) in
+    `langs`."""
     return {
-        (unit_id, lang, check): (text, note)
-        for unit_id, lang, check, text, note in desk.execute(
-            "SELECT unit_id, lang, check_name, text, note FROM check_exceptions"
-            f" WHERE lang IN ({_marks(langs)})", langs)
+        (unit_id, lang, check): (text, note, current)
+        for unit_id, lang, check, text, note, current in desk.execute(
+            "SELECT e.unit_id, e.lang, e.check_name, e.text, e.note, t.text"
+            " FROM check_exceptions e LEFT JOIN translations t ON t.unit_id = e.unit_id"
+            f" AND t.lang = e.lang WHERE e.lang IN ({_marks(langs)})", langs)
     }
 
 

@@ -45,6 +45,7 @@ POSTGRES_STEPS: tuple[Step, ...] = (
     Step("m080_article_file", postgres_schema.M080_ARTICLE_FILE),
     Step("m081_report_hours", postgres_schema.M081_REPORT_HOURS),
     Step("m090_claim_functions", postgres_schema.M090_CLAIM_FUNCTIONS, sqlite=False),
+    Step("m095_check_findings_in_order", postgres_schema.M095_CHECK_FINDINGS_IN_ORDER),
 )
 
 # SQLite steps whose PostgreSQL DDL is still to be written (a PostgreSQL desk then lacks
