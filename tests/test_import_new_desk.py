@@ -62,6 +62,40 @@ def test_a_new_desk_holds_the_rows_an_existing_desk_gets(tmp_path, archive):
         conn.close()
 
 
+def schema(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                            " ORDER BY type, name").fetchall()
+    finally:
+        conn.close()
+
+
+def test_an_archive_built_without_indexes_gets_them_all_back(tmp_path, archive):
+    """Without a plan, a new desk's units and translations get their indexes only once
+    the rows are in: the file ends with the schema and rows of the usual import."""
+    new, existing = tmp_path / "new" / "desk.db", tmp_path / "existing" / "desk.db"
+    storage.open(existing, create=True).close()
+    for db in (new, existing):
+        result = cli(db, "import", "-q", *archive)
+        assert result.returncode == 0, result.stderr
+    assert without_times(table_dump(new)) == without_times(table_dump(existing))
+    assert schema(new) == schema(existing)
+    indexes = {row[1] for row in schema(new) if row[0] == "index" and row[3]
+               and row[2] in ("units", "translations")}
+    assert {"units_article_position", "translations_queue", "translations_work"} <= indexes
+    conn = sqlite3.connect(new)
+    try:
+        # every index holds an entry for each row of its table it covers, no more
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM translations INDEXED BY translations_work"
+                            " WHERE obsolete = 0 AND status IN ('untranslated', 'draft')"
+                            ).fetchone()[0] == 2 * conn.execute(
+                                "SELECT COUNT(*) FROM units").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def test_one_article_into_a_new_desk_is_the_same_too(tmp_path, archive):
     new, existing = tmp_path / "new.db", tmp_path / "existing.db"
     storage.open(existing, create=True).close()

@@ -481,6 +481,9 @@ def _build_new(
     looks: dict[str, str] = {}
     batch: list[tuple[str, NewArticle]] = []
     written = 0
+    # an archive's indexes are built once at the end (a plan reads rows by article
+    # as it goes: it needs them all along)
+    unindexed = len(paths) >= PARALLEL_MIN_FILES and planned is None
 
     def flush() -> None:
         nonlocal written
@@ -493,7 +496,7 @@ def _build_new(
             raise _same_article(in_batch[slug], _earlier_file(conn, paths, slug), slug)
         chosen = [(new, _targets(targets, new.source_lang), os.path.basename(path))
                   for path, new in batch]
-        done = _insert_new(conn, "sqlite", chosen)
+        done = _insert_new(conn, "sqlite", chosen, unindexed)
         for new, languages, _name in chosen:
             if planned is not None:
                 from transdesk import schedule
@@ -510,11 +513,13 @@ def _build_new(
         parsed = _imap(pool, _fresh_job,
                        ((path, lang, encoding, article_id) for path in paths))
         conn.execute("BEGIN IMMEDIATE")
-        for path, new in zip(paths, parsed, strict=True):
-            batch.append((path, new))
-            if len(batch) >= BATCH:
-                flush()
-        flush()
+        with (stored.without_bulk_indexes(conn) if unindexed
+              else contextlib.nullcontext()):
+            for path, new in zip(paths, parsed, strict=True):
+                batch.append((path, new))
+                if len(batch) >= BATCH:
+                    flush()
+            flush()
         conn.execute("COMMIT")
     return written, (reports if few else looks)
 
@@ -718,20 +723,27 @@ def _article_of(new: NewArticle) -> Article:
 
 
 def _insert_new(
-    run: Any, engine: str, articles: Sequence[tuple[NewArticle, list[str], str | None]]
+    run: Any, engine: str, articles: Sequence[tuple[NewArticle, list[str], str | None]],
+    unindexed: bool = False,
 ) -> list[ImportReport]:
     """New articles (with their targets and file name), their units and an empty
-    translation row per unit and target, in a few statements whatever their number."""
+    translation row per unit and target, in a few statements whatever their number.
+    `unindexed`: into a new SQLite desk without its bulk indexes
+    (`storage.articles.without_bulk_indexes`)."""
     ts = now()
     stored.insert_articles(run, engine, [
         (new.slug, new.source_lang, ",".join(targets), new.title, new.layout, new.encoding,
          new.bom, new.sha, ts, ts, file_name) for new, targets, file_name in articles])
+    first_unit = stored.next_unit_id(run) if unindexed else 0
     stored.insert_new_units(run, engine, (row for new, _t, _f in articles for row in new.units),
                             ts)
     by_targets: dict[tuple[str, ...], list[str]] = {}
     for new, targets, _file_name in articles:
         by_targets.setdefault(tuple(targets), []).append(new.slug)
-    stored.add_translation_rows(run, by_targets)
+    if unindexed:
+        stored.add_translation_rows_from(run, first_unit, by_targets)
+    else:
+        stored.add_translation_rows(run, by_targets)
     reports = []
     for new, _langs, _file_name in articles:
         n = len(new.units)
