@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -601,48 +600,108 @@ CHUNK = 16  # files a worker takes at a time
 AHEAD = 4  # chunks per worker parsed ahead of the writer, at most
 
 
+class _Pool(NamedTuple):
+    """Worker processes, each with a pipe of its own for chunks of work and one for
+    their results (`_serve`)."""
+
+    processes: list[Any]
+    tasks: list[Any]  # the sending ends
+    results: list[Any]  # the receiving ends
+
+
 @contextmanager
-def _workers(files: int) -> Iterator[Any]:
-    """A process pool for an archive (None for a few files: not worth starting one)."""
+def _workers(files: int) -> Iterator[_Pool | None]:
+    """Worker processes for an archive (None for a few files: not worth starting them).
+
+    Not multiprocessing's Pool: its worker-handler thread wakes up whenever a result is
+    waiting in the pool's pipe and spins until the result thread has read it, ~5% of an
+    archive import's CPU on two cores, taken from the writer. Here each worker gets the
+    chunks of its turn (round robin) and answers in order through its own pipe: no
+    thread in this process at all."""
     workers = min(os.cpu_count() or 1, 8)
     if files < PARALLEL_MIN_FILES or workers < 2:
         yield None
         return
     import multiprocessing
 
+    context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    pool = _Pool([], [], [])
+    try:
+        for _worker in range(workers):
+            task_out, task_in = context.Pipe(duplex=False)
+            result_out, result_in = context.Pipe(duplex=False)
+            # the workers die with this process, even killed (SIGTERM: terminated below)
+            process = context.Process(target=_serve, args=(task_out, result_in, os.getpid()),
+                                      daemon=True)
+            process.start()
+            task_out.close()
+            result_in.close()
+            pool.processes.append(process)
+            pool.tasks.append(task_in)
+            pool.results.append(result_out)
+        yield pool
+    finally:
+        for process in pool.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in pool.processes:
+            process.join()
+        for end in (*pool.tasks, *pool.results):
+            end.close()
+
+
+def _serve(tasks: Any, results: Any, parent: int) -> None:
+    """A worker: (function, chunk) after (function, chunk), each answered by
+    ("ok", [results]) or ("error", exception), until the pipe closes."""
     from transdesk.processes import die_with_parent
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    # the workers die with this process, even killed (SIGTERM: the `with` terminates them)
-    with context.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        yield pool
+    die_with_parent(parent)
+    while True:
+        try:
+            fn, chunk = tasks.recv()
+        except EOFError:
+            return
+        try:
+            answer: tuple[str, Any] = ("ok", [fn(item) for item in chunk])
+        except Exception as exc:  # raised again in the writer, as the pool would
+            answer = ("error", exc)
+        try:
+            results.send(answer)
+        except Exception as exc:  # an exception that cannot be pickled
+            results.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-def _imap(pool: Any, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+def _imap(pool: _Pool | None, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
     """`map(fn, items)`, in the pool's workers when there is one, results in order, with
     at most AHEAD chunks per worker in flight: results never pile up in front of a
-    slower consumer (multiprocessing's own imap runs ahead without bound)."""
+    slower consumer. Chunks are small (file names): sending one never waits."""
     if pool is None:
         yield from map(fn, items)
         return
     source = iter(items)
-    in_flight: deque[Any] = deque()
+    workers = len(pool.processes)
+    sent = received = 0
 
     def submit() -> None:
+        nonlocal sent
         chunk = list(islice(source, CHUNK))
         if chunk:
-            in_flight.append(pool.apply_async(_run_chunk, (fn, chunk)))
+            pool.tasks[sent % workers].send((fn, chunk))
+            sent += 1
 
-    for _slot in range(AHEAD * pool._processes):
+    for _slot in range(AHEAD * workers):
         submit()
-    while in_flight:
-        results = in_flight.popleft().get()
+    while received < sent:
+        worker = received % workers
+        try:
+            kind, value = pool.results[worker].recv()
+        except EOFError:
+            raise RuntimeError(f"import worker {pool.processes[worker].pid} died") from None
+        received += 1
+        if kind == "error":
+            raise value
         submit()
-        yield from results
-
-
-def _run_chunk(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
-    return [fn(item) for item in chunk]
+        yield from value
 
 
 def _inspect(
