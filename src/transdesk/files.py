@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import sqlite3
 import stat
 import time
@@ -280,6 +279,8 @@ _TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 def _token() -> str:
     """Eight random characters, as mkstemp's."""
+    import secrets  # (only for a temporary file: random and hmac cost a short command)
+
     return "".join(secrets.choice(_TOKEN_CHARS) for _ in range(8))
 
 
