@@ -244,7 +244,7 @@ def read_article_file(path: str | os.PathLike[str]) -> bytes:
 
 def import_files(
     db: Any,
-    paths: list[str],
+    paths: Sequence[str],
     lang: str | None = None,
     article_id: str | None = None,
     targets: list[str] | None = None,
@@ -374,7 +374,7 @@ def builds_new_file(location: str | os.PathLike[str]) -> bool:
 
 def import_new_file(
     location: str | os.PathLike[str],
-    paths: list[str],
+    paths: Sequence[str],
     lang: str | None = None,
     article_id: str | None = None,
     targets: list[str] | None = None,
@@ -462,7 +462,7 @@ def import_new_file(
 
 def _build_new(
     conn: Any,
-    paths: list[str],
+    paths: Sequence[str],
     lang: str | None,
     article_id: str | None,
     targets: list[str] | None,
@@ -528,7 +528,7 @@ def _same_article(path: str, seen: str, slug: str) -> BadInput:
         path=path, seen=seen, slug=slug))
 
 
-def _earlier_file(conn: Any, paths: list[str], slug: str) -> str:
+def _earlier_file(conn: Any, paths: Sequence[str], slug: str) -> str:
     """The path of the file already written as article `slug` (only for the error)."""
     row = conn.execute("SELECT source_lang, file FROM articles WHERE id = ?",
                        [slug]).fetchone()
