@@ -134,3 +134,23 @@ def test_a_desk_made_meanwhile_takes_the_files_the_usual_way(tmp_path, archive):
     finally:
         conn.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["desk.db"]
+
+
+def test_an_archive_shown_as_it_goes_keeps_no_report(tmp_path, archive):
+    """Without `keep`, each report is let go once given to `progress`: at the last one,
+    no more than a few are alive (the archive's reports would grow with it)."""
+    import gc
+
+    from transdesk.importing import ImportReport
+
+    alive: list[int] = []
+    seen: list[str] = []
+
+    def progress(report: ImportReport) -> None:
+        seen.append(report.article)
+        if len(seen) == len(archive):
+            alive.append(sum(isinstance(o, ImportReport) for o in gc.get_objects()))
+
+    assert import_new_file(tmp_path / "desk.db", archive, progress=progress, keep=False) == []
+    assert seen == [Path(p).stem for p in archive]
+    assert alive and alive[0] <= 2, alive

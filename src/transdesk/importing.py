@@ -446,13 +446,12 @@ def import_new_file(
                     report = ImportReport(slug, source_lang, created=True, units=units,
                                           new=units)
                     report.looks_like = looks.get(slug)
-                    reports.append(report)
+                    if keep:  # (otherwise each is let go once shown: memory stays flat)
+                        reports.append(report)
                     if progress:
                         progress(report)
             finally:
                 conn.close()
-            if not keep:
-                reports.clear()
         return reports
     for report in reports:
         if progress:
