@@ -3,10 +3,13 @@ whole, with the same rows as an import into an existing desk."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -154,3 +157,48 @@ def test_an_archive_shown_as_it_goes_keeps_no_report(tmp_path, archive):
     assert import_new_file(tmp_path / "desk.db", archive, progress=progress, keep=False) == []
     assert seen == [Path(p).stem for p in archive]
     assert alive and alive[0] <= 2, alive
+
+
+@pytest.mark.english
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the import starts workers on 2 CPUs")
+def test_ctrl_c_during_an_archive_is_one_line_and_leaves_nothing(tmp_path_factory, tmp_path):
+    """Ctrl-C reaches the whole process group: the writer says "Interrupted." and ends
+    its workers, which leave it to the writer (one reached first would otherwise die
+    printing a traceback, and the writer fail with exit 3); no desk appears."""
+    corpus = tmp_path_factory.mktemp("big") / "corpus"
+    subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--articles", "1500",
+                    "--lang", "mix"], check=True, capture_output=True)
+    db = tmp_path / "desk.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "transdesk", "--db", str(db), "import", "-q", str(corpus)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        # as a terminal's job: Python's own SIGINT handler (a background shell ignores it)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
+            time.sleep(0.005)
+        workers = _children(proc.pid)
+        assert len(workers) >= 2, "no workers started"
+        time.sleep(0.3)  # parsing
+        for worker in workers:  # the workers first: they carry on
+            os.kill(worker, signal.SIGINT)
+        time.sleep(0.3)
+        os.killpg(proc.pid, signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert err.decode().strip() == "Interrupted."
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []

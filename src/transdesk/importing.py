@@ -652,9 +652,14 @@ def _workers(files: int) -> Iterator[_Pool | None]:
 def _serve(tasks: Any, results: Any, parent: int) -> None:
     """A worker: (function, chunk) after (function, chunk), each answered by
     ("ok", [results]) or ("error", exception), until the pipe closes."""
+    import signal
+
     from transdesk.processes import die_with_parent
 
     die_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the writer says "Interrupted." and ends
+    # the workers; a worker of its own would print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             fn, chunk = tasks.recv()
