@@ -31,6 +31,23 @@ def test_file_names_are_transliterated(name, lang, expected):
     assert slugify(name, lang) == expected
 
 
+@pytest.mark.parametrize("lang", [None, "ru", "uk", "en"])
+def test_ascii_names_skip_the_tables_and_come_out_as_the_tables_make_them(lang):
+    """An ASCII name is not given to translitua (its import costs a short command), and
+    becomes what the tables would make of it (they drop the apostrophe, nothing else)."""
+    from translitua import RussianInternationalPassport1997, UkrainianKMU, translit
+
+    from transdesk.article_id import transliterate
+
+    every = "".join(map(chr, range(128)))
+    names = [every, "don't-panic", "O'Brien 2024", "ru-00001", "Kyiv_bridge.v2", "zgh'ia"]
+    for name in names:
+        tables = translit(translit(name, RussianInternationalPassport1997), UkrainianKMU)
+        assert transliterate(name, lang) == tables
+        assert transliterate(name, lang) == str(translit(name, UkrainianKMU))
+    assert slugify("don't-panic", lang) == "dont-panic"
+
+
 def test_a_long_file_name_gives_an_id_of_at_most_100_characters(run, tmp_path):
     path = tmp_path / ("длинное название статьи " * 5 + ".txt")  # 235 bytes
     path.write_text(ORIGINAL, encoding="utf-8")

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -245,7 +244,7 @@ def read_article_file(path: str | os.PathLike[str]) -> bytes:
 
 def import_files(
     db: Any,
-    paths: list[str],
+    paths: Sequence[str],
     lang: str | None = None,
     article_id: str | None = None,
     targets: list[str] | None = None,
@@ -375,7 +374,7 @@ def builds_new_file(location: str | os.PathLike[str]) -> bool:
 
 def import_new_file(
     location: str | os.PathLike[str],
-    paths: list[str],
+    paths: Sequence[str],
     lang: str | None = None,
     article_id: str | None = None,
     targets: list[str] | None = None,
@@ -447,13 +446,12 @@ def import_new_file(
                     report = ImportReport(slug, source_lang, created=True, units=units,
                                           new=units)
                     report.looks_like = looks.get(slug)
-                    reports.append(report)
+                    if keep:  # (otherwise each is let go once shown: memory stays flat)
+                        reports.append(report)
                     if progress:
                         progress(report)
             finally:
                 conn.close()
-            if not keep:
-                reports.clear()
         return reports
     for report in reports:
         if progress:
@@ -463,7 +461,7 @@ def import_new_file(
 
 def _build_new(
     conn: Any,
-    paths: list[str],
+    paths: Sequence[str],
     lang: str | None,
     article_id: str | None,
     targets: list[str] | None,
@@ -481,6 +479,9 @@ def _build_new(
     looks: dict[str, str] = {}
     batch: list[tuple[str, NewArticle]] = []
     written = 0
+    # an archive's indexes are built once at the end (a plan reads rows by article
+    # as it goes: it needs them all along)
+    unindexed = len(paths) >= PARALLEL_MIN_FILES and planned is None
 
     def flush() -> None:
         nonlocal written
@@ -493,7 +494,7 @@ def _build_new(
             raise _same_article(in_batch[slug], _earlier_file(conn, paths, slug), slug)
         chosen = [(new, _targets(targets, new.source_lang), os.path.basename(path))
                   for path, new in batch]
-        done = _insert_new(conn, "sqlite", chosen)
+        done = _insert_new(conn, "sqlite", chosen, unindexed)
         for new, languages, _name in chosen:
             if planned is not None:
                 from transdesk import schedule
@@ -510,11 +511,13 @@ def _build_new(
         parsed = _imap(pool, _fresh_job,
                        ((path, lang, encoding, article_id) for path in paths))
         conn.execute("BEGIN IMMEDIATE")
-        for path, new in zip(paths, parsed, strict=True):
-            batch.append((path, new))
-            if len(batch) >= BATCH:
-                flush()
-        flush()
+        with (stored.without_bulk_indexes(conn) if unindexed
+              else contextlib.nullcontext()):
+            for path, new in zip(paths, parsed, strict=True):
+                batch.append((path, new))
+                if len(batch) >= BATCH:
+                    flush()
+            flush()
         conn.execute("COMMIT")
     return written, (reports if few else looks)
 
@@ -524,7 +527,7 @@ def _same_article(path: str, seen: str, slug: str) -> BadInput:
         path=path, seen=seen, slug=slug))
 
 
-def _earlier_file(conn: Any, paths: list[str], slug: str) -> str:
+def _earlier_file(conn: Any, paths: Sequence[str], slug: str) -> str:
     """The path of the file already written as article `slug` (only for the error)."""
     row = conn.execute("SELECT source_lang, file FROM articles WHERE id = ?",
                        [slug]).fetchone()
@@ -596,48 +599,113 @@ CHUNK = 16  # files a worker takes at a time
 AHEAD = 4  # chunks per worker parsed ahead of the writer, at most
 
 
+class _Pool(NamedTuple):
+    """Worker processes, each with a pipe of its own for chunks of work and one for
+    their results (`_serve`)."""
+
+    processes: list[Any]
+    tasks: list[Any]  # the sending ends
+    results: list[Any]  # the receiving ends
+
+
 @contextmanager
-def _workers(files: int) -> Iterator[Any]:
-    """A process pool for an archive (None for a few files: not worth starting one)."""
+def _workers(files: int) -> Iterator[_Pool | None]:
+    """Worker processes for an archive (None for a few files: not worth starting them).
+
+    Not multiprocessing's Pool: its worker-handler thread wakes up whenever a result is
+    waiting in the pool's pipe and spins until the result thread has read it, ~5% of an
+    archive import's CPU on two cores, taken from the writer. Here each worker gets the
+    chunks of its turn (round robin) and answers in order through its own pipe: no
+    thread in this process at all."""
     workers = min(os.cpu_count() or 1, 8)
     if files < PARALLEL_MIN_FILES or workers < 2:
         yield None
         return
     import multiprocessing
 
+    context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    pool = _Pool([], [], [])
+    try:
+        for _worker in range(workers):
+            task_out, task_in = context.Pipe(duplex=False)
+            result_out, result_in = context.Pipe(duplex=False)
+            # the workers die with this process, even killed (SIGTERM: terminated below)
+            process = context.Process(target=_serve, args=(task_out, result_in, os.getpid()),
+                                      daemon=True)
+            process.start()
+            task_out.close()
+            result_in.close()
+            pool.processes.append(process)
+            pool.tasks.append(task_in)
+            pool.results.append(result_out)
+        yield pool
+    finally:
+        for process in pool.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in pool.processes:
+            process.join()
+        for end in (*pool.tasks, *pool.results):
+            end.close()
+
+
+def _serve(tasks: Any, results: Any, parent: int) -> None:
+    """A worker: (function, chunk) after (function, chunk), each answered by
+    ("ok", [results]) or ("error", exception), until the pipe closes."""
+    import signal
+
     from transdesk.processes import die_with_parent
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    # the workers die with this process, even killed (SIGTERM: the `with` terminates them)
-    with context.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        yield pool
+    die_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the writer says "Interrupted." and ends
+    # the workers; a worker of its own would print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            fn, chunk = tasks.recv()
+        except EOFError:
+            return
+        try:
+            answer: tuple[str, Any] = ("ok", [fn(item) for item in chunk])
+        except Exception as exc:  # raised again in the writer, as the pool would
+            answer = ("error", exc)
+        try:
+            results.send(answer)
+        except Exception as exc:  # an exception that cannot be pickled
+            results.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-def _imap(pool: Any, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+def _imap(pool: _Pool | None, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
     """`map(fn, items)`, in the pool's workers when there is one, results in order, with
     at most AHEAD chunks per worker in flight: results never pile up in front of a
-    slower consumer (multiprocessing's own imap runs ahead without bound)."""
+    slower consumer. Chunks are small (file names): sending one never waits."""
     if pool is None:
         yield from map(fn, items)
         return
     source = iter(items)
-    in_flight: deque[Any] = deque()
+    workers = len(pool.processes)
+    sent = received = 0
 
     def submit() -> None:
+        nonlocal sent
         chunk = list(islice(source, CHUNK))
         if chunk:
-            in_flight.append(pool.apply_async(_run_chunk, (fn, chunk)))
+            pool.tasks[sent % workers].send((fn, chunk))
+            sent += 1
 
-    for _slot in range(AHEAD * pool._processes):
+    for _slot in range(AHEAD * workers):
         submit()
-    while in_flight:
-        results = in_flight.popleft().get()
+    while received < sent:
+        worker = received % workers
+        try:
+            kind, value = pool.results[worker].recv()
+        except EOFError:
+            raise RuntimeError(f"import worker {pool.processes[worker].pid} died") from None
+        received += 1
+        if kind == "error":
+            raise value
         submit()
-        yield from results
-
-
-def _run_chunk(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
-    return [fn(item) for item in chunk]
+        yield from value
 
 
 def _inspect(
@@ -718,20 +786,27 @@ def _article_of(new: NewArticle) -> Article:
 
 
 def _insert_new(
-    run: Any, engine: str, articles: Sequence[tuple[NewArticle, list[str], str | None]]
+    run: Any, engine: str, articles: Sequence[tuple[NewArticle, list[str], str | None]],
+    unindexed: bool = False,
 ) -> list[ImportReport]:
     """New articles (with their targets and file name), their units and an empty
-    translation row per unit and target, in a few statements whatever their number."""
+    translation row per unit and target, in a few statements whatever their number.
+    `unindexed`: into a new SQLite desk without its bulk indexes
+    (`storage.articles.without_bulk_indexes`)."""
     ts = now()
     stored.insert_articles(run, engine, [
         (new.slug, new.source_lang, ",".join(targets), new.title, new.layout, new.encoding,
          new.bom, new.sha, ts, ts, file_name) for new, targets, file_name in articles])
+    first_unit = stored.next_unit_id(run) if unindexed else 0
     stored.insert_new_units(run, engine, (row for new, _t, _f in articles for row in new.units),
                             ts)
     by_targets: dict[tuple[str, ...], list[str]] = {}
     for new, targets, _file_name in articles:
         by_targets.setdefault(tuple(targets), []).append(new.slug)
-    stored.add_translation_rows(run, by_targets)
+    if unindexed:
+        stored.add_translation_rows_from(run, first_unit, by_targets)
+    else:
+        stored.add_translation_rows(run, by_targets)
     reports = []
     for new, _langs, _file_name in articles:
         n = len(new.units)

@@ -180,11 +180,13 @@ _RULES: dict[str, Rules] = {}
 def load_rules() -> dict[str, Rules]:
     """Read and compile the rule file once per process."""
     if not _RULES:
-        import tomllib
-        from importlib import resources
+        import pkgutil  # (importlib.resources loads tempfile, zipfile...: a short import's
+        import tomllib  # start-up pays for them)
 
-        text = resources.files("transdesk").joinpath("data/segment_rules.toml").read_text("utf-8")
-        _RULES.update(_parse_rules(tomllib.loads(text)))
+        data = pkgutil.get_data("transdesk", "data/segment_rules.toml")
+        if data is None:  # (a loader that cannot read its package's files)
+            raise FileNotFoundError("transdesk/data/segment_rules.toml")
+        _RULES.update(_parse_rules(tomllib.loads(data.decode("utf-8"))))
     return _RULES
 
 

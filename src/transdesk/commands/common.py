@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from collections.abc import Callable
@@ -158,6 +157,8 @@ def _translator_callback(ctx: click.Context, param: click.Parameter, value: Any)
 
 def default_user() -> str:
     try:
+        import getpass
+
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "unknown"

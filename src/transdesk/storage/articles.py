@@ -236,6 +236,30 @@ def add_translation_rows(run: Any, by_targets: dict[tuple[str, ...], list[str]])
                     [lang, *chunk])
 
 
+def add_translation_rows_from(run: Any, first_unit: int,
+                              by_targets: dict[tuple[str, ...], list[str]]) -> None:
+    """`add_translation_rows` for a desk being built without its indexes
+    (`without_bulk_indexes`): the units are found by their ids (from `first_unit`, the
+    first id of the articles just inserted), and the rows go in in the order of the
+    table's key (unit, language), each page filled once."""
+    for targets, article_ids in by_targets.items():
+        langs = ",".join("(?)" for _lang in targets)
+        for start in range(0, len(article_ids), IN_CHUNK):
+            chunk = article_ids[start:start + IN_CHUNK]
+            run.execute(
+                f"INSERT INTO translations ({', '.join(TRANSLATION_COLUMNS)})"
+                " SELECT u.id, l.column1, u.article_id, u.position, u.created_at,"
+                f" u.updated_at FROM units u, (VALUES {langs}) l"
+                f" WHERE u.id >= ? AND u.article_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY u.id, l.column1",
+                [*targets, first_unit, *chunk])
+
+
+def next_unit_id(run: Any) -> int:
+    """The id SQLite gives the next unit inserted without one."""
+    return int(run.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0])
+
+
 def obsolete_unit(run: Any, unit_id: int, ts: str) -> None:
     run.execute("UPDATE units SET obsolete = 1, updated_at = ? WHERE id = ?", [ts, unit_id])
     run.execute("UPDATE translations SET obsolete = 1 WHERE unit_id = ?", [unit_id])
@@ -303,6 +327,29 @@ def new_unjournaled(path: Any, page_size: int | None = None) -> Any:
         conn.close()
         raise
     return conn
+
+
+# tables whose secondary indexes a new desk's bulk insert builds once at the end
+BULK_TABLES = ("units", "translations")
+
+
+@contextmanager
+def without_bulk_indexes(conn: Any) -> Iterator[None]:
+    """The secondary indexes of the units and translations of a new desk
+    (`new_unjournaled`) dropped for the bulk insert, and made again from the same
+    statements once it is done: SQLite builds an index from a table by sorting it, in
+    less time than it takes to keep it up to date row by row. The schema comes out the
+    same (the same `sqlite_master` statements); an error leaves them dropped: the file
+    is thrown away then."""
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({','.join('?' * len(BULK_TABLES))}) ORDER BY rowid",
+        BULK_TABLES).fetchall()
+    for name, _sql in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        conn.execute(sql)
 
 
 def journaled(conn: Any) -> None:

@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transdesk import db as sqlite_db
-from transdesk.migrations import MIGRATION_SET
 from transdesk.storage import COUNTED_TABLES
-from transdesk.storage.migrations import SQLITE_VERSION_TABLE
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -68,6 +66,9 @@ class SqliteDesk:
         return str(self.path)
 
     def applied_steps(self) -> list[str]:
+        from transdesk.migrations import MIGRATION_SET
+        from transdesk.storage.migrations import SQLITE_VERSION_TABLE
+
         try:
             rows = self.conn.execute(
                 f"SELECT name FROM {SQLITE_VERSION_TABLE} WHERE migration_set = ?"
