@@ -208,6 +208,19 @@ def m021_mt_cache(db: Database) -> None:
     )
 
 
+def m022_memory_exact_text(db: Database) -> None:
+    """Exact memory look-ups by the whole text: the index on a 40-character prefix
+    made a look-up read every remembered text sharing the prefix (a newsroom's
+    "Как сообщает пресс-служба, ..." sentences, hundreds of them per 10,000 articles
+    and growing with the memory), so a draft's time grew faster than the archive."""
+    db.executescript(
+        """
+        DROP INDEX tm_memory_exact;
+        CREATE INDEX tm_memory_text ON tm_memory(lang, text);
+        """
+    )
+
+
 def m040_check_exceptions(db: Database) -> None:
     """Quality-check findings accepted as known exceptions, per unit, language and check.
 
@@ -448,6 +461,7 @@ def register(migrations) -> None:
         m010_claims_index,
         m020_memory,
         m021_mt_cache,
+        m022_memory_exact_text,
         m040_check_exceptions,
         m041_check_cache,
         m042_check_findings,

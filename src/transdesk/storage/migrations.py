@@ -37,6 +37,7 @@ POSTGRES_STEPS: tuple[Step, ...] = (
     Step("m019_server_logins", postgres_logins.M019_SERVER_LOGINS, sqlite=False),
     Step("m020_memory", postgres_schema.M020_MEMORY),
     Step("m021_mt_cache", postgres_schema.M021_MT_CACHE),
+    Step("m022_memory_exact_text", postgres_schema.M022_MEMORY_EXACT_TEXT),
     Step("m040_check_exceptions", postgres_schema.M040_CHECK_EXCEPTIONS),
     Step("m041_check_cache", postgres_schema.M041_CHECK_CACHE),
     Step("m042_check_findings", postgres_schema.M042_CHECK_FINDINGS),
