@@ -8,6 +8,10 @@ as it goes (memory drafts in chunks, provider answers per batch) and every provi
 answer is kept in ``mt_cache`` keyed by (provider, pair, sentence) in the same
 transaction, so a run that fails or is killed resumes where it stopped and never asks
 for a sentence twice; identical sentences within a run are asked once.
+
+A run works ARTICLES_PER_CHUNK articles at a time: their units are read, drafted from
+memory and CLDR, and the rest sent to the provider, before the next chunk is read, so
+its memory does not grow with the archive (with or without a provider).
 """
 
 from __future__ import annotations
@@ -77,7 +81,8 @@ class DraftReport:
     missed: Counter[str] = field(default_factory=Counter)
     keep_misses: bool = True
     skipped: int = 0  # no longer untranslated when its draft was written
-    cached: int = 0  # sentences answered from mt_cache
+    cached: int = 0  # sentences answered from mt_cache (asked by an earlier run, or by
+    #                  this one for an earlier chunk of articles)
     sent: int = 0  # distinct sentences sent to a provider
 
     @property
@@ -259,9 +264,11 @@ def draft(
 
     ``db``: a desk (either engine), or a SQLite Database.  ``provider``: a provider
     name, ``"none"`` (memory and CLDR only) or None (the default per source language).
-    Raises ProviderError (after committing everything finished) when the provider
-    fails; a re-run resumes.  Units are read and drafted from memory a chunk of
-    articles at a time, so the run's memory does not grow with the archive.
+    Raises ProviderError when the provider fails, at the end of the run: what it
+    answered is committed, it is asked nothing more, and the rest of the archive is
+    still drafted from memory and CLDR (as when every provider call came last); a
+    re-run resumes.  Units are read, drafted from memory and sent to the provider a
+    chunk of articles at a time, so the run's memory does not grow with the archive.
     """
     if not 0 <= threshold <= 100:
         raise BadInput(_("--threshold must be between 0 and 100"))
@@ -280,11 +287,12 @@ def draft(
     providers = resolve_providers(by_source, lang, provider)
     writer = _Writer(desk, lang, report, progress)
     memories: dict[str, Memory] = {}
-    by_provider: dict[tuple[str, str], list[Unit]] = {}
     why = "no memory match" if use_tm else "no provider (--provider none)"
+    failure: ProviderError | None = None
     for units in iter_unit_chunks(desk, lang, chunks(), limit):
         rest = _draft_locally(desk, units, lang, use_tm, threshold, writer, memories)
         misses: list[Miss] = []
+        by_provider: dict[tuple[str, str], list[Unit]] = {}
         for unit in rest:
             chosen = providers[unit.source_lang]
             if chosen is None:
@@ -292,11 +300,23 @@ def draft(
             else:
                 by_provider.setdefault((chosen.name, unit.source_lang), []).append(unit)
         writer.settle(misses)
-    for (_provider, source_lang), group in by_provider.items():
-        chosen = providers[source_lang]
-        assert chosen is not None
-        _draft_with_provider(desk, chosen, group, source_lang, lang, writer,
-                             batch_size or chosen.batch_size, retry_failed)
+        # this chunk's sentences go to the provider now, not at the end of the run (a
+        # run holds one chunk's units, however big the archive); after a failure the
+        # provider is asked nothing more, and the memory and CLDR drafts go on
+        for (_provider, source_lang), group in by_provider.items():
+            chosen = providers[source_lang]
+            if failure is None and chosen is not None:
+                failure = _draft_with_provider(desk, chosen, group, source_lang, lang, writer,
+                                               batch_size or chosen.batch_size, retry_failed)
+    if failure is not None:
+        drafted = report.drafted
+        raise ProviderError(
+            ngettext(
+                "{failure}; drafted {drafted} unit so far, re-run to resume",
+                "{failure}; drafted {drafted} units so far, re-run to resume",
+                drafted,
+            ).format(failure=_one_line(str(failure)), drafted=drafted)
+        ) from None
     return report
 
 
@@ -363,9 +383,10 @@ def _draft_locally(
 def _draft_with_provider(
     desk: Any, provider: Provider, units: list[Unit], source: str, target: str,
     writer: _Writer, batch_size: int, retry_failed: bool,
-) -> None:
+) -> ProviderError | None:
     """Cached answers first, then the distinct new sentences in batches, each batch
-    committed (cache rows and drafts) in one transaction as it comes back."""
+    committed (cache rows and drafts) in one transaction as it comes back. Returns the
+    failure that stopped the provider (after committing what it answered), if any."""
     origin = f"mt:{provider.name}"
     by_text: dict[str, list[Unit]] = {}
     for unit in units:
@@ -408,14 +429,8 @@ def _draft_with_provider(
             settle(text, answer, reason, drafts, misses)
         writer.commit(drafts, misses, rows)
         if failure is not None:
-            drafted = writer.report.drafted
-            raise ProviderError(
-                ngettext(
-                    "{failure}; drafted {drafted} unit so far, re-run to resume",
-                    "{failure}; drafted {drafted} units so far, re-run to resume",
-                    drafted,
-                ).format(failure=_one_line(str(failure)), drafted=drafted)
-            ) from None
+            return failure
+    return None
 
 
 Outcome = tuple[str | None, str | None] | None  # (answer, reason); None: never attempted

@@ -77,17 +77,13 @@ def exact_matches(desk: Any, source: str, target: str, text: str,
                   limit: int = 2) -> list[tuple[int, str]]:
     """``(group, target text)`` of the groups remembering ``text`` in ``source`` with a
     ``target`` text: our own translations first (newest unit first), then imported
-    memory; that is descending key order, which the index already holds for equal
-    (lang, prefix), so a sentence remembered a thousand times costs no sort."""
-    if desk.engine == "postgresql":
-        sql = ("SELECT m.grp, t.text FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
-               " WHERE m.lang = ? AND left(m.text, 40) = left(?, 40) AND m.text = ?"
-               " ORDER BY m.key DESC LIMIT ?")
-    else:
-        sql = ("SELECT m.grp, t.text FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
-               " WHERE m.lang = ? AND substr(m.text, 1, 40) = substr(?, 1, 40) AND +m.text = ?"
-               " ORDER BY m.key DESC LIMIT ?")
-    rows = desk.execute(sql, [LANG_INDEX[target], source, text, text, limit]).fetchall()
+    memory; that is descending key order. The whole text is indexed (``tm_memory_text``,
+    m096), so a look-up reads only the rows holding that very text, however many others
+    share its beginning."""
+    rows = desk.execute(
+        "SELECT m.grp, t.text FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
+        " WHERE m.lang = ? AND m.text = ? ORDER BY m.key DESC LIMIT ?",
+        [LANG_INDEX[target], source, text, limit]).fetchall()
     return [(row[0], row[1]) for row in rows]
 
 
@@ -97,33 +93,24 @@ def exact_matches_many(desk: Any, source: str, target: str, texts: Sequence[str]
     first ``limit`` ``(group, target text)``, newest first (texts without one left
     out)."""
     found: dict[str, list[tuple[int, str]]] = {}
-    if desk.engine == "postgresql":
-        # the texts as one array parameter: one short statement to parse and plan
-        for start in range(0, len(texts), CHUNK):
-            rows = desk.execute(
-                "SELECT text, grp, target FROM (SELECT m.text AS text, m.grp AS grp,"
-                " t.text AS target, row_number() OVER (PARTITION BY m.text ORDER BY m.key"
-                " DESC) AS n FROM (SELECT DISTINCT q AS text FROM unnest(?::text[]) AS q) q"
-                " JOIN tm_memory m ON m.lang = ? AND left(m.text, 40) = left(q.text, 40)"
-                " AND m.text = q.text JOIN tm_memory t ON t.key = m.grp * 4 + ?) ranked"
-                " WHERE n <= ? ORDER BY text, n",
-                [list(texts[start : start + CHUNK]), source, LANG_INDEX[target], limit]
-            ).fetchall()
-            for text, group, translation in rows:
-                found.setdefault(text, []).append((group, translation))
-        return found
-    prefix, plain = "substr(m.text, 1, 40)", "+m.text"
+    lang = LANG_INDEX[target]
     for start in range(0, len(texts), CHUNK):
         chunk = list(texts[start : start + CHUNK])
-        marks = ",".join("?" * len(chunk))
-        prefixes = list(dict.fromkeys(text[:40] for text in chunk))
+        if desk.engine == "postgresql":
+            # the texts as one array parameter: one short statement to parse and plan
+            rows_of = ("(SELECT DISTINCT q AS text FROM unnest(?::text[]) AS q) q"
+                       " JOIN tm_memory m ON m.lang = ? AND m.text = q.text"
+                       " JOIN tm_memory t ON t.key = m.grp * 4 + ?")
+            params: list[Any] = [chunk, source, lang]
+        else:
+            rows_of = ("tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
+                       f" WHERE m.lang = ? AND m.text IN ({','.join('?' * len(chunk))})")
+            params = [lang, source, *chunk]
         rows = desk.execute(
             "SELECT text, grp, target FROM (SELECT m.text AS text, m.grp AS grp,"
-            " t.text AS target, row_number() OVER (PARTITION BY m.text ORDER BY m.key DESC)"
-            " AS n FROM tm_memory m JOIN tm_memory t ON t.key = m.grp * 4 + ?"
-            f" WHERE m.lang = ? AND {prefix} IN ({','.join('?' * len(prefixes))})"
-            f" AND {plain} IN ({marks})) ranked WHERE n <= ? ORDER BY text, n",
-            [LANG_INDEX[target], source, *prefixes, *chunk, limit]).fetchall()
+            " t.text AS target, row_number() OVER (PARTITION BY m.text ORDER BY m.key"
+            f" DESC) AS n FROM {rows_of}) ranked WHERE n <= ? ORDER BY text, n",
+            [*params, limit]).fetchall()
         for text, group, translation in rows:
             found.setdefault(text, []).append((group, translation))
     return found

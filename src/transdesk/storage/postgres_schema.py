@@ -177,6 +177,12 @@ CREATE TABLE mt_cache (
 );
 """
 
+# a hash index: equality only, and no size limit on the text (a B-tree entry has one)
+M096_MEMORY_EXACT_TEXT = """
+DROP INDEX tm_memory_exact;
+CREATE INDEX tm_memory_text ON tm_memory USING hash (text);
+"""
+
 M040_CHECK_EXCEPTIONS = """
 CREATE TABLE check_exceptions (
     unit_id BIGINT NOT NULL REFERENCES units(id),
