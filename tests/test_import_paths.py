@@ -58,3 +58,27 @@ def test_a_hundred_thousand_names_take_about_their_bytes():
         tracemalloc.stop()
     assert len(paths) == 100_000 and paths[12_345].endswith("en-012345.txt")
     assert held < 100_000 * 30, held  # a list of the paths: ~12,000,000
+
+
+def test_an_archive_under_long_paths_is_imported_without_waiting_forever(tmp_path, samples):
+    """Work is sent to the workers a chunk at a time while their parsed articles come
+    back: chunks of long paths once filled a worker's pipe while it waited to hand back
+    big articles — each side waiting on the other for ever. Chunks are now bounded in
+    bytes too."""
+    import subprocess
+
+    from conftest import transdesk_cmd
+
+    folder = tmp_path.joinpath(*["d" * 200] * 9)
+    folder.mkdir(parents=True)
+    blocks = (samples / "en-fed-rates.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "\n\n".join(blocks[:4] + blocks[4:] * 12)
+    for n in range(200):
+        (folder / f"article-{n:03d}.txt").write_text(body.replace("Fed", f"Fed{n}"),
+                                                      encoding="utf-8")
+    files = sorted(str(path) for path in folder.glob("*.txt"))
+    assert len(str(folder)) > 1800
+    result = subprocess.run([*transdesk_cmd(), "--db", str(tmp_path / "desk.db"), "import",
+                             "-q", *files], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("200 articles (200 new, 0 updated)")

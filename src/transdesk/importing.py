@@ -596,7 +596,12 @@ class _Planned:
 PARALLEL_MIN_FILES = 64
 BATCH = 32  # new articles written in one transaction (each whole or not at all)
 CHUNK = 16  # files a worker takes at a time
-AHEAD = 4  # chunks per worker parsed ahead of the writer, at most
+AHEAD = 16  # chunks per worker parsed ahead of the writer, at most
+# the bytes of work in flight to a worker: under a pipe's 64 KiB, so sending a chunk
+# never waits (a worker blocked on sending its results to a writer blocked on sending
+# it more work would be a deadlock: long paths made it one)
+IN_FLIGHT = 48_000
+_NONE = object()
 
 
 class _Pool(NamedTuple):
@@ -678,17 +683,33 @@ def _serve(tasks: Any, results: Any, parent: int) -> None:
 def _imap(pool: _Pool | None, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
     """`map(fn, items)`, in the pool's workers when there is one, results in order, with
     at most AHEAD chunks per worker in flight: results never pile up in front of a
-    slower consumer. Chunks are small (file names): sending one never waits."""
+    slower consumer. A chunk holds at most CHUNK items and IN_FLIGHT / AHEAD bytes of
+    them pickled (one item at least): sending one never waits."""
     if pool is None:
         yield from map(fn, items)
         return
+    import pickle
+
     source = iter(items)
     workers = len(pool.processes)
     sent = received = 0
+    budget = IN_FLIGHT // AHEAD
+    held: list[Any] = []  # an item that did not fit in the last chunk
 
     def submit() -> None:
         nonlocal sent
-        chunk = list(islice(source, CHUNK))
+        chunk: list[Any] = []
+        size = 0
+        while len(chunk) < CHUNK:
+            item = held.pop() if held else next(source, _NONE)
+            if item is _NONE:
+                break
+            cost = len(pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+            if chunk and size + cost > budget:
+                held.append(item)
+                break
+            chunk.append(item)
+            size += cost
         if chunk:
             pool.tasks[sent % workers].send((fn, chunk))
             sent += 1
