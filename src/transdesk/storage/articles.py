@@ -348,8 +348,13 @@ def without_bulk_indexes(conn: Any) -> Iterator[None]:
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
     yield
+    # the sorts that build them on a helper thread too: the workers that parsed the
+    # files are done by then, and a core would idle
+    threads = conn.execute("PRAGMA threads").fetchone()[0]
+    conn.execute("PRAGMA threads = 2")
     for _name, sql in indexes:
         conn.execute(sql)
+    conn.execute(f"PRAGMA threads = {int(threads)}")
 
 
 def journaled(conn: Any) -> None:
