@@ -22,7 +22,6 @@ before/after).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import statistics
@@ -31,7 +30,7 @@ from pathlib import Path
 
 from bench_draft_growth import MIGRATE, ready_desk
 from bench_memory_growth import fresh
-from common import Measured, measure, transdesk
+from common import Measured, drafts_digest, measure, transdesk
 
 
 def process_cpu(pid: int) -> float:
@@ -59,24 +58,6 @@ def child(location: str) -> None:
     print(draft(desk, "en", provider="none", **plain).summary())
     print(f"server-cpu {process_cpu(backend) if backend else 0.0:.3f}")
     desk.close()
-
-
-def digest(location: str) -> tuple[int, str]:
-    """(drafts, sha256) of every draft with its history row, in unit order."""
-    from transdesk import storage
-
-    desk = storage.open(location)
-    summed = hashlib.sha256()
-    count = 0
-    for row in desk.execute(
-            "SELECT t.unit_id, t.lang, t.text, t.status, t.origin, t.score, h.action,"
-            " h.old_text, h.new_text, h.old_status, h.new_status, h.note, h.score"
-            " FROM translations t JOIN history h ON h.unit_id = t.unit_id AND h.lang = t.lang"
-            " WHERE t.status = 'draft' ORDER BY t.unit_id, t.lang, h.id").fetchall():
-        summed.update(repr(tuple(None if v is None else v for v in row)).encode())
-        count += 1
-    desk.close()
-    return count, summed.hexdigest()
 
 
 def main() -> None:
@@ -124,13 +105,13 @@ def main() -> None:
             measure([sys.executable, "-c", MIGRATE, str(lite)], env=env)  # not timed
             m = measure([sys.executable, __file__, "--child", str(lite)], env=env)
             results["sqlite"].append((m, 0.0))
-            digests["sqlite"] = digest(str(lite))
+            digests["sqlite"] = drafts_digest(str(lite))
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{run_db}" WITH (FORCE)')
                 conn.execute(f'CREATE DATABASE "{run_db}" TEMPLATE "{template}"')
             m = measure([sys.executable, __file__, "--child", f"{base}/{run_db}"], env=env)
             results["postgresql"].append((m, float(m.stdout.split("server-cpu ")[1])))
-            digests["postgresql"] = digest(f"{base}/{run_db}")
+            digests["postgresql"] = drafts_digest(f"{base}/{run_db}")
             print(f"  sqlite {results['sqlite'][-1][0].wall:.2f} s, postgresql"
                   f" {m.wall:.2f} s (load {os.getloadavg()[0]:.1f})", flush=True)
     finally:

@@ -23,7 +23,6 @@ instance ``git archive v0.1.0 src | tar -x -C /tmp/before``, then ``--before
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import math
 import os
@@ -33,7 +32,7 @@ import sys
 from pathlib import Path
 
 from bench_memory_growth import fresh, import_all, memory_tmx
-from common import OUT, Measured, measure, transdesk
+from common import OUT, Measured, drafts_digest, measure, transdesk
 from run_all import growth
 
 
@@ -55,25 +54,6 @@ def ready_desk(size: int) -> Path:
         conn.close()
         building.rename(ready)
     return ready
-
-
-def drafts_digest(path: Path) -> tuple[int, str]:
-    """(drafts, sha256) of the draft rows and their history rows, in unit order."""
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    digest = hashlib.sha256()
-    count = 0
-    for row in conn.execute(
-            "SELECT t.unit_id, t.lang, t.text, t.status, t.origin, t.score, h.action,"
-            " h.old_text, h.new_text, h.old_status, h.new_status, h.note, h.score,"
-            " h.old_origin, h.old_score FROM translations t JOIN history h"
-            " ON h.unit_id = t.unit_id AND h.lang = t.lang WHERE t.status = 'draft'"
-            " ORDER BY t.unit_id, t.lang, h.id"):
-        digest.update(repr(row).encode())
-        count += 1
-    conn.close()
-    return count, digest.hexdigest()
 
 
 def cpu_growth(series: list[tuple[int, Measured]]) -> str:

@@ -114,6 +114,30 @@ def measure(cmd: list[str] | str, ok: tuple[int, ...] = (0,), **kwargs) -> Measu
                     result.stdout.decode(errors="replace"))
 
 
+def drafts_digest(location: str | Path) -> tuple[int, str]:
+    """(drafts, sha256) of every draft with its history rows, in unit order, on a desk of
+    either engine (opened as it is: no schema step applied)."""
+    import hashlib
+
+    from transdesk import storage
+
+    desk = storage.open(location, migrate=False, create=False)
+    summed = hashlib.sha256()
+    count = 0
+    try:
+        for found in desk.execute(
+                "SELECT t.unit_id, t.lang, t.text, t.status, t.origin, t.score, h.action,"
+                " h.old_text, h.new_text, h.old_status, h.new_status, h.note, h.score,"
+                " h.old_origin, h.old_score FROM translations t JOIN history h"
+                " ON h.unit_id = t.unit_id AND h.lang = t.lang WHERE t.status = 'draft'"
+                " ORDER BY t.unit_id, t.lang, h.id"):
+            summed.update(repr(tuple(found)).encode())
+            count += 1
+    finally:
+        desk.close()
+    return count, summed.hexdigest()
+
+
 def row(label: str, seconds: float, extra: str = "") -> None:
     print(f"  {label:<52} {seconds:8.3f} s  {extra}")
 

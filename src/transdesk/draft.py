@@ -29,6 +29,7 @@ from transdesk.providers.base import NOT_ATTEMPTED
 from transdesk.storage import drafts as drafts_storage
 from transdesk.storage import mt_cache
 from transdesk.storage.memory import as_desk
+from transdesk.store import Draft
 from transdesk.tm import DEFAULT_THRESHOLD, Memory
 
 if TYPE_CHECKING:
@@ -134,15 +135,6 @@ class DraftReport:
         }
 
 
-@dataclass
-class _Pending:
-    unit: Unit
-    text: str
-    origin: str
-    score: float | None = None
-    note: str | None = None
-
-
 class _Writer:
     """Writes drafts, re-checking in the transaction that each unit is still untranslated."""
 
@@ -151,18 +143,16 @@ class _Writer:
         self.desk, self.lang, self.report, self.progress = desk, lang, report, progress
         self.settled = 0
 
-    def commit(self, drafts: Iterable[_Pending], misses: Iterable[Miss] = (),
+    def commit(self, drafts: Iterable[Draft], misses: Iterable[Miss] = (),
                cache_rows: Iterable[tuple[Any, ...]] = ()) -> None:
         drafts, misses, cache_rows = list(drafts), list(misses), list(cache_rows)
         ts = now()
-        written: list[_Pending] = []
+        written: list[Draft] = []
         if drafts or cache_rows:
             with self.desk.transaction():
                 mt_cache.remember(self.desk, cache_rows, ts)
-                done = store.write_drafts(self.desk, self.lang, [
-                    store.Draft(d.unit.id, d.text, d.origin, d.score, d.note)
-                    for d in drafts], ts)
-                written = [d for d in drafts if d.unit.id in done]
+                done = store.write_drafts(self.desk, self.lang, drafts, ts)
+                written = [d for d in drafts if d.unit_id in done]
         for item in written:
             self.report.by_origin[item.origin] += 1
         self.report.skipped += len(drafts) - len(written)
@@ -332,7 +322,7 @@ def _draft_locally(
     """
     from transdesk.dates import translate_date_line
 
-    exact: dict[int, _Pending] = {}
+    exact: dict[int, Draft] = {}
     if use_tm:
         # Exact matches first; then the sentences still without one are ranked at once.
         fuzzy_wanted: dict[str, list[str]] = {}
@@ -348,26 +338,26 @@ def _draft_locally(
             memory = memories[unit.source_lang]
             match = memory.exact(unit.source, exclude_unit=unit.id)
             if match is not None:
-                exact[unit.id] = _Pending(unit, match.text, "tm", match.score,
+                exact[unit.id] = Draft(unit.id, match.text, "tm", match.score,
                                           f"tm-source: {match.source}")
             elif unit.kind != "date":
                 fuzzy_wanted.setdefault(unit.source_lang, []).append(unit.source)
         for source_lang, texts in fuzzy_wanted.items():
             memories[source_lang].prefetch(texts)
     rest: list[Unit] = []
-    pending: list[_Pending] = []
+    pending: list[Draft] = []
     for unit in units:
         found = exact.get(unit.id)
         remembered = memories.get(unit.source_lang) if use_tm else None
         if found is None and unit.kind == "date":
             text = translate_date_line(unit.source, unit.source_lang, lang)
             if text:
-                found = _Pending(unit, text, "cldr")
+                found = Draft(unit.id, text, "cldr")
         if found is None and remembered is not None:
             fuzzy = remembered.fuzzy(unit.source, exclude_unit=unit.id)
             if fuzzy:
                 match = fuzzy[0]
-                found = _Pending(unit, match.text, "tm", match.score,
+                found = Draft(unit.id, match.text, "tm", match.score,
                                  f"tm-source: {match.source}")
         if found is None:
             rest.append(unit)
@@ -393,16 +383,16 @@ def _draft_with_provider(
         by_text.setdefault(unit.source, []).append(unit)
 
     def settle(text: str, answer: str | None, reason: str | None,
-               drafts: list[_Pending], misses: list[Miss]) -> None:
+               drafts: list[Draft], misses: list[Miss]) -> None:
         for unit in by_text[text]:
             if answer:
-                drafts.append(_Pending(unit, answer, origin))
+                drafts.append(Draft(unit.id, answer, origin))
             else:
                 misses.append(Miss(unit.article_id, unit.key, unit.id,
                                    reason or f"{provider.name}: no translation"))
 
     todo: list[str] = []
-    drafts: list[_Pending] = []
+    drafts: list[Draft] = []
     misses: list[Miss] = []
     for text, (answer, reason) in _cached(desk, provider.cache_key, source, target,
                                           by_text).items():
