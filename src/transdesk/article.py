@@ -180,7 +180,13 @@ def encode(text: str, encoding: str, bom: bool) -> bytes:
 
 def has_article_text(text: str) -> bool:
     """Whether anything but blank lines and a switcher line is there (a cheap pre-check)."""
-    return any(line.strip() and not _SWITCHER.fullmatch(line) for line in _LINE.findall(text))
+    # line by line, stopping at the first: the title is within the first few lines
+    return any(line.strip() and not _SWITCHER.fullmatch(line)
+               for line in map(_first_group, _LINE.finditer(text)))
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group()
 
 
 def is_date_line(line: str) -> bool:
