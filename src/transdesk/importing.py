@@ -319,7 +319,9 @@ def import_files(
             plan.slugs.append(slug)
             earlier = seen.add(index)
             if earlier is not None:
-                raise _same_article(path, paths[earlier], slug)
+                raise BadInput(_(
+                        "{path!r} and {seen!r} would both be article {slug!r}"
+                    ).format(path=path, seen=paths[earlier], slug=slug))
             pending.append((path, sha, decoded, detected))
             if len(pending) >= stored.IN_CHUNK:
                 settle()
