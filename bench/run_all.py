@@ -13,6 +13,8 @@ CPU ratio is printed too):
     import ARCHIVE (its folder, new desk)  txt2po on the same source folder
     import ONE article (new database)      txt2po on that file
     import ONE article into the desk       txt2po on that file
+    re-import ARCHIVE into the desk        -
+      (every file unchanged)
     check (database), first run            pocount on the PO files
     check (database), warm                 pocount
     check --po                             pocount
@@ -147,6 +149,10 @@ def run_size(size: int, repeat: int, rows: Rows, peers: bool = True) -> Rows:
                            setup=forget_one),
                       peer(name, lambda: txt2po(str(one))))
         forget_one()
+    name = "re-import ARCHIVE (the desk, unchanged)"
+    if rows.wanted(name):  # its first pass reads every file; nothing is written
+        rows[name] = (best(transdesk("--db", str(db), "import", "-q", str(sources)), repeat),
+                      None)
 
     # check and po export on a complete desk
     fill_translations(db, corpus)

@@ -320,3 +320,61 @@ def test_catalog_names_are_kept_packed_in_order(tmp_path):
     assert list(packed) == names
     as_list = sys.getsizeof(names) + sum(sys.getsizeof(name) for name in names)
     assert sys.getsizeof(packed.text) + sys.getsizeof(packed.starts) < as_list / 2
+
+
+def _find_catalogs_peak(root: Path) -> int:
+    import tracemalloc
+
+    from transdesk.check.catalogs import find_catalogs
+
+    tracemalloc.start()
+    try:
+        found = find_catalogs(root)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(found) > 0
+    return peak
+
+
+def test_finding_catalogs_holds_no_object_per_catalog(tmp_path):
+    """The names are read in sorted runs, packed, and merged: what finding 3x the
+    catalogs takes more is their packed names (~20 bytes each), not a list of str and
+    sort keys (~200 bytes each, which a process keeps once freed), and the order is
+    (article, language) across runs."""
+    from transdesk.check.catalogs import PACK_BLOCK, find_catalogs
+
+    def make(root: Path, count: int) -> None:
+        for lang in ("uk", "en"):
+            folder = root / lang / "LC_MESSAGES"
+            folder.mkdir(parents=True)
+            for n in range(count):
+                (folder / f"a-{(n * 7919) % count:06d}.po").touch()
+
+    small, big = tmp_path / "small", tmp_path / "big"
+    make(small, 2_000)
+    make(big, 6_000)  # 12,000 catalogs: runs of PACK_BLOCK, more than one per directory
+    assert PACK_BLOCK < 6_000
+    found = find_catalogs(big)
+    assert list(found) == [f"a-{n:06d}/{lang}" for n in range(6_000) for lang in ("en", "uk")]
+    grown = _find_catalogs_peak(big) - _find_catalogs_peak(small)
+    assert grown < 60 * 8_000, grown  # bytes per catalog more
+
+
+def test_names_read_in_many_runs_give_the_same_report_bytes(tmp_path, locales, monkeypatch):
+    """Catalogs found in runs of two names (merged) give the report, text and JSON,
+    byte for byte as found in one run."""
+    from transdesk.check import catalogs
+    from transdesk.check.render import render
+
+    for n, lang in ((3, "en"), (2, "ru"), (4, "en"), (1, "ru"), (5, "en")):
+        entries = [*BRIDGE_EN[:2], (*BRIDGE_EN[3][:2], f"It took {n} years.", n % 2 == 0)]
+        write_po(locales, lang, f"uk-bridge-{n}", entries, language=lang)
+    one_run = [render(catalogs.check_catalogs(locales, workers=1), fmt)
+               for fmt in ("text", "json")]
+    monkeypatch.setattr(catalogs, "PACK_BLOCK", 2)
+    assert [render(catalogs.check_catalogs(locales, workers=1), fmt)
+            for fmt in ("text", "json")] == one_run
+    assert json.loads(one_run[1])["summary"]["articles"] == 6
+    articles = [(r["article"], r["lang"]) for r in json.loads(one_run[1])["results"]]
+    assert articles == sorted(articles, key=lambda a: (a[0], ["ru", "uk", "en"].index(a[1])))

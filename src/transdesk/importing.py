@@ -26,6 +26,7 @@ from transdesk.files import MAX_ARTICLE_BYTES, read_input
 from transdesk.i18n import _, ngettext
 from transdesk.languages import LANGUAGES, detect_lang, disagreeing_lang
 from transdesk.matching import StoredUnit, match_units, only_typography_differs
+from transdesk.packed import FirstSeen, PackedStrings
 from transdesk.storage import articles as stored
 from transdesk.store import record_history, write_translation
 
@@ -276,61 +277,69 @@ def import_files(
     reports = []
     with _workers(len(paths)) as pool:
         # 1. read, decode, hash and detect: bad input stops us before any write
-        plan: list[_Planned] = []
-        seen: dict[str, str] = {}
-        conflicts: list[str] = []
+        plan = _Plan()
+        seen = FirstSeen(plan.slugs)  # which file first had each id
+        conflicts: list[str] = []  # the first one only
+        conflict_count = 0
         inspected = _imap(pool, _inspect, ((path, lang, encoding, keep_text) for path in paths))
-        pending: list[tuple[str, str, str, Decoded | None, str | None]] = []
+        pending: list[tuple[str, str, Decoded | None, str | None]] = []
 
         def settle() -> None:
             """Plan the pending files, with what the desk holds of their ids (one query
             per chunk of files, not one per file)."""
-            olds = stored.stored_summaries(desk, [slug for _p, slug, *_rest in pending])
-            for path, slug, sha, decoded, detected in pending:
+            nonlocal conflict_count
+            first = len(plan)
+            olds = stored.stored_summaries(desk, [plan.slugs[first + n]
+                                                  for n in range(len(pending))])
+            for n, (path, sha, decoded, detected) in enumerate(pending):
+                slug = plan.slugs[first + n]
                 old = olds.get(slug)
                 name = os.path.basename(path)
                 if (old is not None and article_id is None and not update
                         and old[2] is not None and old[2] != name):
-                    conflicts.append(_("{path!r} would update article {slug!r}, imported"
-                                       " from {file!r}").format(path=path, slug=slug,
-                                                                file=old[2]))
+                    conflict_count += 1
+                    if not conflicts:
+                        conflicts.append(_("{path!r} would update article {slug!r}, imported"
+                                           " from {file!r}").format(path=path, slug=slug,
+                                                                    file=old[2]))
                 unchanged = (old is not None and old[0] == sha and targets is None
                              and encoding is None and (lang is None or lang == old[1])
                              and planned is None)
                 # without --lang, an article imported before keeps its language
                 # (detection is a guess; the stored article knows better)
                 job_lang = lang or (old[1] if old else detected)
-                plan.append(_Planned(path, slug, sha, job_lang, unchanged, decoded,
-                                     old[1] if old else ""))
+                plan.add(unchanged, sha, job_lang, old[1] if old else "", decoded)
             pending.clear()
 
-        for path, (sha, decoded, detected) in zip(paths, inspected, strict=True):
+        for index, (path, (sha, decoded, detected)) in enumerate(
+                zip(paths, inspected, strict=True)):
             slug = (check_article_id(article_id) if article_id
                     else slugify(os.path.splitext(os.path.basename(path))[0],
                                  lang or detected))
-            if slug in seen:
+            plan.slugs.append(slug)
+            earlier = seen.add(index)
+            if earlier is not None:
                 raise BadInput(_(
                         "{path!r} and {seen!r} would both be article {slug!r}"
-                    ).format(path=path, seen=seen[slug], slug=slug))
-            seen[slug] = path
-            pending.append((path, slug, sha, decoded, detected))
+                    ).format(path=path, seen=paths[earlier], slug=slug))
+            pending.append((path, sha, decoded, detected))
             if len(pending) >= stored.IN_CHUNK:
                 settle()
         settle()
-        seen.clear()  # (only the first pass needs it: memory for the second)
+        del seen  # (only the first pass needs it: memory for the second)
         if conflicts:
             more = (" " + ngettext("(and {count} more)", "(and {count} more)",
-                                   len(conflicts) - 1).format(count=len(conflicts) - 1)
-                    if len(conflicts) > 1 else "")
+                                   conflict_count - 1).format(count=conflict_count - 1)
+                    if conflict_count > 1 else "")
             raise Refused(_(
                     "{conflicts}{more}: give --id for a new article, or --update if the file is a "
                     "new version of it"
                 ).format(conflicts=conflicts[0], more=more))
         # 2. parse (in the workers, ahead of the writer) and write, article by article
         # a new article comes back from the workers as plain rows (`NewArticle`)
-        jobs = ((p.path, p.slug, p.lang, p.sha, encoding, p.decoded, lang is not None,
-                 not p.stored_lang)
-                for p in plan if not p.unchanged)
+        jobs = ((paths[p.position], p.slug, p.lang, p.sha, encoding, p.decoded,
+                 lang is not None, not p.stored_lang)
+                for p in plan.to_parse())
         parsed = _imap(pool, _parse_job, jobs)
         batch: list[tuple[str, NewArticle]] = []
 
@@ -352,14 +361,14 @@ def import_files(
                 done(ImportReport(item.slug, item.stored_lang, created=False,
                                   units=units, unchanged=units))
             elif not item.stored_lang:  # a new article: written with others
-                batch.append((os.path.basename(item.path), next(parsed)))
+                batch.append((os.path.basename(paths[item.position]), next(parsed)))
                 if len(batch) >= BATCH:
                     flush()
             else:
                 flush()
                 slug, article, source_lang, sha = next(parsed)
                 done(store_article(desk, article, slug, source_lang, sha, targets, translator,
-                                   os.path.basename(item.path), planned))
+                                   os.path.basename(paths[item.position]), planned))
         flush()
     return reports
 
@@ -580,17 +589,76 @@ def _fresh_job(job: tuple[str, str | None, str | None, str | None]) -> NewArticl
     return _compact(slug, article, source_lang, _sha256(data))
 
 
-@dataclass(slots=True)
-class _Planned:
-    """What the first pass keeps of a file (its text only for a small import)."""
+class _Planned(NamedTuple):
+    """A file as the second pass sees it (made again from the `_Plan`, one at a time)."""
 
-    path: str
+    position: int  # in the import's paths
     slug: str
-    sha: str
-    lang: str | None
     unchanged: bool
+    sha: str  # "" for an unchanged file (nothing more to do with it)
+    lang: str | None
+    stored_lang: str  # "" for a new article
     decoded: Decoded | None
-    stored_lang: str
+
+
+class _Plan:
+    """What the first pass keeps of the files, a few bytes each, so that it does not
+    grow with an archive by a few hundred bytes a file (objects holding a path, an id,
+    a SHA-256 and two language names, and a dict of the ids): each file's article id
+    packed, whether it is unchanged, its languages as a byte each, and the SHA-256
+    (32 bytes) of each file to parse, in order. The text only for a small import."""
+
+    def __init__(self) -> None:
+        self.slugs = PackedStrings()  # every file's, appended by the caller
+        self._unchanged = bytearray()
+        self._langs = bytearray()  # the language to parse in, a code in `_values`
+        self._stored_langs = bytearray()  # the stored article's ("" for a new one)
+        self._shas = bytearray()  # 32 bytes per file to parse
+        self._texts: dict[int, Decoded] = {}
+        self._values: list[str | None] = []
+        self._codes: dict[str | None, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._unchanged)
+
+    def add(self, unchanged: bool, sha: str, lang: str | None, stored_lang: str,
+            decoded: Decoded | None) -> None:
+        """The next file (its id already in `slugs`)."""
+        if decoded is not None:
+            self._texts[len(self)] = decoded
+        self._unchanged.append(unchanged)
+        self._langs.append(self._code(lang))
+        self._stored_langs.append(self._code(stored_lang))
+        if not unchanged:
+            self._shas += bytes.fromhex(sha)
+
+    def _code(self, value: str | None) -> int:
+        code = self._codes.get(value)
+        if code is None:
+            code = self._codes[value] = len(self._values)
+            self._values.append(value)
+        return code  # (a language: a handful at most; more than 256 fails in append)
+
+    def __iter__(self) -> Iterator[_Planned]:
+        shas = 0
+        for index in range(len(self)):
+            unchanged = bool(self._unchanged[index])
+            sha = ""
+            if not unchanged:
+                sha = self._shas[shas:shas + 32].hex()
+                shas += 32
+            stored_lang = self._values[self._stored_langs[index]]
+            assert stored_lang is not None
+            yield _Planned(index, self.slugs[index], unchanged, sha,
+                           self._values[self._langs[index]], stored_lang,
+                           self._texts.get(index))
+
+    def to_parse(self) -> Iterator[_Planned]:
+        """The files that are not unchanged, their text let go as it is handed out."""
+        for item in self:
+            if not item.unchanged:
+                self._texts.pop(item.position, None)
+                yield item
 
 
 PARALLEL_MIN_FILES = 64
