@@ -174,7 +174,8 @@ def bench_memory(work: Path, sizes: list[int], new_articles: int, queries: int,
             Path(f"{draft_path}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(path, draft_path)
         db = open_db(draft_path)
-        importing.import_files(db, sorted(str(p) for p in new_dir.glob("ru-*.txt")), lang="ru")
+        importing.import_files(db, sorted(str(p) for p in new_dir.glob("ru-*.txt")),
+                               importing.ImportOptions(lang="ru"))
         started = time.perf_counter()
         result = draft(db, "uk", provider="none")
         took = time.perf_counter() - started
@@ -200,7 +201,7 @@ def bench_provider(work: Path, mt_units: int) -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             db = open_db(db_path)
-            importing.import_files(db, files, lang="ru")
+            importing.import_files(db, files, importing.ImportOptions(lang="ru"))
             before = len(server.translations())
             started = time.perf_counter()
             result = draft(db, "en", provider="libre", use_tm=False, limit=mt_units,

@@ -73,7 +73,7 @@ def first_pass_peak(desk, folder: Path) -> int:
     paths = expand_folders([str(folder)])
     tracemalloc.start()
     try:
-        reports = importing.import_files(desk, paths, keep=False)
+        reports = importing.import_files(desk, paths, importing.ImportOptions(keep=False))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -95,7 +95,8 @@ def test_a_reimport_keeps_a_few_bytes_per_file(db_path, tmp_path, monkeypatch):
     try:
         from transdesk import importing
 
-        importing.import_files(desk, expand_folders([str(tmp_path / "big")]), keep=False)
+        importing.import_files(desk, expand_folders([str(tmp_path / "big")]),
+                               importing.ImportOptions(keep=False))
         monkeypatch.setattr(articles, "IN_CHUNK", 50)
         first_pass_peak(desk, tmp_path / "small")  # (what loads once, loaded)
         grown = first_pass_peak(desk, tmp_path / "big") - first_pass_peak(desk,

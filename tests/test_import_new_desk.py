@@ -17,7 +17,7 @@ from conftest import MAKE_CORPUS
 from helpers_desk import table_dump
 
 from transdesk import storage
-from transdesk.importing import import_new_file
+from transdesk.importing import ImportOptions, import_new_file
 from transdesk.storage.articles import NEW_DESK_PAGE_SIZE
 
 pytestmark = pytest.mark.sqlite_only  # about the SQLite file itself
@@ -129,7 +129,8 @@ def test_a_desk_made_meanwhile_takes_the_files_the_usual_way(tmp_path, archive):
     db = tmp_path / "desk.db"
     assert cli(db, "import", "--id", "earlier", archive[0]).returncode == 0
     seen: list[str] = []
-    reports = import_new_file(db, archive[:70], progress=lambda r: seen.append(r.article))
+    reports = import_new_file(db, archive[:70],
+                              ImportOptions(progress=lambda r: seen.append(r.article)))
     assert [r.article for r in reports] == seen == [Path(p).stem for p in archive[:70]]
     conn = sqlite3.connect(db)
     try:
@@ -154,7 +155,8 @@ def test_an_archive_shown_as_it_goes_keeps_no_report(tmp_path, archive):
         if len(seen) == len(archive):
             alive.append(sum(isinstance(o, ImportReport) for o in gc.get_objects()))
 
-    assert import_new_file(tmp_path / "desk.db", archive, progress=progress, keep=False) == []
+    assert import_new_file(tmp_path / "desk.db", archive,
+                           ImportOptions(progress=progress, keep=False)) == []
     assert seen == [Path(p).stem for p in archive]
     assert alive and alive[0] <= 2, alive
 

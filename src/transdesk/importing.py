@@ -33,7 +33,7 @@ from transdesk.store import record_history, write_translation
 if TYPE_CHECKING:
     from transdesk.schedule import Plan
 
-__all__ = ["ARTICLE_ID", "ImportReport", "builds_new_file", "check_article_id",
+__all__ = ["ARTICLE_ID", "ImportOptions", "ImportReport", "builds_new_file", "check_article_id",
            "import_article", "import_files", "import_new_file", "slugify", "store_article"]
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 NO_ARTICLE_TEXT = "no article text found (expected a title and paragraphs)"
@@ -238,23 +238,36 @@ def _splitter():
     return split_sentences
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    """What an import is asked (the command's options), for either way in
+    (`import_files`, `import_new_file`).
+
+    `lang`: the source language (detected when None); `article_id`: the id of the one
+    file's article; `targets`: the languages to translate into; `encoding`: the files'
+    (guessed when None); `translator`: who is recorded on changes; `progress`: given
+    each article's report as it is written; `update`: a file may update an article
+    imported from another file name; `planned`: priority and deadline; `keep`: return
+    the reports (an archive's would grow with it)."""
+
+    lang: str | None = None
+    article_id: str | None = None
+    targets: list[str] | None = None
+    encoding: str | None = None
+    translator: str | None = None
+    progress: Callable[[ImportReport], None] | None = None
+    update: bool = False
+    planned: Plan | None = None
+    keep: bool = True
+
+
 def read_article_file(path: str | os.PathLike[str]) -> bytes:
     """The bytes of an article file, or BadInput saying why it cannot be read."""
     return read_input(path, "an article file", MAX_ARTICLE_BYTES)
 
 
 def import_files(
-    db: Any,
-    paths: Sequence[str],
-    lang: str | None = None,
-    article_id: str | None = None,
-    targets: list[str] | None = None,
-    encoding: str | None = None,
-    translator: str | None = None,
-    progress: Callable[[ImportReport], None] | None = None,
-    update: bool = False,
-    planned: Plan | None = None,
-    keep: bool = True,
+    db: Any, paths: Sequence[str], options: ImportOptions | None = None,
 ) -> list[ImportReport]:
     """Import files, each article in a transaction of its own (new ones in batches).
 
@@ -270,6 +283,10 @@ def import_files(
     Each article's report goes to `progress` as it is written; without `keep` none is
     kept (an archive's reports would grow with it) and the list returned is empty.
     """
+    o = options or ImportOptions()
+    lang, article_id, targets, encoding = o.lang, o.article_id, o.targets, o.encoding
+    translator, progress, update, planned, keep = (o.translator, o.progress, o.update,
+                                                   o.planned, o.keep)
     if article_id is not None and len(paths) != 1:
         raise BadInput(_("--id names one article: give exactly one file with it"))
     desk = stored.as_desk(db)
@@ -382,17 +399,8 @@ def builds_new_file(location: str | os.PathLike[str]) -> bool:
 
 
 def import_new_file(
-    location: str | os.PathLike[str],
-    paths: Sequence[str],
-    lang: str | None = None,
-    article_id: str | None = None,
-    targets: list[str] | None = None,
-    encoding: str | None = None,
-    translator: str | None = None,
-    progress: Callable[[ImportReport], None] | None = None,
-    update: bool = False,
-    planned: Plan | None = None,
-    keep: bool = True,
+    location: str | os.PathLike[str], paths: Sequence[str],
+    options: ImportOptions | None = None,
 ) -> list[ImportReport]:
     """Import files into a SQLite desk that does not exist yet, all or nothing.
 
@@ -407,11 +415,14 @@ def import_new_file(
     from transdesk import storage
     from transdesk.files import new_temporary, remove_stale_temporaries
 
+    o = options or ImportOptions()
+    lang, article_id, targets, encoding = o.lang, o.article_id, o.targets, o.encoding
+    progress, planned, keep = o.progress, o.planned, o.keep
+
     def usual() -> list[ImportReport]:
         desk = storage.open(location, create=True)
         try:
-            return import_files(desk, paths, lang, article_id, targets, encoding, translator,
-                                progress, update, planned, keep)
+            return import_files(desk, paths, o)
         finally:
             desk.close()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -93,7 +93,7 @@ def import_command(
         elif not quiet:
             click.echo(describe_import(report))
 
-    options: dict[str, Any] = dict(
+    options = importing.ImportOptions(
         lang=source_lang, article_id=article_id, targets=target_list, encoding=encoding,
         update=update, planned=planned, progress=report_one, keep=False)
     from transdesk.files import expand_folders
@@ -101,9 +101,9 @@ def import_command(
     paths = expand_folders(files)  # a folder: its .txt files, in name order
     location = desk_location()
     if importing.builds_new_file(location):  # built beside, put in place when complete
-        importing.import_new_file(location, paths, **options)
+        importing.import_new_file(location, paths, options)
     else:
-        importing.import_files(get_desk(create=True), paths, **options)
+        importing.import_files(get_desk(create=True), paths, options)
     if as_json:
         emit_json(shown)
         return
