@@ -259,9 +259,7 @@ class Memory:
 
     def _small_index(self) -> SentenceIndex | None:
         """On PostgreSQL, the SentenceIndex of a memory of at most ONE_BY_ONE_INDEX_MAX
-        texts (built once): trigram candidates cost a similarity computation per row
-        sharing trigrams, and a newsroom's templated sentences share most of theirs, so
-        a small memory is read once instead. None on SQLite (FTS5 queries are cheap)."""
+        texts (built once). None on SQLite."""
         if self.desk.engine != "postgresql":
             return None
         if self._index is None and self._index_wanted is None:
@@ -275,17 +273,14 @@ class Memory:
         """Remembered sentences (in the source language, inside the length window) that
         may score the threshold: ``{source: [group, ...]}``.
 
-        SQLite: generated and newsroom sentences share templates, so any few of a
-        sentence's words may be held by thousands of others; the FTS5 queries
-        (``_queries``) go from strict to loose, and the first that yields ENOUGH
-        distinct sentences ends the search.  Each is streamed (rowid order, no ranking)
-        up to CANDIDATES rows.  PostgreSQL: the CANDIDATES distinct texts of the window
-        most similar by trigrams (pg_trgm's GIN index).
+        Generated and newsroom sentences share templates, so any few of a sentence's
+        words may be held by thousands of others; the full-text queries (``_queries``:
+        SQLite's FTS5 index, PostgreSQL's index of words, which split texts alike) go
+        from strict to loose, and the first that yields ENOUGH distinct sentences ends
+        the search. Each yields its first CANDIDATES rows in key order (no ranking), so
+        both engines find the same candidates.
         """
         low, high = length_window(len(text), self.threshold)
-        if self.desk.engine == "postgresql":
-            return dict(storage.trigram_candidates(self.desk, text, self.source, low, high,
-                                                   CANDIDATES))
         found: dict[str, list[int]] = {}
         seen: set[int] = set()
         batches = (storage.fts_candidates(self.desk, query, self.source, low, high, CANDIDATES)
@@ -299,8 +294,9 @@ class Memory:
                 break
         return found
 
-    def _queries(self, text: str) -> list[str]:
-        """FTS5 queries for candidates, strictest first.
+    def _queries(self, text: str) -> list[list[list[str]]]:
+        """Full-text queries for candidates, strictest first: each a list of groups of
+        words, matched by a text holding every word of one of the groups.
 
         The sentence's rarest words, one per document frequency (words always found
         together, a template's, share theirs: a second one costs and selects nothing),
@@ -326,15 +322,13 @@ class Memory:
         for parts in (3, 4):
             if len(words) > parts:
                 dealt = [words[i::parts] for i in range(parts)]
-                queries.append(" OR ".join(
-                    "(" + " AND ".join(_quote(w) for w in first + second) + ")"
-                    for first, second in itertools.combinations(dealt, 2)))
-        pairs = [_quote(w) for w in rare[:PAIR_WORDS]]
+                queries.append([first + second
+                                for first, second in itertools.combinations(dealt, 2)])
+        pairs = rare[:PAIR_WORDS]
         if len(pairs) == 1:
-            queries.append(pairs[0])
+            queries.append([pairs])
         else:
-            queries.append(" OR ".join(f"({a} AND {b})"
-                                       for a, b in itertools.combinations(pairs, 2)))
+            queries.append([[a, b] for a, b in itertools.combinations(pairs, 2)])
         return queries
 
     def _rare_words(self, text: str) -> list[str]:
@@ -506,10 +500,6 @@ def length_window(length: int, threshold: float) -> tuple[float, float]:
     slack = 1e-9 * length  # floating point: never drop a text right at the edge
     return (length * threshold / (200 - threshold) - slack,
             length * (200 - threshold) / threshold + slack)
-
-
-def _quote(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
 
 
 # -- TMX -----------------------------------------------------------------------------
