@@ -167,6 +167,19 @@ def fold_word_counts(desk: Any) -> None:
             " has_function_privilege('transdesk_memory_words_fold()', 'EXECUTE')").fetchall()
 
 
+def count_words_again(desk: Any) -> None:
+    """PostgreSQL: the word counts computed afresh from the whole memory, inside the
+    caller's transaction, after tm_memory was written with its triggers disabled (``db
+    copy``); nothing on SQLite (``tm_vocab`` reads the FTS5 index itself)."""
+    if desk.engine == "postgresql":
+        desk.execute("DELETE FROM tm_words_pending")
+        desk.execute("DELETE FROM tm_words")
+        desk.execute(
+            "INSERT INTO tm_words (word, lang, docs) SELECT w, m.lang, count(*)"
+            " FROM tm_memory m, unnest(tsvector_to_array(transdesk_memory_words(m.text))) w"
+            " GROUP BY w, m.lang")
+
+
 def fts_candidates(desk: Any, query: Sequence[Sequence[str]], source: str, low: float,
                    high: float, limit: int) -> list[tuple[int, int, str]]:
     """``(key, group, text)`` of the first ``limit`` texts in ``source`` (key order)
