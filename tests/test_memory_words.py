@@ -190,6 +190,7 @@ def test_the_migration_counts_the_words_of_an_existing_memory(pg_url, samples, t
             DROP TABLE tm_words, tm_words_pending;
             DROP INDEX tm_memory_words;
             DROP FUNCTION transdesk_memory_words(text);
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
             CREATE INDEX tm_memory_trgm ON tm_memory USING gin (text gin_trgm_ops);
             DELETE FROM transdesk_migrations WHERE name = 'm097_memory_words';
         """)
@@ -216,12 +217,11 @@ def big_memory_queries(rng, remembered: list[str]) -> list[str]:
 
 
 def test_fuzzy_look_ups_are_the_same_on_both_engines(pg_url, tmp_path, monkeypatch):
-    """One text at a time from a memory above ONE_BY_ONE_INDEX_MAX (so the full-text
-    queries, not a SentenceIndex, on PostgreSQL too), every query word held by more
-    rows than a candidate query reads: the same matches, scores and groups."""
+    """One text at a time (the full-text queries, on PostgreSQL too: no SentenceIndex,
+    whatever the memory's size), every query word held by more rows than a candidate
+    query reads: the same matches, scores and groups."""
     import random
 
-    monkeypatch.setattr(tm, "ONE_BY_ONE_INDEX_MAX", 0)
     rng = random.Random(17)
     remembered = templated_tmx(tmp_path / "memory.tmx", rng)
     queries = big_memory_queries(rng, remembered)
@@ -240,14 +240,13 @@ def test_fuzzy_look_ups_are_the_same_on_both_engines(pg_url, tmp_path, monkeypat
 
 
 @pytest.mark.english
-def test_draft_from_a_big_memory_is_the_same_on_both_engines(pg_url, samples, tmp_path,
+def test_draft_from_a_templated_memory_is_the_same_on_both_engines(pg_url, samples, tmp_path,
                                                              monkeypatch):
-    """`draft` beyond ONE_BY_ONE_INDEX_MAX: the same text, score, origin and note of
-    every unit on PostgreSQL as on SQLite, with few candidates per query (the rows each
-    query yields, in key order, decide)."""
+    """`draft` one text at a time: the same text, score, origin and note of every unit
+    on PostgreSQL as on SQLite, with few candidates per query (the rows each query
+    yields, in key order, decide)."""
     import random
 
-    monkeypatch.setattr(tm, "ONE_BY_ONE_INDEX_MAX", 0)
     monkeypatch.setattr(tm, "CANDIDATES", 7)
     monkeypatch.setattr(tm, "ENOUGH", 3)
     rng = random.Random(23)

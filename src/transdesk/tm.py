@@ -6,9 +6,11 @@ unit, and every imported TMX variant.  Rows are grouped (a unit, or an imported 
 unit); any two languages of a group are a memory pair, so a ru article translated into
 uk and en gives ru<->uk, ru<->en and uk<->en memory.
 
-Fuzzy candidates come from the FTS5 index, queried with the sentence's rarest words
-(document frequencies from ``tm_vocab``), so a lookup touches a few posting lists and
-never scans the memory; rapidfuzz then scores the candidates.  Many sentences at once
+Fuzzy candidates come from the full-text index (SQLite's FTS5, PostgreSQL's index of
+words: ``storage.memory``), queried with the sentence's rarest words (document
+frequencies from ``tm_vocab`` / ``tm_words``), so a lookup touches a few posting lists
+and never scans the memory, and both engines find the same candidates; rapidfuzz then
+scores them.  Many sentences at once
 (a draft run: ``Memory.prefetch``) are ranked from a SentenceIndex instead, which reads
 the memory's sentences once and selects candidates with word bitmaps.
 """
@@ -65,8 +67,6 @@ BATCH_ENOUGH = 200
 INDEX_MAX = 300_000
 #: ...and only when there are at least one text to rank per this many texts to read.
 ROWS_PER_TEXT = 100
-#: On PostgreSQL, one-by-one lookups also use a SentenceIndex up to this many texts.
-ONE_BY_ONE_INDEX_MAX = 100_000
 #: Word bitmaps a SentenceIndex keeps (bytes in all) before it forgets them.
 BITMAP_CACHE_BYTES = 64 << 20
 _WORD = re.compile(r"[^\W_]+")
@@ -110,7 +110,6 @@ class Memory:
         self._partial: set[str] = set()  # the best only kept (RANKED_KEPT, or a prefetch)
         self._exact: dict[str, list[tuple[int, str]]] = {}
         self._index: SentenceIndex | None = None
-        self._index_wanted: bool | None = None
         self._target_texts: dict[int, str | None] = {}
 
     def best(self, text: str, exclude_unit: int | None = None) -> Match | None:
@@ -190,7 +189,7 @@ class Memory:
         holds at most INDEX_MAX texts, its size growing with the memory's, and at most
         ROWS_PER_TEXT per text to rank), which selects
         every text's candidates without a query; fewer texts are left to ``fuzzy``
-        (FTS5 or trigram queries, one text at a time).
+        (full-text queries, one text at a time).
         """
         todo = [t for t in dict.fromkeys(texts) if t not in self._ranked][:RANKED_CACHE]
         if not todo:
@@ -250,24 +249,8 @@ class Memory:
                 known[group] = texts.get(group)
 
     def _rank(self, text: str) -> list[_Scored]:
-        index = self._small_index()
-        if index is not None:
-            return _ranked(text, index.candidates(text, self.threshold), index.groups,
-                           self.threshold)
         groups = self._candidates(text)
         return _ranked(text, list(groups), groups, self.threshold)
-
-    def _small_index(self) -> SentenceIndex | None:
-        """On PostgreSQL, the SentenceIndex of a memory of at most ONE_BY_ONE_INDEX_MAX
-        texts (built once). None on SQLite."""
-        if self.desk.engine != "postgresql":
-            return None
-        if self._index is None and self._index_wanted is None:
-            self._index_wanted = storage.count_with_target(
-                self.desk, self.source) <= ONE_BY_ONE_INDEX_MAX
-            if self._index_wanted:
-                self._index = SentenceIndex(self.desk, self.source, self.target)
-        return self._index
 
     def _candidates(self, text: str) -> dict[str, list[int]]:
         """Remembered sentences (in the source language, inside the length window) that

@@ -14,7 +14,7 @@ means the same on both engines:
 - Translation memory: SQLite's FTS5 index (`tm_fts`, `tm_vocab`) becomes a GIN index
   of each text's words (`transdesk_memory_words`) and word counts kept by triggers
   (`tm_words`, `tm_words_pending`: m097); candidates are scored with rapidfuzz on both
-  engines. (m020 built a pg_trgm index instead, dropped by m097.)
+  engines. (Desks made before m097 had a pg_trgm index instead, dropped by m097.)
 - `INSERT OR REPLACE` / `OR IGNORE` become `ON CONFLICT`; triggers become PL/pgSQL.
 
 Steps that exist only on PostgreSQL (server logins and roles) are marked so in
@@ -104,7 +104,8 @@ _NEW_IDX = _LANG_INDEX.format("NEW.lang")
 _SRC_IDX = _LANG_INDEX.format("a.source_lang")
 
 M020_MEMORY = f"""
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- (a desk made before m097 also has the pg_trgm extension and a trigram index,
+-- tm_memory_trgm: m097 drops the index)
 CREATE TABLE tm_memory (
     key BIGINT PRIMARY KEY,
     grp BIGINT NOT NULL,
@@ -112,7 +113,6 @@ CREATE TABLE tm_memory (
     text TEXT NOT NULL
 );
 CREATE INDEX tm_memory_exact ON tm_memory(lang, left(text, 40));
-CREATE INDEX tm_memory_trgm ON tm_memory USING gin (text gin_trgm_ops);
 CREATE FUNCTION tm_translations_au() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM tm_memory WHERE key = NEW.unit_id * 4 + {_NEW_IDX};
@@ -675,7 +675,7 @@ WORDS_FOLD_LOCK = 0x746D7764  # pg_try_advisory_xact_lock key: one fold at a tim
 
 def _memory_words() -> str:
     return """
-DROP INDEX tm_memory_trgm;
+DROP INDEX IF EXISTS tm_memory_trgm;
 DO $do$
 DECLARE
     coll text;
