@@ -156,7 +156,7 @@ def document_frequencies(desk: Any, words: Sequence[str]) -> dict[str, int]:
 
 
 def fold_word_counts(desk: Any) -> None:
-    """PostgreSQL: move the word counts' pending changes (+n / -n rows written by the
+    """PostgreSQL: move the word counts' pending changes (+1 / -1 rows written by the
     triggers on tm_memory) into ``tm_words``, so that a look-up sums few rows. Its cost
     grows with the changes since the last fold; skipped when another fold runs, in a
     read-only transaction, or for a login that may not (nothing on SQLite)."""

@@ -662,8 +662,8 @@ REVOKE ALL ON FUNCTION transdesk_unit_json(bigint, text, text),
 # newsroom's templated sentences nearly all do. Here the same queries run on a GIN
 # index of each text's words (`transdesk_memory_words`: a tsvector of the lower-cased
 # runs of WORD_CHARACTERS, so split as transdesk.tm splits them), and the document
-# frequencies per word and language are counted by statement triggers on tm_memory.
-# Those write only `tm_words_pending` (rows of +n / -n, no row shared by two
+# frequencies per word and language are counted by row triggers on tm_memory.
+# Those write only `tm_words_pending` (rows of +1 / -1, no row shared by two
 # transactions: concurrent submits neither wait for each other nor deadlock on a common
 # word); `transdesk_memory_words_fold()` moves them into `tm_words` (a look-up sums
 # both), at a cost that grows with the changes since the last fold.
@@ -689,15 +689,18 @@ BEGIN
         EXECUTE format('SELECT lower(%L COLLATE %I) = %L', 'AÉЯЇΣ', coll, 'aéяїσ')
             INTO lowers;
         IF lowers THEN
+            -- PL/pgSQL: its query is planned once a session (a SQL function's body,
+            -- never inlined here, would be planned again by every statement calling
+            -- it); only pg_catalog's functions, which come first whatever search_path
             EXECUTE format($f$
                 CREATE FUNCTION transdesk_memory_words(p_text text) RETURNS tsvector
-                LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog
-                AS $b$
-                    SELECT array_to_tsvector(coalesce(
+                LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $b$
+                BEGIN
+                    RETURN (SELECT array_to_tsvector(coalesce(
                         array_agg(w[1]) FILTER (WHERE octet_length(w[1]) < 2048), '{}'))
                     FROM regexp_matches(lower(p_text COLLATE %I), '[WORD_CHARACTERS]+', 'g')
-                        AS w
-                $b$ $f$, coll);
+                        AS w);
+                END $b$ $f$, coll);
             RETURN;
         END IF;
     END LOOP;
@@ -723,35 +726,25 @@ INSERT INTO tm_words (word, lang, docs)
     GROUP BY w, m.lang;
 CREATE FUNCTION tm_memory_words_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
         INSERT INTO tm_words_pending (word, lang, docs)
-            SELECT w, c.lang, count(*)
-            FROM came c, unnest(tsvector_to_array(transdesk_memory_words(c.text))) AS w
-            GROUP BY w, c.lang;
-    ELSIF TG_OP = 'DELETE' THEN
+            SELECT w, OLD.lang, -1
+            FROM unnest(tsvector_to_array(transdesk_memory_words(OLD.text))) AS w;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO tm_words_pending (word, lang, docs)
-            SELECT w, g.lang, -count(*)
-            FROM gone g, unnest(tsvector_to_array(transdesk_memory_words(g.text))) AS w
-            GROUP BY w, g.lang;
-    ELSE
-        INSERT INTO tm_words_pending (word, lang, docs)
-            SELECT w, lang, sum(d) FROM (
-                SELECT w, g.lang, -1 AS d
-                FROM gone g, unnest(tsvector_to_array(transdesk_memory_words(g.text))) AS w
-                UNION ALL
-                SELECT w, c.lang, 1
-                FROM came c, unnest(tsvector_to_array(transdesk_memory_words(c.text))) AS w
-            ) changed GROUP BY w, lang HAVING sum(d) <> 0;
+            SELECT w, NEW.lang, 1
+            FROM unnest(tsvector_to_array(transdesk_memory_words(NEW.text))) AS w;
     END IF;
     RETURN NULL;
 END $$;
 CREATE TRIGGER tm_memory_words_ai AFTER INSERT ON tm_memory
-    REFERENCING NEW TABLE AS came FOR EACH STATEMENT EXECUTE FUNCTION tm_memory_words_count();
+    FOR EACH ROW EXECUTE FUNCTION tm_memory_words_count();
 CREATE TRIGGER tm_memory_words_ad AFTER DELETE ON tm_memory
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION tm_memory_words_count();
-CREATE TRIGGER tm_memory_words_au AFTER UPDATE ON tm_memory
-    REFERENCING OLD TABLE AS gone NEW TABLE AS came
-    FOR EACH STATEMENT EXECUTE FUNCTION tm_memory_words_count();
+    FOR EACH ROW EXECUTE FUNCTION tm_memory_words_count();
+CREATE TRIGGER tm_memory_words_au AFTER UPDATE OF text, lang ON tm_memory
+    FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text OR OLD.lang IS DISTINCT FROM NEW.lang)
+    EXECUTE FUNCTION tm_memory_words_count();
 CREATE FUNCTION transdesk_memory_words_fold() RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
