@@ -81,6 +81,29 @@ def test_postgres_splits_texts_into_the_words_python_finds(pg_url):
         desk.close()
 
 
+def test_a_database_in_the_c_locale_still_lowers_every_script(pg_server, tmp_path):
+    """lower() in a C-locale database changes ASCII only: the word function then takes
+    another collation (ICU's, or C.UTF-8), and Cyrillic words still match."""
+    from transdesk.storage.postgres import PostgresDesk
+
+    name = f"td_c_locale_{tmp_path.name[-12:].lower()}"
+    name = "".join(c if c.isalnum() else "_" for c in name)
+    pg_server.admin(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\''
+                    " LC_COLLATE 'C' LC_CTYPE 'C'")
+    try:
+        desk = PostgresDesk(pg_server.url_for(name), set_up_roles=False)
+        try:
+            row = desk.execute("SELECT lower('ЇЖАК'),"
+                               " tsvector_to_array(transdesk_memory_words(?))",
+                               [TRICKY[2]]).fetchone()
+            assert row[0] == "ЇЖАК"  # the database's own lower()
+            assert set(row[1]) == python_words(TRICKY[2]) == {"ёлка", "їжак", "ґанок"}
+        finally:
+            desk.close()
+    finally:
+        pg_server.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def counted_from_memory(desk) -> Counter:
     """word -> how many texts of tm_memory hold it, in any language (tm_vocab's count)."""
     counts: Counter = Counter()
