@@ -16,7 +16,8 @@ from transdesk.storage.sqlite import SqliteDesk
 
 # tables (and columns) that exist on one engine only, and why
 SQLITE_ONLY_TABLES = {"tm_fts", "tm_vocab", "_sqlite_migrations", "sqlite_sequence"}
-POSTGRES_ONLY_TABLES = {"transdesk_migrations", "desk_settings"}
+POSTGRES_ONLY_TABLES = {"transdesk_migrations", "desk_settings",
+                        "tm_words", "tm_words_pending"}  # SQLite: tm_vocab
 POSTGRES_ONLY_COLUMNS = {("history", "login")}
 
 

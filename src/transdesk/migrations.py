@@ -497,6 +497,12 @@ def m096_memory_exact_text(db: Database) -> None:
     )
 
 
+def m097_memory_words(db: Database) -> None:
+    """Nothing on SQLite: its FTS5 index (``tm_fts``) and document frequencies
+    (``tm_vocab``, m020) already are what this step builds on PostgreSQL (a GIN index of
+    each remembered text's words, and word counts kept by triggers)."""
+
+
 def register(migrations) -> None:
     """Register every migration, in order."""
     for fn in (
@@ -514,5 +520,6 @@ def register(migrations) -> None:
         m081_report_hours,
         m095_check_findings_in_order,
         m096_memory_exact_text,
+        m097_memory_words,
     ):
         migrations()(fn)

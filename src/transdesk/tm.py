@@ -6,9 +6,11 @@ unit, and every imported TMX variant.  Rows are grouped (a unit, or an imported 
 unit); any two languages of a group are a memory pair, so a ru article translated into
 uk and en gives ru<->uk, ru<->en and uk<->en memory.
 
-Fuzzy candidates come from the FTS5 index, queried with the sentence's rarest words
-(document frequencies from ``tm_vocab``), so a lookup touches a few posting lists and
-never scans the memory; rapidfuzz then scores the candidates.  Many sentences at once
+Fuzzy candidates come from the full-text index (SQLite's FTS5, PostgreSQL's index of
+words: ``storage.memory``), queried with the sentence's rarest words (document
+frequencies from ``tm_vocab`` / ``tm_words``), so a lookup touches a few posting lists
+and never scans the memory, and both engines find the same candidates; rapidfuzz then
+scores them.  Many sentences at once
 (a draft run: ``Memory.prefetch``) are ranked from a SentenceIndex instead, which reads
 the memory's sentences once and selects candidates with word bitmaps.
 """
@@ -65,8 +67,6 @@ BATCH_ENOUGH = 200
 INDEX_MAX = 300_000
 #: ...and only when there are at least one text to rank per this many texts to read.
 ROWS_PER_TEXT = 100
-#: On PostgreSQL, one-by-one lookups also use a SentenceIndex up to this many texts.
-ONE_BY_ONE_INDEX_MAX = 100_000
 #: Word bitmaps a SentenceIndex keeps (bytes in all) before it forgets them.
 BITMAP_CACHE_BYTES = 64 << 20
 _WORD = re.compile(r"[^\W_]+")
@@ -110,7 +110,6 @@ class Memory:
         self._partial: set[str] = set()  # the best only kept (RANKED_KEPT, or a prefetch)
         self._exact: dict[str, list[tuple[int, str]]] = {}
         self._index: SentenceIndex | None = None
-        self._index_wanted: bool | None = None
         self._target_texts: dict[int, str | None] = {}
 
     def best(self, text: str, exclude_unit: int | None = None) -> Match | None:
@@ -190,7 +189,7 @@ class Memory:
         holds at most INDEX_MAX texts, its size growing with the memory's, and at most
         ROWS_PER_TEXT per text to rank), which selects
         every text's candidates without a query; fewer texts are left to ``fuzzy``
-        (FTS5 or trigram queries, one text at a time).
+        (full-text queries, one text at a time).
         """
         todo = [t for t in dict.fromkeys(texts) if t not in self._ranked][:RANKED_CACHE]
         if not todo:
@@ -250,42 +249,21 @@ class Memory:
                 known[group] = texts.get(group)
 
     def _rank(self, text: str) -> list[_Scored]:
-        index = self._small_index()
-        if index is not None:
-            return _ranked(text, index.candidates(text, self.threshold), index.groups,
-                           self.threshold)
         groups = self._candidates(text)
         return _ranked(text, list(groups), groups, self.threshold)
-
-    def _small_index(self) -> SentenceIndex | None:
-        """On PostgreSQL, the SentenceIndex of a memory of at most ONE_BY_ONE_INDEX_MAX
-        texts (built once): trigram candidates cost a similarity computation per row
-        sharing trigrams, and a newsroom's templated sentences share most of theirs, so
-        a small memory is read once instead. None on SQLite (FTS5 queries are cheap)."""
-        if self.desk.engine != "postgresql":
-            return None
-        if self._index is None and self._index_wanted is None:
-            self._index_wanted = storage.count_with_target(
-                self.desk, self.source) <= ONE_BY_ONE_INDEX_MAX
-            if self._index_wanted:
-                self._index = SentenceIndex(self.desk, self.source, self.target)
-        return self._index
 
     def _candidates(self, text: str) -> dict[str, list[int]]:
         """Remembered sentences (in the source language, inside the length window) that
         may score the threshold: ``{source: [group, ...]}``.
 
-        SQLite: generated and newsroom sentences share templates, so any few of a
-        sentence's words may be held by thousands of others; the FTS5 queries
-        (``_queries``) go from strict to loose, and the first that yields ENOUGH
-        distinct sentences ends the search.  Each is streamed (rowid order, no ranking)
-        up to CANDIDATES rows.  PostgreSQL: the CANDIDATES distinct texts of the window
-        most similar by trigrams (pg_trgm's GIN index).
+        Generated and newsroom sentences share templates, so any few of a sentence's
+        words may be held by thousands of others; the full-text queries (``_queries``:
+        SQLite's FTS5 index, PostgreSQL's index of words, which split texts alike) go
+        from strict to loose, and the first that yields ENOUGH distinct sentences ends
+        the search. Each yields its first CANDIDATES rows in key order (no ranking), so
+        both engines find the same candidates.
         """
         low, high = length_window(len(text), self.threshold)
-        if self.desk.engine == "postgresql":
-            return dict(storage.trigram_candidates(self.desk, text, self.source, low, high,
-                                                   CANDIDATES))
         found: dict[str, list[int]] = {}
         seen: set[int] = set()
         batches = (storage.fts_candidates(self.desk, query, self.source, low, high, CANDIDATES)
@@ -299,8 +277,9 @@ class Memory:
                 break
         return found
 
-    def _queries(self, text: str) -> list[str]:
-        """FTS5 queries for candidates, strictest first.
+    def _queries(self, text: str) -> list[list[list[str]]]:
+        """Full-text queries for candidates, strictest first: each a list of groups of
+        words, matched by a text holding every word of one of the groups.
 
         The sentence's rarest words, one per document frequency (words always found
         together, a template's, share theirs: a second one costs and selects nothing),
@@ -326,15 +305,13 @@ class Memory:
         for parts in (3, 4):
             if len(words) > parts:
                 dealt = [words[i::parts] for i in range(parts)]
-                queries.append(" OR ".join(
-                    "(" + " AND ".join(_quote(w) for w in first + second) + ")"
-                    for first, second in itertools.combinations(dealt, 2)))
-        pairs = [_quote(w) for w in rare[:PAIR_WORDS]]
+                queries.append([first + second
+                                for first, second in itertools.combinations(dealt, 2)])
+        pairs = rare[:PAIR_WORDS]
         if len(pairs) == 1:
-            queries.append(pairs[0])
+            queries.append([pairs])
         else:
-            queries.append(" OR ".join(f"({a} AND {b})"
-                                       for a, b in itertools.combinations(pairs, 2)))
+            queries.append([[a, b] for a, b in itertools.combinations(pairs, 2)])
         return queries
 
     def _rare_words(self, text: str) -> list[str]:
@@ -506,10 +483,6 @@ def length_window(length: int, threshold: float) -> tuple[float, float]:
     slack = 1e-9 * length  # floating point: never drop a text right at the edge
     return (length * threshold / (200 - threshold) - slack,
             length * (200 - threshold) / threshold + slack)
-
-
-def _quote(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
 
 
 # -- TMX -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Any
 
 from transdesk.errors import Refused, TransdeskError
 from transdesk.i18n import _
+from transdesk.storage.memory import count_words_again
 from transdesk.storage.postgres import PostgresDesk, server_errors
 from transdesk.storage.sqlite import SqliteDesk
 
@@ -225,6 +226,8 @@ def _copy_into_postgres(source: AnyDesk, target: PostgresDesk, plan) -> None:
                 f" coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)")
         for table, _key in TABLES:
             conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        # the memory's word counts follow tm_memory through triggers, disabled above
+        count_words_again(target)
 
 
 def _copy_into_sqlite(source: AnyDesk, target: SqliteDesk, plan) -> None:

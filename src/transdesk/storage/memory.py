@@ -5,9 +5,12 @@ TMX units (``tm_imported``, ``tm_imported_variants``).
 A row's ``key`` is ``group * 4 + language index`` (ru 0, uk 1, en 2); a group is a unit
 (``grp`` = its id) or an imported TMX unit (``grp`` = minus its id).
 
-Fuzzy candidates: on SQLite the FTS5 index (``tm_fts``, with document frequencies in
-``tm_vocab``); on PostgreSQL the pg_trgm GIN index (``tm_memory_trgm``). Either way the
-candidates are scored by rapidfuzz in ``transdesk.tm``, so both engines rank alike.
+Fuzzy candidates come from full-text queries of a sentence's rarest words: on SQLite
+the FTS5 index (``tm_fts``, with document frequencies in ``tm_vocab``); on PostgreSQL a
+GIN index of each text's words (``transdesk_memory_words``, with document frequencies
+in ``tm_words`` and ``tm_words_pending``: migration m097), which splits texts into the
+same words. Either way the same rows come back, in key order, and rapidfuzz scores them
+in ``transdesk.tm``, so both engines draft alike.
 
 Every function takes a desk (``storage.open``), or a sqlite-utils ``Database`` / a
 ``sqlite3.Connection`` (``as_desk`` wraps those, for the library's older callers).
@@ -25,10 +28,6 @@ LANG_INDEX = {"ru": 0, "uk": 1, "en": 2}
 CHUNK = 500
 #: Rows fetched from the server at a time when a whole memory is read (flat memory).
 STREAM_ROWS = 5000
-#: pg_trgm similarity below which PostgreSQL offers no candidate. A rapidfuzz ratio of
-#: 75 between two sentences leaves most of their trigrams shared; 0.2 is looser than
-#: any such pair measured (see tests/test_tm.py), and the GIN index still prunes.
-TRIGRAM_LIMIT = 0.2
 
 
 class _ConnectionDesk:
@@ -128,11 +127,25 @@ def target_texts(desk: Any, groups: Sequence[int], target: str) -> dict[int, str
 
 
 def document_frequencies(desk: Any, words: Sequence[str]) -> dict[str, int]:
-    """word -> how many remembered texts hold it (SQLite's ``tm_vocab``; empty on
-    PostgreSQL, whose trigram search needs none)."""
-    if desk.engine != "sqlite" or not words:
+    """word -> how many remembered texts hold it, in any language (words held by none
+    left out): SQLite's ``tm_vocab``; on PostgreSQL the sum of ``tm_words`` and the
+    changes not yet folded into it (``tm_words_pending``), folded first once per desk
+    (``fold_word_counts``)."""
+    if not words:
         return {}
     found: dict[str, int] = {}
+    if desk.engine == "postgresql":
+        if not getattr(desk, "_word_counts_folded", False):
+            fold_word_counts(desk)
+            desk._word_counts_folded = True
+        words = list(words)
+        for word, docs in desk.execute(
+                "SELECT word, sum(docs)::bigint FROM (SELECT word, docs FROM tm_words"
+                " WHERE word = ANY (?) UNION ALL SELECT word, docs FROM tm_words_pending"
+                " WHERE word = ANY (?)) counted GROUP BY word HAVING sum(docs) > 0",
+                [words, words]).fetchall():
+            found[word] = docs
+        return found
     for start in range(0, len(words), 500):
         chunk = list(words[start : start + 500])
         marks = ",".join("?" * len(chunk))
@@ -142,32 +155,68 @@ def document_frequencies(desk: Any, words: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def fts_candidates(desk: Any, query: str, source: str, low: float, high: float,
-                   limit: int) -> list[tuple[int, int, str]]:
-    """``(key, group, text)`` of up to ``limit`` texts in ``source`` matching the FTS5
-    ``query`` whose length lies in ``[low, high]`` (SQLite only), in rowid order."""
+def fold_word_counts(desk: Any) -> None:
+    """PostgreSQL: move the word counts' pending changes (+1 / -1 rows written by the
+    triggers on tm_memory) into ``tm_words``, so that a look-up sums few rows. Its cost
+    grows with the changes since the last fold; skipped when another fold runs, in a
+    read-only transaction, or for a login that may not (nothing on SQLite)."""
+    if desk.engine == "postgresql":
+        desk.execute(
+            "SELECT transdesk_memory_words_fold() WHERE NOT"
+            " current_setting('transaction_read_only')::boolean AND"
+            " has_function_privilege('transdesk_memory_words_fold()', 'EXECUTE')").fetchall()
+
+
+def count_words_again(desk: Any) -> None:
+    """PostgreSQL: the word counts computed afresh from the whole memory, inside the
+    caller's transaction, after tm_memory was written with its triggers disabled (``db
+    copy``); nothing on SQLite (``tm_vocab`` reads the FTS5 index itself)."""
+    if desk.engine == "postgresql":
+        desk.execute("DELETE FROM tm_words_pending")
+        desk.execute("DELETE FROM tm_words")
+        desk.execute(
+            "INSERT INTO tm_words (word, lang, docs) SELECT w, m.lang, count(*)"
+            " FROM tm_memory m, unnest(tsvector_to_array(transdesk_memory_words(m.text))) w"
+            " GROUP BY w, m.lang")
+
+
+def fts_candidates(desk: Any, query: Sequence[Sequence[str]], source: str, low: float,
+                   high: float, limit: int) -> list[tuple[int, int, str]]:
+    """``(key, group, text)`` of the first ``limit`` texts in ``source`` (key order)
+    holding every word of at least one of ``query``'s groups of words, whose length
+    lies in ``[low, high]``: SQLite's FTS5 index, PostgreSQL's index of words."""
+    if desk.engine == "postgresql":
+        return desk.execute(
+            "SELECT m.key, m.grp, m.text FROM tm_memory m"
+            " WHERE transdesk_memory_words(m.text) @@ ?::tsquery AND m.lang = ?"
+            " AND length(m.text) BETWEEN ? AND ? ORDER BY m.key LIMIT ?",
+            [_tsquery(query), source, low, high, limit]).fetchall()
     return desk.execute(
         "SELECT m.key, m.grp, m.text FROM tm_fts f JOIN tm_memory m ON m.key = f.rowid"
         " WHERE tm_fts MATCH ? AND (f.rowid & 3) = ? AND length(m.text) BETWEEN ? AND ?"
-        " LIMIT ?", [query, LANG_INDEX[source], low, high, limit]).fetchall()
+        " LIMIT ?", [fts5_query(query), LANG_INDEX[source], low, high, limit]).fetchall()
 
 
-def trigram_candidates(desk: Any, text: str, source: str, low: float, high: float,
-                       limit: int) -> list[tuple[str, list[int]]]:
-    """``(text, [group, ...])`` of up to ``limit`` distinct texts in ``source`` sharing
-    trigrams with ``text`` (pg_trgm similarity at least TRIGRAM_LIMIT, the most similar
-    first) whose length lies in ``[low, high]`` (PostgreSQL only)."""
-    if not getattr(desk, "_trigram_limit_set", False):
-        # the session's threshold for `%` (a setting of this connection only)
-        desk.execute("SELECT set_config('pg_trgm.similarity_threshold', ?, false)",
-                     [str(TRIGRAM_LIMIT)])
-        desk._trigram_limit_set = True
-    rows = desk.execute(
-        "SELECT m.text, array_agg(m.grp) FROM tm_memory m WHERE m.text % ? AND m.lang = ?"
-        " AND length(m.text) BETWEEN ? AND ? GROUP BY m.text"
-        " ORDER BY similarity(m.text, ?) DESC, m.text LIMIT ?",
-        [text, source, low, high, text, limit]).fetchall()
-    return [(row[0], list(row[1])) for row in rows]
+def fts5_query(query: Sequence[Sequence[str]]) -> str:
+    """``[["a", "b"], ["c", "d"]]`` -> ``("a" AND "b") OR ("c" AND "d")``; one word alone
+    is the word."""
+    if len(query) == 1 and len(query[0]) == 1:
+        return _fts5_word(query[0][0])
+    return " OR ".join("(" + " AND ".join(_fts5_word(w) for w in group) + ")"
+                       for group in query)
+
+
+def _fts5_word(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _tsquery(query: Sequence[Sequence[str]]) -> str:
+    """``[["a", "b"], ["c"]]`` -> ``('a' & 'b') | ('c')``: the words as lexemes, as is."""
+    return " | ".join("(" + " & ".join(_lexeme(w) for w in group) + ")" for group in query)
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def count_with_target(desk: Any, source: str) -> int:
@@ -276,8 +325,10 @@ def add_imported(desk: Any, units: Iterable[tuple[int, str, dict[str, str]]], na
 
 
 def refresh_statistics(desk: Any) -> None:
-    """After a bulk addition: PostgreSQL's planner statistics of the memory (so that
-    the trigram index is chosen); nothing on SQLite. Skipped with a notice by the
-    server when the login does not own the table."""
+    """After a bulk addition, on PostgreSQL: the word counts folded (``fold_word_counts``)
+    and the planner's statistics of the memory (so that its index of words is chosen;
+    skipped with a notice by the server when the login does not own the table);
+    nothing on SQLite."""
     if desk.engine == "postgresql":
+        fold_word_counts(desk)
         desk.execute("ANALYZE tm_memory")

@@ -47,6 +47,7 @@ POSTGRES_STEPS: tuple[Step, ...] = (
     Step("m090_claim_functions", postgres_schema.M090_CLAIM_FUNCTIONS, sqlite=False),
     Step("m095_check_findings_in_order", postgres_schema.M095_CHECK_FINDINGS_IN_ORDER),
     Step("m096_memory_exact_text", postgres_schema.M096_MEMORY_EXACT_TEXT),
+    Step("m097_memory_words", postgres_schema.M097_MEMORY_WORDS),
 )
 
 # SQLite steps whose PostgreSQL DDL is still to be written (a PostgreSQL desk then lacks

@@ -35,6 +35,7 @@ ROLE_FUNCTIONS = {
         "transdesk_release(bigint, text, text)",
         "transdesk_submit(bigint, text, text, boolean, boolean, text)",
         "transdesk_holds(text)",
+        "transdesk_memory_words_fold()",
     ),
     "editor": ("transdesk_team_set(text, text, boolean, text)",),
 }

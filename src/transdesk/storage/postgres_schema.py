@@ -11,9 +11,10 @@ means the same on both engines:
   database's own collation: the work queue hands units out in the same order.
 - Ids come from identity columns; the importer (when ported) takes them from there
   instead of SQLite's `MAX(id) + 1`.
-- Translation memory: SQLite's FTS5 index (`tm_fts`, `tm_vocab`) becomes a pg_trgm GIN
-  index on `tm_memory.text` (a trusted extension: the database owner may create it);
-  candidates are scored with rapidfuzz on both engines.
+- Translation memory: SQLite's FTS5 index (`tm_fts`, `tm_vocab`) becomes a GIN index
+  of each text's words (`transdesk_memory_words`) and word counts kept by triggers
+  (`tm_words`, `tm_words_pending`: m097); candidates are scored with rapidfuzz on both
+  engines. (Desks made before m097 had a pg_trgm index instead, dropped by m097.)
 - `INSERT OR REPLACE` / `OR IGNORE` become `ON CONFLICT`; triggers become PL/pgSQL.
 
 Steps that exist only on PostgreSQL (server logins and roles) are marked so in
@@ -21,6 +22,8 @@ Steps that exist only on PostgreSQL (server logins and roles) are marked so in
 """
 
 from __future__ import annotations
+
+from transdesk.storage.postgres_words import WORD_CHARACTERS
 
 _LANG_INDEX = "(CASE {0} WHEN 'ru' THEN 0 WHEN 'uk' THEN 1 ELSE 2 END)"
 _DONE = "status IN ('translated', 'approved') AND btrim(coalesce(text, '')) <> ''"
@@ -101,7 +104,8 @@ _NEW_IDX = _LANG_INDEX.format("NEW.lang")
 _SRC_IDX = _LANG_INDEX.format("a.source_lang")
 
 M020_MEMORY = f"""
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- (a desk made before m097 also has the pg_trgm extension and a trigram index,
+-- tm_memory_trgm: m097 drops the index)
 CREATE TABLE tm_memory (
     key BIGINT PRIMARY KEY,
     grp BIGINT NOT NULL,
@@ -109,7 +113,6 @@ CREATE TABLE tm_memory (
     text TEXT NOT NULL
 );
 CREATE INDEX tm_memory_exact ON tm_memory(lang, left(text, 40));
-CREATE INDEX tm_memory_trgm ON tm_memory USING gin (text gin_trgm_ops);
 CREATE FUNCTION tm_translations_au() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM tm_memory WHERE key = NEW.unit_id * 4 + {_NEW_IDX};
@@ -651,3 +654,111 @@ END $$;
 REVOKE ALL ON FUNCTION transdesk_unit_json(bigint, text, text),
     transdesk_next(text, text, boolean, double precision, bigint[], text) FROM PUBLIC;
 """).replace("SECURITY_DEFINER", "SECURITY DEFINER SET search_path = public, pg_temp")
+
+# --- m097: the memory's words (full-text candidates as on SQLite) --------------------
+# SQLite finds fuzzy candidates with FTS5 queries of a sentence's rarest words (document
+# frequencies from `tm_vocab`); the pg_trgm index it had here instead costs, per look-up,
+# a similarity computation for every remembered text sharing trigrams, which a
+# newsroom's templated sentences nearly all do. Here the same queries run on a GIN
+# index of each text's words (`transdesk_memory_words`: a tsvector of the lower-cased
+# runs of WORD_CHARACTERS, so split as transdesk.tm splits them), and the document
+# frequencies per word and language are counted by row triggers on tm_memory.
+# Those write only `tm_words_pending` (rows of +1 / -1, no row shared by two
+# transactions: concurrent submits neither wait for each other nor deadlock on a common
+# word); `transdesk_memory_words_fold()` moves them into `tm_words` (a look-up sums
+# both), at a cost that grows with the changes since the last fold.
+# lower() needs a collation that knows every script: the database's own if it does
+# (a C locale lowers ASCII only), else ICU's root locale, else C.UTF-8.
+
+WORDS_FOLD_LOCK = 0x746D7764  # pg_try_advisory_xact_lock key: one fold at a time
+
+
+def _memory_words() -> str:
+    return """
+DROP INDEX IF EXISTS tm_memory_trgm;
+DO $do$
+DECLARE
+    coll text;
+    lowers boolean;
+BEGIN
+    FOREACH coll IN ARRAY ARRAY['default', 'und-x-icu', 'C.utf8', 'C.UTF-8', 'en_US.utf8']
+    LOOP
+        CONTINUE WHEN coll <> 'default' AND NOT EXISTS (
+            SELECT 1 FROM pg_collation WHERE collname = coll
+              AND collencoding IN (-1, pg_char_to_encoding('UTF8')));
+        EXECUTE format('SELECT lower(%L COLLATE %I) = %L', 'AÉЯЇΣ', coll, 'aéяїσ')
+            INTO lowers;
+        IF lowers THEN
+            -- PL/pgSQL: its query is planned once a session (a SQL function's body,
+            -- never inlined here, would be planned again by every statement calling
+            -- it); only pg_catalog's functions, which come first whatever search_path
+            EXECUTE format($f$
+                CREATE FUNCTION transdesk_memory_words(p_text text) RETURNS tsvector
+                LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $b$
+                BEGIN
+                    RETURN (SELECT array_to_tsvector(coalesce(
+                        array_agg(w[1]) FILTER (WHERE octet_length(w[1]) < 2048), '{}'))
+                    FROM regexp_matches(lower(p_text COLLATE %I), '[WORD_CHARACTERS]+', 'g')
+                        AS w);
+                END $b$ $f$, coll);
+            RETURN;
+        END IF;
+    END LOOP;
+    RAISE EXCEPTION 'no collation of this server lower-cases every script (tried the'
+        ' database''s, und-x-icu, C.utf8, en_US.utf8): the memory cannot index words';
+END $do$;
+CREATE INDEX tm_memory_words ON tm_memory USING gin (transdesk_memory_words(text));
+CREATE TABLE tm_words (
+    word TEXT COLLATE "C" NOT NULL,
+    lang TEXT NOT NULL,
+    docs BIGINT NOT NULL,
+    PRIMARY KEY (word, lang)
+);
+CREATE TABLE tm_words_pending (
+    word TEXT COLLATE "C" NOT NULL,
+    lang TEXT NOT NULL,
+    docs BIGINT NOT NULL
+);
+CREATE INDEX tm_words_pending_word ON tm_words_pending (word);
+INSERT INTO tm_words (word, lang, docs)
+    SELECT w, m.lang, count(*)
+    FROM tm_memory m, unnest(tsvector_to_array(transdesk_memory_words(m.text))) AS w
+    GROUP BY w, m.lang;
+CREATE FUNCTION tm_memory_words_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        INSERT INTO tm_words_pending (word, lang, docs)
+            SELECT w, OLD.lang, -1
+            FROM unnest(tsvector_to_array(transdesk_memory_words(OLD.text))) AS w;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO tm_words_pending (word, lang, docs)
+            SELECT w, NEW.lang, 1
+            FROM unnest(tsvector_to_array(transdesk_memory_words(NEW.text))) AS w;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER tm_memory_words_ai AFTER INSERT ON tm_memory
+    FOR EACH ROW EXECUTE FUNCTION tm_memory_words_count();
+CREATE TRIGGER tm_memory_words_ad AFTER DELETE ON tm_memory
+    FOR EACH ROW EXECUTE FUNCTION tm_memory_words_count();
+CREATE TRIGGER tm_memory_words_au AFTER UPDATE OF text, lang ON tm_memory
+    FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text OR OLD.lang IS DISTINCT FROM NEW.lang)
+    EXECUTE FUNCTION tm_memory_words_count();
+CREATE FUNCTION transdesk_memory_words_fold() RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF pg_try_advisory_xact_lock(WORDS_FOLD_LOCK) THEN
+        WITH moved AS (DELETE FROM tm_words_pending RETURNING word, lang, docs)
+        INSERT INTO tm_words AS t (word, lang, docs)
+            SELECT word, lang, sum(docs) FROM moved GROUP BY word, lang
+            HAVING sum(docs) <> 0 ORDER BY word, lang
+            ON CONFLICT (word, lang) DO UPDATE SET docs = t.docs + EXCLUDED.docs;
+    END IF;
+END $$;
+REVOKE ALL ON FUNCTION transdesk_memory_words_fold() FROM PUBLIC;
+ANALYZE tm_memory;
+""".replace("WORD_CHARACTERS", WORD_CHARACTERS).replace("WORDS_FOLD_LOCK", str(WORDS_FOLD_LOCK))
+
+
+M097_MEMORY_WORDS = _memory_words()
