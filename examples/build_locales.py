@@ -65,7 +65,7 @@ def build(out_dir: Path, examples: Path = EXAMPLES, date: str = DATE) -> po.PoEx
         db = open_db(Path(tmp) / "examples.db")
         try:
             articles = sorted(str(p) for p in examples.glob("*.txt"))
-            importing.import_files(db, articles, translator=TRANSLATOR)
+            importing.import_files(db, articles, importing.ImportOptions(translator=TRANSLATOR))
             with write_transaction(db) as conn:  # dates of a build, not of the clock
                 conn.execute("UPDATE articles SET created_at = ?, updated_at = ?", [ts, ts])
             load_translations(db, examples / "translations", ts)

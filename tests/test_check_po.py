@@ -302,7 +302,8 @@ def test_catalog_names_are_kept_packed_in_order(tmp_path):
     grow by a str object per catalog), read back in (article, language) order."""
     import sys
 
-    from transdesk.check.catalogs import Names, find_catalogs
+    from transdesk.check.catalogs import find_catalogs
+    from transdesk.packed import PackedStrings
 
     for lang in ("uk", "en"):
         folder = tmp_path / lang / "LC_MESSAGES"
@@ -311,15 +312,15 @@ def test_catalog_names_are_kept_packed_in_order(tmp_path):
             (folder / f"article-{n}.po").write_text("", encoding="utf-8")
     (tmp_path / "en" / "LC_MESSAGES" / "notes.txt").write_text("", encoding="utf-8")
     found = find_catalogs(tmp_path)
-    assert isinstance(found, Names)
+    assert isinstance(found, PackedStrings)
     assert list(found) == [f"article-{n}/{lang}" for n in (1, 2, 3) for lang in ("en", "uk")]
     assert found[3] == "article-2/uk" and list(found.between(4, 99)) == ["article-3/en",
                                                                           "article-3/uk"]
     names = [f"article-{n:06d}/uk" for n in range(20_000)]
-    packed = Names(names)
+    packed = PackedStrings(names)
     assert list(packed) == names
     as_list = sys.getsizeof(names) + sum(sys.getsizeof(name) for name in names)
-    assert sys.getsizeof(packed.text) + sys.getsizeof(packed.starts) < as_list / 2
+    assert sys.getsizeof(packed) < as_list / 2
 
 
 def _find_catalogs_peak(root: Path) -> int:
@@ -342,7 +343,8 @@ def test_finding_catalogs_holds_no_object_per_catalog(tmp_path):
     catalogs takes more is their packed names (~20 bytes each), not a list of str and
     sort keys (~200 bytes each, which a process keeps once freed), and the order is
     (article, language) across runs."""
-    from transdesk.check.catalogs import PACK_BLOCK, find_catalogs
+    from transdesk.check.catalogs import find_catalogs
+    from transdesk.packed import PACK_BLOCK
 
     def make(root: Path, count: int) -> None:
         for lang in ("uk", "en"):
@@ -364,6 +366,7 @@ def test_finding_catalogs_holds_no_object_per_catalog(tmp_path):
 def test_names_read_in_many_runs_give_the_same_report_bytes(tmp_path, locales, monkeypatch):
     """Catalogs found in runs of two names (merged) give the report, text and JSON,
     byte for byte as found in one run."""
+    from transdesk import packed
     from transdesk.check import catalogs
     from transdesk.check.render import render
 
@@ -372,7 +375,7 @@ def test_names_read_in_many_runs_give_the_same_report_bytes(tmp_path, locales, m
         write_po(locales, lang, f"uk-bridge-{n}", entries, language=lang)
     one_run = [render(catalogs.check_catalogs(locales, workers=1), fmt)
                for fmt in ("text", "json")]
-    monkeypatch.setattr(catalogs, "PACK_BLOCK", 2)
+    monkeypatch.setattr(packed, "PACK_BLOCK", 2)
     assert [render(catalogs.check_catalogs(locales, workers=1), fmt)
             for fmt in ("text", "json")] == one_run
     assert json.loads(one_run[1])["summary"]["articles"] == 6

@@ -12,7 +12,6 @@ import re
 import sqlite3
 import stat
 import time
-from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import overload
 
 from transdesk.errors import BadInput
 from transdesk.i18n import _
+from transdesk.packed import PackedStrings, sorted_in_runs
 
 # A temporary file left by a writer that was killed is removed by the next write of the
 # same file once it is stale: its writer (the pid in its name) is gone from this machine,
@@ -45,43 +45,41 @@ def expand_folders(paths: Sequence[str], suffix: str = ".txt") -> PathList:
             found.add("", [path])
             continue
         try:
-            with os.scandir(path) as entries:
-                names = sorted(entry.name for entry in entries
-                               if entry.name.endswith(suffix) and not entry.name.startswith(".")
-                               and entry.is_file())
+            with os.scandir(path) as entries:  # sorted a run at a time: no list of all
+                names = sorted_in_runs(entry.name for entry in entries
+                                       if entry.name.endswith(suffix)
+                                       and not entry.name.startswith(".") and entry.is_file())
         except OSError as exc:
             raise BadInput(_("cannot read the folder {path!r}: {reason}").format(
                 path=str(path), reason=exc.strerror or exc)) from None
-        if not names:
+        held = len(found)
+        found.add(path, names)
+        if len(found) == held:
             raise BadInput(_("no {suffix} file in the folder {path!r}").format(
                 suffix=suffix, path=str(path)))
-        found.add(path, names)
-        del names  # (before the next folder's)
     return found
 
 
 class PathList(Sequence[str]):
-    """File paths kept compactly: each folder once, the names one after the other in
-    a block of bytes (file-system encoded), with where each ends; a path is made again
-    when asked for (`os.path.join(folder, name)`, as a list would have held it)."""
+    """File paths kept compactly: each folder once, the names packed
+    (`packed.PackedStrings`); a path is made again when asked for
+    (`os.path.join(folder, name)`, as a list would have held it)."""
 
     def __init__(self) -> None:
-        self._names = bytearray()
-        self._ends = array("Q")  # the end of each name in `_names`
+        self._names = PackedStrings()
         self._firsts: list[int] = []  # the index of each folder's first name
         self._folders: list[str] = []
 
     def add(self, folder: str, names: Iterable[str]) -> None:
         """`names` in `folder` ("": paths as they are), after the paths held."""
         if not self._folders or self._folders[-1] != folder:
-            self._firsts.append(len(self._ends))
+            self._firsts.append(len(self._names))
             self._folders.append(folder)
         for name in names:
-            self._names += os.fsencode(name)
-            self._ends.append(len(self._names))
+            self._names.append(name)
 
     def __len__(self) -> int:
-        return len(self._ends)
+        return len(self._names)
 
     @overload
     def __getitem__(self, index: int) -> str: ...
@@ -96,19 +94,14 @@ class PathList(Sequence[str]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError("PathList index out of range")
-        start = self._ends[index - 1] if index else 0
-        name = os.fsdecode(bytes(self._names[start:self._ends[index]]))
+        name = self._names[index]
         folder = self._folders[bisect_right(self._firsts, index) - 1]
         return os.path.join(folder, name) if folder else name
 
     def __iter__(self) -> Iterator[str]:
-        start = 0
         bounds = [*self._firsts[1:], len(self)]
         for first, folder, end_index in zip(self._firsts, self._folders, bounds, strict=True):
-            for index in range(first, end_index):
-                end = self._ends[index]
-                name = os.fsdecode(bytes(self._names[start:end]))
-                start = end
+            for name in self._names.between(first, end_index):
                 yield os.path.join(folder, name) if folder else name
 
 

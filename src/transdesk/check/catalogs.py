@@ -21,60 +21,19 @@ from transdesk.checks import pair_checker
 from transdesk.errors import BadInput
 from transdesk.i18n import _
 from transdesk.languages import detect_lang, normalize_lang
+from transdesk.packed import PackedStrings, sorted_in_runs
 from transdesk.pofile import read_po
 
 MEMO_PAIRS = 10_000  # distinct sentence pairs whose findings are kept for reuse (~8 MB)
 
 
-class Names:
-    """Strings kept packed: one text and the offsets where each starts (about a byte
-    per character and 8 per name, where a list of str costs ~60 more per name: the
-    catalog names of a 100,000-article archive in 5 MB instead of 15). Built a block
-    of names at a time: no list of them all is ever made."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        from array import array
-
-        self.starts = array("L", [0])
-        pieces: list[str] = []  # the names joined a block at a time
-        block: list[str] = []
-        end = 0
-        for name in names:
-            block.append(name)
-            end += len(name)
-            self.starts.append(end)
-            if len(block) >= PACK_BLOCK:
-                pieces.append("".join(block))
-                block.clear()
-        pieces.append("".join(block))
-        self.text = "".join(pieces)
-
-    def __len__(self) -> int:
-        return len(self.starts) - 1
-
-    def __getitem__(self, i: int) -> str:
-        return self.text[self.starts[i]:self.starts[i + 1]]
-
-    def __iter__(self) -> Iterator[str]:
-        return self.between(0, len(self))
-
-    def between(self, start: int, stop: int) -> Iterator[str]:
-        """The names from index `start` up to `stop`."""
-        text, starts = self.text, self.starts
-        for i in range(start, min(stop, len(self))):
-            yield text[starts[i]:starts[i + 1]]
-
-
-PACK_BLOCK = 4096  # names sorted (a run) or joined (`Names`) at a time
-
-
-def find_catalogs(directory: str | os.PathLike[str]) -> Names:
+def find_catalogs(directory: str | os.PathLike[str]) -> PackedStrings:
     """`<article>/<lang directory>` of every `DIR/<lang>/LC_MESSAGES/<article>.po`, in
     (article, language directory) order, packed (see `_path`).
 
     The names never sit in one list: each language directory is read in sorted runs
-    of PACK_BLOCK names, each packed, and the runs are merged. A list of 200,000 names
-    (a 100,000-article archive) with its sort keys took 50 MB at once, which the
+    of names, each packed, and the runs are merged (`packed.sorted_in_runs`). A list
+    of 200,000 names (a 100,000-article archive) with its sort keys took 50 MB at once, which the
     process kept once they were gone (the memory of many small objects is seldom
     handed back): the peak of the check was 20 MB higher than at 10,000 articles."""
     import heapq
@@ -90,26 +49,15 @@ def find_catalogs(directory: str | os.PathLike[str]) -> Names:
             messages = Path(lang_dir.path, "LC_MESSAGES")
             if not lang_dir.is_dir() or not messages.is_dir():
                 continue
-            block: list[str] = []
             with os.scandir(messages) as files:
-                for entry in files:
-                    if entry.name.endswith(".po") and entry.is_file():
-                        block.append(entry.name[:-3])
-                        if len(block) >= PACK_BLOCK:
-                            runs.append(_run(block, lang_dir.name))
-                            block = []
-            if block:
-                runs.append(_run(block, lang_dir.name))
-    return Names(f"{article}/{lang}" for article, lang in heapq.merge(*runs))
+                articles = sorted_in_runs(entry.name[:-3] for entry in files
+                                          if entry.name.endswith(".po") and entry.is_file())
+            runs.append(_with_lang(articles, lang_dir.name))
+    return PackedStrings(f"{article}/{lang}" for article, lang in heapq.merge(*runs))
 
 
-def _run(articles: list[str], lang_dir: str) -> Iterator[tuple[str, str]]:
-    """(article, `lang_dir`) for each of `articles` in order; the list is packed and
-    emptied."""
-    articles.sort()
-    packed = Names(articles)
-    articles.clear()
-    return ((article, lang_dir) for article in packed)
+def _with_lang(articles: Iterator[str], lang_dir: str) -> Iterator[tuple[str, str]]:
+    return ((article, lang_dir) for article in articles)
 
 
 def _path(root: Path, found: str) -> tuple[str, str, Path]:
@@ -158,7 +106,7 @@ def check_catalogs(
     wanted = set(articles) if articles else None
     checks = pair_checker(active_checks(ignored))
     if wanted is not None:
-        catalogs = Names(c for c in catalogs if c.rpartition("/")[0] in wanted)
+        catalogs = PackedStrings(c for c in catalogs if c.rpartition("/")[0] in wanted)
     root = Path(directory)
 
     def work(start: int, stop: int) -> Iterator[LangResult]:
