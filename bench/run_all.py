@@ -3,6 +3,7 @@ with wall-time ratios, CPU time, peak memory, and how each grows.
 
     python bench/run_all.py [--sizes 1000,10000,30000] [--repeat 1] [--record FILE]
                             [--only NAMES] [--peers-up-to N]
+    python bench/run_all.py --from-record FILE   # the table of a recorded run again
 
 For each size it builds (once, cached under bench/out) the generated corpus with its
 aligned translations (bench/make_corpus.py, deterministic), then runs each pair as child
@@ -239,14 +240,19 @@ def memory_work(db: Path, sources: Path, locales: Path, work: Path, repeat: int,
 
 
 def growth(series: list[tuple[int, Measured]]) -> str:
-    """Time exponent and memory factor from each size to the next."""
+    """Time exponents (wall and CPU: on a shared machine CPU time is the steadier) and
+    memory factor from each size to the next; "linear" when the CPU exponent is."""
     parts = []
     for (n1, m1), (n2, m2) in itertools.pairwise(series):
-        exponent = math.log(max(m2.wall, 1e-3) / max(m1.wall, 1e-3)) / math.log(n2 / n1)
-        shape = "linear" if exponent <= 1.15 else "FASTER than linear"
+        def exponent(a: float, b: float, n1: int = n1, n2: int = n2) -> float:
+            return math.log(max(b, 1e-3) / max(a, 1e-3)) / math.log(n2 / n1)
+
+        wall, cpu = exponent(m1.wall, m2.wall), exponent(m1.cpu, m2.cpu)
+        shape = "linear" if cpu <= 1.15 else "FASTER than linear"
         memory = m2.peak_mb / m1.peak_mb
         kind = "flat" if memory < 1.25 else f"grows x{memory:.1f}"
-        parts.append(f"{n1}->{n2}: time ^{exponent:.2f} ({shape}), memory {kind}")
+        parts.append(f"{n1}->{n2}: time ^{wall:.2f} wall, ^{cpu:.2f} CPU ({shape}),"
+                     f" memory {kind} (x{memory:.2f})")
     return "; ".join(parts)
 
 
@@ -260,16 +266,45 @@ def main() -> None:
                         help="rows whose names start with these (comma-separated)")
     parser.add_argument("--record", type=Path, default=None, metavar="FILE",
                         help="append each row to FILE as a JSON line as it is measured")
+    parser.add_argument("--from-record", type=Path, default=None, metavar="FILE",
+                        help="only print the table and growth of the rows FILE holds")
     args = parser.parse_args()
+    if args.from_record:
+        show(table_of(args.from_record))
+        return
     sizes = [int(n) for n in args.sizes.split(",")]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
-    table: dict[str, list[tuple[int, Measured, Measured | None]]] = {}
+    table: Table = {}
     for size in sizes:
         peers = args.peers_up_to is None or size <= args.peers_up_to
         rows = Rows(size, args.record, args.only.split(",") if args.only else None)
         for name, (ours, peer) in run_size(size, args.repeat, rows, peers).items():
             table.setdefault(name, []).append((size, ours, peer))
         print(f"  {size} articles done (load average {os.getloadavg()[0]:.1f})", flush=True)
+    show(table)
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
+    sys.stdout.flush()
+
+
+Table = dict[str, list[tuple[int, Measured, "Measured | None"]]]
+
+
+def table_of(record: Path) -> Table:
+    """The rows a `--record` file holds (the last of each work and size), by size."""
+    latest: dict[tuple[str, int], tuple[Measured, Measured | None]] = {}
+    for line in record.read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            latest[(row["work"], row["size"])] = (
+                Measured(*row["ours"]), Measured(*row["peer"]) if row["peer"] else None)
+    table: Table = {}
+    for (name, size), (ours, peer) in sorted(latest.items(), key=lambda item: item[0][1]):
+        table.setdefault(name, []).append((size, ours, peer))
+    return table
+
+
+def show(table: Table) -> None:
+    """The table of every row and size, then each row's growth from size to size."""
     print()
     print("| work | articles | ours wall s | CPU s | peak MB | peer wall s | CPU s"
           " | peak MB | ratio wall | ratio CPU |")
@@ -282,12 +317,10 @@ def main() -> None:
                           else "- | - | -")
             print(f"| {name} | {size} | {ours.wall:.2f} | {ours.cpu:.2f} | {ours.peak_mb:.0f}"
                   f" | {peer_cells} | {ratio} |")
-    if len(sizes) > 1:
+    if any(len(entries) > 1 for entries in table.values()):
         print("\ngrowth (ours):")
         for name, entries in table.items():
             print(f"  {name}: {growth([(size, ours) for size, ours, _ in entries])}")
-    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
-    sys.stdout.flush()
 
 
 if __name__ == "__main__":
