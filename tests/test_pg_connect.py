@@ -106,6 +106,32 @@ def test_a_database_that_is_not_a_desk_is_left_alone(pg_server, pg_empty):
     assert tables == [("invoices",)]
 
 
+def test_a_desk_built_between_two_looks_is_a_desk(pg_server, pg_empty, monkeypatch):
+    """Another process building the desk may commit between our look for its version
+    table (not there yet) and our count of tables (all there): looked at again under
+    the migration lock, it is a desk, not another program's database."""
+    from transdesk.storage import postgres
+
+    url = pg_server.url_for(pg_empty)
+    storage.open(url).close()  # built by "the other process"
+    real = postgres.PostgresDesk._has_version_table
+    looks: list[bool] = []
+
+    def first_look_before_the_commit(self) -> bool:
+        looks.append(real(self) if looks else False)  # the first look: not there yet
+        return looks[-1]
+
+    monkeypatch.setattr(postgres.PostgresDesk, "_opened_at_once", lambda *_args: False)
+    monkeypatch.setattr(postgres.PostgresDesk, "_has_version_table",
+                        first_look_before_the_commit)
+    desk = storage.open(url)
+    try:
+        assert looks[0] is False and True in looks
+        assert desk.applied_steps()[-1] == postgres.POSTGRES_STEPS[-1].name
+    finally:
+        desk.close()
+
+
 @pytest.mark.english
 def test_a_desk_made_by_a_newer_program(pg_server, pg_url):
     storage.open(pg_url).close()

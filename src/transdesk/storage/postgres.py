@@ -234,12 +234,24 @@ class PostgresDesk:
         tables = self.conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
         if tables and tables[0]:
+            if self._built_meanwhile():
+                self._check_is_desk(migrate)
+                return
             raise BadInput(_("database {desk} is not a transdesk desk (it holds other"
                              " tables; give an empty database or a desk); left untouched")
                            .format(desk=self.location))
         if not migrate:
             raise BadInput(_("database {desk} is empty: not a desk yet").format(
                 desk=self.location))
+
+    def _built_meanwhile(self) -> bool:
+        """Whether another process made this database a desk since we looked: its tables
+        are made under MIGRATION_LOCK in one transaction, so once we hold the lock they
+        are all there, version table included, or none are. (Its commit can fall between
+        our look for the version table and our count of tables.)"""
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
+            return self._has_version_table()
 
     def applied_steps(self) -> list[str]:
         if not self._has_version_table():
