@@ -296,7 +296,7 @@ def import_files(
         # 1. read, decode, hash and detect: bad input stops us before any write
         plan = _Plan()
         seen = FirstSeen(plan.slugs)  # which file first had each id
-        conflicts: list[str] = []  # the first one only
+        conflict: str | None = None  # the first file that would update another's article
         conflict_count = 0
         inspected = _imap(pool, _inspect, ((path, lang, encoding, keep_text) for path in paths))
         pending: list[tuple[str, str, Decoded | None, str | None]] = []
@@ -304,7 +304,7 @@ def import_files(
         def settle() -> None:
             """Plan the pending files, with what the desk holds of their ids (one query
             per chunk of files, not one per file)."""
-            nonlocal conflict_count
+            nonlocal conflict, conflict_count
             first = len(plan)
             olds = stored.stored_summaries(desk, [plan.slugs[first + n]
                                                   for n in range(len(pending))])
@@ -315,10 +315,9 @@ def import_files(
                 if (old is not None and article_id is None and not update
                         and old[2] is not None and old[2] != name):
                     conflict_count += 1
-                    if not conflicts:
-                        conflicts.append(_("{path!r} would update article {slug!r}, imported"
-                                           " from {file!r}").format(path=path, slug=slug,
-                                                                    file=old[2]))
+                    if conflict is None:
+                        conflict = _("{path!r} would update article {slug!r}, imported"
+                                     " from {file!r}").format(path=path, slug=slug, file=old[2])
                 unchanged = (old is not None and old[0] == sha and targets is None
                              and encoding is None and (lang is None or lang == old[1])
                              and planned is None)
@@ -336,22 +335,20 @@ def import_files(
             plan.slugs.append(slug)
             earlier = seen.add(index)
             if earlier is not None:
-                raise BadInput(_(
-                        "{path!r} and {seen!r} would both be article {slug!r}"
-                    ).format(path=path, seen=paths[earlier], slug=slug))
+                raise _same_article(path, paths[earlier], slug)
             pending.append((path, sha, decoded, detected))
             if len(pending) >= stored.IN_CHUNK:
                 settle()
         settle()
         del seen  # (only the first pass needs it: memory for the second)
-        if conflicts:
+        if conflict is not None:
             more = (" " + ngettext("(and {count} more)", "(and {count} more)",
                                    conflict_count - 1).format(count=conflict_count - 1)
                     if conflict_count > 1 else "")
             raise Refused(_(
                     "{conflicts}{more}: give --id for a new article, or --update if the file is a "
                     "new version of it"
-                ).format(conflicts=conflicts[0], more=more))
+                ).format(conflicts=conflict, more=more))
         # 2. parse (in the workers, ahead of the writer) and write, article by article
         # a new article comes back from the workers as plain rows (`NewArticle`)
         jobs = ((paths[p.position], p.slug, p.lang, p.sha, encoding, p.decoded,

@@ -194,10 +194,10 @@ def fts_candidates(desk: Any, query: Sequence[Sequence[str]], source: str, low: 
     return desk.execute(
         "SELECT m.key, m.grp, m.text FROM tm_fts f JOIN tm_memory m ON m.key = f.rowid"
         " WHERE tm_fts MATCH ? AND (f.rowid & 3) = ? AND length(m.text) BETWEEN ? AND ?"
-        " LIMIT ?", [fts5_query(query), LANG_INDEX[source], low, high, limit]).fetchall()
+        " LIMIT ?", [_fts5_query(query), LANG_INDEX[source], low, high, limit]).fetchall()
 
 
-def fts5_query(query: Sequence[Sequence[str]]) -> str:
+def _fts5_query(query: Sequence[Sequence[str]]) -> str:
     """``[["a", "b"], ["c", "d"]]`` -> ``("a" AND "b") OR ("c" AND "d")``; one word alone
     is the word."""
     if len(query) == 1 and len(query[0]) == 1:
